@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+DEMO_ENTERPRISES ?= 3000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/xinjian
+
+.PHONY: install run serve demo test test-pg lint bench lock browser clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+# Installs, migrates, loads a demo province once, prints the logins and serves.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed 1 --if-empty
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the Playwright tests (root on these machines; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
+	$(PY) -m pytest -n 2 --dist loadfile
+
+# The same suite against the local PostgreSQL server.
+test-pg: install browser
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+bench: install
+	$(PY) bench/run.py
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' | sort > requirements.lock
+
+clean:
+	rm -rf var/ staticfiles/

@@ -1,0 +1,67 @@
+"""The HTTP API root: /api/v1/. Each app contributes a router; errors have one shape
+(architecture rule 8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from xinjian.core.errors import DomainError, error_body
+
+api = NinjaAPI(
+    title="信监 Xinjian API",
+    version="1",
+    description="Exchange standard v1 (docs/interfaces.md): ingest, public disclosure, constraints, risk, changes.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _field_of(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": _field_of(list(e.get("loc", []))), "code": str(e.get("type", "invalid")), "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return api.create_response(request, error_body("invalid_request", "请求参数不合法", details), status=400)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, error_body(exc.code, exc.message, exc.details), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, error_body("unauthorized", "缺少或无效的访问令牌"), status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             413: "payload_too_large", 429: "rate_limited"}
+    return api.create_response(request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code)
+
+
+# Each app owns its router (prefix "" where interfaces.md puts its paths at the root).
+for prefix, path in [
+    ("/ingest", "xinjian.collection.api.router"),
+    ("/public", "xinjian.disclosure.api.router"),
+    ("", "xinjian.lists.api.router"),
+    ("", "xinjian.risk.api.router"),
+    ("", "xinjian.inspections.api.router"),
+    ("", "xinjian.sharing.api.router"),
+    ("", "xinjian.commitments.api.router"),
+    ("", "xinjian.repair.api.router"),
+]:
+    api.add_router(prefix, path)

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+from xinjian.core import views as core_views
+
+admin.site.site_header = "信监 · 系统管理"
+admin.site.site_title = "信监"
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("staff/", core_views.dashboard, name="home"),
+    path("staff/calendar/", core_views.calendar_page, name="calendar"),
+    path("accounts/", include("xinjian.accounts.urls")),
+    path("staff/enterprises/", include("xinjian.registry.urls")),
+    path("staff/collection/", include("xinjian.collection.urls")),
+    path("staff/risk/", include("xinjian.risk.urls")),
+    path("staff/inspections/", include("xinjian.inspections.urls")),
+    path("staff/lists/", include("xinjian.lists.urls")),
+    path("staff/commitments/", include("xinjian.commitments.urls")),
+    path("staff/repair/", include("xinjian.repair.urls")),
+    path("staff/sharing/", include("xinjian.sharing.urls")),
+    path("public/", include("xinjian.disclosure.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,163 @@
+"""Personas and builders shared by every app's tests (style.md §11).
+
+- a county officer at 南山区 (440305), who sees only Nanshan;
+- a city officer at 深圳市 (440300), who sees every Shenzhen county;
+- a province officer at 广东省 (440000), who sees the whole province;
+- an enterprise user, bound to one enterprise;
+- an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# from a thread with a running loop unless told this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_serial = itertools.count(1)
+
+
+def make_uscc(region_code: str = "440305") -> str:
+    from xinjian.registry.identifiers import build_uscc
+
+    n = next(_serial)
+    return build_uscc(region_code, f"MA{n:06d}")
+
+
+@pytest.fixture
+def enterprise_factory(db):
+    from xinjian.registry.models import Enterprise
+
+    def make(**fields: Any) -> Enterprise:
+        region = fields.pop("region_code", "440305")
+        defaults = {
+            "uscc": make_uscc(region),
+            "name": f"深圳市测试食品有限公司{next(_serial)}",
+            "legal_representative": "张三",
+            "established_on": dt.date(2015, 3, 1),
+            "region_code": region,
+            "status": "operating",
+            "source": "test",
+        }
+        defaults.update(fields)
+        return Enterprise.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def licence_factory(db):
+    from xinjian.collection.models import Licence
+
+    def make(enterprise, **fields: Any) -> Licence:
+        n = next(_serial)
+        defaults = {
+            "enterprise": enterprise,
+            "uscc": enterprise.uscc,
+            "source": "test",
+            "source_id": f"L-{n}",
+            "licence_type": "food_production",
+            "licence_no": f"SC1014403{n:07d}",
+            "issued_by": "深圳市市场监督管理局",
+            "issued_on": dt.date(2022, 1, 1),
+            "valid_until": dt.date(2027, 1, 1),
+            "status": "valid",
+        }
+        defaults.update(fields)
+        return Licence.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def staff_factory(db):
+    from django.contrib.auth.models import User
+
+    from xinjian.accounts.models import StaffProfile
+    from xinjian.registry.models import Department
+
+    def make(division: str, roles: list[str] | None = None, username: str | None = None) -> User:
+        username = username or f"staff{next(_serial)}"
+        user = User.objects.create_user(username, password="correct-horse-9")
+        StaffProfile.objects.create(
+            user=user, department=Department.objects.get(division_id=division), roles=roles or ["credit_officer"]
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def county_officer(staff_factory):
+    return staff_factory("440305", ["credit_officer"], "nanshan")
+
+
+@pytest.fixture
+def city_officer(staff_factory):
+    return staff_factory("440300", ["credit_officer"], "shenzhen")
+
+
+@pytest.fixture
+def province_officer(staff_factory):
+    return staff_factory("440000", ["credit_officer"], "guangdong")
+
+
+@pytest.fixture
+def inspector(staff_factory):
+    return staff_factory("440305", ["inspector"], "inspector1")
+
+
+@pytest.fixture
+def enterprise_user(db, enterprise_factory):
+    from django.contrib.auth.models import User
+
+    from xinjian.accounts.models import EnterpriseUser
+
+    enterprise = enterprise_factory()
+    user = User.objects.create_user("qiye", password="correct-horse-9")
+    EnterpriseUser.objects.create(user=user, enterprise=enterprise)
+    return user
+
+
+@pytest.fixture
+def api_client_factory(db):
+    """Issue an API client and return (client, token)."""
+    from xinjian.sharing.models import ApiClient
+
+    def make(name: str | None = None, scopes: list[str] | None = None, region_code: str = ""):
+        return ApiClient.issue(name or f"client{next(_serial)}", scopes or ["ingest"], region_code)
+
+    return make
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        pytest.fail(f"Chromium not found at {path}: install Debian's chromium (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()

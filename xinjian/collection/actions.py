@@ -1,0 +1,99 @@
+"""State changes of collected records that do not come through ingest (which writes in
+bulk through `collection.ingest`): staff corrections and the licence-expiry clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinjian.core import audit
+from xinjian.core.actors import as_actor
+from xinjian.core.errors import DomainError
+from xinjian.core.events import EventType, emit, emit_many
+from xinjian.core.models import AuditEntry
+from xinjian.registry.actions import apply_licence_changes
+
+from .models import Licence, LicenceStatus
+
+LICENCE_STATUS_EVENTS = {
+    LicenceStatus.VALID: EventType.LICENCE_GRANTED,
+    LicenceStatus.CANCELLED: EventType.LICENCE_CANCELLED,
+    LicenceStatus.REVOKED: EventType.LICENCE_REVOKED,
+    LicenceStatus.EXPIRED: EventType.LICENCE_EXPIRED,
+}
+
+
+def licence_event_data(lic: Licence) -> dict[str, Any]:
+    return {
+        "licence_no": lic.licence_no,
+        "licence_type": lic.licence_type,
+        "status": lic.status,
+        "valid_until": lic.valid_until.isoformat() if lic.valid_until else None,
+        "source": lic.source,
+        "source_id": lic.source_id,
+    }
+
+
+@transaction.atomic
+def change_licence_status(licence: Licence, status: str, *, actor: Any, reason: str, on: dt.date | None = None) -> Licence:
+    """A licence is cancelled, revoked (or restored) — tags follow the same day."""
+    if status not in LicenceStatus.values:
+        raise DomainError("许可状态无效", code="invalid_choice", details=[{"field": "status", "code": "invalid_choice", "message": "许可状态无效"}])
+    if licence.status == status:
+        return licence
+    who = as_actor(actor)
+    before = audit.snapshot(licence, ["status"])
+    licence.status = status
+    licence.touch(who.label)
+    licence.save(update_fields=["status", "modified_at", "modified_by", "created_by"])
+    audit.record("licence.status_changed", licence, actor=who, before=before, after={"status": status},
+                 reason=reason, uscc=licence.uscc)
+    region = licence.enterprise.region_code if licence.enterprise else ""
+    emit(LICENCE_STATUS_EVENTS[LicenceStatus(status)], uscc=licence.uscc, region_code=region, data=licence_event_data(licence))
+    apply_licence_changes([licence], actor=who, on=on)
+    return licence
+
+
+def expire_licences(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    """Clock: a licence whose validity ended before `on` is expired and untags its
+    enterprise that day. Idempotent: an expired licence is not touched again."""
+    due = Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=on).select_related("enterprise")
+    if dry_run:
+        return due.count()
+    who = as_actor(actor)
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(due.select_for_update(of=("self",))[:2000]) if _pg() else list(due[:2000])
+            if not batch:
+                break
+            now = timezone.now()
+            for lic in batch:
+                lic.status = LicenceStatus.EXPIRED
+                lic.modified_at, lic.modified_by = now, who.label
+            Licence.objects.bulk_update(batch, ["status", "modified_at", "modified_by"])
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(actor_label=who.label, action="licence.expired", object_type="collection.licence",
+                               object_id=str(lic.pk), uscc=lic.uscc, before={"status": "valid"},
+                               after={"status": "expired"}, reason=f"有效期至{lic.valid_until}届满", at=now)
+                    for lic in batch
+                ]
+            )
+            emit_many(
+                (EventType.LICENCE_EXPIRED, lic.uscc, lic.enterprise.region_code if lic.enterprise else "",
+                 licence_event_data(lic))
+                for lic in batch
+            )
+            apply_licence_changes(batch, actor=who, on=on)
+            total += len(batch)
+    return total
+
+
+def _pg() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

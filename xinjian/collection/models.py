@@ -1,0 +1,315 @@
+"""Records collected from the systems that produce them (domain.md §4), each recorded
+under its enterprise's name. Field names follow interfaces.md.
+
+"Who produces it, provides it, and answers for it": every record carries its `source`
+(the API client or upload that provided it) and `source_id`, and only that source may
+change it — (source, source_id) is the key.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.models import ArchivableModel, AuditedModel
+from xinjian.registry.models import Enterprise
+
+RecordQuerySet = scoped_queryset("enterprise__region_code")
+
+
+class CollectedRecord(AuditedModel, ArchivableModel):
+    # Null while the enterprise is not in the register yet (pending); attached on arrival.
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    source = models.CharField(_("提供方"), max_length=100)
+    source_id = models.CharField(_("来源编号"), max_length=100)
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.enterprise_id is None
+
+
+class LicenceType(models.TextChoices):
+    FOOD_PRODUCTION = "food_production", _("食品生产许可")
+    FOOD_ADDITIVE_PRODUCTION = "food_additive_production", _("食品添加剂生产许可")
+    FOOD_BUSINESS = "food_business", _("食品经营许可")
+    SPECIAL_EQUIPMENT_PRODUCTION = "special_equipment_production", _("特种设备生产许可")
+    SPECIAL_EQUIPMENT_FILLING = "special_equipment_filling", _("特种设备充装许可")
+    INDUSTRIAL_PRODUCT = "industrial_product", _("工业产品生产许可")
+    OTHER = "other", _("其他许可")
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    CANCELLED = "cancelled", _("注销")
+    REVOKED = "revoked", _("撤销/吊销")
+    EXPIRED = "expired", _("过期")
+
+
+class Licence(CollectedRecord):
+    licence_type = models.CharField(_("许可类别"), max_length=40, choices=LicenceType.choices)
+    licence_no = models.CharField(_("许可证编号"), max_length=40, db_index=True)
+    issued_by = models.CharField(_("发证机关"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+    scope = models.JSONField(_("许可范围"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("行政许可")
+        verbose_name_plural = _("行政许可")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="licence_source_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_licence_type_display()} {self.licence_no}"
+
+    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        """Valid on `day`: status valid and not past its validity (the last day counts)."""
+        if self.status != LicenceStatus.VALID:
+            return False
+        return self.valid_until is None or day <= self.valid_until
+
+
+class PenaltyDomain(models.TextChoices):
+    FOOD_SAFETY = "food_safety", _("食品安全")
+    DRUG = "drug", _("药品医疗器械化妆品")
+    SPECIAL_EQUIPMENT = "special_equipment", _("特种设备安全")
+    PRODUCT_QUALITY = "product_quality", _("产品质量")
+    CONSUMER_RIGHTS = "consumer_rights", _("消费者权益")
+    COMPETITION = "competition", _("公平竞争与市场秩序")
+    REGISTRATION = "registration", _("登记注册")
+    OTHER = "other", _("其他")
+
+
+class PenaltyType(models.TextChoices):
+    WARNING = "warning", _("警告")
+    CRITICISM = "criticism", _("通报批评")
+    FINE = "fine", _("罚款")
+    CONFISCATION = "confiscation", _("没收违法所得、没收非法财物")
+    QUALIFICATION_DOWNGRADE = "qualification_downgrade", _("降低资质等级")
+    LICENCE_REVOCATION = "licence_revocation", _("吊销许可证件")
+    BUSINESS_LICENCE_REVOCATION = "business_licence_revocation", _("吊销营业执照")
+    BUSINESS_RESTRICTION = "business_restriction", _("限制开展生产经营活动")
+    SUSPENSION = "suspension", _("责令停产停业")
+    CLOSURE = "closure", _("责令关闭")
+    PRACTICE_RESTRICTION = "practice_restriction", _("限制从业")
+    OTHER = "other", _("其他")
+
+
+class PenaltyStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+class DisclosureException(models.TextChoices):
+    PRIVACY = "privacy", _("涉及个人隐私")
+    NATIONAL_SECURITY = "national_security", _("涉及国家安全")
+    STATE_SECRET = "state_secret", _("涉及国家秘密")
+    PUBLIC_INTEREST = "public_interest", _("涉及公共利益")
+
+
+class Penalty(CollectedRecord):
+    decision_no = models.CharField(_("决定书文号"), max_length=100)
+    decided_on = models.DateField(_("处罚决定日期"), db_index=True)
+    decided_by = models.CharField(_("处罚机关"), max_length=100)
+    domain = models.CharField(_("领域"), max_length=30, choices=PenaltyDomain.choices)
+    violation = models.TextField(_("违法行为类型"))
+    penalty_types = models.JSONField(_("处罚种类"), default=list)
+    fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
+    aggravated = models.BooleanField(_("从重处罚"), default=False)
+    restriction_until = models.DateField(_("限制期限至"), null=True, blank=True)
+    legal_basis = models.TextField(_("处罚依据"), blank=True)
+    fulfilled_on = models.DateField(_("履行完毕日期"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.IN_FORCE)
+    disclosure_exception = models.CharField(
+        _("不予公示事由"), max_length=20, choices=DisclosureException.choices, blank=True
+    )
+    decision_text = models.TextField(_("决定书正文"), blank=True)
+    published_on = models.DateField(_("公示日期"), null=True, blank=True)
+    # Set by disclosure: a revoked/void decision is withdrawn (Order 45: within 3 working
+    # days); credit repair may stop publication early (Repair Measures).
+    withdrawn_on = models.DateField(_("撤下公示日期"), null=True, blank=True)
+    publication_stopped_on = models.DateField(_("提前停止公示日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="penalty_source_key")]
+
+    def __str__(self) -> str:
+        return self.decision_no
+
+    def type_labels(self) -> list[str]:
+        labels = dict(PenaltyType.choices)
+        return [str(labels.get(t, t)) for t in self.penalty_types]
+
+
+class InspectionKind(models.TextChoices):
+    RANDOM = "random", _("双随机抽查")
+    KEY = "key", _("重点检查")
+    ROUTINE = "routine", _("日常监督检查")
+    SAMPLING_TEST = "sampling_test", _("监督抽检")
+    COMPLAINT = "complaint", _("投诉举报核查")
+
+
+class InspectionResult(models.TextChoices):
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    CORRECTED = "corrected", _("发现问题已责令改正")
+    FOLLOW_UP = "follow_up", _("发现问题待后续处理")
+    UNPUBLISHED_INFO = "unpublished_info", _("未按规定公示应当公示的信息")
+    FALSE_INFO = "false_info", _("公示信息隐瞒真实情况弄虚作假")
+    UNREACHABLE = "unreachable", _("通过登记的住所（经营场所）无法联系")
+    NO_ACTIVITY = "no_activity", _("未发现开展本次抽查涉及的经营活动")
+    CLOSED = "closed", _("已关闭停业或正在组织清算")
+    REFUSED = "refused", _("不配合检查情节严重")
+    SAMPLE_QUALIFIED = "sample_qualified", _("抽检合格")
+    SAMPLE_UNQUALIFIED = "sample_unqualified", _("抽检不合格")
+
+
+# Results that count as "a problem was found" when a model is measured against inspections.
+PROBLEM_RESULTS = frozenset(
+    {
+        InspectionResult.CORRECTED,
+        InspectionResult.FOLLOW_UP,
+        InspectionResult.UNPUBLISHED_INFO,
+        InspectionResult.FALSE_INFO,
+        InspectionResult.UNREACHABLE,
+        InspectionResult.REFUSED,
+        InspectionResult.SAMPLE_UNQUALIFIED,
+    }
+)
+
+
+class Inspection(CollectedRecord):
+    inspected_on = models.DateField(_("检查日期"), db_index=True)
+    inspected_by = models.CharField(_("检查机关"), max_length=100)
+    kind = models.CharField(_("检查类别"), max_length=20, choices=InspectionKind.choices)
+    result = models.CharField(_("检查结果"), max_length=20, choices=InspectionResult.choices)
+    item_code = models.CharField(_("检查事项"), max_length=40, blank=True)
+    findings = models.TextField(_("检查发现"), blank=True)
+    published_on = models.DateField(_("公示日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="inspection_source_key")]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_on} {self.get_result_display()}"
+
+    @property
+    def found_problem(self) -> bool:
+        return self.result in PROBLEM_RESULTS
+
+
+class Complaint(CollectedRecord):
+    """Complaints and reports: used for risk only, never disclosed (domain.md §5)."""
+
+    received_on = models.DateField(_("受理日期"), db_index=True)
+    category = models.CharField(_("类别"), max_length=60, blank=True)
+    substantiated = models.BooleanField(_("查证属实"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="complaint_source_key")]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.category}"
+
+
+class AnnualReport(AuditedModel):
+    """Annual-report filing; keyed by (uscc, year) per interfaces.md."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    filed_on = models.DateField(_("报送日期"))
+    source = models.CharField(_("提供方"), max_length=100)
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        constraints = [models.UniqueConstraint(fields=["uscc", "year"], name="annual_report_key")]
+
+    def __str__(self) -> str:
+        return f"{self.uscc} {self.year}"
+
+    @property
+    def on_time(self) -> bool:
+        """Filed within 1 January–30 June of the following year (Anomaly Measures art. 4)."""
+        import datetime as dt
+
+        return self.filed_on <= dt.date(self.year + 1, 6, 30)
+
+
+class ListKind(models.TextChoices):
+    ANOMALY = "anomaly", _("经营异常名录")
+    SERIOUS = "serious", _("严重违法失信名单")
+
+
+class ListAction(models.TextChoices):
+    ADD = "add", _("列入")
+    REMOVE = "remove", _("移出")
+    REVOKE = "revoke", _("撤销列入")
+
+
+class ListDecision(CollectedRecord):
+    """A list decision made in an enforcement or case system (interfaces.md
+    `list-decisions`). What it sets in motion belongs to `lists`."""
+
+    list = models.CharField(_("名单"), max_length=10, choices=ListKind.choices)
+    action = models.CharField(_("动作"), max_length=10, choices=ListAction.choices)
+    ground = models.CharField(_("事由"), max_length=60)
+    decided_on = models.DateField(_("决定日期"))
+    decided_by = models.CharField(_("决定机关"), max_length=100)
+    decision_no = models.CharField(_("决定书文号"), max_length=100)
+    basis_decision_no = models.CharField(_("所依据的处罚决定书文号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("名单决定")
+        verbose_name_plural = _("名单决定")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="list_decision_source_key")]
+
+    def __str__(self) -> str:
+        return self.decision_no
+
+
+class CommitmentKind(models.TextChoices):
+    REGISTRATION = "registration", _("登记注册承诺")
+    NOTIFICATION = "notification", _("告知承诺")
+    PUBLIC = "public", _("主动公开承诺")
+
+
+class CommitmentRecord(CollectedRecord):
+    """A commitment made in a registration or approval system (interfaces.md
+    `commitments`). Verification and its consequences belong to `commitments`."""
+
+    kind = models.CharField(_("承诺类型"), max_length=20, choices=CommitmentKind.choices)
+    matter = models.CharField(_("承诺事项"), max_length=200)
+    committed_on = models.DateField(_("承诺日期"))
+    content = models.TextField(_("承诺内容"), blank=True)
+    template_code = models.CharField(_("格式文本编号"), max_length=40, blank=True)
+    application_no = models.CharField(_("申请编号"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("信用承诺")
+        verbose_name_plural = _("信用承诺")
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="commitment_source_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.matter}"

@@ -1,0 +1,81 @@
+"""Every page declares who may use it (the bar: security). The decorators also mark the
+view with `access`, which a test checks for every URL in the project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .permissions import Perm
+
+View = Callable[..., HttpResponse]
+
+
+def public(view: View) -> View:
+    """Anyone, anonymously."""
+    view.access = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def staff(perm: Perm | None = None) -> Callable[[View], View]:
+    """Logged-in staff of a department (or a superuser), holding `perm` when given."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from xinjian.accounts.roles import has_perm
+            from xinjian.core.jurisdiction import user_region_prefix
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user_region_prefix(request.user) is None:
+                raise PermissionDenied("仅限市场监管部门工作人员")
+            if perm is not None and not has_perm(request.user, perm):
+                raise PermissionDenied("没有执行此操作的权限")
+            return view(request, *args, **kwargs)
+
+        wrapper.access = f"staff:{perm or 'any'}"  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def enterprise_user(view: View) -> View:
+    """A logged-in enterprise user; the view receives `request.enterprise`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        link = getattr(request.user, "enterprise_user", None)
+        if link is None:
+            raise PermissionDenied("仅限企业用户")
+        request.enterprise = link.enterprise  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapper.access = "enterprise"  # type: ignore[attr-defined]
+    return wrapper
+
+
+def authenticated(view: View) -> View:
+    """Any logged-in user (staff or enterprise)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.access = "authenticated"  # type: ignore[attr-defined]
+    return wrapper
+
+
+def public_api(fn: View) -> View:
+    """An API operation open to anyone without a token (interfaces.md: public)."""
+    fn.public_endpoint = True  # type: ignore[attr-defined]
+    return fn

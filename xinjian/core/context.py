@@ -1,0 +1,48 @@
+"""Navigation for the staff workbench: the entries a user's permissions open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import Perm
+
+# (url name, label, permission or None for any staff)
+STAFF_NAV: list[tuple[str, str, Perm | None]] = [
+    ("home", "工作台", None),
+    ("registry:search", "主体查询", Perm.VIEW_REGISTER),
+    ("registry:key_area_list", "重点领域企业清单", Perm.VIEW_REGISTER),
+    ("collection:batches", "数据归集", Perm.INGEST),
+    ("risk:models", "风险分类", Perm.VIEW_RISK),
+    ("inspections:tasks", "双随机抽查", Perm.VIEW_REGISTER),
+    ("lists:index", "名单管理", Perm.VIEW_REGISTER),
+    ("commitments:index", "信用承诺", Perm.MANAGE_COMMITMENTS),
+    ("repair:index", "信用修复", Perm.MANAGE_REPAIR),
+    ("sharing:index", "共享与推送", Perm.MANAGE_SHARING),
+    ("calendar", "工作日历", None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"staff_nav": [], "is_staff_user": False}
+    from xinjian.accounts.roles import permissions_of
+    from xinjian.core.jurisdiction import user_region_prefix
+
+    if user_region_prefix(user) is None:
+        return {"staff_nav": [], "is_staff_user": False}
+    perms = permissions_of(user)
+    nav = []
+    for name, label, perm in STAFF_NAV:
+        if perm is not None and perm not in perms:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # that part of the platform is not built yet
+        nav.append({"url": url, "label": label, "active": request.path.startswith(url) and (url != "/staff/" or request.path == url)})
+    staff = getattr(user, "staff_profile", None)
+    return {"staff_nav": nav, "is_staff_user": True, "staff_profile": staff, "perms": {p.value for p in perms}}

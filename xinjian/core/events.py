@@ -1,0 +1,102 @@
+"""The event log (outbox) and its readers.
+
+Writers call `emit` inside the transaction that makes the change. Readers keep their own
+cursor (`ConsumerCursor`) and read `Event.id > cursor` in id order; `emit` takes a
+transaction-scoped advisory lock on PostgreSQL so that event ids become visible in commit
+order and a reader that has passed id N never sees an id below N appear later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models import ConsumerCursor, Event
+
+# Any constant will do; it only has to be the same for every writer of the event log.
+_EVENT_LOG_LOCK = 7_340_017
+
+
+class EventType(models.TextChoices):
+    # registry
+    ENTERPRISE_REGISTERED = "enterprise.registered", "主体登记"
+    ENTERPRISE_CHANGED = "enterprise.changed", "主体信息变更"
+    KEY_AREA_TAGGED = "key_area.tagged", "重点领域标注"
+    KEY_AREA_UNTAGGED = "key_area.untagged", "重点领域取消标注"
+    # collection
+    LICENCE_GRANTED = "licence.granted", "许可准予"
+    LICENCE_CHANGED = "licence.changed", "许可变更"
+    LICENCE_CANCELLED = "licence.cancelled", "许可注销"
+    LICENCE_REVOKED = "licence.revoked", "许可撤销"
+    LICENCE_EXPIRED = "licence.expired", "许可到期"
+    PENALTY_RECORDED = "penalty.recorded", "处罚归集"
+    PENALTY_CHANGED = "penalty.changed", "处罚变更"
+    PENALTY_PUBLISHED = "penalty.published", "处罚公示"
+    PENALTY_WITHDRAWN = "penalty.withdrawn", "处罚撤下"
+    INSPECTION_RECORDED = "inspection.recorded", "检查结果归集"
+    INSPECTION_PUBLISHED = "inspection.published", "检查结果公示"
+    COMPLAINT_RECORDED = "complaint.recorded", "投诉举报归集"
+    ANNUAL_REPORT_FILED = "annual_report.filed", "年报报送"
+    LIST_DECISION_RECORDED = "list_decision.recorded", "名单决定归集"
+    COMMITMENT_RECORDED = "commitment.recorded", "承诺归集"
+    # commitments, lists, repair
+    COMMITMENT_UNTRUE = "commitment.untrue", "承诺不实"
+    LISTING_ADDED = "listing.added", "列入名单"
+    LISTING_REMOVED = "listing.removed", "移出名单"
+    REPAIR_APPROVED = "repair.approved", "信用修复通过"
+
+
+def _serialise_writers() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_EVENT_LOG_LOCK])
+    # SQLite: one writer at a time already (BEGIN IMMEDIATE).
+
+
+def emit(type: str, *, uscc: str = "", region_code: str = "", data: dict[str, Any] | None = None) -> Event:
+    if not connection.in_atomic_block:
+        raise RuntimeError("events are written inside the transaction of the change they report")
+    _serialise_writers()
+    return Event.objects.create(
+        type=str(type), uscc=uscc, region_code=region_code, data=data or {}, occurred_at=timezone.now()
+    )
+
+
+def emit_many(events: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
+    """Bulk form of `emit` for ingest chunks: (type, uscc, region_code, data) tuples."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("events are written inside the transaction of the change they report")
+    now = timezone.now()
+    rows = [Event(type=str(t), uscc=u, region_code=r, data=d, occurred_at=now) for t, u, r, d in events]
+    if not rows:
+        return 0
+    _serialise_writers()
+    Event.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def read_after(cursor: int, limit: int = 100, types: Sequence[str] | None = None) -> list[Event]:
+    qs = Event.objects.filter(id__gt=cursor).order_by("id")
+    if types:
+        qs = qs.filter(type__in=list(types))
+    return list(qs[:limit])
+
+
+def consume(name: str, handler: Callable[[list[Event]], None], *, batch: int = 500) -> int:
+    """Feed the next batch of events to `handler` and advance the consumer's cursor in the
+    same transaction, so a crash re-delivers the batch instead of losing it. Several
+    workers may call this side by side: the cursor row lock makes them take turns."""
+    ConsumerCursor.objects.get_or_create(name=name)
+    with transaction.atomic():
+        cur = ConsumerCursor.objects.select_for_update().get(name=name)
+        events = read_after(cur.position, batch)
+        if not events:
+            return 0
+        handler(events)
+        cur.position = events[-1].id
+        cur.updated_at = timezone.now()
+        cur.save(update_fields=["position", "updated_at"])
+        return len(events)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .access import public, staff
+from .models import CalendarDay, CalendarYear
+from .workdays import add_working_days, today
+
+
+@public
+def landing(request: HttpRequest) -> HttpResponse:
+    """The front door: staff go to their workbench, everyone else to public search."""
+    if request.user.is_authenticated and hasattr(request.user, "staff_profile") or request.user.is_superuser:
+        return redirect("home")
+    return render(request, "core/landing.html")
+
+
+@staff()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from xinjian.registry.models import Enterprise, KeyAreaTag
+
+    enterprises = Enterprise.objects.visible_to(request.user)
+    tags = KeyAreaTag.objects.visible_to(request.user).filter(active=True)
+    context = {
+        "enterprise_count": enterprises.count(),
+        "key_area_count": tags.values("enterprise_id").distinct().count(),
+        "today": today(),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@staff()
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The working-day calendar in force, and a deadline calculator that says how it counts."""
+    deadline, error = None, ""
+    start_raw = request.GET.get("start", "")
+    days_raw = request.GET.get("days", "20")
+    if start_raw:
+        try:
+            start = dt.date.fromisoformat(start_raw)
+            days = int(days_raw)
+            if not 0 <= days <= 365:
+                raise ValueError
+            deadline = add_working_days(start, days)
+        except ValueError:
+            error = "请输入有效的日期（YYYY-MM-DD）和0–365之间的工作日数"
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today().year
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "years": CalendarYear.objects.all(),
+            "year": year,
+            "year_known": CalendarYear.objects.filter(year=year).exists(),
+            "days": CalendarDay.objects.filter(day__year=year),
+            "deadline": deadline,
+            "error": error,
+            "start": start_raw,
+            "n": days_raw,
+        },
+    )

@@ -1,0 +1,97 @@
+"""Staff pages of the register: search, an enterprise's page, the key-area list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from xinjian.accounts.roles import has_perm
+from xinjian.core.access import staff
+from xinjian.core.pages import query_without_page
+from xinjian.core.errors import DomainError
+from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
+from xinjian.core.permissions import Perm
+from xinjian.core.workdays import today
+
+from . import actions, queries
+from .models import Division, Enterprise, EnterpriseStatus, KeyAreaTag, KeyAreaType
+
+
+def _divisions_for(user) -> list[Division]:  # type: ignore[no-untyped-def]
+    prefix = user_region_prefix(user) or ""
+    return list(Division.objects.filter(code__startswith=prefix).order_by("code"))
+
+
+@staff(Perm.VIEW_REGISTER)
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "")
+    status = request.GET.get("status", "")
+    qs = Enterprise.objects.visible_to(request.user)
+    if q:
+        qs = qs.search(q)
+    if region.isdigit() and len(region) == 6:
+        qs = qs.in_region(region)
+    if status in EnterpriseStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("name", "id").prefetch_related(
+        Prefetch("key_area_tags", queryset=KeyAreaTag.objects.filter(active=True).select_related("type"), to_attr="active_tags")
+    ), 25, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    return render(request, "registry/search.html", {
+        "q": q, "region": region, "status": status, "page": page,
+        "divisions": _divisions_for(request.user), "statuses": EnterpriseStatus.choices,
+        "query": query_without_page(request),
+    })
+
+
+@staff(Perm.VIEW_REGISTER)
+def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, uscc=uscc)
+    context = queries.enterprise_page(enterprise)
+    context["can_tag"] = has_perm(request.user, Perm.TAG_KEY_AREA)
+    context["untagged_types"] = [t for t in KeyAreaType.objects.filter(enabled=True)
+                                 if t.code not in {tag.type_id for tag in context["tags"] if tag.active}]
+    return render(request, "registry/enterprise.html", context)
+
+
+@require_POST
+@staff(Perm.TAG_KEY_AREA)
+def change_tag(request: HttpRequest, uscc: str) -> HttpResponse:
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, uscc=uscc)
+    key_area = get_object_or_404(KeyAreaType, code=request.POST.get("type", ""))
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "untag":
+            actions.untag_by_hand(enterprise, key_area, actor=request.user, reason=reason)
+            messages.success(request, f"已取消“{key_area.name}”标注")
+        else:
+            actions.tag_by_hand(enterprise, key_area, actor=request.user, reason=reason)
+            messages.success(request, f"已标注为“{key_area.name}”")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("registry:detail", uscc=enterprise.uscc)
+
+
+@staff(Perm.VIEW_REGISTER)
+def key_area_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.KeyAreaFilters.from_query(request.GET)
+    rows = queries.key_area_rows(request.user, filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/key_area_list.html", {
+        "page": page, "filters": filters, "types": KeyAreaType.objects.all(),
+        "divisions": _divisions_for(request.user), "counts": queries.key_area_counts(request.user, filters),
+        "can_export": has_perm(request.user, Perm.EXPORT), "query": query_without_page(request),
+    })
+
+
+@staff(Perm.EXPORT)
+def key_area_export(request: HttpRequest) -> HttpResponse:
+    """The list as an Excel file, streamed row by row (openpyxl write-only mode)."""
+    filters = queries.KeyAreaFilters.from_query(request.GET)
+    name = f"重点领域企业清单-{today():%Y%m%d}.xlsx"
+    return FileResponse(queries.key_area_xlsx(request.user, filters), as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
