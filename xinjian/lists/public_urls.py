@@ -1,0 +1,2 @@
+app_name = "lists_public"
+urlpatterns: list = []
