@@ -22,6 +22,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _serial = itertools.count(1)
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database afterwards, taking the rows the data
+    migrations seeded (divisions, departments, key-area types, calendar) with them: put
+    them back for any test that uses the database."""
+    if request.node.get_closest_marker("django_db") is None and not (_DB_FIXTURES & set(request.fixturenames)):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from xinjian.core.reference import ensure_loaded
+    from xinjian.registry.models import Department
+
+    if not Department.objects.exists():  # flushed by a transactional test
+        ensure_loaded()
+
 
 def make_uscc(region_code: str = "440305") -> str:
     from xinjian.registry.identifiers import build_uscc

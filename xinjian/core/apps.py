@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "xinjian.core"
     label = "core"
+    verbose_name = "基础"
+
+    def ready(self) -> None:
+        from . import reference
+
+        @reference.register
+        def calendar() -> None:
+            from .workdays import seed_from_chinese_calendar
+
+            seed_from_chinese_calendar()

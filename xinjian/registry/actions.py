@@ -100,6 +100,7 @@ def untag_by_hand(enterprise: Enterprise, type: KeyAreaType, *, actor: Any, reas
     return KeyAreaTag.objects.get(pk=current.pk)
 
 
+@transaction.atomic
 def apply_licence_changes(licences: Iterable[Any], *, actor: Any, on: dt.date | None = None) -> int:
     """Re-tag the enterprises whose licences changed (domain.md §3, 动态调整).
 

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "xinjian.registry"
     label = "registry"
+    verbose_name = "主体登记"
+
+    def ready(self) -> None:
+        from xinjian.core import reference
+
+        @reference.register
+        def divisions_and_key_area_types() -> None:
+            from django.conf import settings
+
+            from . import models
+            from .seeding import load_key_area_types, load_province
+
+            if not models.Department.objects.exists():
+                load_province(settings.XINJIAN_PROVINCE, Division=models.Division, Department=models.Department,
+                              Office=models.Office)
+            load_key_area_types(KeyAreaType=models.KeyAreaType)
