@@ -28,11 +28,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: install browser
-	$(PY) -m pytest -n 2 --dist loadfile
+	CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile
 
 # The same suite against the local PostgreSQL server.
 test-pg: install browser
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadfile
+	CONN_MAX_AGE=0 DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

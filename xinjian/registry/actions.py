@@ -19,7 +19,6 @@ from xinjian.core.workdays import today
 
 from .models import Enterprise, KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
 
-
 Change = tuple[KeyAreaTag, KeyAreaTagHistory, AuditEntry, tuple[str, str, str, dict[str, Any]]]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Department, Division, Enterprise, KeyAreaTag, KeyAreaTagHistory, KeyAreaType, Office
+from .models import Department, Division, Enterprise, KeyAreaTagHistory, KeyAreaType, Office
 
 
 @admin.register(Division)

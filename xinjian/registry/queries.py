@@ -104,7 +104,7 @@ def key_area_xlsx(user: Any, f: KeyAreaFilters) -> IO[bytes]:
             tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
             tag.since.astimezone().strftime("%Y-%m-%d %H:%M"), e.get_status_display(),
         ])
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     wb.save(out)
     out.seek(0)
     return out

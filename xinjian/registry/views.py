@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from xinjian.accounts.roles import has_perm
 from xinjian.core.access import staff
-from xinjian.core.pages import query_without_page
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
+from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
 
