@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import reference
+        from . import checks, reference  # noqa: F401  (checks registers itself)
 
         @reference.register
         def calendar() -> None:
