@@ -6,22 +6,23 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import Perm
 
 # (url name, label, permission or None for any staff)
-STAFF_NAV: list[tuple[str, str, Perm | None]] = [
-    ("home", "工作台", None),
-    ("registry:search", "主体查询", Perm.VIEW_REGISTER),
-    ("registry:key_area_list", "重点领域企业清单", Perm.VIEW_REGISTER),
-    ("collection:batches", "数据归集", Perm.INGEST),
-    ("risk:models", "风险分类", Perm.VIEW_RISK),
-    ("inspections:tasks", "双随机抽查", Perm.VIEW_REGISTER),
-    ("lists:index", "名单管理", Perm.VIEW_REGISTER),
-    ("commitments:index", "信用承诺", Perm.MANAGE_COMMITMENTS),
-    ("repair:index", "信用修复", Perm.MANAGE_REPAIR),
-    ("sharing:index", "共享与推送", Perm.MANAGE_SHARING),
-    ("calendar", "工作日历", None),
+STAFF_NAV: list[tuple[str, Any, Perm | None]] = [
+    ("home", _("工作台"), None),
+    ("registry:search", _("主体查询"), Perm.VIEW_REGISTER),
+    ("registry:key_area_list", _("重点领域企业清单"), Perm.VIEW_REGISTER),
+    ("collection:batches", _("数据归集"), Perm.INGEST),
+    ("risk:models", _("风险分类"), Perm.VIEW_RISK),
+    ("inspections:tasks", _("双随机抽查"), Perm.VIEW_REGISTER),
+    ("lists:index", _("名单管理"), Perm.VIEW_REGISTER),
+    ("commitments:index", _("信用承诺"), Perm.MANAGE_COMMITMENTS),
+    ("repair:index", _("信用修复"), Perm.MANAGE_REPAIR),
+    ("sharing:index", _("共享与推送"), Perm.MANAGE_SHARING),
+    ("calendar", _("工作日历"), None),
 ]
 
 
