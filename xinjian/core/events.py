@@ -38,6 +38,11 @@ class EventType(models.TextChoices):
     PENALTY_WITHDRAWN = "penalty.withdrawn", "处罚撤下"
     INSPECTION_RECORDED = "inspection.recorded", "检查结果归集"
     INSPECTION_PUBLISHED = "inspection.published", "检查结果公示"
+    # inspections (double random)
+    INSPECTION_TASK_PUBLISHED = "inspection.task_published", "抽查任务公布"
+    INSPECTION_DRAWN = "inspection.drawn", "抽查对象抽取"
+    INSPECTION_REDRAW = "inspection.redraw", "抽查重新抽取"
+    INSPECTION_ANOMALY_PROPOSED = "inspection.anomaly_proposed", "检查结果提请列入经营异常名录"
     COMPLAINT_RECORDED = "complaint.recorded", "投诉举报归集"
     ANNUAL_REPORT_FILED = "annual_report.filed", "年报报送"
     LIST_DECISION_RECORDED = "list_decision.recorded", "名单决定归集"
