@@ -52,6 +52,11 @@ class EventType(models.TextChoices):
     LISTING_ADDED = "listing.added", "列入名单"
     LISTING_REMOVED = "listing.removed", "移出名单"
     REPAIR_APPROVED = "repair.approved", "信用修复通过"
+    # sharing
+    FEEDBACK_RECEIVED = "feedback.received", "惩戒措施反馈"
+    # risk
+    RISK_VERSION_ACTIVATED = "risk.version_activated", "风险模型版本生效"
+    RISK_RUN_COMPLETED = "risk.run_completed", "风险分类评分完成"
 
 
 def _serialise_writers() -> None:

@@ -1,0 +1,268 @@
+"""Credit risk classification (domain.md §7, Risk Opinions): models, versions, rule data
+for class bands and supervision measures, scoring runs and assessments.
+
+Indicators are declared in `indicators.py` (code, names, dimension, the SQL that computes
+them as of a date, default bins and points); a model version freezes the indicators it
+uses with their learnt bins and points in `spec`, so an old version keeps scoring the way
+it was validated even after the catalogue grows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.registry.models import Enterprise
+
+
+class RiskClass(models.TextChoices):
+    A = "A", _("A 信用风险低")
+    B = "B", _("B 信用风险一般")
+    C = "C", _("C 信用风险较高")
+    D = "D", _("D 信用风险高")
+
+
+CLASSES = ("A", "B", "C", "D")
+
+
+class RiskModel(models.Model):
+    """A classification model: the general model (every enterprise) or a domain model
+    (enterprises tagged with a key-area type of `key_area_domain`)."""
+
+    code = models.CharField(_("代码"), max_length=40, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    # Empty for the general model; otherwise a KeyAreaType.domain ("food", "special_equipment").
+    key_area_domain = models.CharField(_("适用重点领域"), max_length=30, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("风险分类模型")
+        verbose_name_plural = _("风险分类模型")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_general(self) -> bool:
+        return not self.key_area_domain
+
+    def active_version(self) -> ModelVersion | None:
+        return self.versions.filter(status=VersionStatus.ACTIVE).first()
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ACTIVE = "active", _("生效")
+    RETIRED = "retired", _("已停用")
+    DISCARDED = "discarded", _("已弃用")
+
+
+# Allowed moves of a model version (state machine; ModelVersionTransition keeps history).
+# Activating a version retires the one that was active; rolling back re-activates a
+# retired version the same way.
+VERSION_TRANSITIONS: dict[str, set[str]] = {
+    VersionStatus.DRAFT: {VersionStatus.ACTIVE, VersionStatus.DISCARDED},
+    VersionStatus.ACTIVE: {VersionStatus.RETIRED},
+    VersionStatus.RETIRED: {VersionStatus.ACTIVE},
+    VersionStatus.DISCARDED: set(),
+}
+
+
+class VersionMethod(models.TextChoices):
+    EXPERT = "expert", _("专家初始赋分")
+    WOE_LOGIT = "woe_logit", _("分箱证据权重逻辑回归（WOE 评分卡）")
+
+
+class ModelVersion(models.Model):
+    model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    method = models.CharField(_("方法"), max_length=20, choices=VersionMethod.choices)
+    # Score = base_points + Σ points of each indicator's bin (higher = riskier). The
+    # lowest-risk bin of every indicator has 0 points, so each reason is an increment.
+    base_points = models.IntegerField(_("基础分"))
+    # [{"code", "edges": [lower bounds, ascending; first is -inf implied], "points": [...],
+    #   "woe": [...], "counts": [[n, bad], ...]}] in scoring order.
+    spec: models.JSONField[Any] = models.JSONField(_("指标、分箱与分值"))
+    trained_as_of = models.DateField(_("训练快照日"), null=True, blank=True)
+    train_window_end = models.DateField(_("训练结果期止"), null=True, blank=True)
+    validated_as_of = models.DateField(_("验证快照日"), null=True, blank=True)
+    validation_window_end = models.DateField(_("验证结果期止"), null=True, blank=True)
+    validation: models.JSONField[Any] = models.JSONField(_("验证报告"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_by = models.CharField(_("创建人"), max_length=150)
+    activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("模型版本")
+        verbose_name_plural = _("模型版本")
+        ordering = ["model", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "number"], name="risk_version_number"),
+            models.UniqueConstraint(
+                fields=["model"], condition=models.Q(status="active"), name="risk_one_active_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model.name} v{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.model_id}-v{self.number}"
+
+    def indicator_codes(self) -> list[str]:
+        return [item["code"] for item in self.spec]
+
+    def max_score(self) -> int:
+        return self.base_points + sum(max(item["points"]) for item in self.spec)
+
+
+class ModelVersionTransition(models.Model):
+    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=VersionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=VersionStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class ClassBandRule(models.Model):
+    """Class bands by score (rule data with an effective date). A score below `b_from`
+    is class A, below `c_from` B, below `d_from` C, otherwise D. Scores sit on a
+    log-odds scale (see scoring.SCALE), so bands mean the same across versions."""
+
+    model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="band_rules")
+    effective_from = models.DateField(_("生效日期"))
+    b_from = models.IntegerField(_("B 类起始分"))
+    c_from = models.IntegerField(_("C 类起始分"))
+    d_from = models.IntegerField(_("D 类起始分"))
+    basis = models.TextField(_("依据"), blank=True)
+    entered_by = models.CharField(_("录入人"), max_length=150, default="system")
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("分类分值区间")
+        verbose_name_plural = _("分类分值区间")
+        ordering = ["model", "-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(b_from__lt=models.F("c_from")), name="risk_band_b_lt_c"),
+            models.CheckConstraint(condition=models.Q(c_from__lt=models.F("d_from")), name="risk_band_c_lt_d"),
+        ]
+
+    def classify(self, score: int) -> str:
+        if score < self.b_from:
+            return "A"
+        if score < self.c_from:
+            return "B"
+        if score < self.d_from:
+            return "C"
+        return "D"
+
+    @classmethod
+    def in_force(cls, model: RiskModel | str, on: dt.date) -> ClassBandRule:
+        code = model if isinstance(model, str) else model.code
+        rule = cls.objects.filter(model_id=code, effective_from__lte=on).order_by("-effective_from", "-id").first()
+        if rule is None:
+            raise LookupError(f"no class bands in force for {code} on {on}")
+        return rule
+
+
+class SupervisionMeasure(models.Model):
+    """What a class means for supervision (domain.md §7): the default share of a class
+    drawn in a double-random task, and the measures that go with it (rule data)."""
+
+    risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
+    effective_from = models.DateField(_("生效日期"))
+    draw_ratio = models.DecimalField(_("默认抽查比例"), max_digits=5, decimal_places=4)
+    ratio_range = models.CharField(_("比例区间"), max_length=40, blank=True)
+    measures = models.TextField(_("监管措施"))
+    basis = models.TextField(_("依据"), blank=True)
+    entered_by = models.CharField(_("录入人"), max_length=150, default="system")
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("分类监管措施")
+        verbose_name_plural = _("分类监管措施")
+        ordering = ["risk_class", "-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.risk_class} {self.draw_ratio}"
+
+    @classmethod
+    def in_force(cls, on: dt.date) -> dict[str, SupervisionMeasure]:
+        found: dict[str, SupervisionMeasure] = {}
+        for m in cls.objects.filter(effective_from__lte=on).order_by("risk_class", "-effective_from", "-id"):
+            found.setdefault(m.risk_class, m)
+        return found
+
+
+class RunKind(models.TextChoices):
+    FULL = "full", _("全量评分")
+    INCREMENTAL = "incremental", _("增量重评")
+
+
+class ScoringRun(models.Model):
+    """One scoring run of one model version: what it did and how long it took."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="runs")
+    kind = models.CharField(_("类型"), max_length=12, choices=RunKind.choices)
+    as_of = models.DateField(_("评分基准日"))
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+    assessed = models.PositiveIntegerField(_("评分主体数"), default=0)
+    counts: models.JSONField[Any] = models.JSONField(_("各类数量"), default=dict)
+    changes = models.PositiveIntegerField(_("类别变化数"), default=0)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+
+    class Meta:
+        verbose_name = _("评分批次")
+        verbose_name_plural = _("评分批次")
+        ordering = ["-started_at", "-id"]
+
+
+AssessmentQuerySet = scoped_queryset("enterprise__region_code")
+
+
+class Assessment(models.Model):
+    """The latest assessment of one enterprise by one model (replaced on every run; the
+    run keeps counts and changes). `indicator_values` and `indicator_points` align with the version's spec."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="risk_assessments")
+    model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(ScoringRun, on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField(_("评分基准日"))
+    assessed_at = models.DateTimeField(_("评分时间"))
+    score = models.IntegerField(_("分值"))
+    risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
+    previous_class = models.CharField(_("上次类别"), max_length=1, blank=True, null=True)
+    indicator_values: models.JSONField[Any] = models.JSONField(_("指标值"))
+    indicator_points: models.JSONField[Any] = models.JSONField(_("指标得分"))
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险分类结果")
+        verbose_name_plural = _("风险分类结果")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "model"], name="risk_one_assessment_per_model")]
+
+
+class RescoreMark(models.Model):
+    """An enterprise whose records changed since it was last scored (set by the worker
+    from the event log, cleared when rescored)."""
+
+    enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)

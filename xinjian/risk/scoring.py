@@ -1,0 +1,160 @@
+"""Scoring in the database: the aggregation of indicators (indicators.aggregation_sql),
+the bins → points lookup, the class bands and the write-back of every assessment run as
+one INSERT … SELECT … ON CONFLICT statement, so a full rescore never pulls the register
+into Python (architecture: scoring grows with the database).
+
+The score scale: score = OFFSET + FACTOR · log-odds(problem found), FACTOR = 20/ln 2 (20
+points double the odds). Calibration rounds points per bin to integers and shifts each
+indicator so that its lowest-risk bin has 0 points; `base_points` absorbs the shifts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from .indicators import BY_CODE, Indicator, aggregation_sql
+from .models import ClassBandRule, ModelVersion
+
+FACTOR = 20 / math.log(2)
+OFFSET = 500
+
+
+def spec_indicators(version: ModelVersion) -> list[Indicator]:
+    return [BY_CODE[item["code"]] for item in version.spec]
+
+
+def _points_case(n: int, edges: Sequence[float], points: Sequence[int]) -> str:
+    parts = [f"WHEN v_{n} >= {float(lo)!r} THEN {int(p)}" for lo, p in reversed(list(zip(edges, points, strict=True))[1:])]
+    return f"CASE {' '.join(parts)} ELSE {int(points[0])} END" if parts else str(int(points[0]))
+
+
+def scored_sql(version: ModelVersion, as_of: dt.date, *, enterprise_ids: Sequence[int] | None = None) -> str:
+    """SELECT enterprise_id, score, v_0…, p_0… for the enterprises in the model's scope."""
+    inds = spec_indicators(version)
+    agg = aggregation_sql(inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=version.model.key_area_domain)
+    n = len(inds)
+    pts = ", ".join(f"{_points_case(i, item['edges'], item['points'])} AS p_{i}" for i, item in enumerate(version.spec))
+    vals = ", ".join(f"v_{i}" for i in range(n))
+    total = " + ".join([str(int(version.base_points))] + [f"p_{i}" for i in range(n)])
+    return (
+        f"SELECT enterprise_id, {total} AS score, {vals}, {', '.join(f'p_{i}' for i in range(n))} "
+        f"FROM (SELECT enterprise_id, {vals}, {pts} FROM ({agg}) a) s"
+    )
+
+
+def _json_array(cols: list[str]) -> str:
+    inner = " || ',' || ".join(f"CAST({c} AS TEXT)" for c in cols)
+    return f"'[' || {inner} || ']'"
+
+
+def _ts_literal(moment: dt.datetime) -> str:
+    if connection.vendor == "sqlite":
+        # Django keeps aware datetimes in SQLite as naive UTC text.
+        return "'" + moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ") + "'"
+    return "'" + moment.isoformat() + "'"
+
+
+def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands: ClassBandRule, *,
+                      enterprise_ids: Sequence[int] | None = None, assessed_at: dt.datetime | None = None) -> int:
+    """Score and upsert; returns the number of rows written. The previous class is kept
+    in `previous_class` so that a run can count class changes afterwards."""
+    n = len(version.spec)
+    scored = scored_sql(version, as_of, enterprise_ids=enterprise_ids)
+    cls = (f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
+           f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END")
+    values = _json_array([f"v_{i}" for i in range(n)])
+    points = _json_array([f"p_{i}" for i in range(n)])
+    if connection.vendor == "postgresql":
+        values, points = f"CAST({values} AS jsonb)", f"CAST({points} AS jsonb)"
+    moment = assessed_at or timezone.now()
+    sql = (
+        "INSERT INTO risk_assessment (enterprise_id, model_id, version_id, run_id, as_of, assessed_at, score, "
+        "risk_class, previous_class, indicator_values, indicator_points) "
+        f"SELECT enterprise_id, '{version.model_id}', {int(version.pk)}, {int(run_id)}, '{as_of.isoformat()}', "
+        f"{_ts_literal(moment)}, score, {cls}, NULL, {values}, {points} FROM ({scored}) q WHERE 1 = 1 "
+        "ON CONFLICT (enterprise_id, model_id) DO UPDATE SET version_id = excluded.version_id, "
+        "run_id = excluded.run_id, as_of = excluded.as_of, assessed_at = excluded.assessed_at, "
+        "score = excluded.score, previous_class = risk_assessment.risk_class, risk_class = excluded.risk_class, "
+        "indicator_values = excluded.indicator_values, indicator_points = excluded.indicator_points"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return max(cur.rowcount, 0)
+
+
+def run_summary(run_id: int) -> tuple[dict[str, int], int]:
+    """Counts per class and class changes of the rows a run wrote."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
+            f"THEN 1 ELSE 0 END) FROM risk_assessment WHERE run_id = {int(run_id)} GROUP BY risk_class"
+        )
+        rows = cur.fetchall()
+    counts = {c: 0 for c in "ABCD"}
+    changes = 0
+    for klass, count, changed in rows:
+        counts[klass] = int(count)
+        changes += int(changed or 0)
+    return counts, changes
+
+
+def indicator_matrix(version_or_inds: ModelVersion | list[Indicator], as_of: dt.date, *, key_area_domain: str = "",
+                     enterprise_ids: Sequence[int] | None = None) -> tuple[list[int], list[list[float]]]:
+    """Raw indicator values for calibration: (enterprise ids, rows of values)."""
+    if isinstance(version_or_inds, ModelVersion):
+        inds = spec_indicators(version_or_inds)
+        key_area_domain = version_or_inds.model.key_area_domain
+    else:
+        inds = version_or_inds
+    sql = aggregation_sql(inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=key_area_domain)
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        rows = cur.fetchall()
+    return [r[0] for r in rows], [[float(v or 0) for v in r[1:]] for r in rows]
+
+
+def score_rows(version: ModelVersion, rows: list[list[float]]) -> list[int]:
+    """The same points lookup as the SQL, in Python (for calibration and validation)."""
+    inds = spec_indicators(version)
+    out = []
+    for row in rows:
+        total = version.base_points
+        for ind, item, value in zip(inds, version.spec, row, strict=True):
+            total += item["points"][ind.bin_of(value, item["edges"])]
+        out.append(total)
+    return out
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def ms(self) -> int:
+        return int((time.monotonic() - self.started) * 1000)
+
+
+def reasons(version: ModelVersion, values: list[Any], points: list[Any]) -> list[dict[str, Any]]:
+    """Every indicator that moved the score, largest first: what it is, its value, the
+    points it added, and a sentence ("近两年受到 3 次行政处罚: +40")."""
+    out = []
+    for item, value, pts in zip(version.spec, values, points, strict=False):
+        if not pts:
+            continue
+        ind = BY_CODE.get(item["code"])
+        out.append({
+            "indicator": item["code"],
+            "name": ind.name if ind else item["code"],
+            "dimension": ind.dimension if ind else "",
+            "value": value,
+            "points": int(pts),
+            "text": ind.explain(value) if ind else str(value),
+        })
+    out.sort(key=lambda r: (-abs(r["points"]), r["indicator"]))
+    return out
