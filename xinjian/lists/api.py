@@ -1,3 +1,56 @@
-from ninja import Router
+"""`GET /api/v1/enterprises/{uscc}/constraints` (interfaces.md "Systems"), scope
+`constraints`: what an approval or supervision system must apply now."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from xinjian.core.errors import NotFound
+from xinjian.core.workdays import today
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Enterprise
+from xinjian.sharing.auth import scope
+
+from .queries import constraints as constraints_of
+
+router = Router(tags=["constraints"])
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class ConstraintsOut(Schema):
+    uscc: str
+    on_anomaly_list: bool
+    on_serious_list: bool
+    commitment_allowed: bool
+    measures: list[str]
+    as_of: dt.datetime
+    measure_names: dict[str, str]
+
+
+@router.get("/enterprises/{uscc}/constraints", auth=scope("constraints"),
+            response={200: ConstraintsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="查询联合惩戒约束")
+def constraints(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+    enterprise = Enterprise.objects.filter(uscc=code).first()
+    if enterprise is None:
+        raise NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+    result = constraints_of(enterprise, today())
+    result["as_of"] = timezone.now()
+    return result

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ListsConfig(AppConfig):
     name = "xinjian.lists"
     label = "lists"
+    verbose_name = "名单管理"
+
+    def ready(self) -> None:
+        from xinjian.core import reference
+
+        from . import clocks  # noqa: F401  registers the list clocks with run_clocks
+
+        @reference.register
+        def list_rules() -> None:
+            from . import models
+            from .seeding import seed_list_rules
+
+            seed_list_rules(ListRuleSet=models.ListRuleSet, ListGround=models.ListGround, Measure=models.Measure)

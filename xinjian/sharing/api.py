@@ -1,3 +1,97 @@
-from ninja import Router
+"""Changes feed and feedback (interfaces.md "Systems"):
 
-router = Router()
+- `GET /api/v1/changes?after=CURSOR&limit=N`, scope `changes`: events in commit order,
+  `{"events": [{"cursor", "type", "uscc", "occurred_at", "data"}], "next": CURSOR}`. The
+  cursor is the event id as a string; `next` is the last cursor returned (or `after`
+  when nothing is new), so a reader loops until `events` comes back empty. A client with
+  a region reads only its region's events.
+- `POST /api/v1/feedback`, scope `changes`: a receiver reports what it did about a
+  pushed change (measure applied); shown on the enterprise's staff page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from xinjian.core.errors import DomainError, field_error
+from xinjian.core.jurisdiction import region_prefix
+from xinjian.core.models import Event
+
+from . import actions
+from .auth import scope
+from .models import SHAREABLE_EVENT_TYPES
+
+router = Router(tags=["changes"])
+MAX_LIMIT = 1000
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class ChangeOut(Schema):
+    cursor: str
+    type: str
+    uscc: str
+    occurred_at: dt.datetime
+    data: dict[str, Any]
+
+
+class ChangesOut(Schema):
+    events: list[ChangeOut]
+    next: str
+
+
+@router.get("/changes", auth=scope("changes"), response={200: ChangesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+            summary="按游标读取变更事件")
+def changes(request: HttpRequest, after: str = "0", limit: int = 100) -> dict[str, Any]:
+    if not after.isdigit():
+        raise DomainError("游标无效", code="invalid_cursor", details=[field_error("after", "invalid_cursor", "游标应为数字字符串")])
+    if not 1 <= limit <= MAX_LIMIT:
+        raise DomainError("limit 超出范围", code="invalid_limit",
+                          details=[field_error("limit", "out_of_range", f"1–{MAX_LIMIT}")])
+    qs = Event.objects.filter(id__gt=int(after), type__in=SHAREABLE_EVENT_TYPES).order_by("id")
+    client = request.api_client  # type: ignore[attr-defined]
+    if client.region_code:
+        qs = qs.filter(region_code__startswith=region_prefix(client.region_code))
+    events = list(qs[:limit])
+    return {
+        "events": [{"cursor": str(e.id), "type": e.type, "uscc": e.uscc, "occurred_at": e.occurred_at, "data": e.data}
+                   for e in events],
+        "next": str(events[-1].id) if events else after,
+    }
+
+
+class FeedbackIn(Schema):
+    uscc: str = Field(..., min_length=18, max_length=18)
+    measure: str = Field(..., min_length=1, max_length=60)
+    action_taken: str = Field(..., min_length=1)
+    applied_on: dt.date
+    cursor: str | None = None
+    department: str = ""
+
+
+class FeedbackOut(Schema):
+    id: int
+    uscc: str
+    measure: str
+    received_at: dt.datetime
+
+
+@router.post("/feedback", auth=scope("changes"), response={201: FeedbackOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+             summary="回传惩戒措施实施情况")
+def feedback(request: HttpRequest, payload: FeedbackIn) -> tuple[int, Any]:
+    fb = actions.record_feedback(client=request.api_client, uscc=payload.uscc.upper(),  # type: ignore[attr-defined]
+                                 measure=payload.measure, action_taken=payload.action_taken,
+                                 applied_on=payload.applied_on, cursor=payload.cursor, department=payload.department)
+    return 201, fb

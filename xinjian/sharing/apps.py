@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "xinjian.sharing"
     label = "sharing"
+    verbose_name = "共享与推送"
+
+    def ready(self) -> None:
+        import datetime as dt
+        from typing import Any
+
+        from xinjian.core.clocks import register
+
+        @register("sharing.fanout", "推送：为订阅方排队新的变更事件（投递由 push_worker 执行）", order=90)
+        def fanout_clock(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+            from .push import fanout
+
+            return 0 if dry_run else fanout()

@@ -51,3 +51,111 @@ class ApiClient(models.Model):
         token = "xj_" + secrets.token_urlsafe(32)
         client = cls.objects.create(name=name, token_hash=hash_token(token), scopes=scopes, region_code=region_code)
         return client, token
+
+
+# --- pushes (domain.md §11: list changes pushed, acknowledged, fed back) ---------------
+
+# Event types that leave the platform (pushes and GET /changes). Complaints, risk and raw
+# collection events stay inside (domain.md §5).
+SHAREABLE_EVENT_TYPES = [
+    "listing.added", "listing.removed", "penalty.published", "penalty.withdrawn", "repair.approved",
+    "commitment.untrue", "key_area.tagged", "key_area.untagged", "inspection.published",
+    "licence.revoked", "licence.cancelled",
+]
+
+
+class Subscription(models.Model):
+    """A department's subscription: which events, for which region, to which endpoint,
+    signed with a shared secret (HMAC-SHA256)."""
+
+    name = models.CharField(_("订阅名称"), max_length=100)
+    department = models.CharField(_("接收部门"), max_length=100)
+    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions",
+                               help_text=_("接收方回传反馈所用的接口客户端"))
+    event_types = models.JSONField(_("事件类型"), default=list)
+    region_code = models.CharField(_("区划代码"), max_length=6, blank=True, help_text=_("空为全省"))
+    endpoint = models.URLField(_("接收地址"), max_length=500)
+    # The secret is needed in clear to sign; it is shown once and never rendered again.
+    secret = models.CharField(max_length=128, editable=False)
+    max_attempts = models.PositiveSmallIntegerField(_("最多尝试次数"), default=8)
+    backoff_seconds = models.PositiveIntegerField(_("首次重试间隔（秒）"), default=30)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_by = models.CharField(_("创建人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("推送订阅")
+        verbose_name_plural = _("推送订阅")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_type: str, region_code: str) -> bool:
+        if event_type not in self.event_types:
+            return False
+        if not self.region_code:
+            return True
+        from xinjian.core.jurisdiction import region_prefix
+
+        return region_code.startswith(region_prefix(self.region_code))
+
+    def backoff(self, attempts: int) -> int:
+        """Exponential backoff: base × 2^(attempts−1), capped at 6 hours."""
+        return min(self.backoff_seconds * 2 ** max(attempts - 1, 0), 6 * 3600)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待投递")
+    DELIVERED = "delivered", _("已确认")
+    DEAD = "dead", _("死信")
+
+
+class Delivery(models.Model):
+    """One event to one subscriber. Delivered in event order per (subscription,
+    enterprise): a delivery waits while an earlier one for the same enterprise is not
+    acknowledged (dead letters included, until replayed)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.ForeignKey("core.Event", on_delete=models.PROTECT, related_name="+")
+    uscc = models.CharField(max_length=18, blank=True, db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    delivered_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    dead_at = models.DateTimeField(_("进入死信时间"), null=True, blank=True)
+    replays = models.PositiveSmallIntegerField(_("重放次数"), default=0)
+
+    class Meta:
+        verbose_name = _("推送投递")
+        verbose_name_plural = _("推送投递")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["subscription", "event"], name="delivery_once")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]),
+                   models.Index(fields=["subscription", "uscc", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} #{self.event_id}"
+
+
+class Feedback(models.Model):
+    """What a receiving department did about a pushed change (joint punishment applied)."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+")
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    event = models.ForeignKey("core.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(_("措施"), max_length=60)
+    action_taken = models.TextField(_("采取的行动"))
+    applied_on = models.DateField(_("实施日期"))
+    department = models.CharField(_("反馈部门"), max_length=100)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("惩戒反馈")
+        verbose_name_plural = _("惩戒反馈")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.uscc} {self.measure}"

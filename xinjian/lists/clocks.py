@@ -1,0 +1,126 @@
+"""Date-driven list rules, run by `manage.py run_clocks [--date]`. Each is idempotent for
+a date: what it does leaves nothing due for the same date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from xinjian.core.clocks import register
+
+from . import actions, reactions, rules
+from .models import AnomalyListing, AnomalyStatus, BatchDecision, SeriousListing, SeriousStatus
+
+
+@register("lists.react", "名单：处理归集事件（较重处罚、年报、检查结果、名单决定）", order=10)
+def react(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    if dry_run:
+        return 0
+    return reactions.react() + reactions.apply_list_decisions(on)
+
+
+def _report_cycle(on: dt.date) -> tuple[int, dt.date] | None:
+    """Anomaly Measures art. 4 (1): reports for year Y are due 1 January–30 June of Y+1;
+    listing starts the day after. Before that day of `on`'s year nothing is due."""
+    r = rules.rules_on(on)
+    deadline = dt.date(on.year, r.annual_report_deadline_month, r.annual_report_deadline_day)
+    if on <= deadline:
+        return None
+    return on.year - 1, deadline
+
+
+def _batch_decision_for(region_code: str, year: int, cache: dict[str, BatchDecision | None]) -> BatchDecision | None:
+    """The standing batch decision of the most local department covering the enterprise."""
+    if region_code not in cache:
+        found = None
+        for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
+            found = BatchDecision.objects.filter(department__division_id=code, report_year=year, active=True).first()
+            if found:
+                break
+        cache[region_code] = found
+    return cache[region_code]
+
+
+@register("lists.anomaly_annual_report", "经营异常名录：6月30日后列入未报送上一年度年报的企业（10个工作日内）", order=20)
+def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    from xinjian.collection.models import AnnualReport
+    from xinjian.registry.models import Enterprise
+
+    cycle = _report_cycle(on)
+    if cycle is None:
+        return 0
+    year, deadline = cycle
+    r = rules.rules_on(on)
+    # Enterprises that existed during the report year and are still operating.
+    due = (Enterprise.objects.filter(status="operating", established_on__lte=dt.date(year, 12, 31))
+           .exclude(id__in=AnnualReport.objects.filter(year=year, filed_on__lte=on, enterprise__isnull=False)
+                    .values("enterprise_id"))
+           .exclude(id__in=AnomalyListing.objects.filter(report_year=year).values("enterprise_id"))
+           .order_by("id"))
+    if dry_run:
+        return due.count()
+    cache: dict[str, BatchDecision | None] = {}
+    n = 0
+    for e in due.iterator(chunk_size=1000):
+        decision = _batch_decision_for(e.region_code, year, cache)
+        draft = r.annual_report_listing_mode == "draft" or decision is None
+        with transaction.atomic():
+            actions.list_anomaly(
+                e, actor=actor, ground="annual_report_missing", on=on, report_year=year, draft=draft,
+                decision_no=decision.decision_no if decision and not draft else "",
+                department=decision.department if decision else None, proposed_on=deadline,
+                facts=f"未在{deadline.year}年{deadline.month}月{deadline.day}日前报送{year}年度报告",
+            )
+        n += 1
+    return n
+
+
+@register("lists.anomaly_removal", "经营异常名录：补报年报后移出（5个工作日内）", order=30)
+def anomaly_removal(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    if dry_run:
+        return 0
+    return reactions.remove_for_filed_reports(None, on, actor=actor)
+
+
+@register("lists.serious_revocation", "严重违法失信名单：处罚决定撤销后撤销列入（3个工作日内）", order=35)
+def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    if dry_run:
+        return SeriousListing.objects.filter(status__in=[SeriousStatus.PUBLISHED], penalty__status="revoked").count()
+    return reactions.revoke_for_revoked_penalties(on, actor=actor)
+
+
+@register("lists.anomaly_three_years", "经营异常名录：届满前60日公告提醒，满3年提出列入严重违法失信名单", order=40)
+def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    r = rules.rules_on(on)
+    # Listed at least (3 years − 60 days) ago: a cheap bound, refined per listing.
+    horizon = rules.add_years(on, -r.anomaly_escalation_years) + dt.timedelta(days=r.anomaly_reminder_days)
+    qs = (AnomalyListing.objects.filter(status=AnomalyStatus.LISTED, listed_on__lte=horizon)
+          .filter(Q(escalated_to__isnull=True)).select_related("enterprise", "department").order_by("id"))
+    n = 0
+    for listing in qs:
+        esc = listing.escalation_date()
+        assert esc is not None
+        if on >= esc:
+            n += 1
+            if not dry_run:
+                actions.escalate_anomaly(listing, actor=actor, on=on)
+        elif on >= esc - dt.timedelta(days=r.anomaly_reminder_days) and listing.reminder_published_on is None:
+            n += 1
+            if not dry_run:
+                actions.publish_reminder(listing, actor=actor, on=on)
+    return n
+
+
+@register("lists.serious_expiry", "严重违法失信名单：列入满3年（或限制期届满）自动移出", order=50)
+def serious_expiry(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    qs = SeriousListing.objects.filter(status=SeriousStatus.PUBLISHED, expires_on__lte=on).order_by("id")
+    if dry_run:
+        return qs.count()
+    n = 0
+    for listing in qs.select_related("enterprise", "penalty"):
+        actions.expire_serious(listing, actor=actor, on=on)
+        n += 1
+    return n

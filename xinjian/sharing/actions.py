@@ -1,0 +1,103 @@
+"""State changes of sharing (architecture rule 1): subscriptions, replays, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinjian.core import audit
+from xinjian.core.actors import as_actor
+from xinjian.core.errors import DomainError, InvalidTransition, field_error
+from xinjian.core.events import EventType, emit
+
+from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def check_endpoint(url: str) -> None:
+    """Pushes carry list decisions: HTTPS only. Plain HTTP is accepted for a loopback
+    receiver (development and tests), never for another host."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return
+    raise DomainError("接收地址必须为HTTPS", code="invalid_endpoint",
+                      details=[field_error("endpoint", "https_required", "接收地址必须为HTTPS地址")])
+
+
+@transaction.atomic
+def create_subscription(*, actor: Any, name: str, department: str, endpoint: str, event_types: list[str],
+                        region_code: str = "", client: ApiClient | None = None, secret: str = "") -> tuple[Subscription, str]:
+    """Returns the subscription and its shared secret (shown once)."""
+    check_endpoint(endpoint)
+    unknown = [t for t in event_types if t not in SHAREABLE_EVENT_TYPES]
+    if not event_types or unknown:
+        raise DomainError("事件类型无效", code="invalid_event_types",
+                          details=[field_error("event_types", "invalid", ",".join(unknown) or "至少选择一种")])
+    if region_code and not (len(region_code) == 6 and region_code.isdigit()):
+        raise DomainError("区划代码无效", code="invalid_region", details=[field_error("region_code", "invalid", region_code)])
+    who = as_actor(actor)
+    secret = secret or secrets.token_urlsafe(32)
+    sub = Subscription.objects.create(name=name, department=department, endpoint=endpoint, event_types=event_types,
+                                      region_code=region_code, client=client, secret=secret, created_by=who.label)
+    audit.record("sharing.subscription.create", sub, actor=who,
+                 after={"name": name, "endpoint": endpoint, "event_types": event_types, "region_code": region_code})
+    return sub, secret
+
+
+@transaction.atomic
+def set_subscription_active(sub: Subscription, active: bool, *, actor: Any) -> None:
+    before = {"active": sub.active}
+    sub.active = active
+    sub.save(update_fields=["active"])
+    audit.record("sharing.subscription.active", sub, actor=actor, before=before, after={"active": active})
+
+
+@transaction.atomic
+def replay(delivery: Delivery, *, actor: Any) -> Delivery:
+    """A dead letter goes back to the queue; the next worker run attempts it again (and,
+    once acknowledged, the enterprise's later messages follow in order)."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.DEAD:
+        raise InvalidTransition("只有死信可以重放")
+    before = audit.snapshot(delivery, ["status", "attempts"])
+    delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, timezone.now()
+    delivery.replays += 1
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at", "replays"])
+    audit.record("sharing.delivery.replay", delivery, actor=actor, before=before,
+                 after=audit.snapshot(delivery, ["status", "attempts"]), uscc=delivery.uscc)
+    return delivery
+
+
+@transaction.atomic
+def record_feedback(*, client: ApiClient, uscc: str, measure: str, action_taken: str, applied_on: dt.date,
+                    cursor: str | None = None, department: str = "") -> Feedback:
+    from xinjian.core.models import Event
+    from xinjian.registry.models import Enterprise
+
+    enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    if enterprise is None:
+        raise DomainError("未知的统一社会信用代码", code="unknown_enterprise",
+                          details=[field_error("uscc", "unknown_enterprise", uscc)])
+    event = None
+    if cursor:
+        event = Event.objects.filter(pk=int(cursor), uscc=uscc).first() if cursor.isdigit() else None
+        if event is None:
+            raise DomainError("事件不存在或不属于该企业", code="unknown_event",
+                              details=[field_error("cursor", "unknown_event", cursor)])
+    sub = client.subscriptions.first()
+    fb = Feedback.objects.create(client=client, uscc=uscc, event=event, measure=measure, action_taken=action_taken,
+                                 applied_on=applied_on, department=department or (sub.department if sub else client.name))
+    audit.record("sharing.feedback", fb, actor=client, uscc=uscc,
+                 after={"measure": measure, "action_taken": action_taken, "applied_on": applied_on.isoformat()})
+    emit(EventType.FEEDBACK_RECEIVED, uscc=uscc, region_code=enterprise.region_code,
+         data={"measure": measure, "department": fb.department, "applied_on": applied_on.isoformat(),
+               "event_cursor": cursor or ""})
+    return fb
