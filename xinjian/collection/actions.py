@@ -97,3 +97,20 @@ def _pg() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def ingest_records(kind: str, records: Any, *, actor: Any, source: str, channel: str = "api",
+                   region_prefix: str | None = None, region_code: str = "", file_name: str = "",
+                   uploaded_by: Any = None, batch: Any = None, keep_results: bool = True,
+                   progress: Any = None) -> tuple[Any, list[Any]]:
+    """Store a batch of records of `kind` from `source` (interfaces.md "Ingest"); every
+    channel — API, upload, command — comes through here. Returns the batch and its
+    rejected records. Each chunk is atomic with its events and audit entry."""
+    from .ingest.engine import Ingestion
+    from .ingest.kinds import get_kind
+
+    run = Ingestion(get_kind(kind), source=source, actor=actor, channel=channel, region_prefix=region_prefix,
+                    region_code=region_code, file_name=file_name, uploaded_by=uploaded_by, batch=batch,
+                    keep_results=keep_results)
+    result = run.run(records, progress=progress)
+    return result, run.rejects

@@ -1,3 +1,148 @@
-from ninja import Router
+"""Ingest API (interfaces.md "Ingest"): `POST /api/v1/ingest/{kind}` and
+`GET /api/v1/ingest/batches/{batch_id}`, scope `ingest`."""
 
-router = Router()
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from xinjian.core.errors import DomainError, NotFound
+from xinjian.sharing.auth import scope
+
+from .actions import ingest_records
+from .ingest.engine import MAX_RECORDS
+from .ingest.kinds import KINDS
+from .models import IngestBatch
+
+router = Router(tags=["ingest"])
+
+
+class FieldErrorOut(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class RejectedOut(Schema):
+    index: int
+    source_id: str | None = None
+    errors: list[FieldErrorOut]
+
+
+class RejectedWithRecordOut(RejectedOut):
+    record: Any = None
+
+
+class PendingOut(Schema):
+    index: int
+    source_id: str | None = None
+    reason: str
+
+
+class IngestOut(Schema):
+    batch_id: str
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedOut]
+    pending: list[PendingOut]
+
+
+class BatchOut(IngestOut):
+    kind: str
+    status: str
+    started_at: str
+    finished_at: str | None = None
+    rejected: list[RejectedWithRecordOut]  # type: ignore[assignment]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[FieldErrorOut] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["records"],
+            "properties": {"records": {"type": "array", "maxItems": MAX_RECORDS, "items": {"type": "object"}}},
+        }}},
+    }
+}
+
+
+def _records(request: HttpRequest) -> list[Any]:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise DomainError("请求体过大", code="payload_too_large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise DomainError("请求体不是合法的JSON", code="malformed_json")
+    if not isinstance(data, dict) or "records" not in data:
+        raise DomainError("请求体应为包含records数组的JSON对象", code="missing_records",
+                          details=[{"field": "records", "code": "required", "message": "缺少records"}])
+    records = data["records"]
+    if not isinstance(records, list):
+        raise DomainError("records应为数组", code="invalid_records",
+                          details=[{"field": "records", "code": "invalid_type", "message": "records应为数组"}])
+    return records
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_many_records"
+
+
+@router.post("/{kind}", auth=scope("ingest"), response={200: IngestOut, 400: ErrorOut, 401: ErrorOut,
+                                                          403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+             openapi_extra=_BODY_DOC, summary="归集一批记录")
+def ingest(request: HttpRequest, kind: str) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise NotFound(f"未知的数据类别：{kind[:40]}", code="unknown_kind")
+    try:
+        records = _records(request)
+    except DomainError as e:
+        if e.code == "payload_too_large":
+            raise TooLarge(e.message, code="payload_too_large")
+        raise
+    if len(records) > MAX_RECORDS:
+        raise TooLarge(f"每次最多{MAX_RECORDS}条记录，本次{len(records)}条")
+    client = request.api_client  # type: ignore[attr-defined]
+    batch, rejects = ingest_records(kind, records, actor=client, source=client.name, channel="api",
+                                    region_code=client.region_code)
+    out = batch.summary()
+    out["rejected"] = [r.as_dict() for r in rejects]
+    return out
+
+
+@router.get("/batches/{batch_id}", auth=scope("ingest"), response={200: BatchOut, 401: ErrorOut, 403: ErrorOut,
+                                                                     404: ErrorOut}, summary="查询归集批次")
+def batch_detail(request: HttpRequest, batch_id: str) -> dict[str, Any]:
+    try:
+        pk = uuid.UUID(batch_id)
+    except ValueError:
+        raise NotFound("批次不存在")
+    # A client sees its own batches only.
+    batch = IngestBatch.objects.filter(pk=pk, source=request.api_client.name).first()  # type: ignore[attr-defined]
+    if batch is None:
+        raise NotFound("批次不存在")
+    out = batch.summary()
+    out.update(kind=batch.kind, status=batch.status, started_at=batch.started_at.isoformat(),
+               finished_at=batch.finished_at.isoformat() if batch.finished_at else None)
+    out["rejected"] = [{"index": r.index, "source_id": r.source_id or None, "errors": r.errors, "record": r.record}
+                       for r in batch.rejects.all()]
+    return out

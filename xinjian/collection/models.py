@@ -8,7 +8,11 @@ change it — (source, source_id) is the key.
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import scoped_queryset
@@ -27,6 +31,10 @@ class CollectedRecord(AuditedModel, ArchivableModel):
     source = models.CharField(_("提供方"), max_length=100)
     source_id = models.CharField(_("来源编号"), max_length=100)
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    # The batch that last created or changed the record (its timeline shows it).
+    batch = models.ForeignKey(
+        "collection.IngestBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = RecordQuerySet.as_manager()
 
@@ -238,6 +246,9 @@ class AnnualReport(AuditedModel):
     filed_on = models.DateField(_("报送日期"))
     source = models.CharField(_("提供方"), max_length=100)
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    batch = models.ForeignKey(
+        "collection.IngestBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = RecordQuerySet.as_manager()
 
@@ -313,3 +324,155 @@ class CommitmentRecord(CollectedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.matter}"
+
+
+# --- ingest bookkeeping ---------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    API = "api", _("接口")
+    UPLOAD = "upload", _("文件上传")
+    COMMAND = "command", _("批量导入命令")
+
+
+class BatchStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    RUNNING = "running", _("导入中")
+    COMPLETED = "completed", _("已完成")
+    FAILED = "failed", _("中断")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class BatchQuerySet(models.QuerySet["IngestBatch"]):
+    def visible_to(self, user) -> BatchQuerySet:  # type: ignore[no-untyped-def]
+        """Uploads belong to the uploading department's division; batches of system
+        clients without a region belong to the province (and operators)."""
+        from xinjian.core.jurisdiction import user_region_prefix
+
+        prefix = user_region_prefix(user)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self
+        q = models.Q(region_code__startswith=prefix)
+        if len(prefix) <= 2:
+            q |= models.Q(region_code="")
+        return self.filter(q)
+
+
+class IngestBatch(models.Model):
+    """One delivery of records: an API call, an uploaded file or a command run. Counters
+    are advanced in the same transaction as each chunk they count."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("数据类别"), max_length=20)
+    source = models.CharField(_("提供方"), max_length=100, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Division of the uploading department ("" for system clients of the whole province).
+    region_code = models.CharField(_("区划代码"), max_length=6, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    received = models.PositiveIntegerField(_("接收"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    rejected_count = models.PositiveIntegerField(_("拒收"), default=0)
+    pending_count = models.PositiveIntegerField(_("待关联"), default=0)
+    # [{index, source_id, reason}] — the first PENDING_KEPT entries (the count is exact).
+    pending = models.JSONField(_("待关联记录"), default=list, blank=True)
+    # Uploads: the parsed rows waiting for the officer's confirmation.
+    payload = models.JSONField(_("待导入数据"), null=True, blank=True)
+    notes = models.JSONField(_("说明"), default=list, blank=True)
+    error = models.TextField(_("中断原因"), blank=True)
+    started_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    PENDING_KEPT = 10_000
+
+    class Meta:
+        verbose_name = _("归集批次")
+        verbose_name_plural = _("归集批次")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M} {self.source}"
+
+    def summary(self) -> dict:  # type: ignore[type-arg]
+        """The interfaces.md ingest response (without the rejected list)."""
+        return {
+            "batch_id": str(self.id),
+            "received": self.received,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "pending": list(self.pending),
+        }
+
+
+class RejectedRecord(models.Model):
+    """A record that failed validation, kept exactly as sent with its errors."""
+
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="rejects")
+    index = models.PositiveIntegerField(_("序号"))
+    source_id = models.CharField(_("来源编号"), max_length=200, blank=True)
+    record = models.JSONField(_("原始记录"), null=True)
+    errors = models.JSONField(_("错误"))
+
+    class Meta:
+        verbose_name = _("拒收记录")
+        verbose_name_plural = _("拒收记录")
+        ordering = ["batch", "index"]
+        indexes = [models.Index(fields=["batch", "index"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}#{self.index}"
+
+
+class RecordVersion(models.Model):
+    """The previous values of a record that a later delivery changed."""
+
+    model = models.CharField(_("记录类型"), max_length=40)
+    record_id = models.BigIntegerField(_("记录编号"))
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    data = models.JSONField(_("变更前内容"))
+    batch = models.ForeignKey(IngestBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replaced_at = models.DateTimeField(_("被替换时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("记录历史版本")
+        verbose_name_plural = _("记录历史版本")
+        ordering = ["-replaced_at", "-id"]
+        indexes = [models.Index(fields=["model", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.record_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class CollectionItem(models.Model):
+    """A key collection item (附件2 of the seed, domain.md §4): configuration. Defaults
+    are seeded; a province adds its own (`added_by_region`)."""
+
+    code = models.CharField(_("代码"), max_length=40, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    category = models.CharField(_("类别"), max_length=40)
+    # The ingest kind that carries the item ("" when it is collected otherwise).
+    record_kind = models.CharField(_("归集接口类别"), max_length=20, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    disclosed = models.BooleanField(_("对外公示"), default=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    added_by_region = models.CharField(_("增设地区"), max_length=6, blank=True, help_text=_("空表示全国默认事项"))
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("归集事项")
+        verbose_name_plural = _("归集事项")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name

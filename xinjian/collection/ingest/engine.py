@@ -1,0 +1,329 @@
+"""The one import framework (style.md §8): every channel — API, uploaded file, command —
+runs the same steps through `Ingestion`:
+
+1. validate each record on its own (`Kind.validate`), and reject a key seen earlier in the
+   same batch;
+2. per chunk, in ONE transaction: match each record's enterprise by USCC or old
+   registration number (unknown → pending), apply the uploader's jurisdiction, upsert by
+   key keeping the previous version of a changed record, write one event per stored
+   change, react (tagging, attaching pending records), store rejected records as sent
+   with their errors and advance the batch counters.
+
+A crash leaves the chunks before it committed and nothing of the chunk it was in; running
+the same records again completes the work (what was stored counts as `unchanged`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from xinjian.core import audit
+from xinjian.core.actors import as_actor
+from xinjian.core.events import emit_many
+from xinjian.core.models import AuditEntry
+from xinjian.registry.models import Enterprise
+
+from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
+from .kinds import Kind
+
+# PostgreSQL: chunks of every ingest take turns (transaction-scoped advisory lock), so two
+# overlapping batches never race between "look up the key" and "insert it", and a record
+# arriving for an unknown enterprise cannot slip past the enterprise's arrival. Writers
+# take the event-log lock for the rest of the transaction anyway (core.events).
+INGEST_LOCK = 7_340_019
+MAX_RECORDS = 10_000  # interfaces.md: more in one API call is 413
+
+
+@dataclass
+class Row:
+    index: int
+    raw: Any
+    values: dict[str, Any]
+    key: tuple[Any, ...]
+    enterprise: tuple[int, str, str] | None = None  # (id, uscc, region_code)
+
+
+@dataclass
+class Reject:
+    index: int
+    source_id: str | None
+    raw: Any
+    errors: list[dict[str, str]]
+
+    def as_dict(self, with_record: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {"index": self.index, "source_id": self.source_id, "errors": self.errors}
+        if with_record:
+            d["record"] = self.raw
+        return d
+
+
+@dataclass
+class ChunkResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _err(fieldname: str, code: str, message: str) -> dict[str, str]:
+    return {"field": fieldname, "code": code, "message": message}
+
+
+class Ingestion:
+    """One batch of one kind from one source."""
+
+    def __init__(self, kind: Kind, *, source: str, actor: Any, channel: str = Channel.API,
+                 region_prefix: str | None = None, region_code: str = "", file_name: str = "",
+                 uploaded_by: Any = None, batch: IngestBatch | None = None, keep_results: bool = True,
+                 chunk_size: int | None = None, fast: bool | None = None):
+        self.kind = kind
+        self.source = source
+        self.actor = as_actor(actor)
+        self.channel = channel
+        # Uploads by staff: records must concern enterprises inside this division prefix.
+        self.region_prefix = region_prefix
+        self.region_code = region_code
+        self.file_name = file_name
+        self.uploaded_by = uploaded_by
+        self.batch = batch
+        self.keep_results = keep_results
+        self.pg = connection.vendor == "postgresql"
+        self.fast = (self.pg and kind.fast_path) if fast is None else fast
+        self.chunk_size = chunk_size or (10_000 if self.fast else 2_000)
+        self.seen: dict[tuple[Any, ...], int] = {}
+        self.rejects: list[Reject] = []
+        self.pending: list[dict[str, Any]] = []
+        # Tests inject a failure here to prove a crash leaves no half-written chunk.
+        self.before_commit: Any = None
+
+    # --- the batch ----------------------------------------------------------------------
+    def open_batch(self) -> IngestBatch:
+        if self.batch is None:
+            self.batch = IngestBatch.objects.create(
+                kind=self.kind.name, source=self.source, channel=self.channel, actor_label=self.actor.label,
+                uploaded_by=self.uploaded_by, region_code=self.region_code, file_name=self.file_name[:200],
+            )
+        elif self.batch.status != BatchStatus.RUNNING:
+            IngestBatch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.RUNNING)
+        return self.batch
+
+    def run(self, records: Iterable[Any], progress: Any = None) -> IngestBatch:
+        batch = self.open_batch()
+        try:
+            for chunk in _chunks(enumerate(records), self.chunk_size):
+                self.process_chunk(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+        except BaseException as exc:
+            IngestBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+            raise
+        IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMPLETED, finished_at=timezone.now(),
+                                                       payload=None)
+        batch.refresh_from_db()
+        return batch
+
+    # --- step 1: each record on its own ---------------------------------------------------
+    def validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
+        rows: list[Row] = []
+        rejects: list[Reject] = []
+        kind = self.kind
+        for index, raw in items:
+            values, errors = kind.validate(raw)
+            if values is None:
+                rejects.append(Reject(index, kind.source_id_of(raw), raw, errors))
+                continue
+            key = kind.key_of(values, self.source)
+            first = self.seen.get(key)
+            if first is not None:
+                rejects.append(Reject(index, kind.source_id_of(raw), raw, [_err(
+                    kind.key[-1], "duplicate_key", f"与本批第{first}条记录的键重复（{'、'.join(map(str, key[-2:]))}）")]))
+                continue
+            self.seen[key] = index
+            rows.append(Row(index, raw, values, key))
+        return rows, rejects
+
+    # --- step 2a: whose record is it ----------------------------------------------------
+    def resolve(self, rows: list[Row]) -> tuple[list[Row], list[Reject], list[dict[str, Any]]]:
+        kind = self.kind
+        rejects: list[Reject] = []
+        pending: list[dict[str, Any]] = []
+        if kind.resolves_enterprise:
+            found = _enterprises({r.values["uscc"] for r in rows})
+            for r in rows:
+                ent = found.get(r.values["uscc"])
+                r.enterprise = ent
+                r.values["enterprise_id"] = ent[0] if ent else None
+                if ent:
+                    r.values["uscc"] = ent[1]  # matched by the old registration number
+        kept: list[Row] = []
+        for r in rows:
+            if self.region_prefix is not None:
+                region = kind.scope_region(r.values, r.enterprise)
+                if not region.startswith(self.region_prefix):
+                    fieldname = "region_code" if not kind.resolves_enterprise else "uscc"
+                    rejects.append(Reject(r.index, kind.source_id_of(r.raw), r.raw, [_err(
+                        fieldname, "out_of_jurisdiction", "该记录所属主体不在本部门辖区内，不能由本部门导入")]))
+                    continue
+            if kind.resolves_enterprise and r.enterprise is None:
+                pending.append({"index": r.index, "source_id": kind.source_id_of(r.raw), "reason": "unknown_enterprise"})
+            kept.append(r)
+        return kept, rejects, pending
+
+    # --- step 2: one chunk, one transaction ------------------------------------------------
+    def process_chunk(self, items: list[tuple[int, Any]]) -> ChunkResult:
+        rows, rejects = self.validate(items)
+        batch = self.open_batch() if self.batch is None else self.batch
+        with transaction.atomic():
+            if self.pg:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
+            rows, more, pending = self.resolve(rows)
+            rejects += more
+            if self.fast:
+                from .pgfast import write_fast
+
+                result = write_fast(self.kind, rows, source=self.source, batch=batch, actor=self.actor)
+            else:
+                result = write_orm(self.kind, rows, source=self.source, batch=batch, actor=self.actor)
+            rejects += result.rejects
+            if result.rejects:
+                dropped = {r.index for r in result.rejects}
+                pending = [p for p in pending if p["index"] not in dropped]
+            result.rejects = sorted(rejects, key=lambda r: r.index)
+            result.pending = pending
+            RejectedRecord.objects.bulk_create([
+                RejectedRecord(batch=batch, index=r.index, source_id=r.source_id or "", record=_jsonable_raw(r.raw),
+                               errors=r.errors) for r in result.rejects], batch_size=1000)
+            room = max(0, IngestBatch.PENDING_KEPT - len(self.pending))
+            self.pending.extend(pending[:room])
+            IngestBatch.objects.filter(pk=batch.pk).update(
+                received=F("received") + len(items), created=F("created") + result.created,
+                updated=F("updated") + result.updated, unchanged=F("unchanged") + result.unchanged,
+                rejected_count=F("rejected_count") + len(result.rejects),
+                pending_count=F("pending_count") + len(pending), pending=self.pending,
+            )
+            AuditEntry.objects.create(
+                actor_user=self.actor.user, actor_label=self.actor.label, action=f"ingest.{self.kind.name}",
+                object_type="collection.ingestbatch", object_id=str(batch.pk),
+                after={"first_index": items[0][0] if items else None, "received": len(items), "created": result.created,
+                       "updated": result.updated, "unchanged": result.unchanged, "rejected": len(result.rejects),
+                       "pending": len(pending)},
+                reason=f"{self.kind.label}归集（{self.source}）",
+            )
+            if self.before_commit is not None:
+                self.before_commit(items)
+        if self.keep_results:
+            self.rejects.extend(result.rejects)
+        return result
+
+    # --- preview (uploads): the same judgement, nothing written ---------------------------
+    def preview(self, records: Iterable[Any]) -> dict[str, Any]:
+        items = list(enumerate(records))
+        rows, rejects = self.validate(items)
+        rows, more, pending = self.resolve(rows)
+        self.seen.clear()
+        rejects = sorted(rejects + more, key=lambda r: r.index)
+        return {"received": len(items), "valid": len(rows), "rejects": rejects, "pending": pending}
+
+
+def _chunks(it: Iterator[tuple[int, Any]] | Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    it = iter(it)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _jsonable_raw(raw: Any) -> Any:
+    """Keep what was sent; spreadsheet cells (dates, numbers) become JSON-safe."""
+    return audit.jsonable(raw)
+
+
+def _enterprises(keys: set[str]) -> dict[str, tuple[int, str, str]]:
+    """USCC or old registration number → (id, uscc, region_code)."""
+    found: dict[str, tuple[int, str, str]] = {}
+    usccs = [k for k in keys if len(k) == 18]
+    regnos = [k for k in keys if len(k) == 15]
+    for part in _slices(usccs, 5000):
+        for pk, uscc, region in Enterprise.objects.filter(uscc__in=part).values_list("id", "uscc", "region_code"):
+            found[uscc] = (pk, uscc, region)
+    for part in _slices(regnos, 5000):
+        for pk, uscc, region, regno in Enterprise.objects.filter(registration_no__in=part).values_list(
+                "id", "uscc", "region_code", "registration_no"):
+            found[regno] = (pk, uscc, region)
+    return found
+
+
+def _slices(items: list[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def write_orm(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, actor: Any) -> ChunkResult:
+    """Upsert through the ORM in bulk (SQLite, and kinds with side effects on PostgreSQL).
+    Called inside the chunk's transaction, after the ingest lock."""
+    result = ChunkResult()
+    if not rows:
+        return result
+    who = as_actor(actor)
+    now = timezone.now()
+    existing = kind.existing([r.key for r in rows], source)
+    fields = kind.stored_fields()
+    keep = {n for n, f in kind.fields.items() if f.keep_when_omitted}
+    label = kind.model._meta.label_lower
+    new: list[Any] = []
+    changed: list[tuple[Any, dict[str, Any]]] = []
+    versions: list[RecordVersion] = []
+    update_fields: set[str] = set()
+    for r in rows:
+        values = {f: r.values[f] for f in fields if f in r.values}
+        obj = existing.get(r.key)
+        if obj is None:
+            new.append(kind.new_object(values, source=source, batch=batch, now=now, label=who.label))
+            continue
+        diff = [f for f, v in values.items() if not (f in keep and v is None) and getattr(obj, f) != v]
+        if not diff:
+            result.unchanged += 1
+            continue
+        if kind.owned_by_source and obj.source != source:
+            # domain.md §4: only the source that provided a record may change it.
+            result.rejects.append(Reject(r.index, kind.source_id_of(r.raw), r.raw, [_err(
+                kind.key[0], "other_source", f"该记录由“{obj.source}”提供，只有提供方可以修改")]))
+            continue
+        old = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in audit.snapshot(obj).items()}
+        versions.append(RecordVersion(model=label, record_id=obj.pk, uscc=obj.uscc, data=old, batch=batch, replaced_at=now))
+        for f in diff:
+            setattr(obj, f, values[f])
+        update_fields.update(diff)
+        update_fields.update(kind.stamp(obj, batch=batch, now=now, label=who.label))
+        changed.append((obj, old))
+    if new:
+        kind.model.objects.bulk_create(new, batch_size=1000)  # type: ignore[attr-defined]
+    if changed:
+        kind.model.objects.bulk_update([o for o, _ in changed], sorted(update_fields), batch_size=1000)  # type: ignore[attr-defined]
+        RecordVersion.objects.bulk_create(versions, batch_size=1000)
+    result.created, result.updated = len(new), len(changed)
+    batch_id = str(batch.pk)
+    regions = _regions([o for o in new] + [o for o, _ in changed], kind)
+    emit_many(
+        [(kind.event_type(None, o), o.uscc, regions.get(o.pk, ""), kind.event_data(o, batch_id)) for o in new]
+        + [(kind.event_type(old, o), o.uscc, regions.get(o.pk, ""), kind.event_data(o, batch_id)) for o, old in changed]
+    )
+    kind.after_write(new + [o for o, _ in changed], actor=who)
+    return result
+
+
+def _regions(objs: list[Any], kind: Kind) -> dict[int, str]:
+    if kind.name == "enterprises":
+        return {o.pk: o.region_code for o in objs}
+    ids = {o.enterprise_id for o in objs if o.enterprise_id}
+    region_of = dict(Enterprise.objects.filter(id__in=ids).values_list("id", "region_code")) if ids else {}
+    return {o.pk: region_of.get(o.enterprise_id, "") for o in objs}

@@ -1,0 +1,285 @@
+"""Typed fields of ingest records (interfaces.md "Record fields").
+
+Each field turns one value as sent — JSON from the API, or text from a CSV/XLSX cell — into
+the value stored, or raises `FieldError` with a stable code and a Chinese message. The same
+fields serve every channel, so an uploaded spreadsheet and an API call are judged alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from xinjian.registry.identifiers import IdentifierError, normalize_division, normalize_uscc
+
+
+class FieldError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_MISSING = object()
+# Cells of list fields in files: "fine;confiscation", "罚款、没收", …
+_LIST_SPLIT = re.compile(r"[,;，；、|\s]+")
+_TRUE = {"true", "1", "yes", "y", "是", "t"}
+_FALSE = {"false", "0", "no", "n", "否", "f"}
+
+
+class Field:
+    """One record field. `label` is the Chinese column header of files and templates;
+    `aliases` are further headers accepted on upload."""
+
+    default: Any = ""
+
+    def __init__(self, label: str, *, required: bool = False, default: Any = _MISSING,
+                 aliases: Sequence[str] = (), keep_when_omitted: bool = False, help: str = ""):
+        self.label = label
+        self.required = required
+        if default is not _MISSING:
+            self.default = default
+        self.aliases = tuple(aliases)
+        # Platform-managed values (published_on) are not wiped by a resend that omits them.
+        self.keep_when_omitted = keep_when_omitted
+        self.help = help
+        self.name = ""
+
+    def empty(self, value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    def default_value(self) -> Any:
+        return self.default
+
+    def clean(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def example(self) -> str:
+        return self.help
+
+
+class Text(Field):
+    def __init__(self, label: str, max_length: int | None = None, **kw: Any):
+        super().__init__(label, **kw)
+        self.max_length = max_length
+
+    def clean(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise FieldError("invalid_type", f"{self.label}应为文本")
+        text = str(value).strip()
+        if self.max_length and len(text) > self.max_length:
+            raise FieldError("too_long", f"{self.label}不能超过{self.max_length}个字符")
+        return text
+
+
+class Date(Field):
+    """`YYYY-MM-DD`. `past=True`: the fact has happened, so not after today (Asia/Shanghai)."""
+
+    default = None
+
+    def __init__(self, label: str, *, past: bool = False, **kw: Any):
+        super().__init__(label, **kw)
+        self.past = past
+
+    def clean(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):  # XLSX date cells
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str):
+            day = _parse_date(value.strip())
+        else:
+            raise FieldError("invalid_date", f"{self.label}应为YYYY-MM-DD格式的日期")
+        if self.past and day > _today():
+            raise FieldError("future_date", f"{self.label}不能晚于今天")
+        return day
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        if len(text) == 10 and text[4] == "-":
+            return dt.date.fromisoformat(text)
+        # Spreadsheets often say 2024/3/5 or 2024-3-5 or 2024年3月5日.
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?", text)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        pass
+    raise FieldError("invalid_date", "应为YYYY-MM-DD格式的有效日期")
+
+
+def _today() -> dt.date:
+    from xinjian.core.workdays import today
+
+    return today()
+
+
+class Choice(Field):
+    def __init__(self, label: str, choices: Sequence[tuple[str, Any]], **kw: Any):
+        super().__init__(label, **kw)
+        self.values = {str(v) for v, _ in choices}
+        # Files may carry the Chinese label instead of the code.
+        self.by_label = {str(lbl): str(v) for v, lbl in choices}
+        self.choices_text = "、".join(str(v) for v, _ in choices)
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("invalid_type", f"{self.label}应为文本")
+        v = value.strip()
+        if v in self.values:
+            return v
+        if v in self.by_label:
+            return self.by_label[v]
+        raise FieldError("invalid_choice", f"{self.label}“{v[:40]}”无效，应为：{self.choices_text}")
+
+    def example(self) -> str:
+        return self.help or self.choices_text
+
+
+class ChoiceList(Choice):
+    def default_value(self) -> Any:
+        return []
+
+    def __init__(self, label: str, choices: Sequence[tuple[str, Any]], **kw: Any):
+        super().__init__(label, choices, **kw)
+
+    def empty(self, value: Any) -> bool:
+        return super().empty(value) or value == []
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, str):
+            items = [p for p in _LIST_SPLIT.split(value.strip()) if p]
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise FieldError("invalid_type", f"{self.label}应为列表")
+        out: list[str] = []
+        for item in items:
+            v = Choice.clean(self, item)
+            if v not in out:
+                out.append(v)
+        return out
+
+
+class TextList(Field):
+    def default_value(self) -> Any:
+        return []
+
+    def empty(self, value: Any) -> bool:
+        return super().empty(value) or value == []
+
+    def clean(self, value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [p.strip() for p in re.split(r"[;；\n]", value) if p.strip()]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return [v.strip() for v in value if v.strip()]
+        raise FieldError("invalid_type", f"{self.label}应为文本列表")
+
+
+class Amount(Field):
+    """Yuan (or 10k yuan), never negative."""
+
+    default = None
+
+    def __init__(self, label: str, *, max_digits: int = 16, places: int = 2, **kw: Any):
+        super().__init__(label, **kw)
+        self.limit = decimal.Decimal(10) ** (max_digits - places)
+        self.quantum = decimal.Decimal(1).scaleb(-places)
+
+    def clean(self, value: Any) -> decimal.Decimal:
+        if isinstance(value, bool):
+            raise FieldError("invalid_amount", f"{self.label}应为数字")
+        try:
+            amount = decimal.Decimal(str(value).strip().replace(",", "")) if not isinstance(value, dict | list) else None
+        except decimal.InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise FieldError("invalid_amount", f"{self.label}应为数字")
+        if amount < 0:
+            raise FieldError("negative_amount", f"{self.label}不能为负数")
+        if amount >= self.limit:
+            raise FieldError("invalid_amount", f"{self.label}数值过大")
+        return amount.quantize(self.quantum)
+
+
+class Bool(Field):
+    def __init__(self, label: str, *, default: Any = False, **kw: Any):
+        super().__init__(label, default=default, **kw)
+
+    def clean(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str | int):
+            v = str(value).strip().lower()
+            if v in _TRUE:
+                return True
+            if v in _FALSE:
+                return False
+        raise FieldError("invalid_bool", f"{self.label}应为true或false（是/否）")
+
+
+class Year(Field):
+    default = None
+
+    def clean(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise FieldError("invalid_year", f"{self.label}应为四位年份")
+        try:
+            year = int(str(value).strip()) if isinstance(value, int | str | float) else None
+        except ValueError:
+            year = None
+        if year is None or not 1949 <= year <= _today().year:
+            raise FieldError("invalid_year", f"{self.label}应为1949年至今的四位年份")
+        return year
+
+
+class Uscc(Field):
+    """The enterprise's USCC; for older records an old 15-digit registration number is
+    accepted in its place (domain.md §2: an alias for matching) when `allow_registration_no`."""
+
+    def __init__(self, label: str = "统一社会信用代码", *, allow_registration_no: bool = True, **kw: Any):
+        super().__init__(label, **kw)
+        self.allow_registration_no = allow_registration_no
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("invalid_type", f"{self.label}应为文本")
+        return _clean_uscc(value, self.allow_registration_no)
+
+
+@lru_cache(maxsize=65_536)
+def _clean_uscc(value: str, allow_registration_no: bool) -> str:
+    text = value.strip()
+    if allow_registration_no and len(text) == 15 and text.isdigit():
+        return text
+    try:
+        return normalize_uscc(text)
+    except IdentifierError as e:
+        raise FieldError(e.code if e.code != "required" else "invalid_uscc", e.message)
+
+
+class Division(Field):
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise FieldError("invalid_type", f"{self.label}应为文本")
+        try:
+            return normalize_division(str(value))
+        except IdentifierError as e:
+            raise FieldError(e.code, e.message)
+
+
+class RegistrationNo(Field):
+    default = None
+
+    def clean(self, value: Any) -> str:
+        text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        if not re.fullmatch(r"\d{15}", text):
+            raise FieldError("invalid_registration_no", f"{self.label}应为15位数字")
+        return text
+
+
+Check = Callable[[dict[str, Any]], list[tuple[str, str, str]]]

@@ -1,0 +1,102 @@
+"""PostgreSQL fast path for plain record kinds (penalties, inspections, complaints, list
+decisions, commitments): the chunk is COPYed into a temporary table, the previous versions
+of rows about to change are saved, then one `INSERT … ON CONFLICT (source, source_id) DO
+UPDATE … WHERE <changed>` upserts and, in the same statement, writes one event per row it
+inserted or changed (`RETURNING (xmax = 0)` tells which). Unchanged rows are not touched.
+
+Same results as `engine.write_orm` (tests run both); a hundred times fewer round trips.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from xinjian.core import events
+from xinjian.core.actors import as_actor
+from xinjian.core.models import Event
+from xinjian.registry.models import Enterprise
+
+from ..models import IngestBatch, RecordVersion
+from .engine import ChunkResult, Row
+from .kinds import Kind
+
+
+def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, actor: Any) -> ChunkResult:
+    result = ChunkResult()
+    if not rows:
+        return result
+    who = as_actor(actor)
+    now = timezone.now()
+    model = kind.model
+    table = model._meta.db_table
+    names = kind.stored_fields()  # record fields + enterprise_id
+    cols = [model._meta.get_field(n.removesuffix("_id") if n == "enterprise_id" else n).column for n in names]
+    jsonish = {i for i, n in enumerate(names) if model._meta.get_field(n.removesuffix("_id") if n == "enterprise_id" else n).get_internal_type() == "JSONField"}
+    keep = {model._meta.get_field(n).column for n, f in kind.fields.items() if f.keep_when_omitted}
+    col_list = ", ".join(cols)
+    q = connection.ops.quote_name
+
+    with connection.cursor() as cur:
+        # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
+        # several chunks inside one outer transaction.
+        cur.execute("DROP TABLE IF EXISTS pg_temp._ingest")
+        cur.execute(f"CREATE TEMP TABLE _ingest ON COMMIT DROP AS SELECT source, {col_list} FROM {q(table)} WITH NO DATA")
+        with cur.cursor.copy(f"COPY _ingest (source, {col_list}) FROM STDIN") as copy:
+            for r in rows:
+                v = r.values
+                copy.write_row([source, *[json.dumps(v[n], ensure_ascii=False) if i in jsonish else v[n]
+                                          for i, n in enumerate(names)]])
+
+        def incoming(alias: str, c: str) -> str:
+            # A platform-managed value omitted by the sender is kept (published_on).
+            return f"COALESCE({alias}.{c}, t.{c})" if c in keep else f"{alias}.{c}"
+
+        changed = (f"ROW({', '.join(f't.{c}' for c in cols)}) IS DISTINCT FROM "
+                   f"ROW({', '.join(incoming('{s}', c) for c in cols)})")
+        # The previous version of every row this chunk changes (we hold the ingest lock).
+        cur.execute(
+            f"INSERT INTO {q(RecordVersion._meta.db_table)} (model, record_id, uscc, data, batch_id, replaced_at) "
+            f"SELECT %s, t.id, t.uscc, to_jsonb(t), %s, %s FROM {q(table)} t "
+            f"JOIN _ingest s ON t.source = s.source AND t.source_id = s.source_id "
+            f"WHERE {changed.format(s='s')}",
+            [model._meta.label_lower, batch.pk, now],
+        )
+        events._serialise_writers()  # event ids become visible in commit order (core.events)
+        sets = ", ".join(f"{c} = {incoming('EXCLUDED', c)}" for c in cols if c not in ("source", "source_id"))
+        ev_fields = "".join(f", '{f}', up.{model._meta.get_field(f).column}" for f in kind.event_fields)
+        ret_fields = "".join(f", t.{model._meta.get_field(f).column}" for f in kind.event_fields)
+        cur.execute(
+            f"""
+            WITH up AS (
+                INSERT INTO {q(table)} AS t (source, {col_list}, batch_id, received_at, created_at, created_by,
+                                             modified_at, modified_by, archived_by, archive_reason)
+                SELECT source, {col_list}, %(batch)s, %(now)s, %(now)s, %(who)s, %(now)s, %(who)s, '', ''
+                FROM _ingest
+                ON CONFLICT (source, source_id) DO UPDATE SET {sets}, batch_id = EXCLUDED.batch_id,
+                    received_at = EXCLUDED.received_at, modified_at = EXCLUDED.modified_at,
+                    modified_by = EXCLUDED.modified_by
+                WHERE {changed.format(s='EXCLUDED')}
+                RETURNING t.id, (t.xmax = 0) AS inserted, t.uscc, t.enterprise_id, t.source, t.source_id{ret_fields}
+            ), ev AS (
+                INSERT INTO {q(Event._meta.db_table)} (type, uscc, region_code, occurred_at, data)
+                SELECT CASE WHEN up.inserted THEN %(created)s ELSE %(changed)s END, up.uscc,
+                       COALESCE(e.region_code, ''), %(now)s,
+                       jsonb_build_object('id', up.id, 'source', up.source, 'source_id', up.source_id,
+                                          'batch_id', %(batch_str)s{ev_fields})
+                FROM up LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.id = up.enterprise_id
+                ORDER BY up.id
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
+            """,
+            {"batch": batch.pk, "batch_str": str(batch.pk), "now": now, "who": who.label,
+             "created": str(kind.created_event), "changed": str(kind.changed_event)},
+        )
+        created, updated = cur.fetchone()
+        cur.execute("DROP TABLE _ingest")
+    result.created, result.updated = created, updated
+    result.unchanged = len(rows) - created - updated
+    return result
