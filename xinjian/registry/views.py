@@ -55,6 +55,12 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     context["can_tag"] = has_perm(request.user, Perm.TAG_KEY_AREA)
     context["untagged_types"] = [t for t in KeyAreaType.objects.filter(enabled=True)
                                  if t.code not in {tag.type_id for tag in context["tags"] if tag.active}]
+    # Risk classes are internal: only staff holding the risk permission see them.
+    context["show_risk"] = has_perm(request.user, Perm.VIEW_RISK)
+    if context["show_risk"]:
+        from xinjian.risk.queries import enterprise_risk
+
+        context["risk"] = enterprise_risk(enterprise)
     return render(request, "registry/enterprise.html", context)
 
 

@@ -1,3 +1,69 @@
-from ninja import Router
+"""`GET /api/v1/enterprises/{uscc}/risk` (interfaces.md "Systems"): scope `risk`, only
+within the client's region (outside it the enterprise does not exist: 404)."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from xinjian.core.errors import NotFound
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Enterprise
+from xinjian.sharing.auth import scope
+
+from .queries import enterprise_risk
+
+router = Router(tags=["risk"])
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class ReasonOut(Schema):
+    indicator: str
+    value: float
+    points: int
+    name: str
+    text: str
+
+
+class RiskOut(Schema):
+    uscc: str
+    risk_class: str = Field(..., alias="class")
+    score: int
+    model: str
+    assessed_at: dt.datetime
+    reasons: list[ReasonOut]
+
+
+@router.get("/enterprises/{uscc}/risk", auth=scope("risk"), by_alias=True,
+            response={200: RiskOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="查询信用风险分类")
+def risk(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise missing
+    qs = Enterprise.objects.filter(uscc=code)
+    region = request.api_client.region_code  # type: ignore[attr-defined]
+    if region:
+        qs = qs.in_region(region)
+    enterprise = qs.first()
+    if enterprise is None:
+        raise missing
+    found = enterprise_risk(enterprise)
+    if found is None:
+        raise NotFound("该主体尚未进行风险分类", code="not_assessed")
+    return {"uscc": enterprise.uscc, "class": found["class"], "score": found["score"], "model": found["model"],
+            "assessed_at": found["assessed_at"],
+            "reasons": [{k: r[k] for k in ("indicator", "value", "points", "name", "text")} for r in found["reasons"]]}

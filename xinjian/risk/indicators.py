@@ -203,6 +203,14 @@ CATALOGUE: tuple[Indicator, ...] = (
               Dimension.SUPERVISION,
               {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.result NOT IN ({_PROBLEMS})")},
               "{insp}", -1, (0, 1, 2), (10, 5, 0), "近两年检查 {value} 次未发现问题"),
+    Indicator("problem_share_60m", "近五年检查发现问题占比（%）", "Share of inspections finding problems in 60 months (%)",
+              Dimension.SUPERVISION,
+              {"insp": f"100.0 * SUM(CASE WHEN x.inspected_on > {{d_60m}} AND x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END) "
+                       "/ (1 + SUM(CASE WHEN x.inspected_on > {d_60m} THEN 1 ELSE 0 END))"},
+              "{insp}", 1, (0, 1, 15, 30, 50), (0, 10, 20, 35, 50), "近五年检查发现问题占比 {value}%"),
+    Indicator("penalties_60m", "近五年行政处罚次数", "Penalties in 60 months", Dimension.SUPERVISION,
+              {"pen": _count("x.decided_on > {d_60m}")}, "{pen}", 1, (0, 1, 2, 3), (0, 10, 20, 30),
+              "近五年受到 {value} 次行政处罚"),
     Indicator("anomaly_listings_36m", "近三年列入经营异常名录", "Anomaly listings in 36 months",
               Dimension.SUPERVISION, {"ld": _count("x.list = 'anomaly' AND " + _LISTED)}, "{ld}", 1, (0, 1, 2),
               (0, 30, 45), "近三年 {value} 次列入经营异常名录"),
@@ -235,6 +243,9 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("substantiated_complaints_24m", "近两年查证属实的投诉举报", "Substantiated complaints in 24 months",
               Dimension.SOCIAL, {"cmp": _count("x.received_on > {d_24m} AND x.substantiated")}, "{cmp}", 1,
               (0, 1, 2), (0, 20, 35), "近两年 {value} 件投诉举报查证属实"),
+    Indicator("substantiated_complaints_60m", "近五年查证属实的投诉举报", "Substantiated complaints in 60 months",
+              Dimension.SOCIAL, {"cmp": _count("x.received_on > {d_60m} AND x.substantiated")}, "{cmp}", 1,
+              (0, 1, 2, 4), (0, 10, 20, 30), "近五年 {value} 件投诉举报查证属实"),
     # -- food production domain ---------------------------------------------------------
     Indicator("food_sampling_failures_24m", "近两年食品抽检不合格", "Failed food sampling tests in 24 months",
               Dimension.SUPERVISION,
@@ -299,7 +310,7 @@ def date_params(as_of: dt.date) -> dict[str, str]:
     last_due = as_of.year - 1 if as_of >= dt.date(as_of.year, 6, 30) else as_of.year - 2
     years = [last_due, last_due - 1, last_due - 2]
     params = {
-        "d": _lit(as_of), "d_12m": ago(months=12), "d_24m": ago(months=24), "d_36m": ago(months=36),
+        "d": _lit(as_of), "d_12m": ago(months=12), "d_24m": ago(months=24), "d_36m": ago(months=36), "d_60m": ago(months=60),
         "d_1y": ago(years=1), "d_2y": ago(years=2), "d_3y": ago(years=3), "d_5y": ago(years=5),
         "d_10y": ago(years=10), "d_plus_90": _lit(as_of + dt.timedelta(days=90)),
         "y1": str(years[0]), "y2": str(years[1]), "y3": str(years[2]),

@@ -1,0 +1,125 @@
+"""Indicator computations on hand-made histories, as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xinjian.collection.models import AnnualReport
+from xinjian.risk.indicators import BY_CODE, CATALOGUE, Dimension, indicators_for
+from xinjian.risk.scoring import indicator_matrix
+
+AS_OF = dt.date(2026, 6, 1)
+
+
+def values_of(enterprise, codes, as_of=AS_OF):
+    ids, rows = indicator_matrix([BY_CODE[c] for c in codes], as_of, enterprise_ids=[enterprise.pk])
+    assert ids == [enterprise.pk]
+    return dict(zip(codes, rows[0], strict=True))
+
+
+def test_general_model_has_fifteen_indicators_in_all_five_dimensions():
+    general = indicators_for("general")
+    assert len(general) >= 15
+    assert {i.dimension for i in general} == set(Dimension.values)
+
+
+def test_domain_models_build_on_the_general_model_and_add_their_own():
+    general = {i.code for i in indicators_for("general")}
+    for domain in ("food", "special_equipment"):
+        codes = {i.code for i in indicators_for("x", domain)}
+        assert general < codes
+        assert len(codes - general) >= 4
+
+
+def test_every_indicator_declares_names_dimension_and_bins():
+    for ind in CATALOGUE:
+        assert ind.name and ind.name_en and ind.dimension in Dimension.values
+        assert len(ind.edges) == len(ind.default_points) >= 1
+
+
+@pytest.mark.django_db
+def test_penalties_count_only_within_the_window_up_to_the_as_of_date(enterprise_factory, record):
+    e = enterprise_factory()
+    record("penalty", e, decided_on=dt.date(2025, 1, 10))
+    record("penalty", e, decided_on=dt.date(2026, 5, 31), fine_amount=20000)
+    record("penalty", e, decided_on=dt.date(2023, 1, 1))  # older than 24 months
+    record("penalty", e, decided_on=dt.date(2026, 6, 2))  # after the as-of date: does not count
+    record("penalty", e, decided_on=dt.date(2025, 3, 1), status="revoked")  # revoked: does not count
+    v = values_of(e, ["penalties_24m", "penalties_60m", "fines_36m"])
+    assert v == {"penalties_24m": 2, "penalties_60m": 3, "fines_36m": 25000}
+    # The day after, the later penalty counts too.
+    assert values_of(e, ["penalties_24m"], as_of=dt.date(2026, 6, 2))["penalties_24m"] == 3
+
+
+@pytest.mark.django_db
+def test_heavier_penalties_are_aggravated_ones_or_those_with_a_heavy_type(enterprise_factory, record):
+    e = enterprise_factory()
+    record("penalty", e, decided_on=dt.date(2025, 1, 1), penalty_types=["fine", "licence_revocation"])
+    record("penalty", e, decided_on=dt.date(2025, 2, 1), aggravated=True)
+    record("penalty", e, decided_on=dt.date(2025, 3, 1), penalty_types=["warning"])
+    assert values_of(e, ["heavy_penalties_36m"])["heavy_penalties_36m"] == 2
+
+
+@pytest.mark.django_db
+def test_inspection_findings_and_sampling_failures(enterprise_factory, record):
+    e = enterprise_factory()
+    record("inspection", e, inspected_on=dt.date(2025, 5, 1), result="corrected")
+    record("inspection", e, inspected_on=dt.date(2025, 6, 1), result="no_problem")
+    record("inspection", e, inspected_on=dt.date(2026, 1, 1), kind="sampling_test", result="sample_unqualified")
+    record("inspection", e, inspected_on=dt.date(2026, 7, 1), result="refused")  # after as-of
+    v = values_of(e, ["problem_inspections_24m", "clean_inspections_24m", "problem_share_60m",
+                      "food_sampling_failures_24m"])
+    assert v["problem_inspections_24m"] == 2
+    assert v["clean_inspections_24m"] == 1
+    assert v["food_sampling_failures_24m"] == 1
+    assert v["problem_share_60m"] == pytest.approx(100 * 2 / 4)  # 2 problems / (1 + 3 inspections)
+
+
+@pytest.mark.django_db
+def test_annual_reports_late_or_missing_in_the_last_three_due_years(enterprise_factory):
+    e = enterprise_factory(established_on=dt.date(2015, 1, 1))
+    # As of 2026-06-01 the due years are 2022, 2023, 2024 (2025's deadline is 2026-06-30).
+    AnnualReport.objects.create(enterprise=e, uscc=e.uscc, year=2024, filed_on=dt.date(2025, 5, 1), source="t")
+    AnnualReport.objects.create(enterprise=e, uscc=e.uscc, year=2023, filed_on=dt.date(2024, 9, 1), source="t")  # late
+    assert values_of(e, ["annual_reports_late_3y"])["annual_reports_late_3y"] == 2
+    young = enterprise_factory(established_on=dt.date(2024, 3, 1))  # only 2024 was due
+    assert values_of(young, ["annual_reports_late_3y"])["annual_reports_late_3y"] == 1
+
+
+@pytest.mark.django_db
+def test_related_parties_same_legal_representative_listed_and_shared_address(enterprise_factory, record):
+    e = enterprise_factory(legal_representative="欧阳某某", address="南山区科技园1号")
+    sibling = enterprise_factory(legal_representative="欧阳某某", address="福田区2号")
+    record("list_decision", sibling, decided_on=dt.date(2025, 1, 1))
+    record("list_decision", e, decided_on=dt.date(2025, 2, 1))  # its own listing is not a related party
+    for _ in range(3):
+        enterprise_factory(address="南山区科技园1号", legal_representative="李某")
+    v = values_of(e, ["rep_other_listed", "enterprises_at_address", "anomaly_listings_36m"])
+    assert v == {"rep_other_listed": 1, "enterprises_at_address": 3, "anomaly_listings_36m": 1}
+    assert values_of(sibling, ["rep_other_listed"])["rep_other_listed"] == 1
+
+
+@pytest.mark.django_db
+def test_domain_licence_expired_or_expiring_within_ninety_days(enterprise_factory, record):
+    e = enterprise_factory()
+    record("licence", e, valid_until=dt.date(2026, 8, 1))  # within 90 days
+    record("licence", e, licence_no="SC10144030000012", valid_until=dt.date(2030, 1, 1))
+    assert values_of(e, ["food_licence_expiring", "valid_licences"]) == {"food_licence_expiring": 1, "valid_licences": 2}
+
+
+@pytest.mark.django_db
+def test_age_and_capital_come_from_the_register(enterprise_factory):
+    e = enterprise_factory(established_on=dt.date(2025, 1, 1), registered_capital=30)
+    assert values_of(e, ["age_years", "registered_capital"]) == {"age_years": 1, "registered_capital": 30}
+
+
+@pytest.mark.django_db
+def test_complaints_recent_and_substantiated(enterprise_factory, record):
+    e = enterprise_factory()
+    record("complaint", e, received_on=dt.date(2026, 1, 1), substantiated=True)
+    record("complaint", e, received_on=dt.date(2025, 1, 1), substantiated=False)
+    record("complaint", e, received_on=dt.date(2026, 7, 1), substantiated=True)  # after as-of
+    assert values_of(e, ["complaints_12m", "substantiated_complaints_24m", "food_complaints_24m"]) == {
+        "complaints_12m": 1, "substantiated_complaints_24m": 1, "food_complaints_24m": 2}

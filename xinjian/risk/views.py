@@ -1,0 +1,137 @@
+"""Staff pages of risk classification (/staff/risk/): the models, their versions with the
+validation report, and the actions of an administrator (draft, activate, roll back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from xinjian.accounts.roles import has_perm
+from xinjian.core.access import staff
+from xinjian.core.errors import DomainError
+from xinjian.core.permissions import Perm
+from xinjian.core.workdays import today
+
+from . import actions, charts
+from .calibration import NotEnoughHistory
+from .indicators import BY_CODE, Dimension
+from .models import ClassBandRule, ModelVersion, RiskModel, ScoringRun, SupervisionMeasure
+
+
+def spec_by_dimension(version: ModelVersion) -> list[dict[str, Any]]:
+    """The version's indicators grouped by dimension, each bin with its range and points."""
+    groups: dict[str, list[dict[str, Any]]] = {d.value: [] for d in Dimension}
+    for item in version.spec:
+        ind = BY_CODE.get(item["code"])
+        edges = item["edges"]
+        bins = []
+        for n, lower in enumerate(edges):
+            upper = edges[n + 1] if n + 1 < len(edges) else None
+            if n == 0 and upper is not None:
+                label = f"< {upper:g}"
+            elif upper is None:
+                label = f"≥ {lower:g}" if n else "全部"
+            else:
+                label = f"[{lower:g}, {upper:g})"
+            counts = item.get("counts")
+            bins.append({"label": label, "points": item["points"][n], "woe": (item.get("woe") or [None] * len(edges))[n],
+                         "n": counts[n][0] if counts else None, "bad": counts[n][1] if counts else None})
+        groups.setdefault(ind.dimension if ind else "basic", []).append({
+            "code": item["code"], "name": ind.name if ind else item["code"], "name_en": ind.name_en if ind else "",
+            "direction": ind.direction if ind else 0, "bins": bins, "coef": item.get("coef"),
+            "max_points": max(item["points"]),
+        })
+    labels = dict(Dimension.choices)
+    return [{"code": d, "label": labels.get(d, d), "indicators": inds} for d, inds in groups.items() if inds]
+
+
+@staff(Perm.VIEW_RISK)
+def models_index(request: HttpRequest) -> HttpResponse:
+    on = today()
+    rows = []
+    for model in RiskModel.objects.all():
+        rows.append({"model": model, "active": model.active_version(),
+                     "versions": model.versions.count(), "bands": ClassBandRule.in_force(model, on),
+                     "last_run": ScoringRun.objects.filter(version__model=model).select_related("version").first()})
+    return render(request, "risk/models.html", {
+        "rows": rows, "measures": sorted(SupervisionMeasure.in_force(on).values(), key=lambda m: m.risk_class),
+        "runs": ScoringRun.objects.select_related("version", "version__model")[:20],
+        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+    })
+
+
+@staff(Perm.VIEW_RISK)
+def model_detail(request: HttpRequest, code: str) -> HttpResponse:
+    model = get_object_or_404(RiskModel, code=code)
+    active = model.active_version()
+    return render(request, "risk/model.html", {
+        "model": model, "active": active, "dimensions": spec_by_dimension(active) if active else [],
+        "versions": model.versions.all(), "band_rules": model.band_rules.all(),
+        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+    })
+
+
+@staff(Perm.VIEW_RISK)
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(ModelVersion.objects.select_related("model"), pk=pk)
+    report = version.validation or {}
+    return render(request, "risk/version.html", {
+        "version": version, "model": version.model, "dimensions": spec_by_dimension(version), "report": report,
+        "charts": charts.for_report(report) if report else None,
+        "transitions": version.transitions.all(), "runs": version.runs.all()[:10],
+        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_MODELS)
+def draft(request: HttpRequest, code: str) -> HttpResponse:
+    model = get_object_or_404(RiskModel, code=code)
+    try:
+        version = actions.draft_version(model, actor=request.user, note=request.POST.get("note", ""))
+    except NotEnoughHistory as e:
+        messages.error(request, str(e))
+        return redirect("risk:model", code=model.code)
+    messages.success(request, f"已生成草稿版本 {version.label}，请查看验证报告后决定是否启用")
+    return redirect("risk:version", pk=version.pk)
+
+
+@require_POST
+@staff(Perm.MANAGE_MODELS)
+def change_version(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(ModelVersion, pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if request.POST.get("action") == "discard":
+            actions.discard_version(version, actor=request.user, reason=reason)
+            messages.success(request, f"已弃用 {version.label}")
+        else:
+            actions.activate_version(version, actor=request.user, reason=reason)
+            messages.success(request, f"已启用 {version.label}；运行“重新评分”后生效于全部主体")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("risk:version", pk=version.pk)
+
+
+@require_POST
+@staff(Perm.MANAGE_MODELS)
+def rollback(request: HttpRequest, code: str) -> HttpResponse:
+    model = get_object_or_404(RiskModel, code=code)
+    try:
+        version = actions.rollback(model, actor=request.user, reason=request.POST.get("reason", "").strip())
+        messages.success(request, f"已回退到 {version.label}")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("risk:model", code=model.code)
+
+
+@require_POST
+@staff(Perm.MANAGE_MODELS)
+def rescore(request: HttpRequest) -> HttpResponse:
+    runs = actions.score_all(actor=request.user)
+    messages.success(request, "已重新评分：" + "；".join(f"{r.version.label} {r.assessed} 户" for r in runs))
+    return redirect("risk:models")
