@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.jurisdiction import region_prefix
@@ -90,8 +90,8 @@ class FeedbackOut(Schema):
 
 @router.post("/feedback", auth=scope("changes"), response={201: FeedbackOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
              summary="回传惩戒措施实施情况")
-def feedback(request: HttpRequest, payload: FeedbackIn) -> tuple[int, Any]:
+def feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
     fb = actions.record_feedback(client=request.api_client, uscc=payload.uscc.upper(),  # type: ignore[attr-defined]
                                  measure=payload.measure, action_taken=payload.action_taken,
                                  applied_on=payload.applied_on, cursor=payload.cursor, department=payload.department)
-    return 201, fb
+    return Status(201, fb)

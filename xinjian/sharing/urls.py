@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "sharing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("subscriptions/new/", views.create_subscription, name="create_subscription"),
+    path("subscriptions/<int:pk>/toggle/", views.toggle_subscription, name="toggle_subscription"),
+    path("deliveries/", views.deliveries, name="deliveries"),
+    path("deliveries/<int:pk>/replay/", views.replay, name="replay"),
+]

@@ -1,0 +1,87 @@
+"""Staff pages for sharing: subscriptions, the delivery queue with dead letters and
+replay, and feedback received."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from xinjian.core.access import staff
+from xinjian.core.errors import DomainError
+from xinjian.core.events import EventType
+from xinjian.core.pages import query_without_page
+from xinjian.core.permissions import Perm
+
+from . import actions
+from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
+
+EVENT_LABELS = dict(EventType.choices)
+
+
+@staff(Perm.MANAGE_SHARING)
+def index(request: HttpRequest) -> HttpResponse:
+    subs = Subscription.objects.annotate(n=Count("deliveries")).order_by("name")
+    counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return render(request, "sharing/index.html", {
+        "subscriptions": subs, "counts": counts, "event_types": [(t, EVENT_LABELS.get(t, t)) for t in SHAREABLE_EVENT_TYPES],
+        "clients": ApiClient.objects.filter(active=True), "new_secret": request.session.pop("new_secret", None),
+        "feedback": Feedback.objects.select_related("event")[:20],
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_SHARING)
+def create_subscription(request: HttpRequest) -> HttpResponse:
+    client = ApiClient.objects.filter(pk=request.POST.get("client") or 0).first()
+    try:
+        sub, secret = actions.create_subscription(
+            actor=request.user, name=request.POST.get("name", "").strip(), department=request.POST.get("department", "").strip(),
+            endpoint=request.POST.get("endpoint", "").strip(), event_types=request.POST.getlist("event_types"),
+            region_code=request.POST.get("region_code", "").strip(), client=client)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect("sharing:index")
+    request.session["new_secret"] = {"name": sub.name, "secret": secret}
+    messages.success(request, f"已创建订阅“{sub.name}”，请将共享密钥告知接收方（仅显示一次）")
+    return redirect("sharing:index")
+
+
+@require_POST
+@staff(Perm.MANAGE_SHARING)
+def toggle_subscription(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = get_object_or_404(Subscription, pk=pk)
+    actions.set_subscription_active(sub, not sub.active, actor=request.user)
+    return redirect("sharing:index")
+
+
+@staff(Perm.MANAGE_SHARING)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", DeliveryStatus.DEAD)
+    qs = Delivery.objects.select_related("subscription", "event").order_by("-id")
+    if status in DeliveryStatus.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("subscription", "").isdigit():
+        qs = qs.filter(subscription_id=int(request.GET["subscription"]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "sharing/deliveries.html", {
+        "page": page, "status": status, "statuses": DeliveryStatus.choices, "query": query_without_page(request),
+        "labels": EVENT_LABELS,
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_SHARING)
+def replay(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    try:
+        actions.replay(delivery, actor=request.user)
+        messages.success(request, f"投递 #{delivery.pk} 已重新排队")
+    except DomainError as e:
+        messages.error(request, e.message)
+    target = request.POST.get("next", "")
+    # Only back to a sharing page: never an open redirect.
+    return redirect(target if target.startswith("/staff/sharing/") else "sharing:deliveries")
