@@ -21,3 +21,4 @@ class Perm(StrEnum):
     MANAGE_SHARING = "manage_sharing"  # subscriptions, clients, dead letters
     PUBLISH_CASES = "publish_cases"  # typical cases
     MANAGE_RULES = "manage_rules"  # rule tables, calendar, reference data
+    MANAGE_DISCLOSURE = "manage_disclosure"  # publish / withdraw, moderate enterprise replies

@@ -1,3 +1,126 @@
-from ninja import Router
+"""The public API of interfaces.md: `GET /api/v1/public/enterprises?q=` and
+`GET /api/v1/public/enterprises/{uscc}`. No token; everything passes the disclosure
+policy (queries.profile); a risk class or a complaint is never read here."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from xinjian.core.access import public_api
+from xinjian.core.errors import NotFound
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Enterprise
+
+from . import queries, ratelimit, search
+
+router = Router(tags=["public"])
+
+
+class SearchResult(Schema):
+    uscc: str
+    name: str
+    region_code: str
+    status: str
+    key_areas: list[str]
+
+
+class SearchOut(Schema):
+    results: list[SearchResult]
+
+
+class ReplyOut(Schema):
+    text: str
+    submitted_at: str
+
+
+class LicenceOut(Schema):
+    licence_type: str
+    licence_no: str
+    issued_by: str
+    issued_on: str
+    valid_until: str | None
+    status: str
+    published_on: str | None
+    disclosed_until: str | None
+    reply: ReplyOut | None = None
+
+
+class PenaltyOut(Schema):
+    decision_no: str
+    decided_on: str
+    decided_by: str
+    domain: str
+    violation: str
+    penalty_types: list[str]
+    fine_amount: float | None
+    restriction_until: str | None
+    legal_basis: str
+    decision_text: str
+    published_on: str | None
+    disclosed_until: str | None
+    reply: ReplyOut | None = None
+
+
+class InspectionOut(Schema):
+    inspected_on: str
+    inspected_by: str
+    kind: str
+    result: str
+    item_code: str
+    findings: str
+    published_on: str | None
+    disclosed_until: str | None
+    reply: ReplyOut | None = None
+
+
+class CommitmentOut(Schema):
+    kind: str
+    matter: str
+    committed_on: str
+    content: str
+    published_on: str | None
+    disclosed_until: str | None
+    reply: ReplyOut | None = None
+
+
+class ProfileOut(Schema):
+    uscc: str
+    name: str
+    legal_representative: str
+    established_on: str
+    region_code: str
+    status: str
+    key_areas: list[str]
+    licences: list[LicenceOut]
+    penalties: list[PenaltyOut]
+    inspections: list[InspectionOut]
+    anomaly_listings: list[dict[str, Any]]
+    serious_listing: dict[str, Any] | None
+    commitments: list[CommitmentOut]
+    as_of: str
+
+
+@router.get("/enterprises", response=SearchOut,
+            summary="Search by name fragment (2+ characters), USCC or old registration number; at most 50")
+@public_api
+def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
+    ratelimit.hit(request)
+    found = search.search(q)
+    return {"results": [{"uscc": e.uscc, "name": e.name, "region_code": e.region_code, "status": e.status,
+                         "key_areas": e.key_area_codes} for e in found]}
+
+
+@router.get("/enterprises/{uscc}", response=ProfileOut, summary="The disclosed profile of one enterprise, as of now")
+@public_api
+def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise NotFound("统一社会信用代码无效或企业不存在")
+    enterprise = Enterprise.objects.filter(uscc=code).first()
+    if enterprise is None:
+        raise NotFound("统一社会信用代码无效或企业不存在")
+    return queries.profile(enterprise)

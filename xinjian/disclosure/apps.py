@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class DisclosureConfig(AppConfig):
     name = "xinjian.disclosure"
     label = "disclosure"
+    verbose_name = "信息公示"
+
+    def ready(self) -> None:
+        from xinjian.core import reference
+
+        from . import clocks  # noqa: F401  registers the disclosure clocks with run_clocks
+
+        @reference.register
+        def disclosure_rules() -> None:
+            from .rules import seed_defaults
+
+            seed_defaults()

@@ -1,0 +1,283 @@
+"""Every state change of disclosure (architecture rule 1): atomic, audited, evented.
+
+The publication step is ours: a collected penalty or inspection result is published by
+`publish_penalty` / `publish_inspection`, or in bulk by the `disclosure.publish` clock;
+revoked decisions are withdrawn by `withdraw_penalty` (the `disclosure.withdraw` clock
+catches those revoked at the source); credit repair stops publication early through
+`stop_publication`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinjian.collection.models import Inspection, Penalty, PenaltyStatus
+from xinjian.core import audit
+from xinjian.core.actors import as_actor
+from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
+from xinjian.core.events import EventType, emit, emit_many
+from xinjian.core.models import AuditEntry
+from xinjian.core.workdays import today
+
+from . import policy, rules
+from .models import (
+    REPLY_TRANSITIONS,
+    DisclosureRule,
+    EnterpriseReply,
+    RecordKind,
+    ReplyStatus,
+    ReplyStatusChange,
+    RuleKey,
+)
+
+
+def _penalty_event(p: Penalty) -> dict[str, Any]:
+    until = policy.penalty_disclosed_until(p)
+    return {"penalty_id": p.pk, "decision_no": p.decision_no, "decided_on": p.decided_on.isoformat(),
+            "published_on": p.published_on.isoformat() if p.published_on else None,
+            "disclosed_until": until.isoformat() if until else None}
+
+
+# --- publication -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) -> Penalty:
+    """Publish one collected penalty (Order 45 art. 9: within 20 working days of the
+    decision). Warning-only penalties, exceptions and revoked decisions are refused."""
+    on = on or today()
+    p = Penalty.objects.select_for_update().select_related("enterprise").get(pk=penalty.pk)
+    if p.published_on is not None:
+        raise Conflict("该处罚信息已公示", code="already_published")
+    if not policy.publishable(p):
+        raise NotAllowed("该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）", code="not_publishable")
+    p.published_on = on
+    p.touch(as_actor(actor).label)
+    p.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
+    audit.record("penalty.publish", p, actor=actor, before={"published_on": None},
+                 after={"published_on": on}, uscc=p.uscc)
+    emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code, data=_penalty_event(p))
+    return p
+
+
+@transaction.atomic
+def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None = None) -> Inspection:
+    on = on or today()
+    i = Inspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
+    if i.published_on is not None:
+        raise Conflict("该检查结果已公示", code="already_published")
+    if not policy.inspection_publishable(i):
+        raise NotAllowed("该检查结果依规定不予公示", code="not_publishable")
+    i.published_on = on
+    i.touch(as_actor(actor).label)
+    i.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
+    audit.record("inspection.publish", i, actor=actor, before={"published_on": None},
+                 after={"published_on": on}, uscc=i.uscc)
+    emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code,
+         data={"inspection_id": i.pk, "inspected_on": i.inspected_on.isoformat(), "result": i.result,
+               "published_on": on.isoformat()})
+    return i
+
+
+def _publish_batch(rows: list[Any], kind: str, on: dt.date, who: Any) -> None:
+    now = timezone.now()
+    model = type(rows[0])
+    for r in rows:
+        r.published_on, r.modified_at, r.modified_by = on, now, who.label
+    model.objects.bulk_update(rows, ["published_on", "modified_at", "modified_by"], batch_size=1000)
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor_user=who.user, actor_label=who.label, action=f"{kind}.publish",
+                   object_type=r._meta.label_lower, object_id=str(r.pk), uscc=r.uscc,
+                   before={"published_on": None}, after={"published_on": on.isoformat()}, at=now)
+        for r in rows
+    ], batch_size=1000)
+    if kind == "penalty":
+        emit_many((EventType.PENALTY_PUBLISHED, r.uscc, r.enterprise.region_code, _penalty_event(r)) for r in rows)
+    else:
+        emit_many((EventType.INSPECTION_PUBLISHED, r.uscc, r.enterprise.region_code,
+                   {"inspection_id": r.pk, "inspected_on": r.inspected_on.isoformat(), "result": r.result,
+                    "published_on": on.isoformat()}) for r in rows)
+
+
+def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 500) -> int:
+    """Publish every collected, publishable penalty decided and inspection result found
+    on or before `on` that is not published yet. Idempotent. A penalty whose longest
+    period would already have run out had it been published on the decision day is not
+    published now (a late import of an expired record is not a new publication)."""
+    who = as_actor(actor)
+    oldest = policy.add_months(on, -int(rules.value(RuleKey.PENALTY_LONG_MONTHS, "", on)))
+    penalties = (Penalty.objects.filter(published_on__isnull=True, enterprise__isnull=False, archived_at__isnull=True,
+                                        status=PenaltyStatus.IN_FORCE, disclosure_exception="",
+                                        decided_on__lte=on, decided_on__gte=oldest)
+                 .select_related("enterprise").order_by("id"))
+    inspections = (Inspection.objects.filter(published_on__isnull=True, enterprise__isnull=False,
+                                             archived_at__isnull=True, inspected_on__lte=on)
+                   .select_related("enterprise").order_by("id"))
+    done = 0
+    for kind, qs, ok in (("penalty", penalties, policy.publishable),
+                         ("inspection", inspections, policy.inspection_publishable)):
+        batch: list[Any] = []
+        for r in qs.iterator(chunk_size=chunk):
+            if not ok(r):  # warning-only and the like: the rest is in SQL
+                continue
+            batch.append(r)
+            if len(batch) >= chunk:
+                done += len(batch)
+                if not dry_run:
+                    with transaction.atomic():
+                        _publish_batch(batch, kind, on, who)
+                batch = []
+        if batch:
+            done += len(batch)
+            if not dry_run:
+                with transaction.atomic():
+                    _publish_batch(batch, kind, on, who)
+    return done
+
+
+@transaction.atomic
+def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date | None = None) -> Penalty:
+    """Take a published penalty down because its decision was revoked, changed or found
+    void (Order 45 art. 15: within 3 working days). The policy already hides a revoked
+    decision on the day it is revoked; this records the withdrawal and tells the world."""
+    if not reason.strip():
+        raise DomainError("撤下公示须说明理由", details=[field_error("reason", "required", "必填")])
+    on = on or today()
+    p = Penalty.objects.select_for_update().select_related("enterprise").get(pk=penalty.pk)
+    if p.withdrawn_on is not None:
+        raise Conflict("该处罚信息已撤下", code="already_withdrawn")
+    if p.published_on is None:
+        raise Conflict("该处罚信息尚未公示", code="not_published")
+    p.withdrawn_on = on
+    p.touch(as_actor(actor).label)
+    p.save(update_fields=["withdrawn_on", "modified_at", "modified_by", "created_by"])
+    audit.record("penalty.withdraw", p, actor=actor, before={"withdrawn_on": None}, after={"withdrawn_on": on},
+                 reason=reason, uscc=p.uscc)
+    emit(EventType.PENALTY_WITHDRAWN, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "",
+         data={"penalty_id": p.pk, "decision_no": p.decision_no, "withdrawn_on": on.isoformat(), "reason": reason})
+    return p
+
+
+def withdraw_revoked(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    """Clock: published penalties revoked at the source are withdrawn."""
+    qs = Penalty.objects.filter(status=PenaltyStatus.REVOKED, published_on__isnull=False, withdrawn_on__isnull=True)
+    if dry_run:
+        return qs.count()
+    n = 0
+    for p in qs.order_by("id"):
+        withdraw_penalty(p, actor=actor, reason="处罚决定已被撤销（来源系统）", on=on)
+        n += 1
+    return n
+
+
+@transaction.atomic
+def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date | None = None) -> Penalty:
+    """Credit repair approved: stop publishing the penalty early (Repair Measures). The
+    eligibility check belongs to `repair`; here the publication ends."""
+    on = on or today()
+    p = Penalty.objects.select_for_update().get(pk=penalty.pk)
+    if p.publication_stopped_on is not None:
+        raise Conflict("该处罚信息已停止公示", code="already_stopped")
+    p.publication_stopped_on = on
+    p.touch(as_actor(actor).label)
+    p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
+    audit.record("penalty.stop_publication", p, actor=actor, before={"publication_stopped_on": None},
+                 after={"publication_stopped_on": on}, reason=reason, uscc=p.uscc)
+    return p
+
+
+@transaction.atomic
+def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
+    """Repair obtained by fraud is revoked and the record restored (Repair Measures)."""
+    p = Penalty.objects.select_for_update().get(pk=penalty.pk)
+    if p.publication_stopped_on is None:
+        raise Conflict("该处罚信息未停止公示", code="not_stopped")
+    before = p.publication_stopped_on
+    p.publication_stopped_on = None
+    p.touch(as_actor(actor).label)
+    p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
+    audit.record("penalty.resume_publication", p, actor=actor, before={"publication_stopped_on": before},
+                 after={"publication_stopped_on": None}, reason=reason, uscc=p.uscc)
+    return p
+
+
+# --- replies ---------------------------------------------------------------------------
+
+
+def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
+    from xinjian.collection.models import CommitmentRecord, Licence
+
+    model = {RecordKind.PENALTY: Penalty, RecordKind.INSPECTION: Inspection, RecordKind.LICENCE: Licence,
+             RecordKind.COMMITMENT: CommitmentRecord}.get(kind)
+    if model is None:
+        raise DomainError("暂不支持对该类信息提交情况说明", details=[field_error("record_kind", "invalid", "不支持")])
+    record = model.objects.filter(pk=record_id, enterprise=enterprise).first()
+    if record is None or not policy.visible(record, today()):
+        raise DomainError("只能对本企业正在公示的信息提交情况说明",
+                          details=[field_error("record_id", "not_public", "该信息不存在或未公示")])
+    return record
+
+
+@transaction.atomic
+def submit_reply(enterprise: Any, *, record_kind: str, record_id: int, text: str, actor: Any) -> EnterpriseReply:
+    """An enterprise attaches a statement to one of its own published records."""
+    text = (text or "").strip()
+    if not 5 <= len(text) <= 2000:
+        raise DomainError("情况说明应为5至2000字", details=[field_error("text", "length", "5至2000字")])
+    _record_of(enterprise, record_kind, record_id)
+    who = as_actor(actor)
+    reply = EnterpriseReply.objects.create(enterprise=enterprise, record_kind=record_kind, record_id=record_id,
+                                           text=text, submitted_by=who.user)
+    ReplyStatusChange.objects.create(reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label)
+    audit.record("disclosure.reply.submit", reply, actor=actor, after={"record_kind": record_kind,
+                 "record_id": record_id, "text": text}, uscc=enterprise.uscc)
+    return reply
+
+
+@transaction.atomic
+def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str) -> EnterpriseReply:
+    """Staff hide an abusive reply (or show it again), always with a reason."""
+    if not reason.strip():
+        raise DomainError("须说明理由", details=[field_error("reason", "required", "必填")])
+    r = EnterpriseReply.objects.select_for_update().select_related("enterprise").get(pk=reply.pk)
+    if (r.status, to) not in REPLY_TRANSITIONS:
+        raise InvalidTransition(f"不能从「{r.get_status_display()}」变为「{ReplyStatus(to).label}」")
+    before = r.status
+    r.status = to
+    r.hidden_reason = reason if to == ReplyStatus.HIDDEN else ""
+    r.save(update_fields=["status", "hidden_reason"])
+    ReplyStatusChange.objects.create(reply=r, from_status=before, to_status=to, actor_label=as_actor(actor).label,
+                                     reason=reason)
+    audit.record(f"disclosure.reply.{to}", r, actor=actor, before={"status": before}, after={"status": to},
+                 reason=reason, uscc=r.enterprise.uscc)
+    return r
+
+
+# --- rules -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_rule_version(*, key: str, province_code: str, value: Decimal, effective_from: dt.date, basis: str,
+                     assumed: bool = False, note: str = "", actor: Any) -> DisclosureRule:
+    """A new version of a rule (never an edit of an old one)."""
+    if key not in RuleKey.values:
+        raise DomainError("未知规则", details=[field_error("key", "invalid", "未知规则")])
+    if province_code and not (len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")):
+        raise DomainError("省级区划代码应为6位且以0000结尾",
+                          details=[field_error("province_code", "invalid", "省级区划代码")])
+    if value < 0:
+        raise DomainError("取值不能为负", details=[field_error("value", "invalid", "取值不能为负")])
+    if DisclosureRule.objects.filter(key=key, province_code=province_code, effective_from=effective_from).exists():
+        raise Conflict("该日期已有此规则的版本", code="duplicate_version")
+    rule = DisclosureRule.objects.create(key=key, province_code=province_code, value=value,
+                                         effective_from=effective_from, basis=basis, assumed=assumed, note=note,
+                                         created_by=as_actor(actor).label)
+    audit.record("disclosure.rule.add", rule, actor=actor, after=audit.snapshot(rule))
+    transaction.on_commit(rules.invalidate)
+    rules.invalidate()
+    return rule

@@ -1,0 +1,276 @@
+"""The disclosure policy: for any record and any date, is it public, and until when
+(architecture rule 5). Public pages, the public API, the open-data exports and credit
+reports all ask this module; nothing else decides.
+
+Two forms of the same rules:
+- `visible(record, as_of)` / `disclosed_until(record)` for one record in Python;
+- `visible_penalties(qs, as_of)` etc. for querysets (lists, exports), in SQL.
+A test runs both over every edge case and asserts they agree.
+
+Kinds that are never public (complaints, risk classes, annual-report internals) have no
+entry here: `visible` refuses them, so a caller cannot publish them by mistake.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from xinjian.collection.models import (
+    CommitmentRecord,
+    Inspection,
+    InspectionKind,
+    Licence,
+    Penalty,
+    PenaltyStatus,
+    PenaltyType,
+)
+
+from . import rules
+from .models import RuleKey
+
+# Order 45 art. 13: the penalty kinds that, alone or together, make a "light" penalty shown
+# for the short period — criticism and a lower-amount fine (a warning adds nothing).
+_LIGHT_TYPES = frozenset({PenaltyType.WARNING, PenaltyType.CRITICISM, PenaltyType.FINE})
+
+
+class NeverPublic(TypeError):
+    """Asked about a record kind that is never disclosed (complaints, risk classes)."""
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The corresponding day `months` later; the month's last day when there is none
+    (a period counted in months ends on the corresponding day, Civil Code art. 202)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def earliest_start_still_running(as_of: dt.date, months: int) -> dt.date:
+    """The earliest start date whose `months`-long period still covers `as_of`: the SQL
+    form of `add_months(start, months) >= as_of` (add_months is monotonic in start)."""
+    guess = add_months(as_of, -months)
+    while add_months(guess, months) >= as_of:
+        guess -= dt.timedelta(days=1)
+    guess += dt.timedelta(days=1)
+    while add_months(guess, months) < as_of:
+        guess += dt.timedelta(days=1)
+    return guess
+
+
+# --- penalties ------------------------------------------------------------------------
+
+
+def is_warning_only(p: Penalty) -> bool:
+    # Order 45 art. 6: a penalty that is only a warning is not published.
+    return not p.penalty_types or set(p.penalty_types) <= {PenaltyType.WARNING}
+
+
+def is_light(p: Penalty) -> bool:
+    """Only criticism and/or a lower-amount fine (Order 45 art. 13): the 3-month class."""
+    types = set(p.penalty_types)
+    if not types <= _LIGHT_TYPES:
+        return False
+    if PenaltyType.FINE in types:
+        if p.fine_amount is None:
+            return False  # an amount we do not know is not "lower": the longer period applies
+        threshold = rules.value(RuleKey.PENALTY_LOWER_FINE, _region(p), p.decided_on)
+        return Decimal(p.fine_amount) <= threshold
+    return True
+
+
+def _region(record: Any) -> str:
+    ent = getattr(record, "enterprise", None)
+    return ent.region_code if ent is not None else ""
+
+
+def publishable(p: Penalty) -> bool:
+    """May this penalty be published at all (independent of dates)?"""
+    return (
+        p.enterprise_id is not None
+        and p.archived_at is None
+        and p.status == PenaltyStatus.IN_FORCE
+        and not p.disclosure_exception  # privacy, national security, state secret, public interest
+        and not is_warning_only(p)
+    )
+
+
+def penalty_disclosed_until(p: Penalty) -> dt.date | None:
+    """The last day the penalty is shown (inclusive); None while unpublished."""
+    if p.published_on is None:
+        return None
+    region = _region(p)
+    if is_light(p):
+        months = int(rules.value(RuleKey.PENALTY_SHORT_MONTHS, region, p.decided_on))
+        return add_months(p.published_on, months)
+    months = int(rules.value(RuleKey.PENALTY_LONG_MONTHS, region, p.decided_on))
+    until = add_months(p.published_on, months)
+    # Order 45 art. 13: as long as a restriction of business or practice lasts, if longer.
+    if p.restriction_until and p.restriction_until > until:
+        until = p.restriction_until
+    return until
+
+
+def penalty_visible(p: Penalty, as_of: dt.date) -> bool:
+    if not publishable(p) or p.published_on is None or p.published_on > as_of:
+        return False
+    if p.withdrawn_on is not None and p.withdrawn_on <= as_of:
+        return False
+    # Repair Measures: publication stopped early by credit repair.
+    if p.publication_stopped_on is not None and p.publication_stopped_on <= as_of:
+        return False
+    until = penalty_disclosed_until(p)
+    return until is not None and as_of <= until
+
+
+def _types_text() -> Cast:
+    return Cast("penalty_types", TextField())
+
+
+def _has_type(t: str) -> Q:
+    # The JSON list as text holds `"fine"` whatever the separators; the same test on
+    # SQLite and PostgreSQL (JSON `contains` is not available on SQLite).
+    return Q(types_text__contains=f'"{t}"')
+
+
+def visible_penalties(qs: QuerySet[Penalty], as_of: dt.date) -> QuerySet[Penalty]:
+    qs = qs.annotate(types_text=_types_text())
+    base = (
+        Q(enterprise__isnull=False, archived_at__isnull=True, status=PenaltyStatus.IN_FORCE,
+          disclosure_exception="", published_on__isnull=False, published_on__lte=as_of)
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
+        & (Q(publication_stopped_on__isnull=True) | Q(publication_stopped_on__gt=as_of))
+    )
+    not_warning_only = Q()
+    for t in PenaltyType.values:
+        if t != PenaltyType.WARNING:
+            not_warning_only |= _has_type(t)
+    only_light_types = Q()
+    for t in PenaltyType.values:
+        if t not in _LIGHT_TYPES:
+            only_light_types &= ~_has_type(t)
+    region, decided = "enterprise__region_code", "decided_on"
+    lower_fine = Q()
+    for cond, threshold in rules.segments(RuleKey.PENALTY_LOWER_FINE, decided, region):
+        lower_fine |= cond & Q(fine_amount__lte=threshold)
+    light = only_light_types & (~_has_type(PenaltyType.FINE) | (Q(fine_amount__isnull=False) & lower_fine))
+    short_running = Q()
+    for cond, months in rules.segments(RuleKey.PENALTY_SHORT_MONTHS, decided, region):
+        short_running |= cond & Q(published_on__gte=earliest_start_still_running(as_of, int(months)))
+    long_running = Q(restriction_until__gte=as_of)
+    for cond, months in rules.segments(RuleKey.PENALTY_LONG_MONTHS, decided, region):
+        long_running |= cond & Q(published_on__gte=earliest_start_still_running(as_of, int(months)))
+    period = (light & short_running) | (~light & long_running)
+    return qs.filter(base & not_warning_only & period)
+
+
+# --- inspection results -----------------------------------------------------------------
+
+
+def inspection_publishable(i: Inspection) -> bool:
+    # A result of a complaint check would disclose that a complaint was made: complaints
+    # are never public (domain.md §5), so those results are not published (ADR 0030).
+    return i.enterprise_id is not None and i.archived_at is None and i.kind != InspectionKind.COMPLAINT
+
+
+def inspection_visible(i: Inspection, as_of: dt.date) -> bool:
+    return inspection_publishable(i) and i.published_on is not None and i.published_on <= as_of
+
+
+def visible_inspections(qs: QuerySet[Inspection], as_of: dt.date) -> QuerySet[Inspection]:
+    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, published_on__isnull=False,
+                     published_on__lte=as_of).exclude(kind=InspectionKind.COMPLAINT)
+
+
+# --- licences and commitments -------------------------------------------------------------
+# Licence decisions and commitments are public from collection on (Disclosure Regulation
+# art. 6/7; seed 七 "承诺内容向社会公开"), with no end date.
+
+
+def licence_published_on(lic: Licence) -> dt.date:
+    return max(lic.issued_on, _local_date(lic.created_at))
+
+
+def licence_visible(lic: Licence, as_of: dt.date) -> bool:
+    return lic.enterprise_id is not None and lic.archived_at is None and licence_published_on(lic) <= as_of
+
+
+def visible_licences(qs: QuerySet[Licence], as_of: dt.date) -> QuerySet[Licence]:
+    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, issued_on__lte=as_of,
+                     created_at__lt=_day_end(as_of))
+
+
+def commitment_published_on(c: CommitmentRecord) -> dt.date:
+    return max(c.committed_on, _local_date(c.created_at))
+
+
+def commitment_visible(c: CommitmentRecord, as_of: dt.date) -> bool:
+    return c.enterprise_id is not None and c.archived_at is None and commitment_published_on(c) <= as_of
+
+
+def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> QuerySet[CommitmentRecord]:
+    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, committed_on__lte=as_of,
+                     created_at__lt=_day_end(as_of))
+
+
+def _local_date(ts: dt.datetime) -> dt.date:
+    from xinjian.core.workdays import SHANGHAI
+
+    return ts.astimezone(SHANGHAI).date()
+
+
+def _day_end(d: dt.date) -> dt.datetime:
+    from xinjian.core.workdays import SHANGHAI
+
+    return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
+
+
+# --- the one entry point -----------------------------------------------------------------
+
+_VISIBLE = {
+    Penalty: penalty_visible,
+    Inspection: inspection_visible,
+    Licence: licence_visible,
+    CommitmentRecord: commitment_visible,
+}
+
+
+def visible(record: Any, as_of: dt.date) -> bool:
+    """Is `record` public on `as_of`? Raises NeverPublic for kinds that never are."""
+    fn = _VISIBLE.get(type(record))
+    if fn is None:
+        raise NeverPublic(f"{type(record).__name__} is never disclosed")
+    return fn(record, as_of)
+
+
+def published_on(record: Any) -> dt.date | None:
+    if isinstance(record, Licence):
+        return licence_published_on(record)
+    if isinstance(record, CommitmentRecord):
+        return commitment_published_on(record)
+    if isinstance(record, Penalty | Inspection):
+        return record.published_on
+    raise NeverPublic(f"{type(record).__name__} is never disclosed")
+
+
+def disclosed_until(record: Any) -> dt.date | None:
+    """The last day shown; None = no end (licences, commitments, inspection results) or
+    not yet published (penalties)."""
+    if isinstance(record, Penalty):
+        return penalty_disclosed_until(record)
+    if isinstance(record, Inspection | Licence | CommitmentRecord):
+        return None
+    raise NeverPublic(f"{type(record).__name__} is never disclosed")
+
+
+def filter_visible(qs: QuerySet, as_of: dt.date) -> QuerySet:
+    fn = {Penalty: visible_penalties, Inspection: visible_inspections, Licence: visible_licences,
+          CommitmentRecord: visible_commitments}.get(qs.model)
+    if fn is None:
+        raise NeverPublic(f"{qs.model.__name__} is never disclosed")
+    return fn(qs, as_of)

@@ -1,0 +1,194 @@
+"""Public enterprise search (docs/adr/0031): by USCC, old registration number or a name
+fragment of 2+ characters, at most 50 results, no paging.
+
+Name fragments are served by our own bigram index (`SearchGram`): every 2-character
+window of the normalised name, one row each. A 2-character fragment — the most common
+query for Chinese names (华为, 茅台) — is one index range read in enterprise order and cut
+at 50. A longer fragment starts from its rarest bigram (posting counts capped, so the
+choice costs a few index reads) and checks the full fragment against the normalised name
+row by row in the same query, stopping at 50. The same SQL runs on SQLite and
+PostgreSQL; the plan (index range on (gram, enterprise_id), then primary-key probes) does
+not depend on the parameter values, so a prepared generic plan is the same plan.
+
+The index is derived data, rebuilt from the register: new enterprises are picked up by
+id, renamed ones from `enterprise.changed` events (`refresh`, run by the
+`disclosure.search_index` clock and `manage.py refresh_search_index`).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from xinjian.core.errors import DomainError, field_error
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Enterprise, KeyAreaTag
+
+from .models import SearchGram, SearchName
+
+MAX_RESULTS = 50
+MIN_FRAGMENT = 2
+MAX_FRAGMENT = 60
+COUNT_CAP = 20_000  # posting counts above this are "common" alike
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width), case-folded, without whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def bigrams(norm: str) -> list[str]:
+    return sorted({norm[i:i + 2] for i in range(len(norm) - 1)})
+
+
+class QueryTooShort(DomainError):
+    code = "query_too_short"
+
+
+def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
+    """Enterprises matching `q`, at most `limit` (≤ 50), in register order."""
+    limit = min(limit, MAX_RESULTS)
+    raw = (q or "").strip()
+    try:
+        uscc = normalize_uscc(raw)
+    except IdentifierError:
+        uscc = None
+    if uscc:
+        return _with_tags(list(Enterprise.objects.filter(uscc=uscc)))
+    norm = normalize(raw)
+    if norm.isdigit() and len(norm) == 15:
+        return _with_tags(list(Enterprise.objects.filter(registration_no=norm)))
+    if len(norm) < MIN_FRAGMENT:
+        raise QueryTooShort("请输入至少2个字的企业名称、统一社会信用代码或注册号",
+                            details=[field_error("q", "too_short", "至少2个字")])
+    if len(norm) > MAX_FRAGMENT:
+        raise DomainError("查询内容过长", details=[field_error("q", "too_long", f"至多{MAX_FRAGMENT}个字")])
+    ids = fragment_ids(norm, limit)
+    if not ids:
+        return []
+    by_id = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids)}
+    return _with_tags([by_id[i] for i in ids if i in by_id])
+
+
+def fragment_ids(norm: str, limit: int) -> list[int]:
+    grams = bigrams(norm)
+    gram_t, name_t = SearchGram._meta.db_table, SearchName._meta.db_table
+    with connection.cursor() as cur:
+        if len(norm) == 2:
+            cur.execute(f"SELECT enterprise_id FROM {gram_t} WHERE gram = %s ORDER BY enterprise_id LIMIT %s",
+                        [norm, limit])
+            return [r[0] for r in cur.fetchall()]
+        counts = []
+        for g in grams:
+            cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {gram_t} WHERE gram = %s LIMIT %s) t", [g, COUNT_CAP])
+            n = cur.fetchone()[0]
+            if n == 0:
+                return []  # a bigram no name has: nothing can match
+            counts.append((n, g))
+        rarest = min(counts)[1]
+        pattern = "%" + norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cur.execute(
+            f"SELECT g.enterprise_id FROM {gram_t} g JOIN {name_t} s ON s.enterprise_id = g.enterprise_id "
+            f"WHERE g.gram = %s AND s.name_norm LIKE %s ESCAPE '\\' ORDER BY g.enterprise_id LIMIT %s",
+            [rarest, pattern, limit],
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def _with_tags(enterprises: list[Enterprise]) -> list[Enterprise]:
+    tags: dict[int, list[str]] = {}
+    if enterprises:
+        for eid, code in (KeyAreaTag.objects.filter(enterprise_id__in=[e.pk for e in enterprises], active=True)
+                          .order_by("type__sort_order", "type_id").values_list("enterprise_id", "type_id")):
+            tags.setdefault(eid, []).append(code)
+    for e in enterprises:
+        e.key_area_codes = tags.get(e.pk, [])  # type: ignore[attr-defined]
+    return enterprises
+
+
+# --- maintenance -----------------------------------------------------------------------
+
+
+def _insert(names: list[tuple[int, str]]) -> int:
+    """Write SearchName and SearchGram rows for (enterprise_id, name) pairs, fast: COPY on
+    PostgreSQL, executemany on SQLite."""
+    name_rows = [(eid, normalize(n)) for eid, n in names]
+    gram_rows = [(eid, g) for eid, norm in name_rows for g in bigrams(norm)]
+    gram_t, name_t = SearchGram._meta.db_table, SearchName._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            for table, cols, rows in ((name_t, "enterprise_id, name_norm", name_rows),
+                                      (gram_t, "enterprise_id, gram", gram_rows)):
+                buf = io.StringIO()
+                for a, b in rows:
+                    buf.write(f"{a}\t{_copy_escape(b)}\n")
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    copy.write(buf.getvalue())
+        else:
+            cur.executemany(f"INSERT INTO {name_t} (enterprise_id, name_norm) VALUES (%s, %s)", name_rows)
+            cur.executemany(f"INSERT INTO {gram_t} (enterprise_id, gram) VALUES (%s, %s)", gram_rows)
+    return len(name_rows)
+
+
+def _copy_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def index_enterprises(ids: Iterable[int]) -> int:
+    """(Re)index these enterprises."""
+    ids = list(ids)
+    done = 0
+    for i in range(0, len(ids), 5000):
+        part = ids[i:i + 5000]
+        with transaction.atomic():
+            SearchGram.objects.filter(enterprise_id__in=part).delete()
+            SearchName.objects.filter(enterprise_id__in=part).delete()
+            done += _insert(list(Enterprise.objects.filter(pk__in=part).values_list("pk", "name")))
+    return done
+
+
+def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
+    """Drop and rebuild the whole index (after a bulk load of the register)."""
+    with transaction.atomic():
+        SearchGram.objects.all().delete()
+        SearchName.objects.all().delete()
+    done, last = 0, 0
+    while True:
+        rows = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:chunk])
+        if not rows:
+            break
+        with transaction.atomic():
+            done += _insert(rows)
+        last = rows[-1][0]
+        if progress:
+            progress(done)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {SearchGram._meta.db_table}")
+            cur.execute(f"ANALYZE {SearchName._meta.db_table}")
+    return done
+
+
+def refresh() -> int:
+    """Index enterprises registered since the last run (by id) and renamed ones (from
+    the event log). Idempotent."""
+    from xinjian.core.events import EventType, consume
+
+    high = SearchName.objects.aggregate(m=Max("enterprise_id"))["m"] or 0
+    new_ids = list(Enterprise.objects.filter(pk__gt=high).order_by("pk").values_list("pk", flat=True))
+    done = index_enterprises(new_ids)
+    changed: set[str] = set()
+
+    def handle(events: list[Any]) -> None:
+        changed.update(e.uscc for e in events if e.type == EventType.ENTERPRISE_CHANGED and e.uscc)
+
+    while consume("disclosure.search_index", handle, batch=5000):
+        pass
+    if changed:
+        done += index_enterprises(Enterprise.objects.filter(uscc__in=changed).values_list("pk", flat=True))
+    return done

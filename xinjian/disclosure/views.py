@@ -1,0 +1,273 @@
+"""Public portal pages (Simplified Chinese, phone-friendly), the enterprise's reply page
+and the staff pages of publication (backlog, replies, rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from xinjian.accounts.roles import has_perm
+from xinjian.collection.models import (
+    CommitmentKind,
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    LicenceStatus,
+    LicenceType,
+    Penalty,
+    PenaltyDomain,
+    PenaltyType,
+)
+from xinjian.core.access import enterprise_user, public, staff
+from xinjian.core.errors import DomainError
+from xinjian.core.jurisdiction import get_visible_or_404
+from xinjian.core.permissions import Perm
+from xinjian.core.workdays import today
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Division, Enterprise, EnterpriseStatus, KeyAreaType
+
+from . import actions, queries, ratelimit, rules, search
+from .exports import export_dir
+from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, ReplyStatus, RuleKey
+
+
+def _list_links() -> list[dict[str, str]]:
+    """The lists' public pages (issue 7), when they exist."""
+    links = []
+    for name, label in (("anomaly", "经营异常名录"), ("serious", "严重违法失信名单"), ("exposure", "集中公示曝光")):
+        try:
+            links.append({"url": reverse(f"lists_public:{name}"), "label": label})
+        except NoReverseMatch:
+            pass
+    return links
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {
+        "penalty_types": {str(k): str(v) for k, v in PenaltyType.choices},
+        "domains": {str(k): str(v) for k, v in PenaltyDomain.choices},
+        "inspection_kinds": {str(k): str(v) for k, v in InspectionKind.choices},
+        "inspection_results": {str(k): str(v) for k, v in InspectionResult.choices},
+        "licence_types": {str(k): str(v) for k, v in LicenceType.choices},
+        "licence_statuses": {str(k): str(v) for k, v in LicenceStatus.choices},
+        "commitment_kinds": {str(k): str(v) for k, v in CommitmentKind.choices},
+        "statuses": {str(k): str(v) for k, v in EnterpriseStatus.choices},
+        "key_areas": dict(KeyAreaType.objects.values_list("code", "name")),
+    }
+
+
+def _dated(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _decorate(profile: dict[str, Any]) -> dict[str, Any]:
+    """Labels and dates for the template (the profile itself stays JSON-shaped)."""
+    lab = _labels()
+    p = dict(profile)
+    p["status_label"] = lab["statuses"].get(p["status"], p["status"])
+    p["key_area_labels"] = [lab["key_areas"].get(c, c) for c in p["key_areas"]]
+    p["penalties"] = [dict(x, type_labels=[lab["penalty_types"].get(t, t) for t in x["penalty_types"]],
+                           domain_label=lab["domains"].get(x["domain"], x["domain"])) for x in p["penalties"]]
+    p["inspections"] = [dict(x, kind_label=lab["inspection_kinds"].get(x["kind"], x["kind"]),
+                             result_label=lab["inspection_results"].get(x["result"], x["result"]))
+                        for x in p["inspections"]]
+    p["licences"] = [dict(x, type_label=lab["licence_types"].get(x["licence_type"], x["licence_type"]),
+                          status_label=lab["licence_statuses"].get(x["status"], x["status"])) for x in p["licences"]]
+    p["commitments"] = [dict(x, kind_label=lab["commitment_kinds"].get(x["kind"], x["kind"]))
+                        for x in p["commitments"]]
+    return p
+
+
+@public
+def search_page(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    results: list[Enterprise] = []
+    error = ""
+    status = 200
+    if q:
+        try:
+            ratelimit.hit(request)
+            results = search.search(q)
+        except ratelimit.RateLimited as exc:
+            error, status = exc.message, 429
+        except DomainError as exc:
+            error, status = exc.message, 400
+    lab = _labels()
+    for e in results:
+        e.key_area_labels = [lab["key_areas"].get(c, c) for c in e.key_area_codes]  # type: ignore[attr-defined]
+    return render(request, "disclosure/search.html", {
+        "q": q, "results": results, "error": error, "limit": search.MAX_RESULTS, "list_links": _list_links(),
+    }, status=status)
+
+
+@public
+def enterprise_page(request: HttpRequest, uscc: str) -> HttpResponse:
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise Http404
+    enterprise = get_object_or_404(Enterprise, uscc=code)
+    profile = _decorate(queries.profile(enterprise))
+    division = enterprise.division()
+    return render(request, "disclosure/enterprise.html", {
+        "p": profile, "division": division.full_name() if division else enterprise.region_code,
+        "list_links": _list_links(), "today": today(),
+    })
+
+
+@public
+def recent_page(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "penalties")
+    kind = kind if kind in ("penalties", "inspections") else "penalties"
+    region = request.GET.get("region", "")
+    key_area = request.GET.get("key_area", "")
+    rows = queries.recent_publications(kind, region=region, key_area=key_area)
+    lab = _labels()
+    return render(request, "disclosure/recent.html", {
+        "kind": kind, "region": region, "key_area": key_area, "rows": rows, "lab": lab,
+        "divisions": Division.objects.order_by("code"), "key_area_types": KeyAreaType.objects.filter(enabled=True),
+        "days": queries.RECENT_DAYS, "limit": queries.RECENT_LIMIT, "list_links": _list_links(),
+    })
+
+
+@public
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    latest = OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).first()
+    files = OpenDataFile.objects.filter(export_date=latest).order_by("kind", "fmt") if latest else []
+    dates = list(OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).distinct()[:30])
+    return render(request, "disclosure/open_data.html", {"latest": latest, "files": files, "dates": dates})
+
+
+@public
+def open_data_file(request: HttpRequest, day: str, filename: str) -> FileResponse:
+    try:
+        on = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404
+    row = get_object_or_404(OpenDataFile, export_date=on, filename=filename)
+    path = export_dir(on) / Path(row.filename).name
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{on.isoformat()}-{row.filename}")
+
+
+@public
+def rules_page(request: HttpRequest) -> HttpResponse:
+    on = today()
+    rows = []
+    for key, label in RuleKey.choices:
+        versions = list(DisclosureRule.objects.filter(key=key).order_by("province_code", "effective_from"))
+        current = [v for v in versions if v.effective_from <= on]
+        rows.append({"key": key, "label": label, "national": rules.value(key, "", on),
+                     "versions": versions, "current_ids": {v.pk for v in current}})
+    can_edit = request.user.is_authenticated and has_perm(request.user, Perm.MANAGE_RULES)
+    return render(request, "disclosure/rules.html", {"rows": rows, "can_edit": can_edit, "today": on,
+                                                     "keys": RuleKey.choices})
+
+
+@staff(Perm.MANAGE_RULES)
+@require_POST
+def rule_add(request: HttpRequest) -> HttpResponse:
+    try:
+        value = Decimal(request.POST.get("value", ""))
+        effective_from = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, "请填写有效的取值和生效日期")
+        return redirect("disclosure:rules")
+    try:
+        actions.add_rule_version(key=request.POST.get("key", ""), province_code=request.POST.get("province_code", ""),
+                                 value=value, effective_from=effective_from, basis=request.POST.get("basis", "") or "省级规定",
+                                 assumed=bool(request.POST.get("assumed")), note=request.POST.get("note", ""),
+                                 actor=request.user)
+        messages.success(request, "已新增规则版本")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("disclosure:rules")
+
+
+# --- the enterprise's replies ----------------------------------------------------------
+
+
+@enterprise_user
+def my_records(request: HttpRequest) -> HttpResponse:
+    enterprise = request.enterprise  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            actions.submit_reply(enterprise, record_kind=request.POST.get("record_kind", ""),
+                                 record_id=int(request.POST.get("record_id", "0") or 0),
+                                 text=request.POST.get("text", ""), actor=request.user)
+            messages.success(request, "情况说明已提交，将在公示信息旁展示")
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "提交失败"))
+        return redirect("disclosure:my_records")
+    profile = _decorate(queries.profile(enterprise, use_cache=False))
+    mine = EnterpriseReply.objects.filter(enterprise=enterprise).order_by("-submitted_at")
+    return render(request, "disclosure/my_records.html", {"p": profile, "replies": mine, "kinds": RecordKind})
+
+
+# --- staff -----------------------------------------------------------------------------
+
+
+@staff(Perm.MANAGE_DISCLOSURE)
+def backlog_page(request: HttpRequest) -> HttpResponse:
+    data = queries.publication_backlog(request.user)
+    return render(request, "disclosure/backlog.html", {"data": data, "today": today()})
+
+
+@staff(Perm.MANAGE_DISCLOSURE)
+@require_POST
+def publish_record(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = {"penalty": Penalty, "inspection": Inspection}.get(kind)
+    if model is None:
+        raise Http404
+    record = get_visible_or_404(model.objects, request.user, pk=pk)
+    try:
+        if kind == "penalty":
+            actions.publish_penalty(record, actor=request.user)
+        else:
+            actions.publish_inspection(record, actor=request.user)
+        messages.success(request, "已公示")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("disclosure:backlog")
+
+
+@staff(Perm.MANAGE_DISCLOSURE)
+@require_POST
+def withdraw_record(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_or_404(Penalty.objects, request.user, pk=pk)
+    try:
+        actions.withdraw_penalty(record, actor=request.user, reason=request.POST.get("reason", ""))
+        queries.forget_profile(record.uscc)
+        messages.success(request, "已撤下公示")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("disclosure:backlog")
+
+
+@staff(Perm.MANAGE_DISCLOSURE)
+def replies_page(request: HttpRequest) -> HttpResponse:
+    replies = EnterpriseReply.objects.visible_to(request.user).select_related("enterprise")[:200]
+    return render(request, "disclosure/replies.html", {"replies": replies})
+
+
+@staff(Perm.MANAGE_DISCLOSURE)
+@require_POST
+def reply_status(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_visible_or_404(EnterpriseReply.objects, request.user, pk=pk)
+    to = ReplyStatus.HIDDEN if request.POST.get("to") == ReplyStatus.HIDDEN else ReplyStatus.SHOWN
+    try:
+        actions.set_reply_status(reply, to, actor=request.user, reason=request.POST.get("reason", ""))
+        queries.forget_profile(reply.enterprise.uscc)
+        messages.success(request, "已更新")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("disclosure:replies")
