@@ -1,2 +1,25 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inspections"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tasks, name="tasks"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
+    path("draws/<str:draw_id>/assignments/", views.assignments, name="assignments"),
+    path("targets/<int:pk>/results/", views.target_results, name="target_results"),
+    path("items/", views.items, name="items"),
+    path("inspectors/", views.inspectors, name="inspectors"),
+    path("inspectors/new/", views.inspector_add, name="inspector_add"),
+    path("inspectors/<int:pk>/", views.inspector_change, name="inspector_change"),
+    path("rules/", views.rules, name="rules"),
+    path("reports/", views.reports, name="reports"),
+    path("results/overdue/", views.overdue, name="overdue"),
+    # Public pages (anonymous): plans, tasks, draws and published results.
+    path("public/", views.public_index, name="public_index"),
+    path("public/tasks/<str:code>/", views.public_task, name="public_task"),
+    path("public/draws/<str:draw_id>/", views.public_draw_page, name="public_draw"),
+]

@@ -1,0 +1,76 @@
+"""Builders for double-random tests: food producers in Nanshan, a food supervisor, an
+inspector directory, and risk classes set by the test (the risk engine's contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+_badge = itertools.count(1)
+
+
+@pytest.fixture
+def supervisor(staff_factory):
+    return staff_factory("440305", ["food_supervisor"], "food-sup")
+
+
+@pytest.fixture
+def food_enterprises(enterprise_factory):
+    """Enterprises tagged as food producers (active `food_production` tag)."""
+    from xinjian.registry.models import KeyAreaTag
+
+    def make(n: int, region_code: str = "440305") -> list:
+        out = []
+        for _ in range(n):
+            e = enterprise_factory(region_code=region_code)
+            KeyAreaTag.objects.create(enterprise=e, type_id="food_production", source="manual", since=timezone.now())
+            out.append(e)
+        return out
+
+    return make
+
+
+@pytest.fixture
+def inspector_factory(db):
+    from xinjian.inspections import actions
+    from xinjian.registry.models import Department
+
+    def make(quals=("food",), division="440305", name=None):
+        n = next(_badge)
+        return actions.add_inspector(actor="test", department=Department.objects.get(division_id=division),
+                                     name=name or f"检查员{n}", badge_no=f"44030500{n:04d}", qualifications=list(quals))
+
+    return make
+
+
+@pytest.fixture
+def risk_classes(monkeypatch):
+    """Set the risk class per enterprise id, as xinjian.risk would return it."""
+    classes: dict[int, str] = {}
+
+    def current(enterprise_ids=None):
+        return {i: c for i, c in classes.items() if enterprise_ids is None or i in enterprise_ids}
+
+    monkeypatch.setattr("xinjian.inspections.queries.risk_classes", current)
+    return classes
+
+
+@pytest.fixture
+def food_task(supervisor):
+    """A draft task over Nanshan's food producers, item SC-01, default ratios unless given."""
+    from xinjian.inspections import actions
+    from xinjian.inspections.models import InspectionItem
+    from xinjian.registry.models import Department
+
+    def make(ratios=None, items=("SC-01",), title="食品生产企业双随机抽查"):
+        dept = Department.objects.get(division_id="440305")
+        plan = actions.create_plan(actor=supervisor, department=dept, year=2026, title="2026年度抽查计划")
+        return actions.create_task(
+            plan, actor=supervisor, title=title, region_code="440305",
+            items=list(InspectionItem.objects.filter(code__in=items)), key_area_types=["food_production"],
+            ratios=ratios, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 11, 30))
+
+    return make
