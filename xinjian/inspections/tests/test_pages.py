@@ -1,0 +1,101 @@
+"""Staff and public pages: who may do what, and that each page shows what it is for."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinjian.inspections import actions
+from xinjian.inspections.models import InspectionItem, Plan, Task, TaskState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drawn_task(food_enterprises, inspector_factory, risk_classes, supervisor, food_task):
+    food_enterprises(10)
+    inspector_factory(), inspector_factory(), inspector_factory()
+    task = food_task(ratios={"A": "0.5", "B": "0.5", "C": "0.5", "D": "0.5"})
+    actions.publish_task(task, actor=supervisor)
+    actions.draw_task(task, actor=supervisor)
+    return task
+
+
+def test_supervisor_creates_publishes_and_draws_through_the_pages(client, supervisor, food_enterprises,
+                                                                   inspector_factory, risk_classes):
+    food_enterprises(5)
+    inspector_factory(), inspector_factory()
+    client.force_login(supervisor)
+    client.post("/staff/inspections/plans/new/", {"year": "2026", "title": "2026年度计划"})
+    plan = Plan.objects.get()
+    item = InspectionItem.objects.get(code="SC-01")
+    r = client.post("/staff/inspections/tasks/new/", {
+        "plan": plan.pk, "title": "南山区食品生产抽查", "region_code": "440305", "key_area_types": ["food_production"],
+        "items": [item.pk], "ratio_A": "0.01", "ratio_B": "0.4", "ratio_C": "0.1", "ratio_D": "0.3",
+        "starts_on": "2026-03-01", "ends_on": "2026-10-31", "joint_departments": "南山区卫生健康局"})
+    task = Task.objects.get()
+    assert r.status_code == 302 and task.joint_departments == ["南山区卫生健康局"]
+    client.post(f"/staff/inspections/tasks/{task.pk}/publish/")
+    client.post(f"/staff/inspections/tasks/{task.pk}/draw/")
+    task.refresh_from_db()
+    assert task.state == TaskState.DRAWN
+    page = client.get(f"/staff/inspections/tasks/{task.pk}/").content.decode()
+    assert task.commitment in page and "检查对象与人员分派" in page
+    listing = client.get(f"/staff/inspections/draws/{task.current_draw().draw_id}/assignments/").content.decode()
+    assert all(t.uscc in listing for t in task.current_draw().targets.all())
+
+
+def test_a_credit_officer_cannot_manage_tasks(client, county_officer, drawn_task):
+    client.force_login(county_officer)
+    assert client.get("/staff/inspections/").status_code == 200
+    assert client.get("/staff/inspections/tasks/new/").status_code == 403
+    assert client.post(f"/staff/inspections/tasks/{drawn_task.pk}/start/").status_code == 403
+
+
+def test_tasks_outside_the_jurisdiction_are_not_found(client, staff_factory, drawn_task):
+    futian = staff_factory("440304", ["food_supervisor"])
+    client.force_login(futian)
+    assert client.get(f"/staff/inspections/tasks/{drawn_task.pk}/").status_code == 404
+    assert client.get(f"/staff/inspections/draws/{drawn_task.current_draw().draw_id}/assignments/").status_code == 404
+
+
+def test_inspector_enters_a_result_through_the_page(client, inspector, supervisor, drawn_task):
+    actions.start_inspections(drawn_task, actor=supervisor)
+    target = drawn_task.current_draw().targets.first()
+    client.force_login(inspector)
+    r = client.post(f"/staff/inspections/targets/{target.pk}/results/", {
+        "item": InspectionItem.objects.get(code="SC-01").pk, "result": "corrected", "follow_up": "rectification",
+        "inspected_on": "2026-03-10", "findings": "台账不全"})
+    assert r.status_code == 302
+    page = client.get(f"/staff/inspections/targets/{target.pk}/results/").content.decode()
+    assert "发现问题已责令改正" in page and "公示期限" in page
+
+
+@pytest.mark.parametrize("url", ["/staff/inspections/items/", "/staff/inspections/inspectors/",
+                                 "/staff/inspections/rules/", "/staff/inspections/reports/",
+                                 "/staff/inspections/results/overdue/"])
+def test_staff_reference_and_report_pages_render(client, supervisor, drawn_task, url):
+    client.force_login(supervisor)
+    r = client.get(url)
+    assert r.status_code == 200
+
+
+def test_rules_page_states_the_rule_for_enterprises_without_a_class(client, supervisor):
+    client.force_login(supervisor)
+    page = client.get("/staff/inspections/rules/").content.decode()
+    assert "未进行信用风险分类的企业按“一般（B类）”分层抽取" in page and "0.3" in page
+
+
+def test_public_pages_show_tasks_and_draws_but_never_a_risk_class(client, drawn_task):
+    index = client.get("/staff/inspections/public/").content.decode()
+    assert drawn_task.code in index
+    task_page = client.get(f"/staff/inspections/public/tasks/{drawn_task.code}/").content.decode()
+    assert drawn_task.commitment in task_page
+    draw = drawn_task.current_draw()
+    draw_page = client.get(f"/staff/inspections/public/draws/{draw.draw_id}/").content.decode()
+    assert draw.seed in draw_page and "S1" in draw_page
+    assert "风险分类</th>" not in draw_page and "A类" not in draw_page
+
+
+def test_draft_tasks_are_not_public(client, supervisor, food_task):
+    task = food_task()
+    assert client.get(f"/staff/inspections/public/tasks/{task.code}/").status_code == 404
