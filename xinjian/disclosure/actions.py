@@ -59,8 +59,8 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     p.published_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.publish", p, actor=actor, before={"published_on": None},
-                 after={"published_on": on}, uscc=p.uscc)
+    audit.record("penalty.publish", p, actor=actor, before=audit.jsonable({"published_on": None}),
+                 after=audit.jsonable({"published_on": on}), uscc=p.uscc)
     emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code, data=_penalty_event(p))
     return p
 
@@ -76,8 +76,8 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     i.published_on = on
     i.touch(as_actor(actor).label)
     i.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record("inspection.publish", i, actor=actor, before={"published_on": None},
-                 after={"published_on": on}, uscc=i.uscc)
+    audit.record("inspection.publish", i, actor=actor, before=audit.jsonable({"published_on": None}),
+                 after=audit.jsonable({"published_on": on}), uscc=i.uscc)
     emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code,
          data={"inspection_id": i.pk, "inspected_on": i.inspected_on.isoformat(), "result": i.result,
                "published_on": on.isoformat()})
@@ -93,7 +93,7 @@ def _publish_batch(rows: list[Any], kind: str, on: dt.date, who: Any) -> None:
     AuditEntry.objects.bulk_create([
         AuditEntry(actor_user=who.user, actor_label=who.label, action=f"{kind}.publish",
                    object_type=r._meta.label_lower, object_id=str(r.pk), uscc=r.uscc,
-                   before={"published_on": None}, after={"published_on": on.isoformat()}, at=now)
+                   before=audit.jsonable({"published_on": None}), after=audit.jsonable({"published_on": on.isoformat()}), at=now)
         for r in rows
     ], batch_size=1000)
     if kind == "penalty":
@@ -156,7 +156,7 @@ def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     p.withdrawn_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["withdrawn_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.withdraw", p, actor=actor, before={"withdrawn_on": None}, after={"withdrawn_on": on},
+    audit.record("penalty.withdraw", p, actor=actor, before=audit.jsonable({"withdrawn_on": None}), after=audit.jsonable({"withdrawn_on": on}),
                  reason=reason, uscc=p.uscc)
     emit(EventType.PENALTY_WITHDRAWN, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "",
          data={"penalty_id": p.pk, "decision_no": p.decision_no, "withdrawn_on": on.isoformat(), "reason": reason})
@@ -186,8 +186,8 @@ def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     p.publication_stopped_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.stop_publication", p, actor=actor, before={"publication_stopped_on": None},
-                 after={"publication_stopped_on": on}, reason=reason, uscc=p.uscc)
+    audit.record("penalty.stop_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": None}),
+                 after=audit.jsonable({"publication_stopped_on": on}), reason=reason, uscc=p.uscc)
     return p
 
 
@@ -201,8 +201,8 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
     p.publication_stopped_on = None
     p.touch(as_actor(actor).label)
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.resume_publication", p, actor=actor, before={"publication_stopped_on": before},
-                 after={"publication_stopped_on": None}, reason=reason, uscc=p.uscc)
+    audit.record("penalty.resume_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": before}),
+                 after=audit.jsonable({"publication_stopped_on": None}), reason=reason, uscc=p.uscc)
     return p
 
 
@@ -234,8 +234,8 @@ def submit_reply(enterprise: Any, *, record_kind: str, record_id: int, text: str
     reply = EnterpriseReply.objects.create(enterprise=enterprise, record_kind=record_kind, record_id=record_id,
                                            text=text, submitted_by=who.user)
     ReplyStatusChange.objects.create(reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label)
-    audit.record("disclosure.reply.submit", reply, actor=actor, after={"record_kind": record_kind,
-                 "record_id": record_id, "text": text}, uscc=enterprise.uscc)
+    audit.record("disclosure.reply.submit", reply, actor=actor, after=audit.jsonable({"record_kind": record_kind,
+                 "record_id": record_id, "text": text}), uscc=enterprise.uscc)
     return reply
 
 
@@ -253,7 +253,7 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
     r.save(update_fields=["status", "hidden_reason"])
     ReplyStatusChange.objects.create(reply=r, from_status=before, to_status=to, actor_label=as_actor(actor).label,
                                      reason=reason)
-    audit.record(f"disclosure.reply.{to}", r, actor=actor, before={"status": before}, after={"status": to},
+    audit.record(f"disclosure.reply.{to}", r, actor=actor, before=audit.jsonable({"status": before}), after=audit.jsonable({"status": to}),
                  reason=reason, uscc=r.enterprise.uscc)
     return r
 

@@ -36,7 +36,7 @@ _BANK_LABELLED = re.compile(
 )
 # An unlabelled run of 16–21 digits (optionally grouped by spaces) is an account number:
 # ID numbers are removed before this runs, and no public identifier is that long in digits.
-_BANK_BARE = re.compile(r"(?<![0-9A-Za-z])\d{4}(?: ?\d{4}){2,3}(?: ?\d{1,5})?(?![0-9A-Za-z])")
+_BANK_BARE = re.compile(r"(?<![0-9A-Za-z])\d{4}(?: ?\d{4}){3}(?: ?\d{1,5})?(?![0-9A-Za-z])")
 _ADDRESS = re.compile(
     r"((?:家庭|户籍|现|常)?住址(?:地)?|户籍(?:所在)?地|居住地(?:址)?|住在)\s*[：:为是]?\s*[^，,。；;\n）)]+"
 )
