@@ -16,7 +16,7 @@ from xinjian.accounts.roles import Role
 from xinjian.core import audit
 from xinjian.registry.models import Department, Enterprise, Office
 
-from .generator import DEMO_ACTOR
+from .world import DEMO_ACTOR
 
 DEMO_PASSWORD = "xinjian-demo-2026"
 # The county the county officer, inspectors and the enterprise user work in.
@@ -32,7 +32,7 @@ class DemoLogin:
     roles: tuple[str, ...] = ()
     office: str | None = None
     can: str = ""
-    look: str = ""  # path under the site URL
+    look: str = ""  # path under the site URL; {enterprise} is the demo enterprise's USCC
 
 
 LOGINS: tuple[DemoLogin, ...] = (
@@ -53,8 +53,8 @@ LOGINS: tuple[DemoLogin, ...] = (
         DEMO_COUNTY,
         (Role.CREDIT_OFFICER,),
         "credit",
-        "仅南山区企业：查询、标注、名单",
-        "staff/enterprises/",
+        "仅南山区企业：查询、标注、名单（打开演示企业页面；其他区企业为404）",
+        "staff/enterprises/{enterprise}/",
     ),
     DemoLogin(
         "demo_food",

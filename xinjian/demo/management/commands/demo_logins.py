@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
-from xinjian.demo.users import DEMO_PASSWORD, LOGINS
+from xinjian.demo.users import DEMO_PASSWORD, LOGINS, demo_enterprise
 
 
 def _width(text: str) -> int:
@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 self.style.WARNING("尚无演示账号：请先运行 python manage.py demo --enterprises 3000")
             )
             return
+        company = demo_enterprise()
         rows = [("角色", "用户名", "密码", "可以做什么", "入口")]
         for login in LOGINS:
             user = users.get(login.username)
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             if link is not None:
                 can = f"{can}（{link.enterprise.name}，{link.enterprise.uscc}）"
             look = "accounts/login/" if link is not None else login.look
+            if "{enterprise}" in look:
+                look = look.format(enterprise=company.uscc) if company else look.split("{enterprise}")[0]
             rows.append((login.role_label, login.username, DEMO_PASSWORD, can, base + look))
         widths = [max(_width(r[i]) for r in rows) for i in range(4)]
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅用于演示环境）：")

@@ -1,0 +1,235 @@
+"""Licences of the right shape (domain.md §2) and the key-area tags they give, written
+through the registry's own tagging action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xinjian.collection.models import (
+    Licence,
+    LicenceStatus,
+    LicenceType,
+)
+from xinjian.core.models import AuditEntry
+
+from . import bulk
+from . import vocabulary as V
+from .codes import group_sequence
+from .world import (
+    DEMO_ACTOR,
+    L_ADD,
+    L_FILL,
+    L_FOOD,
+    L_JY,
+    L_SE,
+    L_XK,
+    Chunk,
+    World,
+    day,
+    json_list,
+    pick,
+    record_columns,
+    uniform_dates,
+)
+
+LICENCE_OF_LINE = {
+    L_FOOD: (LicenceType.FOOD_PRODUCTION, 5, "city"),
+    L_ADD: (LicenceType.FOOD_ADDITIVE_PRODUCTION, 5, "city"),
+    L_SE: (LicenceType.SPECIAL_EQUIPMENT_PRODUCTION, 4, "province"),
+    L_FILL: (LicenceType.SPECIAL_EQUIPMENT_FILLING, 4, "province"),
+    L_JY: (LicenceType.FOOD_BUSINESS, 5, "county"),
+    L_XK: (LicenceType.INDUSTRIAL_PRODUCT, 5, "province"),
+}
+
+
+def generate_licences(c: Chunk) -> dict[str, Any]:
+    """Licences of the right shape (domain.md §2), renewed at the end of each validity;
+    risky holders let them lapse or have them revoked. Revoked and cancelled licences are
+    written as they were before (valid) and changed afterwards by `change_statuses`, so the
+    tag history shows the tag and its removal."""
+    rng, p, w = c.rng, c.p, c.w
+    today = day(w.today)
+    licensed = np.flatnonzero(
+        np.isin(c.line, list(LICENCE_OF_LINE)) & (c.status == "operating")
+        | np.isin(c.line, list(LICENCE_OF_LINE)) & (rng.random(c.n) < 0.5)
+    )
+    out: dict[str, Any] = {
+        "revoke": [],
+        "cancel": [],
+        "revocations": {"owner": np.zeros(0, np.int64), "days": np.zeros(0, "datetime64[D]")},
+    }
+    if len(licensed) == 0:
+        return out
+    line = c.line[licensed]
+    validity_years = np.array([LICENCE_OF_LINE[int(x)][1] for x in line.tolist()])
+    validity = (validity_years * 365.25).astype(np.int64)
+    first = c.established[licensed] + rng.integers(20, 240, len(licensed)).astype("timedelta64[D]")
+    first = np.minimum(first, today - np.timedelta64(10, "D"))
+    elapsed = (today - first).astype(np.int64)
+    k = np.maximum(elapsed // validity, 0)
+    current_issue = first + (k * validity).astype("timedelta64[D]")
+    has_previous = k >= 1
+    pp = p[licensed]
+    lapsed = has_previous & (rng.random(len(licensed)) < 0.03 + 0.2 * pp)
+    u = rng.random(len(licensed))
+    revoke = ~lapsed & (u < 0.005 + 0.25 * pp**2)
+    cancel = ~lapsed & ~revoke & (u > 0.98)
+    rows_owner, rows_issue, rows_until, rows_status = [], [], [], []
+    # The previous licence (expired at the end of its validity) where one existed.
+    prev = np.flatnonzero(has_previous)
+    prev_issue = current_issue[prev] - validity[prev].astype("timedelta64[D]")
+    rows_owner.append(prev)
+    rows_issue.append(prev_issue)
+    rows_until.append(current_issue[prev] - np.timedelta64(1, "D"))
+    rows_status.append(np.full(len(prev), LicenceStatus.EXPIRED, dtype=object))
+    cur = np.flatnonzero(~lapsed)
+    rows_owner.append(cur)
+    rows_issue.append(current_issue[cur])
+    rows_until.append(current_issue[cur] + (validity[cur] - 1).astype("timedelta64[D]"))
+    rows_status.append(np.full(len(cur), LicenceStatus.VALID, dtype=object))
+    pos = np.concatenate(rows_owner)
+    owner = licensed[pos]
+    issued = np.concatenate(rows_issue)
+    until = np.concatenate(rows_until)
+    status = np.concatenate(rows_status)
+    m = len(owner)
+    ltype = [LICENCE_OF_LINE[int(x)][0] for x in c.line[owner].tolist()]
+    level = [LICENCE_OF_LINE[int(x)][2] for x in c.line[owner].tolist()]
+    region = w.region
+    ridx = c.region_idx[owner]
+    province_dept = "广东省市场监督管理局"
+    issued_by = [
+        province_dept
+        if lv == "province"
+        else (region.city_dept_names[r] if lv == "city" else region.dept_names[r])
+        for lv, r in zip(level, ridx.tolist(), strict=True)
+    ]
+    # Numbers: one per enterprise and kind, kept on renewal except TS, whose suffix is the
+    # year the licence runs to.
+    seq = group_sequence(
+        c.region_codes[licensed], c.index[licensed], w.counters.setdefault("licence_seq", {})
+    )
+    seq_of = dict(zip(licensed.tolist(), seq.tolist(), strict=True))
+    food_cat = np.asarray(V.FOOD_CATEGORIES, dtype=object)[rng.integers(0, len(V.FOOD_CATEGORIES), c.n)]
+    add_cat = np.asarray(V.ADDITIVE_CATEGORIES, dtype=object)[
+        rng.integers(0, len(V.ADDITIVE_CATEGORIES), c.n)
+    ]
+    check = rng.integers(0, 10, c.n)
+    se_scope = pick(rng, V.SPECIAL_EQUIPMENT_SCOPES, c.n)
+    fill_scope = pick(rng, V.FILLING_SCOPES, c.n)
+    xk_code = pick(rng, V.INDUSTRIAL_PRODUCT_CODES, c.n)
+    numbers, scopes = [], []
+    until_years = (until.astype("datetime64[Y]").astype(int) + 1970).tolist()
+    for j, e in enumerate(owner.tolist()):
+        t, s, code = ltype[j], seq_of[e], c.region_codes[e]
+        if t == LicenceType.FOOD_PRODUCTION:
+            numbers.append(f"SC{food_cat[e]}{code}{s % 10000:04d}{check[e]}")
+            scopes.append(json_list([V.FOOD_CATEGORY_NAMES[food_cat[e]]]))
+        elif t == LicenceType.FOOD_ADDITIVE_PRODUCTION:
+            numbers.append(f"SC{add_cat[e]}{code}{s % 10000:04d}{check[e]}")
+            scopes.append(json_list([V.ADDITIVE_CATEGORY_NAMES[add_cat[e]]]))
+        elif t == LicenceType.SPECIAL_EQUIPMENT_PRODUCTION:
+            numbers.append(f"TS{1 + s % 3}{code[:2]}{(int(c.index[e]) % 10000):04d}-{until_years[j]}")
+            scopes.append(json_list([se_scope[e]]))
+        elif t == LicenceType.SPECIAL_EQUIPMENT_FILLING:
+            numbers.append(f"TS4{code[:2]}{(int(c.index[e]) % 10000):04d}-{until_years[j]}")
+            scopes.append(json_list([fill_scope[e]]))
+        elif t == LicenceType.FOOD_BUSINESS:
+            numbers.append(f"JY{1 + s % 3}{code}{s % 1_000_000:06d}{check[e]}")
+            scopes.append(json_list(["预包装食品销售", "热食类食品制售"]))
+        else:
+            numbers.append(f"(粤)XK{xk_code[e]}-{100 + s % 900:03d}-{int(c.index[e]) % 100000:05d}")
+            scopes.append(json_list(["工业产品生产"]))
+    ids = bulk.next_ids(Licence, m)
+    cols = record_columns(c, owner, "LIC", issued, "licence")
+    cols.update(
+        {
+            "id": ids,
+            "licence_type": [str(t) for t in ltype],
+            "licence_no": numbers,
+            "issued_by": issued_by,
+            "issued_on": issued,
+            "valid_until": until,
+            "status": [str(s) for s in status.tolist()],
+            "scope": scopes,
+        }
+    )
+    bulk.insert_columns(Licence, cols, m)
+    w.stats.add("licences", m)
+    # Which current licences change status after tagging, and when revocations happened.
+    n_prev = len(prev)
+    cur_ids = ids[n_prev:]
+    cur_pos = cur  # positions into `licensed`
+    rv = revoke[cur_pos]
+    cc = cancel[cur_pos]
+    out["revoke"] = cur_ids[rv].tolist()
+    out["cancel"] = cur_ids[cc].tolist()
+    rv_owner = licensed[cur_pos[rv]]
+    rv_days = uniform_dates(
+        rng, np.maximum(current_issue[cur_pos[rv]], c.active_from[rv_owner]), np.full(int(rv.sum()), today)
+    )
+    out["revocations"] = {"owner": rv_owner, "days": rv_days}
+    out["key_area_ids"] = ids[np.isin(c.line[owner], [L_FOOD, L_ADD, L_SE, L_FILL])].tolist()
+    return out
+
+
+def tag_licences(licence_ids: list[int], world: World, batch: int = 4000) -> int:
+    """Tag through the same code path as every licence change (`apply_licence_changes`),
+    a batch of enterprises at a time."""
+    from xinjian.registry.actions import apply_licence_changes
+
+    total = 0
+    for i in range(0, len(licence_ids), batch):
+        part = Licence.objects.filter(id__in=licence_ids[i : i + batch]).only(
+            "id", "enterprise_id", "licence_type", "licence_no"
+        )
+        total += apply_licence_changes(list(part), actor=DEMO_ACTOR, on=world.today)
+    return total
+
+
+def change_statuses(revoke: list[int], cancel: list[int], world: World) -> int:
+    """Bulk form of `collection.actions.change_licence_status` for the demo's history:
+    status, audit entry and event per licence, then the tags follow."""
+    from xinjian.collection.actions import LICENCE_STATUS_EVENTS, licence_event_data
+    from xinjian.core.events import emit_many
+
+    changed = []
+    for ids, status, reason in (
+        (revoke, LicenceStatus.REVOKED, "演示数据：违法被吊销许可"),
+        (cancel, LicenceStatus.CANCELLED, "演示数据：企业申请注销许可"),
+    ):
+        if not ids:
+            continue
+        for i in range(0, len(ids), 4000):
+            part = ids[i : i + 4000]
+            Licence.objects.filter(id__in=part).update(status=status, modified_by=DEMO_ACTOR.label)
+            lics = list(Licence.objects.filter(id__in=part).select_related("enterprise"))
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(
+                        actor_label=DEMO_ACTOR.label,
+                        action="licence.status_changed",
+                        object_type="collection.licence",
+                        object_id=str(lic.pk),
+                        uscc=lic.uscc,
+                        before={"status": "valid"},
+                        after={"status": str(status)},
+                        reason=reason,
+                    )
+                    for lic in lics
+                ],
+                batch_size=2000,
+            )
+            emit_many(
+                (
+                    LICENCE_STATUS_EVENTS[LicenceStatus(status)],
+                    lic.uscc,
+                    lic.enterprise.region_code if lic.enterprise else "",
+                    licence_event_data(lic),
+                )
+                for lic in lics
+            )
+            changed.extend(part)
+    return tag_licences(changed, world)
