@@ -123,3 +123,15 @@ def reminders(on: dt.date) -> QuerySet[AnomalyListing]:
 
 
 __all__ = ["RemovalReason", "public_anomaly", "public_serious", "constraints", "repeat_offenders"]
+
+
+def enterprise_panel(enterprise: Any, on: dt.date) -> dict[str, Any]:
+    """The lists' part of the staff enterprise page: listings, constraints, feedback."""
+    from xinjian.sharing.models import Feedback
+
+    return {
+        "anomaly": list(enterprise.anomaly_listings.order_by("-proposed_on", "-id")),
+        "serious": list(enterprise.serious_listings.order_by("-proposed_on", "-id")),
+        "constraints": constraints(enterprise, on),
+        "feedback": list(Feedback.objects.filter(uscc=enterprise.uscc)[:50]),
+    }

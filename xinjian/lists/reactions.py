@@ -188,7 +188,7 @@ def handle(events: list[Event]) -> int:
         by_uscc[ev.uscc] = (types, _day(ev))
     wanted = {EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED, EventType.PENALTY_WITHDRAWN,
               EventType.ANNUAL_REPORT_FILED, EventType.INSPECTION_RECORDED, EventType.LIST_DECISION_RECORDED,
-              EventType.ENTERPRISE_REGISTERED}
+              EventType.ENTERPRISE_REGISTERED, EventType.INSPECTION_ANOMALY_PROPOSED}
     relevant = {u: v for u, v in by_uscc.items() if v[0] & wanted}
     for e in Enterprise.objects.filter(uscc__in=list(relevant)):
         types, on = relevant[e.uscc]
@@ -208,7 +208,7 @@ def _react_for(e: Enterprise, types: set[str], on: dt.date) -> int:
                 EventType.ENTERPRISE_REGISTERED}:
         n += revoke_for_revoked_penalties(on, enterprise=e)
         n += propose_for_penalties(e, on)
-    if types & {EventType.INSPECTION_RECORDED, EventType.ENTERPRISE_REGISTERED}:
+    if types & {EventType.INSPECTION_RECORDED, EventType.INSPECTION_ANOMALY_PROPOSED, EventType.ENTERPRISE_REGISTERED}:
         n += draft_for_inspections(e, on)
     if types & {EventType.LIST_DECISION_RECORDED, EventType.ENTERPRISE_REGISTERED}:
         n += apply_list_decisions(on, enterprise=e)

@@ -1,2 +1,23 @@
+from django.urls import path
+
+from . import views
+
 app_name = "lists"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("anomaly/", views.anomaly_list, name="anomaly_list"),
+    path("anomaly/new/", views.anomaly_new, name="anomaly_new"),
+    path("anomaly/<int:pk>/", views.anomaly_detail, name="anomaly_detail"),
+    path("anomaly/<int:pk>/action/", views.anomaly_action, name="anomaly_action"),
+    path("serious/", views.serious_list, name="serious_list"),
+    path("serious/propose/", views.serious_propose, name="serious_propose"),
+    path("serious/<int:pk>/", views.serious_detail, name="serious_detail"),
+    path("serious/<int:pk>/notice/", views.serious_notice, name="serious_notice"),
+    path("serious/<int:pk>/action/", views.serious_action, name="serious_action"),
+    path("rules/", views.rules_page, name="rules"),
+    path("rules/batch-decisions/", views.batch_decision_new, name="batch_decision_new"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/new/", views.case_edit, name="case_new"),
+    path("cases/<int:pk>/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/action/", views.case_action, name="case_action"),
+]

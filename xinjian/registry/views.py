@@ -61,6 +61,9 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         from xinjian.risk.queries import enterprise_risk
 
         context["risk"] = enterprise_risk(enterprise)
+    from xinjian.lists.queries import enterprise_panel
+
+    context["lists_panel"] = enterprise_panel(enterprise, today())
     return render(request, "registry/enterprise.html", context)
 
 

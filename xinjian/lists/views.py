@@ -1,0 +1,348 @@
+"""Staff pages of the lists: work queues, listings with their history and actions, the
+printable notice, rule tables, typical cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xinjian.accounts.roles import has_perm
+from xinjian.core.access import staff
+from xinjian.core.errors import DomainError
+from xinjian.core.jurisdiction import get_visible_or_404, region_prefix, user_region_prefix
+from xinjian.core.pages import query_without_page
+from xinjian.core.permissions import Perm
+from xinjian.core.workdays import add_working_days, today
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Division, Enterprise
+
+from . import actions, rules
+from .models import (
+    CEASING_REASONS,
+    AnomalyListing,
+    AnomalyStatus,
+    BatchDecision,
+    ListGround,
+    ListKind,
+    ListRuleSet,
+    Measure,
+    RemovalReason,
+    SeriousListing,
+    SeriousStatus,
+    TypicalCase,
+)
+
+
+def _divisions(user: Any) -> list[Division]:
+    return list(Division.objects.filter(code__startswith=user_region_prefix(user) or "").order_by("code"))
+
+
+def _region_filter(qs: Any, request: HttpRequest) -> Any:
+    region = request.GET.get("region", "")
+    if region.isdigit() and len(region) == 6:
+        qs = qs.filter(enterprise__region_code__startswith=region_prefix(region))
+    return qs
+
+
+@staff(Perm.VIEW_REGISTER)
+def index(request: HttpRequest) -> HttpResponse:
+    anomaly = AnomalyListing.objects.visible_to(request.user)
+    serious = SeriousListing.objects.visible_to(request.user)
+    day = today()
+    a_counts = dict(anomaly.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    s_counts = dict(serious.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return render(request, "lists/index.html", {
+        "anomaly_rows": [(v, label, a_counts.get(v, 0)) for v, label in AnomalyStatus.choices],
+        "serious_rows": [(v, label, s_counts.get(v, 0)) for v, label in SeriousStatus.choices],
+        "drafts": anomaly.filter(status=AnomalyStatus.DRAFT).select_related("enterprise").order_by("listing_due")[:20],
+        "ceased": anomaly.filter(status=AnomalyStatus.LISTED, ground_ceased_on__isnull=False)
+                         .select_related("enterprise").order_by("removal_due")[:20],
+        "open_serious": serious.filter(status__in=[SeriousStatus.PROPOSED, SeriousStatus.NOTIFIED, SeriousStatus.PENDING_APPROVAL,
+                                                   SeriousStatus.APPROVED, SeriousStatus.DECIDED])
+                               .select_related("enterprise").order_by("proposed_on")[:30],
+        "today": day,
+        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+    })
+
+
+# --- anomaly list -----------------------------------------------------------------------
+
+
+@staff(Perm.VIEW_REGISTER)
+def anomaly_list(request: HttpRequest) -> HttpResponse:
+    qs = _region_filter(AnomalyListing.objects.visible_to(request.user).select_related("enterprise"), request)
+    status, ground = request.GET.get("status", ""), request.GET.get("ground", "")
+    if status in AnomalyStatus.values:
+        qs = qs.filter(status=status)
+    if ground:
+        qs = qs.filter(ground=ground)
+    page = Paginator(qs.order_by("-proposed_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "lists/anomaly_list.html", {
+        "page": page, "status": status, "ground": ground, "region": request.GET.get("region", ""),
+        "statuses": AnomalyStatus.choices, "grounds": rules.grounds(ListKind.ANOMALY, today()),
+        "divisions": _divisions(request.user), "query": query_without_page(request),
+    })
+
+
+@staff(Perm.VIEW_REGISTER)
+def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise", "department"), request.user, pk=pk)
+    return render(request, "lists/anomaly_detail.html", {
+        "listing": listing, "history": listing.history.all(),
+        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+        "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])] + [("other", "其他")],
+        "reasons": RemovalReason.choices,
+        "listing_deadline": add_working_days(listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days),
+        "removal_deadline": add_working_days(listing.ground_ceased_on, rules.rules_on(listing.ground_ceased_on).anomaly_removal_working_days)
+        if listing.ground_ceased_on else None,
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk)
+    action, p, user = request.POST.get("action", ""), request.POST, request.user
+    try:
+        if action == "approve":
+            actions.approve_anomaly_draft(listing, actor=user, decision_no=p.get("decision_no", "").strip())
+        elif action == "drop":
+            actions.drop_anomaly_draft(listing, actor=user, reason=p.get("reason", ""))
+        elif action == "ceased":
+            actions.note_ground_ceased(listing, actor=user, reason=p.get("reason", ""))
+        elif action == "remove":
+            actions.remove_anomaly(listing, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip())
+        elif action == "revoke":
+            actions.revoke_anomaly(listing, actor=user, reason=p.get("reason", "") or "列入错误",
+                                   decision_no=p.get("decision_no", "").strip())
+        else:
+            raise DomainError("未知操作")
+        messages.success(request, "已办理")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("lists:anomaly_detail", pk=listing.pk)
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def anomaly_new(request: HttpRequest) -> HttpResponse:
+    """Staff list an enterprise on a ground other than the annual report (arts. 4 (2)–(4))."""
+    try:
+        enterprise = _enterprise_from(request)
+        listing = actions.list_anomaly(enterprise, actor=request.user, ground=request.POST.get("ground", ""),
+                                       draft=not request.POST.get("decision_no"), decision_no=request.POST.get("decision_no", "").strip(),
+                                       facts=request.POST.get("facts", ""))
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect("lists:anomaly_list")
+    return redirect("lists:anomaly_detail", pk=listing.pk)
+
+
+def _enterprise_from(request: HttpRequest) -> Enterprise:
+    try:
+        uscc = normalize_uscc(request.POST.get("uscc", ""))
+    except IdentifierError as e:
+        raise DomainError(f"统一社会信用代码无效：{e}", code="invalid_uscc")
+    enterprise = Enterprise.objects.visible_to(request.user).filter(uscc=uscc).first()
+    if enterprise is None:
+        raise DomainError("辖区内没有该企业", code="unknown_enterprise")
+    return enterprise
+
+
+# --- serious-violation list -------------------------------------------------------------
+
+
+@staff(Perm.VIEW_REGISTER)
+def serious_list(request: HttpRequest) -> HttpResponse:
+    qs = _region_filter(SeriousListing.objects.visible_to(request.user).select_related("enterprise"), request)
+    status = request.GET.get("status", "")
+    if status in SeriousStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-proposed_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "lists/serious_list.html", {
+        "page": page, "status": status, "region": request.GET.get("region", ""), "statuses": SeriousStatus.choices,
+        "divisions": _divisions(request.user), "query": query_without_page(request),
+        "grounds": rules.grounds(ListKind.SERIOUS, today()), "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+        "anomaly_grounds": rules.grounds(ListKind.ANOMALY, today()),
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def serious_propose(request: HttpRequest) -> HttpResponse:
+    from xinjian.collection.models import Penalty
+
+    try:
+        enterprise = _enterprise_from(request)
+        penalty = None
+        if request.POST.get("penalty_no"):
+            penalty = Penalty.objects.filter(enterprise=enterprise, decision_no=request.POST["penalty_no"].strip()).first()
+            if penalty is None:
+                raise DomainError("该企业名下没有此处罚决定书文号", code="unknown_penalty")
+        listing = actions.propose_serious(enterprise, actor=request.user, ground=request.POST.get("ground", ""),
+                                          penalty=penalty, facts=request.POST.get("facts", "").strip(),
+                                          legal_basis=request.POST.get("legal_basis", "").strip())
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect("lists:serious_list")
+    messages.success(request, "已提出列入建议")
+    return redirect("lists:serious_detail", pk=listing.pk)
+
+
+def _serious_deadlines(s: SeriousListing) -> dict[str, Any]:
+    r = rules.rules_on(s.proposed_on, s.enterprise.region_code)
+    out: dict[str, Any] = {}
+    if s.notified_on:
+        out["statement"] = add_working_days(s.notified_on, r.serious_statement_working_days)
+    if s.decided_on:
+        out["publication"] = add_working_days(s.decided_on, r.serious_publication_working_days)
+    return out
+
+
+@staff(Perm.VIEW_REGISTER)
+def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    approver = actions.approving_department(s)
+    return render(request, "lists/serious_detail.html", {
+        "s": s, "history": s.history.all(), "deadlines": _serious_deadlines(s), "today": today(),
+        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS), "can_approve": has_perm(request.user, Perm.APPROVE),
+        "approving_department": approver, "earliest_repair": s.earliest_repair_date(),
+    })
+
+
+@staff(Perm.MANAGE_LISTS)
+def serious_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The written notice to the party (Order 44 art. 15), printable."""
+    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    g = rules.ground(s.ground, s.proposed_on)
+    return render(request, "lists/notice.html", {"s": s, "ground": g, "deadlines": _serious_deadlines(s),
+                                                 "measures": rules.measures(ListKind.SERIOUS, s.proposed_on)})
+
+
+@require_POST
+@staff(Perm.VIEW_REGISTER)
+def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
+    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    action, p, user = request.POST.get("action", ""), request.POST, request.user
+    needs = Perm.APPROVE if action in ("approve", "return") else Perm.MANAGE_LISTS
+    if not has_perm(user, needs):
+        messages.error(request, "没有执行此操作的权限")
+        return redirect("lists:serious_detail", pk=s.pk)
+    try:
+        if action == "notify":
+            actions.notify_party(s, actor=user)
+        elif action == "statement":
+            actions.record_statement(s, actor=user, statement=p.get("statement", "").strip(), hearing=bool(p.get("hearing")))
+        elif action == "submit":
+            actions.submit_for_approval(s, actor=user, waived=bool(p.get("waived")))
+        elif action == "approve":
+            actions.approve_serious(s, actor=user, reason=p.get("reason", ""))
+        elif action == "return":
+            actions.approve_serious(s, actor=user, approve=False, reason=p.get("reason", ""))
+        elif action == "drop":
+            actions.drop_serious(s, actor=user, reason=p.get("reason", "").strip())
+        elif action == "decide":
+            actions.decide_serious(s, actor=user, decision_no=p.get("decision_no", ""))
+        elif action == "publish":
+            actions.publish_serious(s, actor=user)
+        elif action == "remove_early":
+            actions.remove_serious_early(s, actor=user, reference=p.get("reference", "").strip(), reason=p.get("reason", ""))
+        elif action == "revoke":
+            actions.revoke_serious(s, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip())
+        else:
+            raise DomainError("未知操作")
+        messages.success(request, "已办理")
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("lists:serious_detail", pk=s.pk)
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+@staff(Perm.VIEW_REGISTER)
+def rules_page(request: HttpRequest) -> HttpResponse:
+    day = today()
+    prefix = user_region_prefix(request.user) or ""
+    return render(request, "lists/rules.html", {
+        "current": rules.rules_on(day), "versions": ListRuleSet.objects.all(), "today": day,
+        "grounds": ListGround.objects.all(), "measures": Measure.objects.all(),
+        "batch_decisions": BatchDecision.objects.filter(department__division__code__startswith=prefix).select_related("department"),
+        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+    })
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def batch_decision_new(request: HttpRequest) -> HttpResponse:
+    """A department records its standing decision for one report year."""
+    from django.db import transaction
+
+    from xinjian.core import audit
+
+    dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
+    try:
+        year = int(request.POST.get("report_year", ""))
+        decided_on = dt.date.fromisoformat(request.POST.get("decided_on", ""))
+        number = request.POST.get("decision_no", "").strip()
+        if dept is None or not number:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "请填写年报年度、决定书文号和决定日期")
+        return redirect("lists:rules")
+    with transaction.atomic():
+        bd, _ = BatchDecision.objects.update_or_create(department=dept, report_year=year,
+                                                       defaults={"decision_no": number, "decided_on": decided_on, "active": True})
+        bd.touch(request.user.get_username())
+        bd.save()
+        audit.record("lists.batch_decision", bd, actor=request.user, after=audit.snapshot(bd))
+    messages.success(request, "已登记常设批量列入决定")
+    return redirect("lists:rules")
+
+
+# --- typical cases --------------------------------------------------------------------------
+
+
+@staff(Perm.PUBLISH_CASES)
+def cases(request: HttpRequest) -> HttpResponse:
+    return render(request, "lists/cases.html", {"cases": TypicalCase.objects.visible_to(request.user)})
+
+
+@staff(Perm.PUBLISH_CASES)
+def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    case = get_visible_or_404(TypicalCase.objects, request.user, pk=pk) if pk else None
+    if request.method == "POST":
+        usccs = [u.strip().upper() for u in request.POST.get("usccs", "").split() if u.strip()]
+        enterprises = list(Enterprise.objects.visible_to(request.user).filter(uscc__in=usccs))
+        dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
+        try:
+            if len(enterprises) != len(set(usccs)):
+                raise DomainError("有企业不在辖区内或代码有误")
+            case = actions.save_case(case, actor=request.user, title=request.POST.get("title", ""),
+                                     body=request.POST.get("body", ""), enterprises=enterprises,
+                                     region_code=case.region_code if case else (dept.division_id if dept else "440000"))
+            messages.success(request, "已保存，待审核")
+            return redirect("lists:cases")
+        except DomainError as e:
+            messages.error(request, e.message)
+    return render(request, "lists/case_form.html", {"case": case})
+
+
+@require_POST
+@staff(Perm.PUBLISH_CASES)
+def case_action(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_or_404(TypicalCase.objects, request.user, pk=pk)
+    try:
+        actions.move_case(case, request.POST.get("action", ""), actor=request.user)
+        messages.success(request, "已办理")
+    except (DomainError, KeyError) as e:
+        messages.error(request, getattr(e, "message", "未知操作"))
+    return redirect("lists:cases")
+
