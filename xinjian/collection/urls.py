@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "collection"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.batches, name="batches"),
+    path("upload/", views.upload, name="upload"),
+    path("batches/<uuid:batch_id>/", views.batch_detail, name="batch"),
+    path("batches/<uuid:batch_id>/preview/", views.preview, name="preview"),
+    path("batches/<uuid:batch_id>/confirm/", views.confirm, name="confirm"),
+    path("batches/<uuid:batch_id>/rejects.xlsx", views.rejects_download, name="rejects"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<str:kind>.xlsx", views.template_download, name="template"),
+    path("items/", views.items, name="items"),
+]

@@ -1,0 +1,139 @@
+"""Staff pages of collection: batches, file upload → preview → confirm, rejected rows as
+XLSX, templates, the collection items table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xinjian.core.access import staff
+from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.permissions import Perm
+
+from . import uploads
+from .ingest.files import XLSX_TYPE, rejects_xlsx, template_xlsx
+from .ingest.kinds import KINDS, get_kind
+from .models import BatchStatus, CollectionItem, IngestBatch
+
+
+def _batch_or_404(request: HttpRequest, batch_id: Any) -> IngestBatch:
+    batch = IngestBatch.objects.visible_to(request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(content, content_type=XLSX_TYPE)
+    from urllib.parse import quote
+
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+@staff(Perm.INGEST)
+def batches(request: HttpRequest) -> HttpResponse:
+    qs = IngestBatch.objects.visible_to(request.user).exclude(status=BatchStatus.DISCARDED)
+    kind = request.GET.get("kind", "")
+    if kind in KINDS:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs.order_by("-started_at"), 30).get_page(request.GET.get("page"))
+    return render(request, "collection/batches.html", {
+        "page": page, "kinds": [(k.name, k.label) for k in KINDS.values()], "kind": kind,
+        "labels": {k.name: k.label for k in KINDS.values()},
+    })
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="数据类别", choices=[(k.name, k.label) for k in KINDS.values()])
+    file = forms.FileField(label="文件（CSV/XLSX）")
+
+
+@staff(Perm.INGEST)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = uploads.prepare(form.cleaned_data["kind"], form.cleaned_data["file"], user=request.user)
+        except uploads.UploadError as e:
+            form.add_error("file", e.message)
+        else:
+            return redirect("collection:preview", batch_id=batch.pk)
+    return render(request, "collection/upload.html", {"form": form})
+
+
+@staff(Perm.INGEST)
+def preview(request: HttpRequest, batch_id: Any) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    if batch.status != BatchStatus.PREVIEWED:
+        return redirect("collection:batch", batch_id=batch.pk)
+    result = uploads.judge(batch, request.user)
+    kind = get_kind(batch.kind)
+    return render(request, "collection/preview.html", {
+        "batch": batch, "kind": kind, "result": result, "rows": uploads.reject_rows(kind, result["rejects"]),
+    })
+
+
+@require_POST
+@staff(Perm.INGEST)
+def confirm(request: HttpRequest, batch_id: Any) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    if batch.status != BatchStatus.PREVIEWED:
+        messages.error(request, "该批次已处理")
+        return redirect("collection:batch", batch_id=batch.pk)
+    if request.POST.get("action") == "discard":
+        uploads.discard(batch, user=request.user)
+        messages.success(request, "已放弃导入")
+        return redirect("collection:batches")
+    batch = uploads.confirm(batch, user=request.user)
+    messages.success(request, f"已导入：新增{batch.created}条，更新{batch.updated}条，未变化{batch.unchanged}条，"
+                              f"拒收{batch.rejected_count}条")
+    return redirect("collection:batch", batch_id=batch.pk)
+
+
+@staff(Perm.INGEST)
+def batch_detail(request: HttpRequest, batch_id: Any) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    if batch.status == BatchStatus.PREVIEWED:
+        return redirect("collection:preview", batch_id=batch.pk)
+    kind = get_kind(batch.kind)
+    rejects = Paginator(batch.rejects.all(), 100).get_page(request.GET.get("page"))
+    return render(request, "collection/batch.html", {
+        "batch": batch, "kind": kind, "rejects": rejects, "rows": uploads.reject_rows(kind, rejects),
+    })
+
+
+@staff(Perm.INGEST)
+def rejects_download(request: HttpRequest, batch_id: Any) -> HttpResponse:
+    batch = _batch_or_404(request, batch_id)
+    kind = get_kind(batch.kind)
+    return _xlsx(rejects_xlsx(kind, batch.rejects.all().iterator()),
+                 f"拒收记录-{kind.label}-{batch.started_at:%Y%m%d%H%M}.xlsx")
+
+
+@staff(Perm.INGEST)
+def templates(request: HttpRequest) -> HttpResponse:
+    return render(request, "collection/templates.html", {"kinds": list(KINDS.values())})
+
+
+@staff(Perm.INGEST)
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404
+    k = get_kind(kind)
+    return _xlsx(template_xlsx(k), f"归集模板-{k.label}.xlsx")
+
+
+@staff(Perm.VIEW_REGISTER)
+def items(request: HttpRequest) -> HttpResponse:
+    prefix = user_region_prefix(request.user) or ""
+    return render(request, "collection/items.html", {
+        "items": CollectionItem.objects.all(), "labels": {k.name: k.label for k in KINDS.values()},
+        "can_add": request.user.is_superuser or (len(prefix) == 2 and request.user.has_perm("collection.add_collectionitem")),
+    })
