@@ -1,0 +1,70 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_takes_a_proposal_through_notice_decision_and_publication(page, staff_factory, enterprise_factory,
+                                                                          penalty_factory, api_client_factory):
+    from django.test import Client
+
+    staff_factory("440000", ["credit_officer", "approver"], "guangdong_credit")
+    e = enterprise_factory(name="南山区失信食品有限公司")
+    p = penalty_factory(e)
+    _, token = api_client_factory(scopes=["constraints"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def constraints():
+        return api.get(f"/api/v1/enterprises/{e.uscc}/constraints").json()
+
+    assert constraints()["on_serious_list"] is False and constraints()["commitment_allowed"] is True
+
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("guangdong_credit")
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+
+    page.goto("/staff/lists/serious/")
+    page.get_by_text("提出列入建议").click()
+    page.get_by_label("统一社会信用代码").fill(e.uscc)
+    page.get_by_label("列入事由").select_option("food_safety")
+    page.get_by_label("所依据的处罚决定书文号（可选）").fill(p.decision_no)
+    page.get_by_label("违法事实").fill("生产经营超范围使用食品添加剂的食品，货值金额较大")
+    page.get_by_role("button", name="提出").click()
+    assert page.locator("#status").inner_text() == "拟列入"
+
+    page.locator("#notify").click()
+    assert page.locator("#status").inner_text() == "已告知"
+    with page.context.expect_page() as notice_info:
+        page.locator("#notice-link").click()
+    notice = notice_info.value
+    notice.wait_for_load_state()
+    text = notice.locator("article.notice").inner_text()
+    assert "列入严重违法失信名单告知书" in text and "陈述、申辩" in text and p.decision_no in text and "不适用告知承诺制" in text
+    notice.close()
+
+    page.locator("#waived").check()
+    page.locator("#submit").click()
+    assert page.locator("#status").inner_text() == "待审批"
+    page.locator("#approve").click()
+    assert page.locator("#status").inner_text() == "已批准"
+    page.locator("#decision_no").fill("粤市监严〔2026〕1号")
+    page.locator("#decide").click()
+    assert page.locator("#status").inner_text() == "已决定"
+
+    page.goto("/public/lists/serious/")
+    assert page.get_by_text("南山区失信食品有限公司").count() == 0
+    assert constraints()["on_serious_list"] is False
+
+    page.go_back()
+    page.locator("#publish").click()
+    assert page.locator("#status").inner_text() == "已公示（惩戒中）"
+
+    page.goto("/public/lists/serious/")
+    row = page.locator("tr", has_text="南山区失信食品有限公司")
+    assert row.is_visible() and "粤市监严〔2026〕1号" in row.inner_text()
+    page.goto("/public/lists/")
+    assert page.locator("tr", has_text="南山区失信食品有限公司").first.is_visible()
+    body = constraints()
+    assert body["on_serious_list"] is True and body["commitment_allowed"] is False
+    assert "no_notification_commitment" in body["measures"]
