@@ -106,8 +106,12 @@ def _names(c: Chunk) -> None:
     tc = np.asarray(V.TRADE_CHARS, dtype=object)
     k = len(tc)
     three = rng.random(n) < 0.18
-    trade = tc[rng.integers(0, k, n)] + tc[rng.integers(0, k, n)]
-    trade = np.where(three, trade + tc[rng.integers(0, k, n)], trade)
+    # Popular characters (鑫, 华, 盛…) come first in the list and are drawn more often, as in
+    # real registers: searching a common pair finds a handful, a rare one almost nothing.
+    weight = 1.0 / np.arange(1, k + 1) ** 0.8
+    weight /= weight.sum()
+    trade = tc[rng.choice(k, size=n, p=weight)] + tc[rng.choice(k, size=n, p=weight)]
+    trade = np.where(three, trade + tc[rng.choice(k, size=n, p=weight)], trade)
     industry = np.empty(n, dtype=object)
     for li, code in enumerate(LINE_CODES):
         mask = c.line == li
