@@ -23,7 +23,7 @@ from .models import (
     VERSION_TRANSITIONS, ClassBandRule, ModelVersion, ModelVersionTransition, RescoreMark, RiskModel, RunKind,
     ScoringRun, VersionMethod, VersionStatus,
 )
-from .scoring import Stopwatch, run_summary, write_assessments
+from .scoring import Stopwatch, write_assessments
 
 RESCORE_CONSUMER = "risk.rescore"
 
@@ -138,8 +138,7 @@ def _score(version: ModelVersion, *, kind: str, as_of: dt.date, actor: Any,
     with transaction.atomic():
         run = ScoringRun.objects.create(version=version, kind=kind, as_of=as_of, actor_label=as_actor(actor).label)
         bands = ClassBandRule.in_force(version.model, as_of)
-        write_assessments(version, run.pk, as_of, bands, enterprise_ids=enterprise_ids)
-        counts, changes = run_summary(run.pk)
+        counts, changes = write_assessments(version, run.pk, as_of, bands, enterprise_ids=enterprise_ids)
         run.counts, run.changes, run.assessed = counts, changes, sum(counts.values())
         run.finished_at = timezone.now()
         run.duration_ms = watch.ms()

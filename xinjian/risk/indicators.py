@@ -172,7 +172,7 @@ CATALOGUE: tuple[Indicator, ...] = (
               "OR e.entity_type LIKE '%个体%' THEN 1 ELSE 0 END", 0, (0, 1), (0, 5), "自然人投资或独资主体（{value}）"),
     # -- dynamic behaviour --------------------------------------------------------------
     Indicator("annual_reports_late_3y", "近三年年报逾期或未报", "Annual reports late or missing (3 years)",
-              Dimension.DYNAMIC, {"ar": _count("x.year IN ({y1}, {y2}, {y3}) AND x.filed_on <= {deadline_of_year}")},
+              Dimension.DYNAMIC, {"ar": _count("{filed_on_time}")},
               "CASE WHEN e.established_on <= {end_y1} THEN 1 ELSE 0 END "
               "+ CASE WHEN e.established_on <= {end_y2} THEN 1 ELSE 0 END "
               "+ CASE WHEN e.established_on <= {end_y3} THEN 1 ELSE 0 END - {ar}",
@@ -317,8 +317,8 @@ def date_params(as_of: dt.date) -> dict[str, str]:
         "end_y1": _lit(dt.date(years[0], 12, 31)), "end_y2": _lit(dt.date(years[1], 12, 31)),
         "end_y3": _lit(dt.date(years[2], 12, 31)),
         # Anomaly Measures art. 4: filed by 30 June of the following year.
-        "deadline_of_year": "(CASE x.year " + " ".join(
-            f"WHEN {y} THEN {_lit(dt.date(y + 1, 6, 30))}" for y in years) + " END)",
+        "filed_on_time": "(" + " OR ".join(
+            f"(x.year = {y} AND x.filed_on <= {_lit(dt.date(y + 1, 6, 30))})" for y in years) + ")",
     }
     return params
 

@@ -10,6 +10,7 @@ it was validated even after the catalogue grows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.db import models
@@ -238,19 +239,30 @@ AssessmentQuerySet = scoped_queryset("enterprise__region_code")
 
 class Assessment(models.Model):
     """The latest assessment of one enterprise by one model (replaced on every run; the
-    run keeps counts and changes). `indicator_values` and `indicator_points` align with the version's spec."""
+    run keeps counts and changes). `values_json` and `points_json` are JSON arrays aligned
+    with the version's spec.
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="risk_assessments")
-    model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
-    run = models.ForeignKey(ScoringRun, on_delete=models.PROTECT, related_name="+")
+    Written only by scoring.write_assessments, one INSERT … SELECT per run. For that bulk
+    path the references to model, version and run carry no database constraint or index
+    of their own (ADR 0041): each costs a trigger or an index update per row on a million
+    rows, and the scorer takes them from rows it has just read. The enterprise keeps its
+    constraint; (enterprise, model) is unique."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="risk_assessments",
+                                   db_index=False)
+    model = models.ForeignKey(RiskModel, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                              db_index=False)
+    version = models.ForeignKey(ModelVersion, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                                db_index=False)
+    run = models.ForeignKey(ScoringRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                            db_index=False)
     as_of = models.DateField(_("评分基准日"))
     assessed_at = models.DateTimeField(_("评分时间"))
     score = models.IntegerField(_("分值"))
     risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
     previous_class = models.CharField(_("上次类别"), max_length=1, blank=True, null=True)
-    indicator_values: models.JSONField[Any] = models.JSONField(_("指标值"))
-    indicator_points: models.JSONField[Any] = models.JSONField(_("指标得分"))
+    values_json = models.TextField(_("指标值"))
+    points_json = models.TextField(_("指标得分"))
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -258,6 +270,14 @@ class Assessment(models.Model):
         verbose_name = _("风险分类结果")
         verbose_name_plural = _("风险分类结果")
         constraints = [models.UniqueConstraint(fields=["enterprise", "model"], name="risk_one_assessment_per_model")]
+
+    @property
+    def indicator_values(self) -> list[float]:
+        return json.loads(self.values_json)
+
+    @property
+    def indicator_points(self) -> list[int]:
+        return json.loads(self.points_json)
 
 
 class RescoreMark(models.Model):

@@ -62,40 +62,36 @@ def _ts_literal(moment: dt.datetime) -> str:
 
 
 def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands: ClassBandRule, *,
-                      enterprise_ids: Sequence[int] | None = None, assessed_at: dt.datetime | None = None) -> int:
-    """Score and upsert; returns the number of rows written. The previous class is kept
-    in `previous_class` so that a run can count class changes afterwards."""
+                      enterprise_ids: Sequence[int] | None = None,
+                      assessed_at: dt.datetime | None = None) -> tuple[dict[str, int], int]:
+    """Score and upsert in one statement; returns (counts per class, class changes). The
+    previous class is kept in `previous_class`, so the changes are counted from the rows
+    written (PostgreSQL: from the statement's RETURNING, without reading the table again)."""
     n = len(version.spec)
     scored = scored_sql(version, as_of, enterprise_ids=enterprise_ids)
     cls = (f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
            f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END")
     values = _json_array([f"v_{i}" for i in range(n)])
     points = _json_array([f"p_{i}" for i in range(n)])
-    if connection.vendor == "postgresql":
-        values, points = f"CAST({values} AS jsonb)", f"CAST({points} AS jsonb)"
     moment = assessed_at or timezone.now()
-    sql = (
+    insert = (
         "INSERT INTO risk_assessment (enterprise_id, model_id, version_id, run_id, as_of, assessed_at, score, "
-        "risk_class, previous_class, indicator_values, indicator_points) "
+        "risk_class, previous_class, values_json, points_json) "
         f"SELECT enterprise_id, '{version.model_id}', {int(version.pk)}, {int(run_id)}, '{as_of.isoformat()}', "
         f"{_ts_literal(moment)}, score, {cls}, NULL, {values}, {points} FROM ({scored}) q WHERE 1 = 1 "
         "ON CONFLICT (enterprise_id, model_id) DO UPDATE SET version_id = excluded.version_id, "
         "run_id = excluded.run_id, as_of = excluded.as_of, assessed_at = excluded.assessed_at, "
         "score = excluded.score, previous_class = risk_assessment.risk_class, risk_class = excluded.risk_class, "
-        "indicator_values = excluded.indicator_values, indicator_points = excluded.indicator_points"
+        "values_json = excluded.values_json, points_json = excluded.points_json"
     )
+    summary = ("SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
+               "THEN 1 ELSE 0 END) FROM {rows} GROUP BY risk_class")
     with connection.cursor() as cur:
-        cur.execute(sql)
-        return max(cur.rowcount, 0)
-
-
-def run_summary(run_id: int) -> tuple[dict[str, int], int]:
-    """Counts per class and class changes of the rows a run wrote."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
-            f"THEN 1 ELSE 0 END) FROM risk_assessment WHERE run_id = {int(run_id)} GROUP BY risk_class"
-        )
+        if connection.vendor == "postgresql":
+            cur.execute(f"WITH w AS ({insert} RETURNING risk_class, previous_class) " + summary.format(rows="w"))
+        else:
+            cur.execute(insert)
+            cur.execute(summary.format(rows=f"risk_assessment WHERE run_id = {int(run_id)}"))
         rows = cur.fetchall()
     counts = {c: 0 for c in "ABCD"}
     changes = 0
