@@ -1,0 +1,64 @@
+"""An officer's upload, end to end in a browser."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from xinjian.collection.models import Penalty
+
+from .helpers import penalty
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_downloads_them(
+        page, county_officer, enterprise_factory, tmp_path):
+    ent = enterprise_factory()
+    rows = [penalty(ent.uscc) for _ in range(4)]
+    rows.insert(1, {**penalty(ent.uscc), "uscc": "9144030071526726XX"})
+    rows.insert(3, penalty(ent.uscc, domain="天气", fine_amount=-1))
+    rows.append(penalty(ent.uscc, decided_on="2099-01-01"))
+    fields = ["source_id", "uscc", "decision_no", "decided_on", "decided_by", "domain", "violation", "penalty_types", "fine_amount"]
+    headers = ["来源编号", "统一社会信用代码", "决定书文号", "处罚决定日期", "处罚机关", "领域", "违法行为类型", "处罚种类", "罚款金额（元）"]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(headers)
+    for r in rows:
+        w.writerow([";".join(r[f]) if isinstance(r[f], list) else r[f] for f in fields])
+    path = tmp_path / "南山区处罚信息.csv"
+    path.write_bytes(buf.getvalue().encode("gbk"))
+
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("nanshan")
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+    page.get_by_role("link", name="数据归集").first.click()
+    page.get_by_role("link", name="上传文件").click()
+    page.get_by_label("数据类别").select_option(label="行政处罚")
+    page.get_by_label("文件（CSV/XLSX）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并预览").click()
+
+    page.wait_for_url("**/preview/")
+    assert page.get_by_text("GBK/GB18030").is_visible()
+    assert page.locator("#bad-count").inner_text() == "3"
+    bad = page.locator("#rejects tbody tr")
+    assert bad.count() == 3
+    assert "统一社会信用代码校验码错误" in bad.nth(0).inner_text()
+    assert "领域“天气”无效" in bad.nth(1).inner_text() and "不能为负数" in bad.nth(1).inner_text()
+    assert "不能晚于今天" in bad.nth(2).inner_text()
+    assert Penalty.objects.count() == 0
+
+    page.get_by_role("button", name="确认导入其余4行").click()
+    page.wait_for_url("**/batches/*/")
+    assert page.get_by_text("已导入：新增4条").is_visible()
+    assert Penalty.objects.filter(source="upload:440305").count() == 4
+
+    with page.expect_download() as info:
+        page.locator("#download-rejects").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    sheet = list(load_workbook(io.BytesIO(info.value.path().read_bytes())).active.iter_rows(values_only=True))
+    assert len(sheet) == 4 and sheet[0][-1] == "错误说明"
+    assert sorted(r[0] for r in sheet[1:]) == sorted([rows[1]["source_id"], rows[3]["source_id"], rows[6]["source_id"]])
