@@ -88,7 +88,9 @@ def task_population_queryset(task: Task) -> Any:
 def task_population(task: Task) -> dict[str, list[tuple[str, int]]]:
     """Per risk class, the population as (uscc, enterprise id) sorted by USCC."""
     rows = list(task_population_queryset(task).order_by("uscc").values_list("uscc", "id"))
-    classes = risk_classes([eid for _u, eid in rows]) if rows else {}
+    # A long id list makes a huge IN (…) (SQLite caps bound variables): above a few
+    # thousand, read the whole map once and pick from it.
+    classes = (risk_classes([eid for _u, eid in rows]) if len(rows) <= 2000 else risk_classes(None)) if rows else {}
     strata: dict[str, list[tuple[str, int]]] = {c: [] for c in RISK_CLASSES}
     for uscc, eid in rows:
         cls = classes.get(eid, DEFAULT_CLASS)

@@ -103,8 +103,8 @@ class TaskForm(forms.Form):
     ratio_B = forms.DecimalField(label="B类比例", min_value=0, max_value=1, decimal_places=4)
     ratio_C = forms.DecimalField(label="C类比例", min_value=0, max_value=1, decimal_places=4)
     ratio_D = forms.DecimalField(label="D类比例", min_value=0, max_value=1, decimal_places=4)
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     joint_departments = forms.CharField(label="联合抽查部门（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any):
