@@ -239,8 +239,8 @@ AssessmentQuerySet = scoped_queryset("enterprise__region_code")
 
 class Assessment(models.Model):
     """The latest assessment of one enterprise by one model (replaced on every run; the
-    run keeps counts and changes). `values_json` and `points_json` are JSON arrays aligned
-    with the version's spec.
+    run keeps counts and changes). `values_json` is a JSON array aligned with the version's
+    spec; the points follow from the spec's bins (`indicator_points`).
 
     Written only by scoring.write_assessments, one INSERT … SELECT per run. For that bulk
     path the references to model, version and run carry no database constraint or index
@@ -262,7 +262,6 @@ class Assessment(models.Model):
     risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
     previous_class = models.CharField(_("上次类别"), max_length=1, blank=True, null=True)
     values_json = models.TextField(_("指标值"))
-    points_json = models.TextField(_("指标得分"))
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -277,7 +276,15 @@ class Assessment(models.Model):
 
     @property
     def indicator_points(self) -> list[int]:
-        return json.loads(self.points_json)
+        """Points per indicator: the bin of each value in the version's spec (the same
+        lookup the scoring SQL made; score = base_points + their sum)."""
+        from .indicators import BY_CODE
+
+        out = []
+        for item, value in zip(self.version.spec, self.indicator_values, strict=True):
+            ind = BY_CODE[item["code"]]
+            out.append(item["points"][ind.bin_of(value, item["edges"])])
+        return out
 
 
 class RescoreMark(models.Model):

@@ -44,7 +44,7 @@ def scored_sql(version: ModelVersion, as_of: dt.date, *, enterprise_ids: Sequenc
     vals = ", ".join(f"v_{i}" for i in range(n))
     total = " + ".join([str(int(version.base_points))] + [f"p_{i}" for i in range(n)])
     return (
-        f"SELECT enterprise_id, {total} AS score, {vals}, {', '.join(f'p_{i}' for i in range(n))} "
+        f"SELECT enterprise_id, {total} AS score, {vals} "
         f"FROM (SELECT enterprise_id, {vals}, {pts} FROM ({agg}) a) s"
     )
 
@@ -72,17 +72,16 @@ def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands:
     cls = (f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
            f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END")
     values = _json_array([f"v_{i}" for i in range(n)])
-    points = _json_array([f"p_{i}" for i in range(n)])
     moment = assessed_at or timezone.now()
     insert = (
         "INSERT INTO risk_assessment (enterprise_id, model_id, version_id, run_id, as_of, assessed_at, score, "
-        "risk_class, previous_class, values_json, points_json) "
+        "risk_class, previous_class, values_json) "
         f"SELECT enterprise_id, '{version.model_id}', {int(version.pk)}, {int(run_id)}, '{as_of.isoformat()}', "
-        f"{_ts_literal(moment)}, score, {cls}, NULL, {values}, {points} FROM ({scored}) q WHERE 1 = 1 "
+        f"{_ts_literal(moment)}, score, {cls}, NULL, {values} FROM ({scored}) q WHERE 1 = 1 "
         "ON CONFLICT (enterprise_id, model_id) DO UPDATE SET version_id = excluded.version_id, "
         "run_id = excluded.run_id, as_of = excluded.as_of, assessed_at = excluded.assessed_at, "
         "score = excluded.score, previous_class = risk_assessment.risk_class, risk_class = excluded.risk_class, "
-        "values_json = excluded.values_json, points_json = excluded.points_json"
+        "values_json = excluded.values_json"
     )
     summary = ("SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
                "THEN 1 ELSE 0 END) FROM {rows} GROUP BY risk_class")
