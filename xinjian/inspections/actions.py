@@ -123,6 +123,59 @@ def set_rule(*, actor: Any, code: str, value: Decimal, effective_from: dt.date, 
     return rule
 
 
+@transaction.atomic
+def save_inspection_item(*, actor: Any, code: str, name: str, legal_basis: str, office: str,
+                         target_population: str, method: str, qualification: str, is_key: bool = False,
+                         key_area_types: list[str] | None = None, active: bool = True) -> InspectionItem:
+    """Add or change an entry of the inspection item list (抽查事项清单)."""
+    from xinjian.registry.models import OfficeKind
+
+    from .models import InspectionMethod
+
+    details = [field_error(f, "required", "必填") for f, v in
+               [("code", code), ("name", name), ("legal_basis", legal_basis), ("target_population", target_population)]
+               if not str(v).strip()]
+    for f, v, allowed in [("office", office, OfficeKind.values), ("method", method, InspectionMethod.values),
+                          ("qualification", qualification, Qualification.values)]:
+        if v not in allowed:
+            details.append(field_error(f, "invalid_choice", v))
+    if details:
+        raise DomainError("抽查事项信息不完整或不合法", details=details)
+    item = InspectionItem.objects.filter(code=code.strip()).first()
+    before = audit.snapshot(item) if item else None
+    item = item or InspectionItem(code=code.strip())
+    item.name, item.legal_basis, item.office = name.strip(), legal_basis.strip(), office
+    item.target_population, item.method, item.qualification = target_population.strip(), method, qualification
+    item.is_key, item.active, item.key_area_types = is_key, active, sorted(set(key_area_types or []))
+    item.save()
+    audit.record("inspections.save_item", item, actor=actor, before=before, after=audit.snapshot(item))
+    emit("inspections.item_changed", data={"code": item.code, "active": item.active})
+    return item
+
+
+@transaction.atomic
+def save_key_supervision_item(*, actor: Any, code: str, name: str, supervisor: str, target: str, measures: str,
+                              legal_basis: str, active: bool = True) -> Any:
+    """Add or change an entry of the key supervision item list (重点监管事项清单)."""
+    from .models import KeySupervisionItem
+
+    values = {"code": code, "name": name, "supervisor": supervisor, "target": target, "measures": measures,
+              "legal_basis": legal_basis}
+    details = [field_error(f, "required", "必填") for f, v in values.items() if not str(v).strip()]
+    if details:
+        raise DomainError("重点监管事项信息不完整", details=details)
+    item = KeySupervisionItem.objects.filter(code=code.strip()).first()
+    before = audit.snapshot(item) if item else None
+    item = item or KeySupervisionItem(code=code.strip())
+    for f, v in values.items():
+        setattr(item, f, v.strip())
+    item.active = active
+    item.save()
+    audit.record("inspections.save_key_item", item, actor=actor, before=before, after=audit.snapshot(item))
+    emit("inspections.key_item_changed", data={"code": item.code, "active": item.active})
+    return item
+
+
 # --- plans and tasks -------------------------------------------------------------------
 
 
@@ -440,7 +493,9 @@ def record_result(target: Target, item: InspectionItem, *, actor: Any, result: s
     audit.record("inspections.record_result", row, actor=who, uscc=target.uscc, before=before,
                  after=audit.snapshot(row, ["result", "follow_up", "findings", "inspected_on"]))
     region = target.enterprise.region_code
-    data = {"inspection_id": ins.pk, "source": ins.source, "source_id": ins.source_id, "task": task.code,
+    # Same keys as collection's ingest (id, source, source_id, inspected_on, kind, result), plus ours.
+    data = {"id": ins.pk, "inspection_id": ins.pk, "source": ins.source, "source_id": ins.source_id,
+            "kind": ins.kind, "task": task.code,
             "item_code": item.code, "result": result, "follow_up": follow_up,
             "inspected_on": inspected_on.isoformat(), "corrected": existing is not None,
             "publication_due": queries.publication_deadline(inspected_on).due.isoformat()}

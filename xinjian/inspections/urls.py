@@ -12,6 +12,7 @@ urlpatterns = [
     path("draws/<str:draw_id>/assignments/", views.assignments, name="assignments"),
     path("targets/<int:pk>/results/", views.target_results, name="target_results"),
     path("items/", views.items, name="items"),
+    path("items/save/", views.item_save, name="item_save"),
     path("inspectors/", views.inspectors, name="inspectors"),
     path("inspectors/new/", views.inspector_add, name="inspector_add"),
     path("inspectors/<int:pk>/", views.inspector_change, name="inspector_change"),

@@ -23,7 +23,7 @@ from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
-from xinjian.registry.models import Department, Division, Enterprise, KeyAreaType
+from xinjian.registry.models import Department, Division, Enterprise, KeyAreaType, OfficeKind
 
 from . import actions, queries
 from .api import public_draw
@@ -33,6 +33,7 @@ from .models import (
     Draw,
     FollowUp,
     InspectionItem,
+    InspectionMethod,
     Inspector,
     KeySupervisionItem,
     Plan,
@@ -233,7 +234,32 @@ def items(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/items.html", {
         "items": InspectionItem.objects.all(), "key_items": KeySupervisionItem.objects.all(),
         "type_names": dict(KeyAreaType.objects.values_list("code", "name")),
+        "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS), "offices": OfficeKind.choices,
+        "methods": InspectionMethod.choices, "qualifications": Qualification.choices,
+        "key_area_types": KeyAreaType.objects.filter(enabled=True),
     })
+
+
+@require_POST
+@staff(Perm.MANAGE_INSPECTIONS)
+def item_save(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    try:
+        if p.get("list") == "key":
+            actions.save_key_supervision_item(
+                actor=request.user, code=p.get("code", ""), name=p.get("name", ""), supervisor=p.get("supervisor", ""),
+                target=p.get("target", ""), measures=p.get("measures", ""), legal_basis=p.get("legal_basis", ""),
+                active=p.get("active", "on") == "on")
+        else:
+            actions.save_inspection_item(
+                actor=request.user, code=p.get("code", ""), name=p.get("name", ""), legal_basis=p.get("legal_basis", ""),
+                office=p.get("office", ""), target_population=p.get("target_population", ""),
+                method=p.get("method", ""), qualification=p.get("qualification", ""), is_key=p.get("is_key") == "on",
+                key_area_types=p.getlist("key_area_types"), active=p.get("active", "on") == "on")
+        messages.success(request, "清单已更新")
+    except DomainError as e:
+        _errors(request, e)
+    return redirect("inspections:items")
 
 
 @staff(Perm.VIEW_REGISTER)

@@ -97,3 +97,27 @@ def test_verifier_imports_nothing_but_the_standard_library():
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
     assert imports <= {"__future__", "argparse", "hashlib", "json", "math", "sys", "urllib", "decimal", "fractions",
                        "typing"}
+
+
+def test_openapi_describes_the_draw_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/public/draws", "/api/v1/public/draws/{draw_id}", "/api/v1/draws/{draw_id}/population"} <= set(paths)
+    population = paths["/api/v1/draws/{draw_id}/population"]["get"]
+    assert population.get("security"), "the auditor endpoint declares its bearer auth"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_verifier_reads_a_draw_and_population_from_urls(live_server, food_enterprises, inspector_factory,
+                                                           supervisor, food_task, api_client_factory, capsys):
+    from xinjian.inspections.verify import main
+
+    food_enterprises(12)
+    inspector_factory(), inspector_factory()
+    task = food_task(ratios={"A": "0.5", "B": "0.5", "C": "0.5", "D": "0.5"})
+    actions.publish_task(task, actor=supervisor)
+    draw = actions.draw_task(task, actor=supervisor)
+    _c, token = api_client_factory(scopes=["risk"])
+    code = main([f"{live_server.url}/api/v1/public/draws/{draw.draw_id}",
+                 "--population", f"{live_server.url}/api/v1/draws/{draw.draw_id}/population", "--token", token])
+    assert code == 0, capsys.readouterr().out
+    assert "recomputed" in capsys.readouterr().out

@@ -99,3 +99,23 @@ def test_public_pages_show_tasks_and_draws_but_never_a_risk_class(client, drawn_
 def test_draft_tasks_are_not_public(client, supervisor, food_task):
     task = food_task()
     assert client.get(f"/staff/inspections/public/tasks/{task.code}/").status_code == 404
+
+
+def test_a_domain_office_maintains_the_item_lists(client, supervisor):
+    from xinjian.core.models import AuditEntry
+    from xinjian.inspections.models import KeySupervisionItem
+
+    client.force_login(supervisor)
+    client.post("/staff/inspections/items/save/", {
+        "list": "item", "code": "SC-09", "name": "食品生产企业标签标识检查", "legal_basis": "《食品安全法》第六十七条",
+        "office": "food", "method": "onsite", "qualification": "food", "target_population": "食品生产企业",
+        "key_area_types": ["food_production"], "active": "on"})
+    item = InspectionItem.objects.get(code="SC-09")
+    assert item.key_area_types == ["food_production"] and not item.is_key
+    client.post("/staff/inspections/items/save/", {
+        "list": "key", "code": "ZD-X", "name": "示例", "supervisor": "市局", "target": "企业", "measures": "全覆盖",
+        "legal_basis": "依据", "active": "on"})
+    assert KeySupervisionItem.objects.filter(code="ZD-X").exists()
+    assert AuditEntry.objects.filter(action__in=["inspections.save_item", "inspections.save_key_item"]).count() == 2
+    r = client.post("/staff/inspections/items/save/", {"list": "item", "code": "SC-10", "office": "nope"})
+    assert r.status_code == 302 and not InspectionItem.objects.filter(code="SC-10").exists()
