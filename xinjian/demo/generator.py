@@ -37,7 +37,7 @@ from . import bulk
 from . import vocabulary as V
 from .codes import build_usccs, registration_check
 from .history import generate_annual_reports, generate_complaints, generate_inspections, generate_penalties
-from .licences import change_statuses, generate_licences, tag_licences
+from .licences import change_statuses, generate_licences, tag_new_enterprises
 from .models import HiddenTruth
 from .world import (
     CHUNK,
@@ -237,7 +237,17 @@ def generate(
     """Generate `n` enterprises with five years of history. Deterministic in (n, seed, on,
     chunk size) on an empty register."""
     world = World(n=n, seed=seed, today=on or cn_today(), region=Region.load(), now=timezone.now())
+    # Source ids continue after an earlier demo run's, so (source, source_id) stays unique.
+    world.counters["source_id"] = {
+        kind: model.objects.filter(source=SOURCE).count()
+        for kind, model in (("LIC", Licence), ("INS", Inspection), ("PEN", Penalty), ("CMP", Complaint))
+    }
     base_index = Enterprise.objects.count()
+    if connection.vendor == "sqlite":
+        # A large page cache for this connection: at a million enterprises the record
+        # indexes outgrow SQLite's default 2 MB cache and every insert would go to the OS.
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -262144")
     streams = np.random.SeedSequence(seed).spawn((n + chunk - 1) // chunk)
     for k, start in enumerate(range(0, n, chunk)):
         size = min(chunk, n - start)
@@ -261,7 +271,7 @@ def generate(
             generate_annual_reports(c)
             world.stats.timed("history", t1)
             t1 = time.monotonic()
-            world.stats.add("tag_changes", tag_licences(lic["key_area_ids"], world))
+            world.stats.add("tag_changes", tag_new_enterprises(c, lic["licences"]))
             world.stats.add("tag_changes", change_statuses(lic["revoke"], lic["cancel"], world))
             world.stats.timed("tagging", t1)
         if progress:

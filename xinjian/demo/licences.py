@@ -59,6 +59,7 @@ def generate_licences(c: Chunk) -> dict[str, Any]:
         "revoke": [],
         "cancel": [],
         "revocations": {"owner": np.zeros(0, np.int64), "days": np.zeros(0, "datetime64[D]")},
+        "licences": [],
     }
     if len(licensed) == 0:
         return out
@@ -171,8 +172,118 @@ def generate_licences(c: Chunk) -> dict[str, Any]:
         rng, np.maximum(current_issue[cur_pos[rv]], c.active_from[rv_owner]), np.full(int(rv.sum()), today)
     )
     out["revocations"] = {"owner": rv_owner, "days": rv_days}
-    out["key_area_ids"] = ids[np.isin(c.line[owner], [L_FOOD, L_ADD, L_SE, L_FILL])].tolist()
+    out["licences"] = list(
+        zip(
+            ids.tolist(),
+            owner.tolist(),
+            [str(t) for t in ltype],
+            numbers,
+            [str(s) for s in status.tolist()],
+            issued.tolist(),
+            until.tolist(),
+            strict=True,
+        )
+    )
     return out
+
+
+def tag_new_enterprises(c: Chunk, licences: list[tuple[int, int, str, str, str, Any, Any]]) -> int:
+    """Initial tags of the chunk's new enterprises, written in bulk.
+
+    `licences` are (licence id, enterprise index, licence type, number, status, issued,
+    valid until) as written.
+    The rows are exactly those `registry.actions.apply_licence_changes` writes when it tags
+    an enterprise that has no tag yet — tag, history, audit entry and `key_area.tagged`
+    event, with the same reason and data (a test runs the action over the result and
+    expects no change) — but go in as columns: through the action's ORM objects, tagging
+    was half of the demo's time. Later changes (revocations) go through the action."""
+    from xinjian.core.events import EventType, emit_many
+    from xinjian.registry.models import KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
+
+    on = c.w.today
+    types = list(KeyAreaType.objects.filter(enabled=True))
+    labels = dict(LicenceType.choices)
+    holding: dict[tuple[int, str], tuple[int, str, str, Any]] = {}
+    for lic_id, e, ltype, number, status, issued, until in licences:
+        if status != LicenceStatus.VALID or (until is not None and until < on):
+            continue
+        for t in types:
+            if t.matches(ltype, number):
+                # The action keeps the latest-issued valid licence of each type.
+                best = holding.get((e, t.code))
+                if best is None or issued >= best[3]:
+                    holding[(e, t.code)] = (lic_id, ltype, number, issued)
+    if not holding:
+        return 0
+    keys = sorted(holding)
+    m = len(keys)
+    now = bulk.utc_now_text(c.w.now)
+    actor = DEMO_ACTOR.label
+    ent = [e for e, _ in keys]
+    codes = [code for _, code in keys]
+    lic_ids = [holding[k][0] for k in keys]
+    reasons = [f"持有有效{labels[holding[k][1]]}（{holding[k][2]}）" for k in keys]
+    enterprise_ids = c.ids[ent]
+    uscc = [c.uscc[e] for e in ent]
+    bulk.insert_columns(
+        KeyAreaTag,
+        {
+            "enterprise_id": enterprise_ids,
+            "type_id": codes,
+            "active": True,
+            "source": TagSource.LICENCE.value,
+            "licence_id": lic_ids,
+            "since": now,
+            "ended_at": None,
+        },
+        m,
+    )
+    bulk.insert_columns(
+        KeyAreaTagHistory,
+        {
+            "enterprise_id": enterprise_ids,
+            "type_id": codes,
+            "action": TagAction.TAGGED.value,
+            "source": TagSource.LICENCE.value,
+            "licence_id": lic_ids,
+            "at": now,
+            "actor_label": actor,
+            "reason": reasons,
+        },
+        m,
+    )
+    bulk.insert_columns(
+        AuditEntry,
+        {
+            "at": now,
+            "actor_user_id": None,
+            "actor_label": actor,
+            "action": f"key_area.{TagAction.TAGGED.value}",
+            "object_type": "registry.keyareatag",
+            "object_id": [f"{u}:{code}" for u, code in zip(uscc, codes, strict=True)],
+            "uscc": uscc,
+            "before": '{"active": false, "source": null}',
+            "after": '{"active": true, "source": "licence"}',
+            "reason": reasons,
+        },
+        m,
+    )
+    regions = c.region_codes[ent].tolist()
+    emit_many(
+        (
+            EventType.KEY_AREA_TAGGED,
+            u,
+            r,
+            {
+                "key_area": code,
+                "source": TagSource.LICENCE.value,
+                "reason": reason,
+                "licence_no": holding[k][2],
+            },
+        )
+        for u, r, code, reason, k in zip(uscc, regions, codes, reasons, keys, strict=True)
+    )
+    return m
 
 
 def tag_licences(licence_ids: list[int], world: World, batch: int = 4000) -> int:

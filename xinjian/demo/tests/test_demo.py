@@ -236,3 +236,49 @@ def test_if_empty_does_nothing_when_the_register_has_enterprises(enterprise_fact
     assert Enterprise.objects.count() == 1
     assert not Penalty.objects.exists()
     assert "跳过" in out.getvalue()
+
+
+def test_a_second_run_adds_enterprises_without_colliding_with_the_first():
+    generate(60, 5, on=ON)
+    generate(60, 5, on=ON)
+    assert Enterprise.objects.count() == 120
+    assert Enterprise.objects.values("uscc").distinct().count() == 120
+    assert HiddenTruth.objects.count() == 120
+    for model in (Licence, Inspection):
+        assert model.objects.values("source_id").distinct().count() == model.objects.count()
+
+
+def test_bulk_tags_are_what_the_tagging_action_would_write(province, enterprise_factory, licence_factory):
+    from xinjian.core.actors import Actor
+    from xinjian.core.models import AuditEntry, Event
+    from xinjian.registry.actions import apply_licence_changes
+
+    # Running the action over every demo licence changes nothing: the state is its own.
+    with transaction.atomic():
+        assert apply_licence_changes(list(Licence.objects.all()), actor=Actor("system:check"), on=ON) == 0
+    # And a demo tag's rows have the shape of the rows the action writes.
+    ref = enterprise_factory()
+    with transaction.atomic():
+        apply_licence_changes([licence_factory(ref)], actor=Actor("system:demo"), on=ON)
+    demo_tag = KeyAreaTag.objects.filter(type_id="food_production", enterprise__source="demo").first()
+
+    def shape(enterprise):
+        h = KeyAreaTagHistory.objects.get(enterprise=enterprise, type_id="food_production", action="tagged")
+        a = AuditEntry.objects.get(uscc=enterprise.uscc, action="key_area.tagged")
+        e = Event.objects.get(uscc=enterprise.uscc, type="key_area.tagged")
+        lic = h.licence
+        return (
+            h.source,
+            h.actor_label,
+            h.reason.replace(lic.licence_no, "N"),
+            a.object_type,
+            a.object_id.replace(enterprise.uscc, "U"),
+            a.before,
+            a.after,
+            a.reason == h.reason,
+            e.region_code == enterprise.region_code,
+            sorted(e.data),
+            e.data["reason"] == h.reason,
+        )
+
+    assert shape(demo_tag.enterprise) == shape(ref)
