@@ -57,7 +57,7 @@ SOURCES: dict[str, Source] = {
                   "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.received_on <= {d}",
                   "cmp.k = e.id", "x.enterprise_id IN ({ids})"),
     "ar": Source("collection_annualreport x", "x.enterprise_id",
-                 "x.enterprise_id IS NOT NULL AND x.filed_on <= {d}", "ar.k = e.id", "x.enterprise_id IN ({ids})"),
+                 "x.enterprise_id IS NOT NULL AND x.filed_on <= {d} AND x.year >= {y3}", "ar.k = e.id", "x.enterprise_id IN ({ids})"),
     "ld": Source("collection_listdecision x", "x.enterprise_id",
                  "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.decided_on <= {d}",
                  "ld.k = e.id", "x.enterprise_id IN ({ids})"),
