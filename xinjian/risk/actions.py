@@ -20,8 +20,16 @@ from xinjian.registry.models import Enterprise
 from . import calibration
 from .indicators import BY_CODE
 from .models import (
-    VERSION_TRANSITIONS, ClassBandRule, ModelVersion, ModelVersionTransition, RescoreMark, RiskModel, RunKind,
-    ScoringRun, VersionMethod, VersionStatus,
+    VERSION_TRANSITIONS,
+    ClassBandRule,
+    ModelVersion,
+    ModelVersionTransition,
+    RescoreMark,
+    RiskModel,
+    RunKind,
+    ScoringRun,
+    VersionMethod,
+    VersionStatus,
 )
 from .scoring import Stopwatch, write_assessments
 

@@ -138,6 +138,9 @@ class ModelVersionTransition(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class ClassBandRule(models.Model):
     """Class bands by score (rule data with an effective date). A score below `b_from`
@@ -161,6 +164,9 @@ class ClassBandRule(models.Model):
             models.CheckConstraint(condition=models.Q(b_from__lt=models.F("c_from")), name="risk_band_b_lt_c"),
             models.CheckConstraint(condition=models.Q(c_from__lt=models.F("d_from")), name="risk_band_c_lt_d"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.effective_from}: {self.b_from}/{self.c_from}/{self.d_from}"
 
     def classify(self, score: int) -> str:
         if score < self.b_from:
@@ -233,6 +239,9 @@ class ScoringRun(models.Model):
         verbose_name_plural = _("评分批次")
         ordering = ["-started_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.kind} {self.as_of}"
+
 
 AssessmentQuerySet = scoped_queryset("enterprise__region_code")
 
@@ -270,6 +279,9 @@ class Assessment(models.Model):
         verbose_name_plural = _("风险分类结果")
         constraints = [models.UniqueConstraint(fields=["enterprise", "model"], name="risk_one_assessment_per_model")]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.model_id} {self.risk_class}"
+
     @property
     def indicator_values(self) -> list[float]:
         return json.loads(self.values_json)
@@ -293,3 +305,6 @@ class RescoreMark(models.Model):
 
     enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="+")
     marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.enterprise_id)

@@ -67,6 +67,16 @@ def test_calibration_learns_monotonic_points_and_validates_on_a_later_period(his
 
 
 @freeze_time("2026-10-01 08:00:00")
+def test_version_page_shows_the_validation_report_with_charts(history, client, staff_factory):
+    from django.urls import reverse
+
+    version = actions.draft_version(RiskModel.objects.get(code="general"), actor=SYSTEM)
+    client.force_login(staff_factory("440000", ["administrator"]))
+    body = client.get(reverse("risk:version", args=[version.pk])).content.decode()
+    assert "验证报告" in body and body.count("<svg") >= 4 and "启用此版本" in body
+
+
+@freeze_time("2026-10-01 08:00:00")
 def test_calibrate_command_prints_figures_and_activates(history, capsys):
     call_command("calibrate", "--model", "general", "--activate")
     out = capsys.readouterr().out
