@@ -36,6 +36,14 @@ from .models import (
 )
 
 
+def _forget(uscc: str) -> None:
+    """Drop this process's cached profile once the change commits (other processes'
+    copies expire within queries.PROFILE_TTL)."""
+    from .queries import forget_profile
+
+    transaction.on_commit(lambda: forget_profile(uscc))
+
+
 def _penalty_event(p: Penalty) -> dict[str, Any]:
     until = policy.penalty_disclosed_until(p)
     return {"penalty_id": p.pk, "decision_no": p.decision_no, "decided_on": p.decided_on.isoformat(),
@@ -62,6 +70,7 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     audit.record("penalty.publish", p, actor=actor, before=audit.jsonable({"published_on": None}),
                  after=audit.jsonable({"published_on": on}), uscc=p.uscc)
     emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code, data=_penalty_event(p))
+    _forget(p.uscc)
     return p
 
 
@@ -81,6 +90,7 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code,
          data={"inspection_id": i.pk, "inspected_on": i.inspected_on.isoformat(), "result": i.result,
                "published_on": on.isoformat()})
+    _forget(i.uscc)
     return i
 
 
@@ -160,6 +170,7 @@ def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
                  reason=reason, uscc=p.uscc)
     emit(EventType.PENALTY_WITHDRAWN, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "",
          data={"penalty_id": p.pk, "decision_no": p.decision_no, "withdrawn_on": on.isoformat(), "reason": reason})
+    _forget(p.uscc)
     return p
 
 
@@ -188,6 +199,7 @@ def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
     audit.record("penalty.stop_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": None}),
                  after=audit.jsonable({"publication_stopped_on": on}), reason=reason, uscc=p.uscc)
+    _forget(p.uscc)
     return p
 
 
@@ -203,6 +215,7 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
     audit.record("penalty.resume_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": before}),
                  after=audit.jsonable({"publication_stopped_on": None}), reason=reason, uscc=p.uscc)
+    _forget(p.uscc)
     return p
 
 
@@ -236,6 +249,7 @@ def submit_reply(enterprise: Any, *, record_kind: str, record_id: int, text: str
     ReplyStatusChange.objects.create(reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label)
     audit.record("disclosure.reply.submit", reply, actor=actor, after=audit.jsonable({"record_kind": record_kind,
                  "record_id": record_id, "text": text}), uscc=enterprise.uscc)
+    _forget(enterprise.uscc)
     return reply
 
 
@@ -255,6 +269,7 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
                                      reason=reason)
     audit.record(f"disclosure.reply.{to}", r, actor=actor, before=audit.jsonable({"status": before}), after=audit.jsonable({"status": to}),
                  reason=reason, uscc=r.enterprise.uscc)
+    _forget(r.enterprise.uscc)
     return r
 
 

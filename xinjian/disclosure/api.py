@@ -12,7 +12,6 @@ from ninja import Router, Schema
 from xinjian.core.access import public_api
 from xinjian.core.errors import NotFound
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise
 
 from . import queries, ratelimit, search
 
@@ -120,7 +119,7 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
         code = normalize_uscc(uscc)
     except IdentifierError:
         raise NotFound("统一社会信用代码无效或企业不存在")
-    enterprise = Enterprise.objects.filter(uscc=code).first()
-    if enterprise is None:
+    data = queries.profile_by_uscc(code)
+    if data is None:
         raise NotFound("统一社会信用代码无效或企业不存在")
-    return queries.profile(enterprise)
+    return data

@@ -78,9 +78,12 @@ def build_profile(enterprise: Enterprise, as_of: dt.date) -> dict[str, Any]:
     from xinjian.lists.disclosure import public_listings
 
     names = [enterprise.legal_representative]
-    replies = _replies(enterprise)
+    replies: dict[tuple[str, int], dict[str, Any]] | None = None
 
     def with_reply(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+        nonlocal replies
+        if replies is None:  # read once, and only when there is a record to answer
+            replies = _replies(enterprise)
         item["reply"] = replies.get((kind, item["id"]))
         return item
 
@@ -116,21 +119,35 @@ def build_profile(enterprise: Enterprise, as_of: dt.date) -> dict[str, Any]:
     }
 
 
+def _key(uscc: str, as_of: dt.date) -> str:
+    return f"disclosure:profile:{uscc}:{as_of.isoformat()}"
+
+
 def profile(enterprise: Enterprise, as_of: dt.date | None = None, *, use_cache: bool = True) -> dict[str, Any]:
     as_of = as_of or today()
     if not use_cache:
         return build_profile(enterprise, as_of)
     cache = caches[CACHE_ALIAS]
-    key = f"disclosure:profile:{enterprise.uscc}:{as_of.isoformat()}"
-    data = cache.get(key)
+    data = cache.get(_key(enterprise.uscc, as_of))
     if data is None:
         data = build_profile(enterprise, as_of)
-        cache.set(key, data, PROFILE_TTL)
+        cache.set(_key(enterprise.uscc, as_of), data, PROFILE_TTL)
     return data
 
 
+def profile_by_uscc(uscc: str, as_of: dt.date | None = None) -> dict[str, Any] | None:
+    """The cached profile for a (normalised) USCC without touching the database on a hit;
+    None when the register has no such enterprise."""
+    as_of = as_of or today()
+    data = caches[CACHE_ALIAS].get(_key(uscc, as_of))
+    if data is not None:
+        return data
+    enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    return profile(enterprise, as_of) if enterprise is not None else None
+
+
 def forget_profile(uscc: str, as_of: dt.date | None = None) -> None:
-    caches[CACHE_ALIAS].delete(f"disclosure:profile:{uscc}:{(as_of or today()).isoformat()}")
+    caches[CACHE_ALIAS].delete(_key(uscc, as_of or today()))
 
 
 # --- recent publications --------------------------------------------------------------

@@ -154,19 +154,34 @@ def index_enterprises(ids: Iterable[int]) -> int:
 
 def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
     """Drop and rebuild the whole index (after a bulk load of the register)."""
-    with transaction.atomic():
-        SearchGram.objects.all().delete()
-        SearchName.objects.all().delete()
+    gram_t, name_t = SearchGram._meta.db_table, SearchName._meta.db_table
+    with connection.cursor() as cur:
+        # TRUNCATE / DELETE without per-row work; the bigram indexes are dropped during
+        # the load and built once at the end (much faster than maintaining them per row).
+        if connection.vendor == "postgresql":
+            cur.execute(f"TRUNCATE {gram_t}, {name_t}")
+        else:
+            cur.execute(f"DELETE FROM {gram_t}")
+            cur.execute(f"DELETE FROM {name_t}")
+    indexes = [(idx.name, ", ".join(idx.fields)) for idx in SearchGram._meta.indexes]
+    with connection.cursor() as cur:
+        for name, _cols in indexes:
+            cur.execute(f"DROP INDEX IF EXISTS {name}")
     done, last = 0, 0
-    while True:
-        rows = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:chunk])
-        if not rows:
-            break
-        with transaction.atomic():
-            done += _insert(rows)
-        last = rows[-1][0]
-        if progress:
-            progress(done)
+    try:
+        while True:
+            rows = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:chunk])
+            if not rows:
+                break
+            with transaction.atomic():
+                done += _insert(rows)
+            last = rows[-1][0]
+            if progress:
+                progress(done)
+    finally:
+        with connection.cursor() as cur:
+            for name, cols in indexes:
+                cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {gram_t} ({cols})")
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {SearchGram._meta.db_table}")
