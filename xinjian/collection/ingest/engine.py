@@ -32,6 +32,9 @@ from xinjian.core.models import AuditEntry
 from xinjian.registry.models import Enterprise
 
 from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
+from xinjian.core.workdays import today
+
+from .fields import TODAY, safe
 from .kinds import Kind
 
 # PostgreSQL: chunks of every ingest take turns (transaction-scoped advisory lock), so two
@@ -137,6 +140,15 @@ class Ingestion:
         rows: list[Row] = []
         rejects: list[Reject] = []
         kind = self.kind
+        token = TODAY.set(today())  # "not in the future" is judged against one day per chunk
+        try:
+            self._validate_items(items, rows, rejects)
+        finally:
+            TODAY.reset(token)
+        return rows, rejects
+
+    def _validate_items(self, items: list[tuple[int, Any]], rows: list[Row], rejects: list[Reject]) -> None:
+        kind = self.kind
         for index, raw in items:
             values, errors = kind.validate(raw)
             if values is None:
@@ -150,7 +162,6 @@ class Ingestion:
                 continue
             self.seen[key] = index
             rows.append(Row(index, raw, values, key))
-        return rows, rejects
 
     # --- step 2a: whose record is it ----------------------------------------------------
     def resolve(self, rows: list[Row]) -> tuple[list[Row], list[Reject], list[dict[str, Any]]]:
@@ -202,8 +213,8 @@ class Ingestion:
             result.rejects = sorted(rejects, key=lambda r: r.index)
             result.pending = pending
             RejectedRecord.objects.bulk_create([
-                RejectedRecord(batch=batch, index=r.index, source_id=r.source_id or "", record=_jsonable_raw(r.raw),
-                               errors=r.errors) for r in result.rejects], batch_size=1000)
+                RejectedRecord(batch=batch, index=r.index, source_id=safe(r.source_id or ""), record=_jsonable_raw(r.raw),
+                               errors=safe(r.errors)) for r in result.rejects], batch_size=1000)
             room = max(0, IngestBatch.PENDING_KEPT - len(self.pending))
             self.pending.extend(pending[:room])
             IngestBatch.objects.filter(pk=batch.pk).update(
@@ -243,8 +254,9 @@ def _chunks(it: Iterator[tuple[int, Any]] | Iterable[tuple[int, Any]], size: int
 
 
 def _jsonable_raw(raw: Any) -> Any:
-    """Keep what was sent; spreadsheet cells (dates, numbers) become JSON-safe."""
-    return audit.jsonable(raw)
+    """Keep what was sent; spreadsheet cells (dates, numbers) become JSON-safe and text
+    the database cannot hold (NUL, lone surrogates) is made storable."""
+    return safe(audit.jsonable(raw))
 
 
 def _enterprises(keys: set[str]) -> dict[str, tuple[int, str, str]]:

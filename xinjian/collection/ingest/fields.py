@@ -7,6 +7,7 @@ fields serve every channel, so an uploaded spreadsheet and an API call are judge
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import decimal
 import re
@@ -71,9 +72,39 @@ class Text(Field):
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise FieldError("invalid_type", f"{self.label}应为文本")
         text = str(value).strip()
+        check_text(text, self.label)
         if self.max_length and len(text) > self.max_length:
             raise FieldError("too_long", f"{self.label}不能超过{self.max_length}个字符")
         return text
+
+
+def check_text(text: str, label: str) -> None:
+    """Text a database can hold: no NUL characters, no lone surrogates (JSON allows both)."""
+    if "\x00" in text:
+        raise FieldError("invalid_text", f"{label}含有不可见的空字符")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FieldError("invalid_text", f"{label}含有无效的Unicode字符")
+
+
+def safe(value: Any) -> Any:
+    """A value as sent, made storable (NULs dropped, lone surrogates replaced) so that a
+    rejected record is always kept."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if not value.isascii():
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {safe(str(k)): safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [safe(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    return value
 
 
 class Date(Field):
@@ -112,7 +143,15 @@ def _parse_date(text: str) -> dt.date:
     raise FieldError("invalid_date", "应为YYYY-MM-DD格式的有效日期")
 
 
+# The ingest sets "today" once per chunk (engine.Ingestion.validate); elsewhere it is read
+# from the clock each time.
+TODAY: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("ingest_today", default=None)
+
+
 def _today() -> dt.date:
+    day = TODAY.get()
+    if day is not None:
+        return day
     from xinjian.core.workdays import today
 
     return today()
@@ -174,8 +213,11 @@ class TextList(Field):
 
     def clean(self, value: Any) -> list[str]:
         if isinstance(value, str):
+            check_text(value, self.label)
             return [p.strip() for p in re.split(r"[;；\n]", value) if p.strip()]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            for v in value:
+                check_text(v, self.label)
             return [v.strip() for v in value if v.strip()]
         raise FieldError("invalid_type", f"{self.label}应为文本列表")
 

@@ -303,3 +303,15 @@ def test_unknown_kind_is_404_and_tokens_are_checked(sender, api_client_factory, 
     _, token = api_client_factory("reader", ["risk"])
     resp = sender("penalties", [], token_=token)
     assert resp.status_code == 403 and resp.json()["error"]["code"] == "missing_scope"
+
+
+def test_text_a_database_cannot_hold_is_rejected_and_still_kept(sender, enterprise_factory):
+    ent = enterprise_factory()
+    raw = ('{"records": [' + json.dumps(penalty(ent.uscc, violation="a\u0000b"))
+           + ', {"source_id": "X\\ud800", "uscc": "\\u0000", "domain": "\\udfff"}'
+           + ', ' + json.dumps(penalty(ent.uscc, scope=1, legal_basis="依据\ud83d\ude00")) + ']}').encode("utf-8", "surrogatepass")
+    body = ok(sender("penalties", None, raw=raw))
+    assert body["created"] == 1
+    assert [r["index"] for r in body["rejected"]] == [0, 1]
+    assert body["rejected"][0]["errors"][0]["code"] == "invalid_text"
+    assert RejectedRecord.objects.filter(batch_id=body["batch_id"]).count() == 2

@@ -1,0 +1,222 @@
+#!/usr/bin/env python
+"""Ingest at scale (issue 3), on PostgreSQL:
+
+1. bare baseline: a raw `COPY` of N penalty rows (already resolved, every column filled)
+   into the same table `collection_penalty`, with the same indexes and constraints;
+2. `manage.py ingest penalties FILE` of the same N rows from a CSV file — parse, validate
+   each record, match enterprises, upsert with versions and one event per record — run as
+   a child process whose peak RSS is measured;
+3. the same command on the same file again (every record `unchanged`: the idempotent
+   re-run an operator does after an interruption);
+4. the HTTP API (gunicorn, one worker) in batches of 10,000 records.
+
+Targets at BENCH_SCALE=1 (N = 1,000,000): ingest ≥ 50,000 records/s and ≤ 5× the COPY
+time; HTTP ≥ 20,000 records/s; peak memory of the command < 1 GB.
+
+PostgreSQL: DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/xinjian_bench_ingest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/xinjian_bench_ingest"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+N = max(5_000, int(1_000_000 * SCALE))
+N_HTTP = max(20_000, int(200_000 * SCALE))
+N_ENTERPRISES = max(500, int(20_000 * SCALE))
+TARGET_RATE, TARGET_RATIO, TARGET_HTTP, TARGET_MB = 50_000, 5.0, 20_000, 1024
+FIELDS = ["source_id", "uscc", "decision_no", "decided_on", "decided_by", "domain", "violation", "penalty_types",
+          "fine_amount", "legal_basis"]
+DOMAINS = ["food_safety", "special_equipment", "product_quality", "consumer_rights", "other"]
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def record(i: int, usccs: list[str], prefix: str = "P") -> dict:
+    fine = (i * 37) % 200_000
+    return {
+        "source_id": f"{prefix}-{i:08d}",
+        "uscc": usccs[i % len(usccs)],
+        "decision_no": f"粤市监罚〔2024〕{i}号",
+        "decided_on": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "decided_by": "广东省市场监督管理局",
+        "domain": DOMAINS[i % len(DOMAINS)],
+        "violation": "生产经营不符合食品安全标准的食品",
+        "penalty_types": ["warning", "fine"] if fine else ["warning"],
+        "fine_amount": f"{fine}.00" if fine else "",
+        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条",
+    }
+
+
+def main() -> int:
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    from xinjian.registry.identifiers import build_uscc
+    from xinjian.registry.models import Enterprise
+    from xinjian.sharing.models import ApiClient
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE collection_penalty, collection_recordversion, collection_rejectedrecord CASCADE")
+        cur.execute("DELETE FROM core_event WHERE type LIKE 'penalty.%%'")
+    have = set(Enterprise.objects.filter(source="bench").values_list("uscc", flat=True))
+    usccs = [build_uscc("440305" if n % 3 else "440106", f"BN{n:06d}") for n in range(N_ENTERPRISES)]
+    missing = [u for u in usccs if u not in have]
+    if missing:
+        import datetime as dt
+
+        Enterprise.objects.bulk_create([
+            Enterprise(uscc=u, name=f"基准测试企业{u[-8:]}", legal_representative="王五", established_on=dt.date(2010, 1, 1),
+                       region_code=u[2:8], source="bench") for u in missing], batch_size=5000)
+    ent_ids = dict(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "id"))
+    print(f"N = {N:,} penalty records over {len(usccs):,} enterprises (BENCH_SCALE={SCALE})")
+
+    work = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
+    src = work / "penalties.csv"
+    copy_file = work / "penalties.copy.csv"
+    t = time.perf_counter()
+    with src.open("w", newline="", encoding="utf-8") as f, copy_file.open("w", newline="", encoding="utf-8") as g:
+        w, c = csv.writer(f), csv.writer(g)
+        w.writerow(FIELDS)
+        now = "2024-11-20 10:00:00+08"
+        for i in range(N):
+            r = record(i, usccs)
+            w.writerow([";".join(r[k]) if k == "penalty_types" else r[k] for k in FIELDS])
+            c.writerow([ent_ids[r["uscc"]], r["uscc"], "import:penalties", r["source_id"], now, r["decision_no"],
+                        r["decided_on"], r["decided_by"], r["domain"], r["violation"], json.dumps(r["penalty_types"]),
+                        r["fine_amount"], "false", r["legal_basis"], "in_force", "", "", now, "bench", now, "bench",
+                        "", ""])
+    print(f"wrote the CSV files in {time.perf_counter() - t:.1f} s ({src.stat().st_size / 1e6:.0f} MB)")
+
+    # 1. bare baseline: COPY of the same rows into the same table (same indexes).
+    copy_cols = ("enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
+                 "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
+                 "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason")
+    with connection.cursor() as cur:
+        t = time.perf_counter()
+        with cur.cursor.copy(f"COPY collection_penalty ({copy_cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (disclosure_exception, decision_text, archived_by, archive_reason))") as cp, \
+                copy_file.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                cp.write(block)
+        copy_s = time.perf_counter() - t
+        cur.execute("SELECT count(*) FROM collection_penalty")
+        assert cur.fetchone()[0] == N
+        cur.execute("TRUNCATE collection_penalty CASCADE")
+    connection.close()
+    print(f"COPY baseline: {copy_s:.1f} s ({N / copy_s:,.0f} rows/s)")
+
+    # 2. the command, as an operator runs it; 3. the same file again.
+    def run_command() -> tuple[float, str]:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "manage.py", "ingest", "penalties", str(src), "--no-progress"],
+                             cwd=ROOT, capture_output=True, text=True, env=os.environ.copy())
+        elapsed = time.perf_counter() - t0
+        if out.returncode:
+            print(out.stdout, out.stderr)
+            raise SystemExit(1)
+        return elapsed, out.stdout.strip().splitlines()[-1]
+
+    ingest_s, summary = run_command()
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"manage.py ingest: {ingest_s:.1f} s ({N / ingest_s:,.0f} records/s), peak RSS {peak_mb:,.0f} MB")
+    print(f"  {summary}")
+    rerun_s, summary2 = run_command()
+    print(f"same file again (all unchanged): {rerun_s:.1f} s ({N / rerun_s:,.0f} records/s)")
+    print(f"  {summary2}")
+
+    # 4. HTTP API, batches of 10,000, one gunicorn worker.
+    ApiClient.objects.filter(name="bench-http").delete()
+    _, token = ApiClient.issue("bench-http", ["ingest"])
+    connection.close()
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}",
+                               "--timeout", "300"], cwd=ROOT, env=os.environ.copy(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        import requests
+
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        _wait(port)
+        bodies = []
+        for start in range(0, N_HTTP, 10_000):
+            recs = []
+            for i in range(start, min(N_HTTP, start + 10_000)):
+                r = record(i, usccs, "H")
+                r["fine_amount"] = r["fine_amount"] or None
+                recs.append(r)
+            bodies.append(json.dumps({"records": recs}, ensure_ascii=False).encode())
+        t = time.perf_counter()
+        created = 0
+        for body in bodies:
+            resp = session.post(f"http://127.0.0.1:{port}/api/v1/ingest/penalties", data=body,
+                                headers={"Content-Type": "application/json"}, timeout=300)
+            resp.raise_for_status()
+            created += resp.json()["created"]
+        http_s = time.perf_counter() - t
+        assert created == N_HTTP, created
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(f"HTTP API: {N_HTTP:,} records in batches of 10,000: {http_s:.1f} s ({N_HTTP / http_s:,.0f} records/s)")
+
+    ratio = ingest_s / copy_s
+    rate, http_rate = N / ingest_s, N_HTTP / http_s
+    print("\nfigures (targets judged at BENCH_SCALE=1):")
+    print(f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})")
+    print(f"  re-run / COPY time ratio      {rerun_s / copy_s:5.2f}")
+    print(f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {'OK' if rate >= TARGET_RATE else 'BELOW'}")
+    print(f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {'OK' if http_rate >= TARGET_HTTP else 'BELOW'}")
+    print(f"  peak memory of the command    {peak_mb:,.0f} MB   (target < {TARGET_MB})  {'OK' if peak_mb < TARGET_MB else 'ABOVE'}")
+    for p in (src, copy_file):
+        p.unlink()
+    work.rmdir()
+    return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port: int) -> None:
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
