@@ -64,7 +64,8 @@ def insert_columns(model: type[models.Model], columns: dict[str, Any], n: int) -
     if n == 0:
         return 0
     fields = [f for f in model._meta.concrete_fields]
-    names, data = [], []
+    names: list[str] = []
+    data: list[list[Any]] = []
     for f in fields:
         if f.column in columns:
             value = columns[f.column]
@@ -80,7 +81,7 @@ def insert_columns(model: type[models.Model], columns: dict[str, Any], n: int) -
             raise ValueError(f"{model.__name__}.{f.name} needs a value")
         if isinstance(value, bool) and connection.vendor == "postgresql":
             value = "t" if value else "f"
-        names.append(f.column)
+        names.append(f.column or f.name)
         data.append(_as_list(value, n))
     for d, name in zip(data, names, strict=True):
         if len(d) != n:

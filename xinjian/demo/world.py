@@ -153,7 +153,31 @@ class World:
 
 
 class Chunk:
-    """The enterprises of one chunk as columns, and everything generated for them."""
+    """The enterprises of one chunk as columns (one array or list per attribute, one
+    element per enterprise), filled in by `generator.generate_enterprises`."""
+
+    # The hidden truth and its latent logit.
+    p: np.ndarray
+    latent: np.ndarray
+    # Where, what, since when, and whether still in the register.
+    region_idx: np.ndarray
+    region_codes: np.ndarray
+    line: np.ndarray
+    key_area: np.ndarray
+    established: np.ndarray
+    capital: np.ndarray
+    status: np.ndarray
+    active_from: np.ndarray
+    end: np.ndarray
+    # Names and identifiers.
+    names: list[str]
+    entity_type: list[str]
+    trade: np.ndarray
+    uscc: list[str]
+    regno: list[str | None]
+    legal_rep: list[str]
+    address: list[str]
+    scope: list[str]
 
     def __init__(self, world: World, rng: np.random.Generator, ids: np.ndarray, index: np.ndarray):
         self.w, self.rng, self.ids, self.index = world, rng, ids, index
