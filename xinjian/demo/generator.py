@@ -68,7 +68,7 @@ def generate_enterprises(c: Chunk) -> None:
     w, rng, n = c.w, c.rng, c.n
     today = day(w.today)
     # The latent propensity: most enterprises behave, a minority are persistent offenders.
-    bad = rng.random(n) < 0.10
+    bad = rng.random(n) < 0.15
     z = rng.normal(0.0, 1.0, n)
     latent = -3.0 + 1.0 * z + 3.2 * bad
     c.p = sigmoid(latent)

@@ -59,7 +59,7 @@ def generate_inspections(c: Chunk) -> dict[str, np.ndarray]:
         ),
         np.where(u < 0.9, InspectionKind.RANDOM, InspectionKind.KEY),
     ).astype(object)
-    problem = rng.random(m) < 0.003 + 0.95 * po**1.4
+    problem = rng.random(m) < 0.002 + 0.95 * po**1.6
     problem_kinds = np.array(
         [
             InspectionResult.CORRECTED,
