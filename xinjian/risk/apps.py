@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class RiskConfig(AppConfig):
     name = "xinjian.risk"
     label = "risk"
+    verbose_name = "信用风险分类"
+
+    def ready(self) -> None:
+        from . import clocks  # noqa: F401  (registers the clocks)

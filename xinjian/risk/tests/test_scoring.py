@@ -159,3 +159,12 @@ def test_activation_retires_the_current_version_and_rollback_restores_it():
     actions.discard_version(v3, actor=SYSTEM, reason="不用")
     with pytest.raises(InvalidTransition):
         actions.activate_version(v3, actor=SYSTEM)
+
+
+def test_monthly_clock_runs_a_full_rescore_once_a_month(enterprise_factory):
+    from xinjian.risk.clocks import monthly_rescore
+
+    enterprise_factory()
+    assert monthly_rescore(dt.date(2026, 6, 1), actor=SYSTEM) == 1
+    assert monthly_rescore(dt.date(2026, 6, 15), actor=SYSTEM) == 0
+    assert ScoringRun.objects.filter(kind="full").count() == 3  # one per model
