@@ -321,6 +321,9 @@ class ListingHistory(models.Model):
         verbose_name_plural = _("名单流转记录")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.on} {self.action} {self.from_status}→{self.to_status}"
+
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -364,3 +367,6 @@ class AppliedListDecision(models.Model):
     class Meta:
         verbose_name = _("已处理名单决定")
         verbose_name_plural = _("已处理名单决定")
+
+    def __str__(self) -> str:
+        return f"{self.list_decision_id} {self.outcome}"
