@@ -59,7 +59,7 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     """Publish one collected penalty (Order 45 art. 9: within 20 working days of the
     decision). Warning-only penalties, exceptions and revoked decisions are refused."""
     on = on or today()
-    p = Penalty.objects.select_for_update().select_related("enterprise").get(pk=penalty.pk)
+    p = Penalty.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=penalty.pk)
     if p.published_on is not None:
         raise Conflict("该处罚信息已公示", code="already_published")
     if not policy.publishable(p):
@@ -77,7 +77,7 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
 @transaction.atomic
 def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None = None) -> Inspection:
     on = on or today()
-    i = Inspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
+    i = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=inspection.pk)
     if i.published_on is not None:
         raise Conflict("该检查结果已公示", code="already_published")
     if not policy.inspection_publishable(i):
@@ -158,7 +158,7 @@ def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     if not reason.strip():
         raise DomainError("撤下公示须说明理由", details=[field_error("reason", "required", "必填")])
     on = on or today()
-    p = Penalty.objects.select_for_update().select_related("enterprise").get(pk=penalty.pk)
+    p = Penalty.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=penalty.pk)
     if p.withdrawn_on is not None:
         raise Conflict("该处罚信息已撤下", code="already_withdrawn")
     if p.published_on is None:
@@ -258,7 +258,7 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
     """Staff hide an abusive reply (or show it again), always with a reason."""
     if not reason.strip():
         raise DomainError("须说明理由", details=[field_error("reason", "required", "必填")])
-    r = EnterpriseReply.objects.select_for_update().select_related("enterprise").get(pk=reply.pk)
+    r = EnterpriseReply.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=reply.pk)
     if (r.status, to) not in REPLY_TRANSITIONS:
         raise InvalidTransition(f"不能从「{r.get_status_display()}」变为「{ReplyStatus(to).label}」")
     before = r.status

@@ -248,3 +248,12 @@ def test_rules_page_says_which_rules_are_assumed(client, db):
 
 def test_landing_links_to_public_search(client, db):
     assert "/public/" in client.get("/").content.decode()
+
+
+@freeze_time(NOW)
+def test_a_withdrawn_penalty_leaves_the_cached_profile_at_once(client, world, django_capture_on_commit_callbacks):
+    url = f"/api/v1/public/enterprises/{world['e'].uscc}"
+    assert len(client.get(url).json()["penalties"]) == 1  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.withdraw_penalty(world["current"], actor=SYSTEM, reason="复议撤销")
+    assert client.get(url).json()["penalties"] == []
