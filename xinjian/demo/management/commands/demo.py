@@ -31,12 +31,15 @@ class Command(BaseCommand):
             self.stdout.write(f"登记库已有 {existing} 家企业，跳过演示数据生成（--if-empty）。")
             return
         started = time.monotonic()
-        stats = generate(
-            enterprises,
-            seed,
-            chunk=chunk,
-            progress=lambda msg: self.stdout.write(f"  {msg}") if options["verbosity"] > 1 else None,
-        )
+        try:
+            stats = generate(
+                enterprises,
+                seed,
+                chunk=chunk,
+                progress=lambda msg: self.stdout.write(f"  {msg}") if options["verbosity"] > 1 else None,
+            )
+        except RuntimeError as exc:  # no divisions: the database is not migrated
+            raise CommandError(str(exc)) from exc
         ensure_demo_users()
         counts = "，".join(f"{k} {v}" for k, v in stats.counts.items())
         self.stdout.write(
