@@ -282,6 +282,9 @@ class TaskTransition(models.Model):
         verbose_name_plural = _("任务流转记录")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.from_state or '—'} → {self.to_state}"
+
 
 class Draw(models.Model):
     """One draw of a task. A re-draw supersedes it (with a reason) but it stays visible."""
@@ -329,6 +332,9 @@ class Stratum(models.Model):
         ordering = ["draw_id", "name"]
         constraints = [models.UniqueConstraint(fields=["draw", "name"], name="one_stratum_name_per_draw")]
 
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.name}"
+
     def population_list(self) -> list[str]:
         return self.population.split("\n") if self.population else []
 
@@ -369,6 +375,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("检查人员分派")
         ordering = ["target_id", "position"]
         constraints = [models.UniqueConstraint(fields=["target", "inspector"], name="one_assignment_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} ← {self.inspector_id}"
 
 
 class FollowUp(models.TextChoices):

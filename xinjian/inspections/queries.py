@@ -21,8 +21,8 @@ from .models import (
     RISK_CLASSES,
     Assignment,
     ConflictOfInterest,
-    Inspector,
     InspectionRule,
+    Inspector,
     RuleCode,
     Target,
     TargetResult,
@@ -126,8 +126,8 @@ def previous_inspectors(enterprise_ids: list[int], *, exclude_task: Task | None 
         qs = qs.exclude(target__draw__task=exclude_task)
     latest: dict[int, Any] = {}
     out: dict[int, set[int]] = defaultdict(set)
-    for eid, drawn_at, draw_id, iid in qs.order_by("-target__draw__drawn_at").values_list(
-        "target__enterprise_id", "target__draw__drawn_at", "target__draw_id", "inspector_id"
+    for eid, draw_id, iid in qs.order_by("-target__draw__drawn_at", "-target__draw_id").values_list(
+        "target__enterprise_id", "target__draw_id", "inspector_id"
     ):
         if eid not in latest:
             latest[eid] = draw_id

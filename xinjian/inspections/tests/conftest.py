@@ -12,6 +12,21 @@ from django.utils import timezone
 _badge = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _inspection_reference_data(request):
+    """Transactional tests flush the rows the data migration seeded (items, rules): put
+    them back, as the root conftest does for the register's reference data."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("_reference_data")
+    from xinjian.inspections import models
+    from xinjian.inspections.seeding import load_defaults
+
+    if not models.InspectionItem.objects.exists():
+        load_defaults(InspectionRule=models.InspectionRule, InspectionItem=models.InspectionItem,
+                      KeySupervisionItem=models.KeySupervisionItem)
+
+
 @pytest.fixture
 def supervisor(staff_factory):
     return staff_factory("440305", ["food_supervisor"], "food-sup")

@@ -3,6 +3,7 @@ draw stratified by risk class, inspector assignment and re-draws."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 
@@ -10,8 +11,9 @@ import pytest
 
 from xinjian.core.errors import DomainError, InvalidTransition
 from xinjian.core.models import AuditEntry, Event
-from xinjian.inspections import actions, draw as core
-from xinjian.inspections.models import Assignment, Target, TaskState
+from xinjian.inspections import actions
+from xinjian.inspections import draw as core
+from xinjian.inspections.models import Assignment, InspectionItem, Target, TaskState
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +160,14 @@ def test_the_draw_is_determined_by_the_seed(world, supervisor, food_task):
         assert set(usccs) <= set(population) and usccs == sorted(usccs)
         assert s.selected == sorted(usccs, key=lambda u: core.rank_key(draw.seed, u))[:len(s.selected)]
     assert core.commitment_of(draw.seed) == draw.commitment
+    # The assignment, too, follows from the seed and the directory: recomputing it gives
+    # the stored one.
+    targets = [t.uscc for t in draw.targets.order_by("stratum__name", "rank")]
+    stored = {}
+    for uscc, iid in Assignment.objects.filter(target__draw=draw).order_by("position").values_list(
+            "target__uscc", "inspector_id"):
+        stored.setdefault(uscc, []).append(iid)
+    assert core.assign_inspectors(draw.seed, targets, [i.id for i in world["food"]]) == stored
 
 
 def test_redraw_needs_a_reason_and_keeps_the_earlier_draw_visible(world, supervisor, food_task):
@@ -177,12 +187,9 @@ def test_redraw_needs_a_reason_and_keeps_the_earlier_draw_visible(world, supervi
 
 
 def test_task_region_must_be_inside_the_department(world, supervisor, food_task):
-    from xinjian.inspections.models import InspectionItem, Plan
-
-    plan = Plan.objects.first() or food_task().plan
+    plan = food_task().plan
     with pytest.raises(DomainError) as e:
         actions.create_task(plan, actor=supervisor, title="越权", region_code="440106",
                             items=list(InspectionItem.objects.filter(code="SC-01")),
-                            starts_on=plan.tasks.first().starts_on if plan.tasks.exists() else __import__("datetime").date(2026, 1, 1),
-                            ends_on=__import__("datetime").date(2026, 12, 1))
+                            starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 1))
     assert e.value.details[0]["field"] == "region_code"

@@ -16,7 +16,8 @@ from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
 from xinjian.core.workdays import today
 from xinjian.inspections import actions
-from xinjian.inspections.models import InspectionItem, Inspector, Task
+from xinjian.inspections.models import InspectionItem, InspectionRule, Inspector, KeySupervisionItem, Task
+from xinjian.inspections.seeding import load_defaults
 from xinjian.registry.models import Department, Enterprise, EnterpriseStatus, KeyAreaTag
 
 DEMO = Actor("demo")
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         if not Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).exists():
             raise CommandError("the register holds no operating enterprise: run `manage.py demo` first")
+        # The shipped item lists and rules (idempotent; normally there from the migration).
+        load_defaults(InspectionRule=InspectionRule, InspectionItem=InspectionItem,
+                      KeySupervisionItem=KeySupervisionItem)
         department = self._department(region)
         if Task.objects.filter(region_code=department.division_id, title__endswith=MARK).exists():
             self.stdout.write(f"{department.name} already has a demo task; nothing to do")
