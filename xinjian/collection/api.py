@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from xinjian.core.errors import DomainError, NotFound
 from xinjian.sharing.auth import scope
 
 from .actions import ingest_records
 from .ingest.engine import MAX_RECORDS
-from .ingest.kinds import KINDS
+from .ingest.kinds import KINDS, json_schema
 from .models import IngestBatch
 
 router = Router(tags=["ingest"])
@@ -77,9 +77,11 @@ _BODY_DOC = {
         "required": True,
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["records"],
-            "properties": {"records": {"type": "array", "maxItems": MAX_RECORDS, "items": {"type": "object"}}},
+            "properties": {"records": {"type": "array", "maxItems": MAX_RECORDS, "items": {
+                "description": "每条记录的字段取决于路径中的 kind（见 oneOf 各项的 title）；无效记录逐条拒收，不影响其他记录",
+                "oneOf": [json_schema(k) for k in KINDS.values()]}}},
         }}},
-    }
+    },
 }
 
 
@@ -110,7 +112,7 @@ class TooLarge(DomainError):
 @router.post("/{kind}", auth=scope("ingest"), response={200: IngestOut, 400: ErrorOut, 401: ErrorOut,
                                                           403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
              openapi_extra=_BODY_DOC, summary="归集一批记录")
-def ingest(request: HttpRequest, kind: str) -> dict[str, Any]:
+def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KINDS))) -> dict[str, Any]:
     if kind not in KINDS:
         raise NotFound(f"未知的数据类别：{kind[:40]}", code="unknown_kind")
     try:

@@ -69,10 +69,19 @@ class Text(Field):
         self.max_length = max_length
 
     def clean(self, value: Any) -> str:
-        if isinstance(value, bool) or not isinstance(value, str | int):
+        if value.__class__ is str:
+            text = value.strip()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
             raise FieldError("invalid_type", f"{self.label}应为文本")
-        text = str(value).strip()
-        check_text(text, self.label)
+        if "\x00" in text:
+            check_text(text, self.label)
+        elif not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                check_text(text, self.label)
         if self.max_length and len(text) > self.max_length:
             raise FieldError("too_long", f"{self.label}不能超过{self.max_length}个字符")
         return text
@@ -117,7 +126,12 @@ class Date(Field):
         self.past = past
 
     def clean(self, value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):  # XLSX date cells
+        if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise FieldError("invalid_date", f"{self.label}应为YYYY-MM-DD格式的有效日期")
+        elif isinstance(value, dt.datetime):  # XLSX date cells
             day = value.date()
         elif isinstance(value, dt.date):
             day = value
@@ -166,6 +180,8 @@ class Choice(Field):
         self.choices_text = "、".join(str(v) for v, _ in choices)
 
     def clean(self, value: Any) -> str:
+        if value.__class__ is str and value in self.values:
+            return value
         if not isinstance(value, str):
             raise FieldError("invalid_type", f"{self.label}应为文本")
         v = value.strip()
