@@ -145,9 +145,11 @@ def main() -> int:
         return elapsed, out.stdout.strip().splitlines()[-1]
 
     ingest_s, summary = run_command()
+    inner_s = float(summary.split("用时 ")[1].split(" 秒")[0])
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"manage.py ingest: {ingest_s:.1f} s ({N / ingest_s:,.0f} records/s), peak RSS {peak_mb:,.0f} MB")
     print(f"  {summary}")
+    print(f"  (of which process start-up {ingest_s - inner_s:.1f} s; the ingest itself {N / inner_s:,.0f} records/s)")
     rerun_s, summary2 = run_command()
     print(f"same file again (all unchanged): {rerun_s:.1f} s ({N / rerun_s:,.0f} records/s)")
     print(f"  {summary2}")
@@ -174,6 +176,9 @@ def main() -> int:
                 r["fine_amount"] = r["fine_amount"] or None
                 recs.append(r)
             bodies.append(json.dumps({"records": recs}, ensure_ascii=False).encode())
+        # Warm the worker up (URLconf and apps import on the first request) before timing.
+        session.post(f"http://127.0.0.1:{port}/api/v1/ingest/penalties", data=b'{"records": []}',
+                     headers={"Content-Type": "application/json"}, timeout=300).raise_for_status()
         t = time.perf_counter()
         created = 0
         for body in bodies:
@@ -191,7 +196,8 @@ def main() -> int:
     ratio = ingest_s / copy_s
     rate, http_rate = N / ingest_s, N_HTTP / http_s
     print("\nfigures (targets judged at BENCH_SCALE=1):")
-    print(f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})")
+    print(f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})  {'OK' if ratio < TARGET_RATIO else 'ABOVE'}")
+    print(f"  same, without start-up        {inner_s / copy_s:5.2f}")
     print(f"  re-run / COPY time ratio      {rerun_s / copy_s:5.2f}")
     print(f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {'OK' if rate >= TARGET_RATE else 'BELOW'}")
     print(f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {'OK' if http_rate >= TARGET_HTTP else 'BELOW'}")
