@@ -149,6 +149,58 @@ def list_anomaly(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date
 
 
 @transaction.atomic
+def list_for_missing_reports(enterprises: list[Enterprise], *, actor: Any, on: dt.date, report_year: int,
+                             deadline: dt.date, decision_for: Any) -> int:
+    """The annual-report clock's bulk form of `list_anomaly` (Anomaly Measures art. 4 (1)):
+    one chunk of enterprises, each listed under its department's standing batch decision
+    (`decision_for(enterprise)`; None → a draft to approve), with the same history, audit
+    and event rows as the single action, written in batches."""
+    from xinjian.core.events import emit_many
+    from xinjian.core.models import AuditEntry
+
+    if not enterprises:
+        return 0
+    who = as_actor(actor)
+    now = timezone.now()
+    r = rules.rules_on(deadline)
+    due = add_working_days(deadline, r.anomaly_listing_working_days).due
+    ground = rules.ground("annual_report_missing", on)
+    name = ground.name if ground else "annual_report_missing"
+    facts = f"未在{deadline.year}年{deadline.month}月{deadline.day}日前报送{report_year}年度报告"
+    depts: dict[str, Department | None] = {}
+    listings = []
+    for e in enterprises:
+        decision = decision_for(e)
+        draft = r.annual_report_listing_mode == "draft" or decision is None
+        if e.region_code not in depts:
+            depts[e.region_code] = department_for(e.region_code)
+        dept = decision.department if decision else depts[e.region_code]
+        listings.append(AnomalyListing(
+            enterprise=e, ground="annual_report_missing", report_year=report_year, department=dept,
+            decided_by=dept.name if dept else "", decision_no="" if draft else decision.decision_no,
+            status=A.DRAFT if draft else A.LISTED, proposed_on=deadline, listing_due=due,
+            listed_on=None if draft else on, facts=facts, created_by=who.label, modified_by=who.label,
+            created_at=now, modified_at=now,
+        ))
+    AnomalyListing.objects.bulk_create(listings, batch_size=1000)
+    ListingHistory.objects.bulk_create([
+        ListingHistory(anomaly=a, from_status="", to_status=a.status, action="list" if a.status == A.LISTED else "draft",
+                       at=now, on=on, actor_label=who.label, reason=facts, document_no=a.decision_no)
+        for a in listings], batch_size=1000)
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor_user=who.user, actor_label=who.label, at=now, action=f"lists.anomaly.{'list' if a.status == A.LISTED else 'draft'}",
+                   object_type="lists.anomalylisting", object_id=str(a.pk), uscc=a.enterprise.uscc,
+                   after={"status": a.status, "ground": a.ground, "report_year": report_year, "decision_no": a.decision_no},
+                   reason=facts)
+        for a in listings], batch_size=1000)
+    emit_many((EventType.LISTING_ADDED, a.enterprise.uscc, a.enterprise.region_code,
+               {"list": "anomaly", "listing_id": a.pk, "ground": a.ground, "ground_name": name, "on": on.isoformat(),
+                "decision_no": a.decision_no, "decided_by": a.decided_by, "report_year": report_year})
+              for a in listings if a.status == A.LISTED)
+    return len(listings)
+
+
+@transaction.atomic
 def approve_anomaly_draft(listing: AnomalyListing, *, actor: Any, decision_no: str, on: dt.date | None = None) -> AnomalyListing:
     on = on or today()
     if not decision_no:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from xinjian.core.clocks import register
@@ -53,7 +52,6 @@ def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> 
     if cycle is None:
         return 0
     year, deadline = cycle
-    r = rules.rules_on(on)
     # Enterprises that existed during the report year and are still operating.
     due = (Enterprise.objects.filter(status="operating", established_on__lte=dt.date(year, 12, 31))
            .exclude(id__in=AnnualReport.objects.filter(year=year, filed_on__lte=on, enterprise__isnull=False)
@@ -64,18 +62,18 @@ def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> 
         return due.count()
     cache: dict[str, BatchDecision | None] = {}
     n = 0
-    for e in due.iterator(chunk_size=1000):
-        decision = _batch_decision_for(e.region_code, year, cache)
-        draft = r.annual_report_listing_mode == "draft" or decision is None
-        with transaction.atomic():
-            actions.list_anomaly(
-                e, actor=actor, ground="annual_report_missing", on=on, report_year=year, draft=draft,
-                decision_no=decision.decision_no if decision and not draft else "",
-                department=decision.department if decision else None, proposed_on=deadline,
-                facts=f"未在{deadline.year}年{deadline.month}月{deadline.day}日前报送{year}年度报告",
-            )
-        n += 1
+    # Ids first: the chunks below write listings that the query itself excludes.
+    ids = list(due.values_list("id", flat=True))
+    for i in range(0, len(ids), 1000):
+        chunk = list(Enterprise.objects.filter(id__in=ids[i:i + 1000]).order_by("id"))
+        n += _list_chunk(chunk, on, actor, year, deadline, cache)
     return n
+
+
+def _list_chunk(chunk: list[Any], on: dt.date, actor: Any, year: int, deadline: dt.date,
+                cache: dict[str, BatchDecision | None]) -> int:
+    return actions.list_for_missing_reports(chunk, actor=actor, on=on, report_year=year, deadline=deadline,
+                                            decision_for=lambda e: _batch_decision_for(e.region_code, year, cache))
 
 
 @register("lists.anomaly_removal", "经营异常名录：补报年报后移出（5个工作日内）", order=30)

@@ -52,19 +52,26 @@ def event_message(event: Event) -> dict[str, Any]:
             "occurred_at": event.occurred_at.isoformat(), "data": event.data}
 
 
-def _fanout(events: list[Event]) -> None:
+def _deliveries_for(events: list[Event]) -> list[Delivery]:
     subs = list(Subscription.objects.filter(active=True))
-    rows = [Delivery(subscription=s, event=e, uscc=e.uscc, next_attempt_at=timezone.now())
+    now = timezone.now()
+    return [Delivery(subscription=s, event=e, uscc=e.uscc, next_attempt_at=now)
             for e in events if e.type in SHAREABLE_EVENT_TYPES for s in subs if s.wants(e.type, e.region_code)]
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
 def fanout() -> int:
-    """Read the event log from the push cursor and queue deliveries."""
-    total = 0
-    while n := consume(FANOUT_CONSUMER, _fanout):
-        total += n
-    return total
+    """Read the event log from the push cursor and queue deliveries; returns how many."""
+    queued = 0
+
+    def handle(events: list[Event]) -> None:
+        nonlocal queued
+        rows = _deliveries_for(events)
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        queued += len(rows)
+
+    while consume(FANOUT_CONSUMER, handle):
+        pass
+    return queued
 
 
 def _claim(now: dt.datetime) -> Delivery | None:

@@ -52,7 +52,7 @@ def test_run_clocks_is_idempotent_for_a_date(enterprise_factory, batch_decision,
     second = run(D(2026, 7, 3))
     assert (AnomalyListing.objects.count(), SeriousListing.objects.count(), ListingHistory.objects.count()) == rows
     mine = [line.split() for line in second.splitlines() if line.startswith(("lists.", "sharing."))]
-    assert len(mine) >= 6 and all(int(parts[1]) == 0 for parts in mine)
+    assert len(mine) >= 6 and all(int(parts[1]) == 0 for parts in mine), second
 
 
 def test_without_a_standing_decision_the_clock_prepares_drafts_for_approval(enterprise_factory):

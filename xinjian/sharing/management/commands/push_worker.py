@@ -32,7 +32,7 @@ class Command(BaseCommand):
         while True:
             queued = fanout()
             counts = deliver_due(timeout=timeout)
-            self.stdout.write(f"queued {queued} events; delivered {counts['delivered']}, "
+            self.stdout.write(f"queued {queued} deliveries; delivered {counts['delivered']}, "
                               f"retry {counts['retry']}, dead {counts['dead']}")
             if once or stop:
                 return
