@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from xinjian.core.events import emit_many
 from xinjian.core.models import AuditEntry
 
 
@@ -18,10 +19,11 @@ def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
     from xinjian.registry.actions import apply_licence_changes
 
     from ..models import Licence
-    from .kinds import record_models
+    from .kinds import KINDS, record_models
 
     if not enterprises:
         return 0
+    kind_of = {k.model: k for k in KINDS.values()}
     who = as_actor(actor)
     by_key: dict[str, Any] = {}
     for e in enterprises:
@@ -46,6 +48,13 @@ def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
                 before={"enterprise": None}, after={"enterprise": e.pk}, reason="主体登记信息到达，待关联记录自动关联", at=now,
             ))
         model.objects.bulk_update(waiting, ["enterprise", "uscc", "modified_at", "modified_by"], batch_size=1000)  # type: ignore[attr-defined]
+        # Every stored change has its event: readers that skipped a pending record (no
+        # enterprise, no region) learn that it now stands under a name.
+        kind = kind_of[model]
+        emit_many(
+            (kind.changed_event, rec.uscc, rec.enterprise.region_code, {**kind.event_data(rec, str(rec.batch_id or "")), "attached": True})
+            for rec in waiting
+        )
         if model is Licence:
             apply_licence_changes(waiting, actor=who)
         total += len(waiting)

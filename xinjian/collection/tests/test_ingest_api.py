@@ -235,6 +235,9 @@ def test_records_for_an_unknown_enterprise_wait_as_pending_and_attach_when_it_ar
     assert Penalty.objects.get().enterprise == ent
     assert Licence.objects.get().enterprise == ent
     assert KeyAreaTag.objects.get(enterprise=ent).active  # the attached licence tags at once
+    attached = Event.objects.filter(uscc=uscc, data__attached=True)
+    assert sorted(attached.values_list("type", flat=True)) == ["licence.changed", "penalty.changed"]
+    assert {e.region_code for e in attached} == {"440305"}
 
 
 def test_older_records_naming_the_registration_number_match_the_enterprise(sender, enterprise_factory):
