@@ -18,6 +18,22 @@ from . import queries, ratelimit, search
 router = Router(tags=["public"])
 
 
+class FieldErrorOut(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[FieldErrorOut] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
 class SearchResult(Schema):
     uscc: str
     name: str
@@ -102,7 +118,7 @@ class ProfileOut(Schema):
     as_of: str
 
 
-@router.get("/enterprises", response=SearchOut,
+@router.get("/enterprises", response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
             summary="Search by name fragment (2+ characters), USCC or old registration number; at most 50")
 @public_api
 def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
@@ -112,7 +128,7 @@ def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
                          "key_areas": e.key_area_codes} for e in found]}
 
 
-@router.get("/enterprises/{uscc}", response=ProfileOut, summary="The disclosed profile of one enterprise, as of now")
+@router.get("/enterprises/{uscc}", response={200: ProfileOut, 404: ErrorOut}, summary="The disclosed profile of one enterprise, as of now")
 @public_api
 def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     try:

@@ -38,8 +38,10 @@ COUNT_CAP = 20_000  # posting counts above this are "common" alike
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), case-folded, without whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    """NFKC (full-width → half-width), case-folded, without whitespace or control
+    characters (a NUL cannot even be sent to PostgreSQL)."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] != "C")
 
 
 def bigrams(norm: str) -> list[str]:
@@ -53,7 +55,7 @@ class QueryTooShort(DomainError):
 def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
     """Enterprises matching `q`, at most `limit` (≤ 50), in register order."""
     limit = min(limit, MAX_RESULTS)
-    raw = (q or "").strip()
+    raw = "".join(ch for ch in (q or "") if unicodedata.category(ch)[0] != "C").strip()
     try:
         uscc = normalize_uscc(raw)
     except IdentifierError:
