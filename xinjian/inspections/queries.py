@@ -109,30 +109,37 @@ def eligible_inspector_ids(task: Task) -> list[int]:
     return sorted(i for i, quals in rows if needed <= set(quals or []))
 
 
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    """Keep IN (…) lists under the database's bound-variable limit (SQLite)."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
 def conflicts_for(enterprise_ids: list[int]) -> dict[int, set[int]]:
     out: dict[int, set[int]] = defaultdict(set)
-    for eid, iid in ConflictOfInterest.objects.filter(active=True, enterprise_id__in=enterprise_ids).values_list(
-        "enterprise_id", "inspector_id"
-    ):
-        out[eid].add(iid)
+    for chunk in _chunks(enterprise_ids):
+        for eid, iid in ConflictOfInterest.objects.filter(active=True, enterprise_id__in=chunk).values_list(
+            "enterprise_id", "inspector_id"
+        ):
+            out[eid].add(iid)
     return out
 
 
 def previous_inspectors(enterprise_ids: list[int], *, exclude_task: Task | None = None) -> dict[int, set[int]]:
     """The inspectors of each enterprise's most recent check drawn on the platform (in a
     draw still in force), for rotation."""
-    qs = Assignment.objects.filter(target__enterprise_id__in=enterprise_ids, target__draw__superseded_at__isnull=True)
-    if exclude_task is not None:
-        qs = qs.exclude(target__draw__task=exclude_task)
     latest: dict[int, Any] = {}
     out: dict[int, set[int]] = defaultdict(set)
-    for eid, draw_id, iid in qs.order_by("-target__draw__drawn_at", "-target__draw_id").values_list(
-        "target__enterprise_id", "target__draw_id", "inspector_id"
-    ):
-        if eid not in latest:
-            latest[eid] = draw_id
-        if latest[eid] == draw_id:
-            out[eid].add(iid)
+    for chunk in _chunks(enterprise_ids):
+        qs = Assignment.objects.filter(target__enterprise_id__in=chunk, target__draw__superseded_at__isnull=True)
+        if exclude_task is not None:
+            qs = qs.exclude(target__draw__task=exclude_task)
+        for eid, draw_id, iid in qs.order_by("-target__draw__drawn_at", "-target__draw_id").values_list(
+            "target__enterprise_id", "target__draw_id", "inspector_id"
+        ):
+            if eid not in latest:
+                latest[eid] = draw_id
+            if latest[eid] == draw_id:
+                out[eid].add(iid)
     return out
 
 

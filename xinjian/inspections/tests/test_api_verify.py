@@ -121,3 +121,12 @@ def test_the_verifier_reads_a_draw_and_population_from_urls(live_server, food_en
                  "--population", f"{live_server.url}/api/v1/draws/{draw.draw_id}/population", "--token", token])
     assert code == 0, capsys.readouterr().out
     assert "recomputed" in capsys.readouterr().out
+
+
+def test_a_superseded_draw_stays_public_beside_the_new_one(client, a_draw, supervisor):
+    task = actions.redraw(a_draw.task, actor=supervisor, reason="名录库数据更正")
+    second = actions.draw_task(task, actor=supervisor)
+    listing = {d["draw_id"]: d for d in client.get("/api/v1/public/draws").json()["results"]}
+    assert listing[a_draw.draw_id]["superseded"] is True and listing[second.draw_id]["superseded"] is False
+    old = client.get(f"/api/v1/public/draws/{a_draw.draw_id}").json()
+    assert old["superseded_reason"] == "名录库数据更正" and old["seed"] == a_draw.seed
