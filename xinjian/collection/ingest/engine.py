@@ -200,6 +200,11 @@ class Ingestion:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
             rows, more, pending = self.resolve(rows)
             rejects += more
+            clashes = self.kind.conflicts(rows)
+            if clashes:
+                rejects += [Reject(r.index, self.kind.source_id_of(r.raw), r.raw, [clashes[r.index]])
+                            for r in rows if r.index in clashes]
+                rows = [r for r in rows if r.index not in clashes]
             if self.fast:
                 from .pgfast import write_fast
 

@@ -153,6 +153,11 @@ class Kind:
     def after_write(self, objs: list[Any], *, actor: Any) -> None:
         """Reactions inside the chunk's transaction (tagging, attaching pending records)."""
 
+    def conflicts(self, rows: list[Any]) -> dict[int, dict[str, str]]:
+        """Records that valid on their own would break a rule of the stored data (index →
+        error). Called inside the chunk's transaction, after the ingest lock."""
+        return {}
+
     def scope_region(self, rec: dict[str, Any], enterprise: Any) -> str:
         """The division code that decides an uploading officer's jurisdiction."""
         if enterprise is not None:
@@ -211,6 +216,21 @@ class EnterpriseKind(Kind):
 
     def scope_region(self, rec: dict[str, Any], enterprise: Any) -> str:
         return rec["region_code"]
+
+    def conflicts(self, rows: list[Any]) -> dict[int, dict[str, str]]:
+        # The old registration number is an alias of ONE enterprise (domain.md §2).
+        wanted = {r.values["registration_no"] for r in rows if r.values["registration_no"]}
+        owner = dict(Enterprise.objects.filter(registration_no__in=wanted).values_list("registration_no", "uscc"))
+        out: dict[int, dict[str, str]] = {}
+        for r in rows:
+            regno = r.values["registration_no"]
+            if not regno:
+                continue
+            holder = owner.setdefault(regno, r.values["uscc"])
+            if holder != r.values["uscc"]:
+                out[r.index] = {"field": "registration_no", "code": "registration_no_taken",
+                                "message": f"注册号{regno}已属于统一社会信用代码为{holder}的主体"}
+        return out
 
     def after_write(self, objs: list[Any], *, actor: Any) -> None:
         # interfaces.md: records that waited for this enterprise attach automatically.

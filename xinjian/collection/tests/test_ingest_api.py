@@ -318,3 +318,14 @@ def test_text_a_database_cannot_hold_is_rejected_and_still_kept(sender, enterpri
     assert [r["index"] for r in body["rejected"]] == [0, 1]
     assert body["rejected"][0]["errors"][0]["code"] == "invalid_text"
     assert RejectedRecord.objects.filter(batch_id=body["batch_id"]).count() == 2
+
+
+def test_an_old_registration_number_belongs_to_one_enterprise(sender, enterprise_factory):
+    enterprise_factory(registration_no="440301100000001")
+    a, b = make_uscc("440305"), make_uscc("440305")
+    body = ok(sender("enterprises", [enterprise(a, registration_no="440301100000001"),
+                                     enterprise(b, registration_no="440301100000002"),
+                                     enterprise(make_uscc("440305"), registration_no="440301100000002")]))
+    assert body["created"] == 1
+    assert [(r["index"], r["errors"][0]["code"]) for r in body["rejected"]] == [
+        (0, "registration_no_taken"), (2, "registration_no_taken")]
