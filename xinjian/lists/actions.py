@@ -138,6 +138,7 @@ def list_anomaly(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date
         # Anomaly Measures art. 6–9: decided within 10 working days of discovery.
         listing_due=add_working_days(proposed_on, r.anomaly_listing_working_days).due,
         facts=facts, inspection=inspection, list_decision=list_decision,
+        address_at_listing=enterprise.address if ground == "unreachable" else "",
     )
     if draft:
         _move(listing, "draft", actor=actor, on=on, reason=facts)

@@ -76,11 +76,12 @@ def _list_chunk(chunk: list[Any], on: dt.date, actor: Any, year: int, deadline: 
                                             decision_for=lambda e: _batch_decision_for(e.region_code, year, cache))
 
 
-@register("lists.anomaly_removal", "经营异常名录：补报年报后移出（5个工作日内）", order=30)
+@register("lists.anomaly_removal", "经营异常名录：补报年报、变更住所后移出（5个工作日内）", order=30)
 def anomaly_removal(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
         return 0
-    return reactions.remove_for_filed_reports(None, on, actor=actor)
+    return (reactions.remove_for_filed_reports(None, on, actor=actor)
+            + reactions.remove_for_changed_address(None, on, actor=actor))
 
 
 @register("lists.serious_revocation", "严重违法失信名单：处罚决定撤销后撤销列入（3个工作日内）", order=35)

@@ -178,6 +178,9 @@ class AnomalyListing(AuditedModel):
     facts = models.TextField(_("事实"), blank=True)
     inspection = models.ForeignKey("collection.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     list_decision = models.ForeignKey("collection.ListDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Ground "unreachable": the registered address when listed; a registered change of
+    # address ends the ground (Anomaly Measures art. 13).
+    address_at_listing = models.CharField(_("列入时登记住所"), max_length=300, blank=True)
     ground_ceased_on = models.DateField(_("事由消除日期"), null=True, blank=True)
     ceased_reason = models.CharField(_("事由消除情形"), max_length=30, choices=RemovalReason.choices, blank=True)
     removal_due = models.DateField(_("移出期限"), null=True, blank=True)

@@ -70,6 +70,24 @@ def remove_for_filed_reports(enterprise_ids: Any, on: dt.date, *, actor: Any = L
     return n
 
 
+def remove_for_changed_address(enterprise_ids: Any, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
+    """Anomaly Measures art. 13: an enterprise listed as unreachable that registers a
+    change of address is removed (within 5 WD; the platform does it when it learns)."""
+    from django.db.models import F
+
+    qs = (AnomalyListing.objects.filter(ground="unreachable", status=AnomalyStatus.LISTED, listed_on__lte=on)
+          .exclude(enterprise__address="").exclude(address_at_listing=F("enterprise__address")).select_related("enterprise"))
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=enterprise_ids)
+    n = 0
+    for listing in qs:
+        with transaction.atomic():
+            actions.note_ground_ceased(listing, actor=actor, reason=RemovalReason.ADDRESS_CHANGED, on=on)
+            actions.remove_anomaly(listing, actor=actor, reason=RemovalReason.ADDRESS_CHANGED, on=on)
+        n += 1
+    return n
+
+
 def propose_for_penalties(enterprise: Enterprise, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
     """Order 44 art. 2: a heavier penalty in a listed domain is suggested for the serious
     list; the department then weighs intent, frequency, duration (it may drop it)."""
@@ -188,7 +206,7 @@ def handle(events: list[Event]) -> int:
         by_uscc[ev.uscc] = (types, _day(ev))
     wanted = {EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED, EventType.PENALTY_WITHDRAWN,
               EventType.ANNUAL_REPORT_FILED, EventType.INSPECTION_RECORDED, EventType.LIST_DECISION_RECORDED,
-              EventType.ENTERPRISE_REGISTERED, EventType.INSPECTION_ANOMALY_PROPOSED}
+              EventType.ENTERPRISE_REGISTERED, EventType.INSPECTION_ANOMALY_PROPOSED, EventType.ENTERPRISE_CHANGED}
     relevant = {u: v for u, v in by_uscc.items() if v[0] & wanted}
     for e in Enterprise.objects.filter(uscc__in=list(relevant)):
         types, on = relevant[e.uscc]
@@ -204,6 +222,8 @@ def _react_for(e: Enterprise, types: set[str], on: dt.date) -> int:
     n = 0
     if types & {EventType.ANNUAL_REPORT_FILED, EventType.ENTERPRISE_REGISTERED}:
         n += remove_for_filed_reports([e.id], on)
+    if EventType.ENTERPRISE_CHANGED in types:
+        n += remove_for_changed_address([e.id], on)
     if types & {EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED, EventType.PENALTY_WITHDRAWN,
                 EventType.ENTERPRISE_REGISTERED}:
         n += revoke_for_revoked_penalties(on, enterprise=e)

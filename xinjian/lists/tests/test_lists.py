@@ -200,3 +200,19 @@ def test_out_of_jurisdiction_listing_is_404(client, county_officer, listed_anoma
     a = listed_anomaly(D(2026, 1, 5), enterprise=enterprise_factory(region_code="440304"))
     client.force_login(county_officer)
     assert client.get(reverse("lists:anomaly_detail", args=[a.pk])).status_code == 404
+
+
+def test_registered_change_of_address_removes_an_unreachable_listing(listed_anomaly, enterprise_factory):
+    e = enterprise_factory(address="深圳市南山区科技园1号")
+    listing = listed_anomaly(D(2026, 3, 2), ground="unreachable", enterprise=e)
+    _emit(EventType.ENTERPRISE_CHANGED, e)
+    react()
+    listing.refresh_from_db()
+    assert listing.status == "listed"  # nothing changed yet
+    e.address = "深圳市南山区粤海街道2号"
+    e.save()
+    with freeze_time("2026-04-01 09:00:00+08:00"):
+        _emit(EventType.ENTERPRISE_CHANGED, e)
+        react()
+    listing.refresh_from_db()
+    assert listing.status == "removed" and listing.removal_reason == "address_changed" and listing.removed_on == D(2026, 4, 1)
