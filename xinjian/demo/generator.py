@@ -63,6 +63,10 @@ from .world import (
     uniform_dates,
 )
 
+# The county of the demo logins (users.DEMO_COUNTY) and how many enterprises it is sure to get.
+ANCHOR_COUNTY = "440305"
+ANCHORED = 5
+
 
 def generate_enterprises(c: Chunk) -> None:
     w, rng, n = c.w, c.rng, c.n
@@ -75,6 +79,12 @@ def generate_enterprises(c: Chunk) -> None:
     c.latent = latent
     # Where and what.
     c.region_idx = rng.choice(len(w.region.codes), size=n, p=w.region.weights)
+    # The demo logins work in 南山区 (440305): its first enterprises are put there, so even
+    # a tiny province has some for the county officer and the enterprise user.
+    anchored = np.flatnonzero(c.index - w.base_index < ANCHORED)
+    nanshan = np.flatnonzero(w.region.codes == ANCHOR_COUNTY)
+    if len(nanshan):
+        c.region_idx[anchored] = nanshan[0]
     c.region_codes = w.region.codes[c.region_idx]
     c.line = rng.choice(len(LINES), size=n, p=LINE_P / LINE_P.sum())
     # Age: risky enterprises tend to be young (log-normal years, shifted by the latent).
@@ -242,7 +252,7 @@ def generate(
         kind: model.objects.filter(source=SOURCE).count()
         for kind, model in (("LIC", Licence), ("INS", Inspection), ("PEN", Penalty), ("CMP", Complaint))
     }
-    base_index = Enterprise.objects.count()
+    base_index = world.base_index = Enterprise.objects.count()
     if connection.vendor == "sqlite":
         # A large page cache for this connection: at a million enterprises the record
         # indexes outgrow SQLite's default 2 MB cache and every insert would go to the OS.

@@ -16,11 +16,12 @@ from xinjian.accounts.roles import Role
 from xinjian.core import audit
 from xinjian.registry.models import Department, Enterprise, Office
 
+from .generator import ANCHOR_COUNTY
 from .world import DEMO_ACTOR
 
 DEMO_PASSWORD = "xinjian-demo-2026"
 # The county the county officer, inspectors and the enterprise user work in.
-DEMO_COUNTY = "440305"
+DEMO_COUNTY = ANCHOR_COUNTY
 
 
 @dataclass(frozen=True)

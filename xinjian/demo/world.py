@@ -144,6 +144,7 @@ class World:
     today: dt.date
     region: Region
     now: Any
+    base_index: int = 0  # enterprises in the register before this run
     counters: dict[str, dict[Any, int]] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
 

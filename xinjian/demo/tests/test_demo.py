@@ -320,3 +320,8 @@ def test_past_records_predict_later_inspection_findings():
     inspected = later >= 0
     assert inspected.sum() > 400 and later[inspected].sum() > 30
     assert roc_auc_score(later[inspected], score[inspected]) > 0.75
+
+
+def test_even_a_tiny_province_has_enterprises_where_the_demo_logins_work():
+    generate(12, 9, on=ON)
+    assert Enterprise.objects.filter(region_code="440305").count() >= 5
