@@ -88,7 +88,8 @@ def record_feedback(*, client: ApiClient, uscc: str, measure: str, action_taken:
                           details=[field_error("uscc", "unknown_enterprise", uscc)])
     event = None
     if cursor:
-        event = Event.objects.filter(pk=int(cursor), uscc=uscc).first() if cursor.isdigit() else None
+        ok = cursor.isascii() and cursor.isdigit() and len(cursor) <= 18
+        event = Event.objects.filter(pk=int(cursor), uscc=uscc).first() if ok else None
         if event is None:
             raise DomainError("事件不存在或不属于该企业", code="unknown_event",
                               details=[field_error("cursor", "unknown_event", cursor)])

@@ -55,7 +55,9 @@ class ChangesOut(Schema):
 @router.get("/changes", auth=scope("changes"), response={200: ChangesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
             summary="按游标读取变更事件")
 def changes(request: HttpRequest, after: str = "0", limit: int = 100) -> dict[str, Any]:
-    if not after.isdigit():
+    # `limit` is checked here (not by the schema) so that a bad value gets our error shape
+    # with the field named.
+    if not (after.isascii() and after.isdigit() and len(after) <= 18):
         raise DomainError("游标无效", code="invalid_cursor", details=[field_error("after", "invalid_cursor", "游标应为数字字符串")])
     if not 1 <= limit <= MAX_LIMIT:
         raise DomainError("limit 超出范围", code="invalid_limit",
@@ -77,8 +79,8 @@ class FeedbackIn(Schema):
     measure: str = Field(..., min_length=1, max_length=60)
     action_taken: str = Field(..., min_length=1)
     applied_on: dt.date
-    cursor: str | None = None
-    department: str = ""
+    cursor: str | None = Field(None, max_length=18)
+    department: str = Field("", max_length=100)
 
 
 class FeedbackOut(Schema):
