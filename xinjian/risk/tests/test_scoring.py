@@ -168,3 +168,14 @@ def test_monthly_clock_runs_a_full_rescore_once_a_month(enterprise_factory):
     assert monthly_rescore(dt.date(2026, 6, 1), actor=SYSTEM) == 1
     assert monthly_rescore(dt.date(2026, 6, 15), actor=SYSTEM) == 0
     assert ScoringRun.objects.filter(kind="full").count() == 3  # one per model
+
+
+def test_risk_worker_once_reads_events_and_rescores(enterprise_factory, capsys):
+    from django.core.management import call_command
+
+    e = enterprise_factory()
+    with transaction.atomic():
+        events.emit(EventType.COMPLAINT_RECORDED, uscc=e.uscc, region_code=e.region_code)
+    call_command("risk_worker", "--once")
+    assert "重评 1 户" in capsys.readouterr().out
+    assert Assessment.objects.filter(enterprise=e, model_id="general").exists()
