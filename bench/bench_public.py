@@ -107,11 +107,11 @@ def build_dataset() -> None:
     from django.db import connection
 
     from xinjian.disclosure import search
-    from xinjian.disclosure.models import SearchName
+    from xinjian.disclosure.models import SearchGramStat, SearchName
     from xinjian.registry.models import Enterprise
 
     have = Enterprise.objects.count()
-    if have >= N and SearchName.objects.count() == have:
+    if have >= N and SearchName.objects.count() == have and SearchGramStat.objects.exists():
         log(f"    dataset present: {have:,} enterprises")
         return
     started = time.monotonic()
@@ -153,9 +153,6 @@ def build_dataset() -> None:
     log(f"    records loaded in {time.monotonic() - t:.0f} s")
     t = time.monotonic()
     search.rebuild(chunk=100_000)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"VACUUM ANALYZE {table}") if connection.connection.autocommit else None
     log(f"    search index built in {time.monotonic() - t:.0f} s")
 
 

@@ -153,6 +153,19 @@ class SearchGram(models.Model):
                    models.Index(fields=["enterprise_id"], name="disclosure_gram_ent_idx")]
 
 
+class SearchGramStat(models.Model):
+    """How many names hold each bigram: picks a long fragment's rarest bigram with one
+    primary-key read instead of counting postings (kept by `search`; approximate is fine,
+    it only guides the choice)."""
+
+    gram = models.CharField(max_length=2, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("二元索引词频")
+        verbose_name_plural = _("二元索引词频")
+
+
 class OpenDataFile(models.Model):
     """One file of one day's open-data export, with its checksum (SHA-256 of the bytes)."""
 

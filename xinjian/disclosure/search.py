@@ -4,8 +4,8 @@ fragment of 2+ characters, at most 50 results, no paging.
 Name fragments are served by our own bigram index (`SearchGram`): every 2-character
 window of the normalised name, one row each. A 2-character fragment — the most common
 query for Chinese names (华为, 茅台) — is one index range read in enterprise order and cut
-at 50. A longer fragment starts from its rarest bigram (posting counts capped, so the
-choice costs a few index reads) and checks the full fragment against the normalised name
+at 50. A longer fragment starts from its rarest bigram (per-bigram counts kept in
+`SearchGramStat`, one primary-key read) and checks the full fragment against the normalised name
 row by row in the same query, stopping at 50. The same SQL runs on SQLite and
 PostgreSQL; the plan (index range on (gram, enterprise_id), then primary-key probes) does
 not depend on the parameter values, so a prepared generic plan is the same plan.
@@ -29,12 +29,11 @@ from xinjian.core.errors import DomainError, field_error
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Enterprise, KeyAreaTag
 
-from .models import SearchGram, SearchName
+from .models import SearchGram, SearchGramStat, SearchName
 
 MAX_RESULTS = 50
 MIN_FRAGMENT = 2
 MAX_FRAGMENT = 60
-COUNT_CAP = 20_000  # posting counts above this are "common" alike
 
 
 def normalize(text: str) -> str:
@@ -85,13 +84,14 @@ def fragment_ids(norm: str, limit: int) -> list[int]:
             cur.execute(f"SELECT enterprise_id FROM {gram_t} WHERE gram = %s ORDER BY enterprise_id LIMIT %s",
                         [norm, limit])
             return [r[0] for r in cur.fetchall()]
-        counts = []
-        for g in grams:
-            cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {gram_t} WHERE gram = %s LIMIT %s) t", [g, COUNT_CAP])
-            n = cur.fetchone()[0]
-            if n == 0:
-                return []  # a bigram no name has: nothing can match
-            counts.append((n, g))
+        stat_t = SearchGramStat._meta.db_table
+        cur.execute(f"SELECT gram, n FROM {stat_t} WHERE gram IN ({', '.join(['%s'] * len(grams))})", grams)
+        known = dict(cur.fetchall())
+        if any(known.get(g, 0) <= 0 for g in grams):
+            # A bigram no name has: nothing can match. (Stats lag a refresh at most; a
+            # missing row for a just-indexed gram is written in the same transaction.)
+            return []
+        counts = [(known[g], g) for g in grams]
         rarest = min(counts)[1]
         pattern = "%" + norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         cur.execute(
@@ -114,6 +114,23 @@ def _with_tags(enterprises: list[Enterprise]) -> list[Enterprise]:
 
 
 # --- maintenance -----------------------------------------------------------------------
+
+
+def _bump(deltas: dict[str, int]) -> None:
+    """Apply bigram count changes to SearchGramStat."""
+    deltas = {g: d for g, d in deltas.items() if d}
+    if not deltas:
+        return
+    existing = set(SearchGramStat.objects.filter(gram__in=list(deltas)).values_list("gram", flat=True))
+    SearchGramStat.objects.bulk_create([SearchGramStat(gram=g, n=0) for g in deltas if g not in existing],
+                                       ignore_conflicts=True)
+    from django.db.models import F
+
+    by_delta: dict[int, list[str]] = {}
+    for g, d in deltas.items():
+        by_delta.setdefault(d, []).append(g)
+    for d, gs in by_delta.items():
+        SearchGramStat.objects.filter(gram__in=gs).update(n=F("n") + d)
 
 
 def _insert(names: list[tuple[int, str]]) -> int:
@@ -148,9 +165,16 @@ def index_enterprises(ids: Iterable[int]) -> int:
     for i in range(0, len(ids), 5000):
         part = ids[i:i + 5000]
         with transaction.atomic():
+            from collections import Counter
+
+            deltas: Counter[str] = Counter()
+            deltas.subtract(SearchGram.objects.filter(enterprise_id__in=part).values_list("gram", flat=True))
             SearchGram.objects.filter(enterprise_id__in=part).delete()
             SearchName.objects.filter(enterprise_id__in=part).delete()
-            done += _insert(list(Enterprise.objects.filter(pk__in=part).values_list("pk", "name")))
+            rows = list(Enterprise.objects.filter(pk__in=part).values_list("pk", "name"))
+            deltas.update(g for _pk, name in rows for g in bigrams(normalize(name)))
+            done += _insert(rows)
+            _bump(dict(deltas))
     return done
 
 
@@ -160,11 +184,13 @@ def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
     with connection.cursor() as cur:
         # TRUNCATE / DELETE without per-row work; the bigram indexes are dropped during
         # the load and built once at the end (much faster than maintaining them per row).
+        stat_t = SearchGramStat._meta.db_table
         if connection.vendor == "postgresql":
-            cur.execute(f"TRUNCATE {gram_t}, {name_t}")
+            cur.execute(f"TRUNCATE {gram_t}, {name_t}, {stat_t}")
         else:
             cur.execute(f"DELETE FROM {gram_t}")
             cur.execute(f"DELETE FROM {name_t}")
+            cur.execute(f"DELETE FROM {stat_t}")
     indexes = [(idx.name, ", ".join(idx.fields)) for idx in SearchGram._meta.indexes]
     with connection.cursor() as cur:
         for name, _cols in indexes:
@@ -184,10 +210,16 @@ def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
         with connection.cursor() as cur:
             for name, cols in indexes:
                 cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {gram_t} ({cols})")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {SearchGram._meta.db_table}")
-            cur.execute(f"ANALYZE {SearchName._meta.db_table}")
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {stat_t} (gram, n) SELECT gram, COUNT(*) FROM {gram_t} GROUP BY gram")
+        if connection.vendor == "postgresql":
+            # VACUUM sets the visibility map so 2-character queries are index-only scans;
+            # it cannot run inside a transaction (tests), where ANALYZE is enough.
+            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            for t in (gram_t, name_t, stat_t):
+                cur.execute(f"{verb} {t}")
+        else:
+            cur.execute("ANALYZE")
     return done
 
 
