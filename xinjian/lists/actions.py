@@ -125,9 +125,9 @@ def list_anomaly(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date
     if not draft and not decision_no:
         raise DomainError("列入决定需要决定书文号", code="decision_no_required",
                           details=[{"field": "decision_no", "code": "required", "message": "必填"}])
-    if AnomalyListing.objects.filter(enterprise=enterprise, ground=ground,
-                                     status__in=[A.DRAFT, A.LISTED]).exclude(report_year__isnull=False).exists() \
-            and report_year is None:
+    # One open listing per ground (per report year for the annual-report ground).
+    if AnomalyListing.objects.filter(enterprise=enterprise, ground=ground, report_year=report_year,
+                                     status__in=[A.DRAFT, A.LISTED]).exists():
         raise DomainError("该企业已因同一事由列入或待审批", code="already_listed")
     department = department or department_for(enterprise.region_code)
     proposed_on = proposed_on or on

@@ -68,6 +68,8 @@ def index(request: HttpRequest) -> HttpResponse:
                                                    SeriousStatus.APPROVED, SeriousStatus.DECIDED])
                                .select_related("enterprise").order_by("proposed_on")[:30],
         "today": day,
+        # Order 44 art. 17: published within 20 working days of the decision.
+        "overdue": serious.filter(status=SeriousStatus.DECIDED, publication_due__lt=day).select_related("enterprise"),
         "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
     })
 

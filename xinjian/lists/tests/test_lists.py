@@ -174,26 +174,38 @@ def test_typical_case_needs_a_second_person_to_review_before_publication(client,
 
 
 def test_staff_and_public_pages_render(client, county_officer, published_serious, listed_anomaly, penalty_factory,
-                                       enterprise_factory):
+                                       enterprise_factory, api_client_factory, licence_factory):
     s = published_serious(D(2026, 3, 2))
     a = listed_anomaly(D(2026, 1, 5))
     repeat = enterprise_factory(name="屡罚不改食品厂")
     for i in range(3):
         penalty_factory(repeat, penalty_types=["fine"], decided_on=dt.date.today() - dt.timedelta(days=30 * (i + 1)),
                         published_on=dt.date.today() - dt.timedelta(days=30 * (i + 1)))
+    from xinjian.sharing.models import Feedback
+
+    client_row, _ = api_client_factory(scopes=["changes"])
+    Feedback.objects.create(client=client_row, uscc=s.enterprise.uscc, measure="no_procurement",
+                            action_taken="暂停其政府采购投标资格", applied_on=D(2026, 3, 10), department="深圳市财政局")
     client.force_login(county_officer)
     for url in [reverse("lists:index"), reverse("lists:anomaly_list"), reverse("lists:serious_list"), reverse("lists:rules"),
                 reverse("lists:serious_detail", args=[s.pk]), reverse("lists:serious_notice", args=[s.pk]),
                 reverse("lists:anomaly_detail", args=[a.pk]), reverse("lists:cases"), reverse("registry:detail", args=[s.enterprise.uscc])]:
         r = client.get(url)
         assert r.status_code == 200, url
-    assert "不适用" in client.get(reverse("registry:detail", args=[s.enterprise.uscc])).content.decode()
+    detail = client.get(reverse("registry:detail", args=[s.enterprise.uscc])).content.decode()
+    assert "不适用" in detail and "暂停其政府采购投标资格" in detail and "深圳市财政局" in detail
     client.logout()
     assert s.enterprise.name in client.get(reverse("lists_public:serious")).content.decode()
     assert a.enterprise.name in client.get(reverse("lists_public:anomaly")).content.decode()
     exposure = client.get(reverse("lists_public:exposure")).content.decode()
     assert "屡罚不改食品厂" in exposure and s.enterprise.name in exposure
     assert s.enterprise.name not in client.get(reverse("lists_public:serious"), {"region": "440106"}).content.decode()
+    assert s.enterprise.name not in client.get(reverse("lists_public:serious"), {"key_area": "food_production"}).content.decode()
+    from xinjian.core.actors import Actor
+    from xinjian.registry.actions import apply_licence_changes
+
+    apply_licence_changes([licence_factory(s.enterprise)], actor=Actor("t"), on=D(2026, 1, 1))
+    assert s.enterprise.name in client.get(reverse("lists_public:serious"), {"key_area": "food_production"}).content.decode()
 
 
 def test_out_of_jurisdiction_listing_is_404(client, county_officer, listed_anomaly, enterprise_factory):
