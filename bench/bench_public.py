@@ -307,7 +307,7 @@ def measure_throughput(url: str) -> None:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.public_settings", PYTHONPATH=str(ROOT))
     env.pop("_BENCH_PUBLIC_CHILD", None)
     gun = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-                            "--log-level", "warning"], cwd=ROOT, env=env)
+                            "--preload", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
@@ -315,9 +315,14 @@ def measure_throughput(url: str) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        rps(port, ["/bench/constant"], 1.0)  # warm both workers
-        base, _ = rps(port, ["/bench/constant"], LOAD_SECONDS)
-        log(f"    baseline: bare constant-JSON view {base:,.0f} req/s (gunicorn, 2 workers)")
+        for path in ["/bench/constant"] * 20 + [f"/api/v1/public/enterprises/{u}" for u in hot[:20]]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # warm both workers
+            conn.request("GET", path)
+            conn.getresponse().read()
+            conn.close()
+        base, base_errors = rps(port, ["/bench/constant"], LOAD_SECONDS)
+        log(f"    baseline: bare constant-JSON view {base:,.0f} req/s (gunicorn, 2 workers)"
+            f"{f'  ({base_errors} errors)' if base_errors else ''}")
         for label, pool in (("hot set of 200 enterprises", hot), ("cold, random enterprises", cold)):
             paths = [f"/api/v1/public/enterprises/{u}" for u in pool]
             if label.startswith("hot"):

@@ -50,6 +50,35 @@ def _list_links() -> list[dict[str, str]]:
     return links
 
 
+_REF_TTL = 300.0  # seconds: reference data (divisions, key-area types) read once per process per 5 min
+_ref: dict[str, tuple[float, Any]] = {}
+
+
+def _reference(name: str, load: Any) -> Any:
+    import time
+
+    hit = _ref.get(name)
+    if hit is None or time.monotonic() - hit[0] > _REF_TTL:
+        hit = (time.monotonic(), load())
+        _ref[name] = hit
+    return hit[1]
+
+
+def _division_names() -> dict[str, str]:
+    def load() -> dict[str, str]:
+        rows = {d.code: d for d in Division.objects.all()}
+        out = {}
+        for code, d in rows.items():
+            parts, node = [], d
+            while node is not None:
+                parts.append(node.name)
+                node = rows.get(node.parent_id) if node.parent_id else None
+            out[code] = "".join(reversed(parts))
+        return out
+
+    return _reference("divisions", load)
+
+
 def _labels() -> dict[str, dict[str, str]]:
     return {
         "penalty_types": {str(k): str(v) for k, v in PenaltyType.choices},
@@ -60,7 +89,7 @@ def _labels() -> dict[str, dict[str, str]]:
         "licence_statuses": {str(k): str(v) for k, v in LicenceStatus.choices},
         "commitment_kinds": {str(k): str(v) for k, v in CommitmentKind.choices},
         "statuses": {str(k): str(v) for k, v in EnterpriseStatus.choices},
-        "key_areas": dict(KeyAreaType.objects.values_list("code", "name")),
+        "key_areas": _reference("key_areas", lambda: dict(KeyAreaType.objects.values_list("code", "name"))),
     }
 
 
@@ -116,9 +145,8 @@ def enterprise_page(request: HttpRequest, uscc: str) -> HttpResponse:
         raise Http404
     enterprise = get_object_or_404(Enterprise, uscc=code)
     profile = _decorate(queries.profile(enterprise))
-    division = enterprise.division()
     return render(request, "disclosure/enterprise.html", {
-        "p": profile, "division": division.full_name() if division else enterprise.region_code,
+        "p": profile, "division": _division_names().get(enterprise.region_code, enterprise.region_code),
         "list_links": _list_links(), "today": today(),
     })
 

@@ -120,6 +120,10 @@ def test_the_search_index_picks_up_new_and_renamed_enterprises(enterprise_factor
         emit("enterprise.changed", uscc=e.uscc, region_code=e.region_code, data={})
     search.refresh()
     assert search.search("初名") == [] and [x.pk for x in search.search("改名")] == [e.pk]
+    assert search.search("初名科") == [] and [x.pk for x in search.search("改名科技")] == [e.pk]
+    from xinjian.disclosure.models import SearchGramStat
+
+    assert SearchGramStat.objects.get(gram="初名").n == 0 and SearchGramStat.objects.get(gram="改名").n == 1
 
 
 @freeze_time(NOW)
