@@ -29,11 +29,10 @@ from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.events import emit_many
 from xinjian.core.models import AuditEntry
+from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
 
 from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
-from xinjian.core.workdays import today
-
 from .fields import TODAY, safe
 from .kinds import Kind
 
@@ -139,7 +138,6 @@ class Ingestion:
     def validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
         rows: list[Row] = []
         rejects: list[Reject] = []
-        kind = self.kind
         token = TODAY.set(today())  # "not in the future" is judged against one day per chunk
         try:
             self._validate_items(items, rows, rejects)
@@ -275,7 +273,7 @@ def _enterprises(keys: set[str]) -> dict[str, tuple[int, str, str]]:
     for part in _slices(regnos, 5000):
         for pk, uscc, region, regno in Enterprise.objects.filter(registration_no__in=part).values_list(
                 "id", "uscc", "region_code", "registration_no"):
-            found[regno] = (pk, uscc, region)
+            found[str(regno)] = (pk, uscc, region)
     return found
 
 

@@ -100,7 +100,7 @@ def _rows_to_records(names: list[str | None], rows: Iterator[Any]) -> Iterator[d
         if not any(c not in (None, "") for c in cells):
             continue  # blank line
         rec: dict[str, Any] = {}
-        for name, value in zip(names, cells):
+        for name, value in zip(names, cells, strict=False):
             if name is not None and value not in (None, ""):
                 rec[name] = value
         yield rec
@@ -134,7 +134,7 @@ def _read_csv(kind: Kind, fh: IO[bytes]) -> Sheet:
     start = fh.read(SAMPLE)
     encoding = detect_encoding(start)
     rest = _chain(start, fh)
-    text = io.TextIOWrapper(rest, encoding=encoding, newline="", errors="replace")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(rest, encoding=encoding, newline="", errors="replace")  # type: ignore[type-var]
     reader = csv.reader(text)
     try:
         headers = next(reader)
