@@ -69,37 +69,30 @@ def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
                             details=[field_error("q", "too_short", "至少2个字")])
     if len(norm) > MAX_FRAGMENT:
         raise DomainError("查询内容过长", details=[field_error("q", "too_long", f"至多{MAX_FRAGMENT}个字")])
-    ids = fragment_ids(norm, limit)
-    if not ids:
-        return []
-    by_id = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids)}
-    return _with_tags([by_id[i] for i in ids if i in by_id])
+    return _with_tags(fragment_search(norm, limit))
 
 
-def fragment_ids(norm: str, limit: int) -> list[int]:
+def fragment_search(norm: str, limit: int) -> list[Enterprise]:
+    """One query: the bigram postings joined to the register, cut at `limit`. For 3+
+    characters the rarest bigram is chosen inside the same statement from the count
+    table, and a bigram no name holds makes the answer empty at once."""
+    gram_t, name_t, stat_t = SearchGram._meta.db_table, SearchName._meta.db_table, SearchGramStat._meta.db_table
+    ent_t = Enterprise._meta.db_table
+    if len(norm) == 2:
+        sql = (f"SELECT e.* FROM {gram_t} g JOIN {ent_t} e ON e.id = g.enterprise_id "
+               f"WHERE g.gram = %s ORDER BY g.enterprise_id LIMIT %s")
+        return list(Enterprise.objects.raw(sql, [norm, limit]))
     grams = bigrams(norm)
-    gram_t, name_t = SearchGram._meta.db_table, SearchName._meta.db_table
-    with connection.cursor() as cur:
-        if len(norm) == 2:
-            cur.execute(f"SELECT enterprise_id FROM {gram_t} WHERE gram = %s ORDER BY enterprise_id LIMIT %s",
-                        [norm, limit])
-            return [r[0] for r in cur.fetchall()]
-        stat_t = SearchGramStat._meta.db_table
-        cur.execute(f"SELECT gram, n FROM {stat_t} WHERE gram IN ({', '.join(['%s'] * len(grams))})", grams)
-        known = dict(cur.fetchall())
-        if any(known.get(g, 0) <= 0 for g in grams):
-            # A bigram no name has: nothing can match. (Stats lag a refresh at most; a
-            # missing row for a just-indexed gram is written in the same transaction.)
-            return []
-        counts = [(known[g], g) for g in grams]
-        rarest = min(counts)[1]
-        pattern = "%" + norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cur.execute(
-            f"SELECT g.enterprise_id FROM {gram_t} g JOIN {name_t} s ON s.enterprise_id = g.enterprise_id "
-            f"WHERE g.gram = %s AND s.name_norm LIKE %s ESCAPE '\\' ORDER BY g.enterprise_id LIMIT %s",
-            [rarest, pattern, limit],
-        )
-        return [r[0] for r in cur.fetchall()]
+    marks = ", ".join(["%s"] * len(grams))
+    pattern = "%" + norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = (
+        f"SELECT e.* FROM {gram_t} g JOIN {name_t} s ON s.enterprise_id = g.enterprise_id "
+        f"JOIN {ent_t} e ON e.id = g.enterprise_id "
+        f"WHERE g.gram = (SELECT gram FROM {stat_t} WHERE gram IN ({marks}) ORDER BY n, gram LIMIT 1) "
+        f"AND (SELECT COUNT(*) FROM {stat_t} WHERE gram IN ({marks}) AND n > 0) = %s "
+        f"AND s.name_norm LIKE %s ESCAPE '\\' ORDER BY g.enterprise_id LIMIT %s"
+    )
+    return list(Enterprise.objects.raw(sql, [*grams, *grams, len(grams), pattern, limit]))
 
 
 def _with_tags(enterprises: list[Enterprise]) -> list[Enterprise]:

@@ -78,6 +78,7 @@ def test_api_search_by_two_three_and_four_character_fragments(client, world):
     assert names("华科食") == {"深圳市华科食品有限公司"}
     assert names("科食品有") == {"深圳市华科食品有限公司"}
     assert names("华科汽车") == set()
+    assert names("华科%") == set() and names("华_食") == set()  # LIKE wildcards are literal
     assert names(world["e"].uscc.lower()) == {"深圳市华科食品有限公司"}
     assert names("440301103456789") == {"深圳市华科食品有限公司"}
 
