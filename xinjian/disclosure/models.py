@@ -125,6 +125,9 @@ class ReplyStatusChange(models.Model):
         verbose_name_plural = _("情况说明状态变更")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.reply_id}: {self.from_status or '—'} → {self.to_status}"
+
 
 class SearchName(models.Model):
     """The indexed form of an enterprise's name (NFKC, case-folded): one row per
@@ -136,6 +139,9 @@ class SearchName(models.Model):
     class Meta:
         verbose_name = _("检索名称")
         verbose_name_plural = _("检索名称")
+
+    def __str__(self) -> str:
+        return self.name_norm
 
 
 class SearchGram(models.Model):
@@ -152,6 +158,9 @@ class SearchGram(models.Model):
         indexes = [models.Index(fields=["gram", "enterprise_id"], name="disclosure_gram_idx"),
                    models.Index(fields=["enterprise_id"], name="disclosure_gram_ent_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.gram}:{self.enterprise_id}"
+
 
 class SearchGramStat(models.Model):
     """How many names hold each bigram: picks a long fragment's rarest bigram with one
@@ -164,6 +173,9 @@ class SearchGramStat(models.Model):
     class Meta:
         verbose_name = _("二元索引词频")
         verbose_name_plural = _("二元索引词频")
+
+    def __str__(self) -> str:
+        return f"{self.gram}={self.n}"
 
 
 class OpenDataFile(models.Model):

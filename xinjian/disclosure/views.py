@@ -3,6 +3,7 @@ and the staff pages of publication (backlog, replies, rules)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,10 +44,8 @@ def _list_links() -> list[dict[str, str]]:
     """The lists' public pages (issue 7), when they exist."""
     links = []
     for name, label in (("anomaly", "经营异常名录"), ("serious", "严重违法失信名单"), ("exposure", "集中公示曝光")):
-        try:
+        with contextlib.suppress(NoReverseMatch):
             links.append({"url": reverse(f"lists_public:{name}"), "label": label})
-        except NoReverseMatch:
-            pass
     return links
 
 

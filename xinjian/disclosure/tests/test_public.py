@@ -25,7 +25,7 @@ def world(enterprise_factory, licence_factory, penalty_factory, inspection_facto
     e = enterprise_factory(name="深圳市华科食品有限公司", legal_representative="张三", registration_no="440301103456789")
     other = enterprise_factory(name="广州华科机械有限公司", region_code="440300")
     licence_factory(e, licence_no="SC10144030500012",
-                    created_at=dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc))
+                    created_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
     w = {
         "e": e, "other": other,
         "current": penalty_factory(e, decision_no="深市监罚〔2025〕1号", published_on=D(2025, 1, 10),
@@ -109,8 +109,9 @@ def test_search_is_rate_limited_per_client_address(client, world, monkeypatch):
 
 
 def test_the_search_index_picks_up_new_and_renamed_enterprises(enterprise_factory, db):
-    from xinjian.core.events import emit
     from django.db import transaction
+
+    from xinjian.core.events import emit
 
     e = enterprise_factory(name="深圳市初名科技有限公司")
     search.refresh()
@@ -149,8 +150,9 @@ def test_recent_publications_filter_by_region_and_key_area(client, world, penalt
     assert "深市监罚〔2025〕1号" not in html  # older than 30 days
     html = client.get("/public/recent/", {"region": "440305"}).content.decode()
     assert "穗市监罚〔2025〕7号" not in html and "深市监罚〔2025〕8号" in html
-    from xinjian.registry.models import KeyAreaTag
     from django.utils import timezone
+
+    from xinjian.registry.models import KeyAreaTag
 
     KeyAreaTag.objects.create(enterprise=world["other"], type_id="food_production", source="manual", since=timezone.now())
     html = client.get("/public/recent/", {"key_area": "food_production"}).content.decode()

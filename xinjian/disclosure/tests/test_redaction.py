@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from xinjian.disclosure.redaction import ADDRESS_MASK, BANK_MASK, ID_MASK, PHONE_MASK, find_names, mask_name, redact
+from xinjian.disclosure.redaction import (
+    ADDRESS_MASK,
+    BANK_MASK,
+    ID_MASK,
+    PHONE_MASK,
+    find_names,
+    mask_name,
+    redact,
+)
 
 
 @pytest.mark.parametrize("idno", ["440305198001011234", "44030519800101123X", "44030519800101123x"])
