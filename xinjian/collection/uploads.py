@@ -75,6 +75,11 @@ def judge(batch: IngestBatch, user: Any) -> dict[str, Any]:
 
 
 def confirm(batch: IngestBatch, *, user: Any) -> IngestBatch:
+    # Claim the batch first: a double-clicked confirm imports once.
+    if not IngestBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(status=BatchStatus.RUNNING):
+        batch.refresh_from_db()
+        return batch
+    batch.status = BatchStatus.RUNNING
     rows = batch.payload or []
     result, _ = ingest_records(batch.kind, rows, actor=user, source=batch.source, channel=Channel.UPLOAD,
                                region_prefix=_scope(user), batch=batch, keep_results=False)

@@ -78,8 +78,9 @@ def test_an_officer_uploads_a_gbk_csv_previews_bad_rows_and_imports_the_rest(cli
     for message in ("统一社会信用代码应为18位", "领域“天气”无效", "不能晚于今天", "不在本部门辖区内"):
         assert message in page, message
     resp = client.post(reverse("collection:confirm", args=[batch.pk]), {"action": "import"})
+    client.post(reverse("collection:confirm", args=[batch.pk]), {"action": "import"})  # a double click
     batch.refresh_from_db()
-    assert (batch.status, batch.created, batch.rejected_count) == (BatchStatus.COMPLETED, 2, 4)
+    assert (batch.status, batch.received, batch.created, batch.rejected_count) == (BatchStatus.COMPLETED, 6, 2, 4)
     assert set(Penalty.objects.values_list("source", flat=True)) == {"upload:440305"}
     assert Penalty.objects.get(source_id=rows[5]["source_id"]).penalty_types == ["fine", "warning"]  # labels accepted
 
