@@ -95,34 +95,22 @@ def test_language_switch_in_the_header_sets_english_and_back(client):
 
 
 def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each live entry of a .po file (no plural forms used here)."""
-    entries, current, field, fuzzy = [], {}, None, False
-
-    def flush():
-        nonlocal current, fuzzy
-        if "msgid" in current and current["msgid"]:
-            entries.append((current["msgid"], current.get("msgstr", ""), fuzzy))
-        current, fuzzy = {}, False
-
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#~"):
-            continue  # obsolete entry
-        if line.startswith("#,") and "fuzzy" in line:
-            flush()
-            fuzzy = True
-        elif line.startswith(("msgid ", "msgstr ", "msgctxt ")):
-            keyword, _, literal = line.partition(" ")
-            if keyword == "msgid" and "msgid" in current:
-                was_fuzzy = fuzzy
-                flush()
-                fuzzy = was_fuzzy
-            field = keyword
-            current[field] = ast.literal_eval(literal)
-        elif line.startswith('"') and field:
-            current[field] += ast.literal_eval(line)
-        elif not line.strip():
-            field = None
-    flush()
+    """(msgid, msgstr, fuzzy) for each live entry of a .po file (entries are blank-line
+    separated blocks; no plural forms are used here)."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        field, fuzzy = None, False
+        for line in block.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+                field, _, literal = line.partition(" ")
+                fields[field] = ast.literal_eval(literal)
+            elif line.startswith('"') and field:
+                fields[field] += ast.literal_eval(line)
+        if fields.get("msgid"):  # skips the header and obsolete (#~) entries
+            entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
     return entries
 
 
