@@ -9,10 +9,28 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from xinjian.core.errors import DomainError, error_body
+from xinjian.core.middleware import find_nul
+
+
+class NulSafeParser(Parser):
+    """JSON bodies whose strings hold NUL (0x00) are refused with a 400: no database
+    column can store them (PostgreSQL text)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        field = find_nul(data)
+        if field:
+            message = "字段中含有不允许的空字符（0x00）"
+            raise DomainError(message, code="invalid_character",
+                              details=[{"field": field, "code": "invalid_character", "message": message}])
+        return data
+
 
 api = NinjaAPI(
+    parser=NulSafeParser(),
     title="信监 Xinjian API",
     version="1",
     description="Exchange standard v1 (docs/interfaces.md): ingest, public disclosure, constraints, risk, changes.",
@@ -48,6 +66,8 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # raised by NulSafeParser inside ninja's body parsing
+        return on_domain_error(request, exc.__cause__)
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
              413: "payload_too_large", 429: "rate_limited"}
     return api.create_response(request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code)

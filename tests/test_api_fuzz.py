@@ -13,6 +13,21 @@ from config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The fuzzer calls the WSGI app directly, so Django's request signals would close
+    the database connection that holds the test's transaction (Django's own test client
+    disconnects them the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(api_client_factory):
     _client, token = api_client_factory("fuzzer", ["ingest", "constraints", "risk", "changes", "share"])
