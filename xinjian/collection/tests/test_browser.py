@@ -10,9 +10,7 @@ from xinjian.collection.models import Penalty
 
 from .helpers import penalty
 
-# serialized_rollback: the flush after a transactional test would otherwise take the seeded
-# rule tables (data migrations) away from the tests that run after it in this process.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_downloads_them(

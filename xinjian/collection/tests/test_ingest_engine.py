@@ -85,7 +85,7 @@ def test_the_postgresql_fast_path_and_the_orm_path_agree(enterprise_factory):
     assert set(fast_events.data) == set(orm_events.data)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep seeded rule tables
+@pytest.mark.django_db(transaction=True)
 @ONLY_PG
 def test_two_overlapping_batches_at_the_same_time_make_no_duplicates_and_no_errors(enterprise_factory):
     ent = enterprise_factory()
