@@ -13,7 +13,9 @@ from .workdays import add_working_days, today
 @public
 def landing(request: HttpRequest) -> HttpResponse:
     """The front door: staff go to their workbench, everyone else to public search."""
-    if request.user.is_authenticated and hasattr(request.user, "staff_profile") or request.user.is_superuser:
+    from .jurisdiction import user_region_prefix
+
+    if user_region_prefix(request.user) is not None:
         return redirect("home")
     return render(request, "core/landing.html")
 

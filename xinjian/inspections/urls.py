@@ -19,8 +19,4 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("reports/", views.reports, name="reports"),
     path("results/overdue/", views.overdue, name="overdue"),
-    # Public pages (anonymous): plans, tasks, draws and published results.
-    path("public/", views.public_index, name="public_index"),
-    path("public/tasks/<str:code>/", views.public_task, name="public_task"),
-    path("public/draws/<str:draw_id>/", views.public_draw_page, name="public_draw"),
 ]

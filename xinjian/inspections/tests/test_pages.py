@@ -86,19 +86,19 @@ def test_rules_page_states_the_rule_for_enterprises_without_a_class(client, supe
 
 
 def test_public_pages_show_tasks_and_draws_but_never_a_risk_class(client, drawn_task):
-    index = client.get("/staff/inspections/public/").content.decode()
+    index = client.get("/public/inspections/").content.decode()
     assert drawn_task.code in index
-    task_page = client.get(f"/staff/inspections/public/tasks/{drawn_task.code}/").content.decode()
+    task_page = client.get(f"/public/inspections/tasks/{drawn_task.code}/").content.decode()
     assert drawn_task.commitment in task_page
     draw = drawn_task.current_draw()
-    draw_page = client.get(f"/staff/inspections/public/draws/{draw.draw_id}/").content.decode()
+    draw_page = client.get(f"/public/inspections/draws/{draw.draw_id}/").content.decode()
     assert draw.seed in draw_page and "S1" in draw_page
     assert "风险分类</th>" not in draw_page and "A类" not in draw_page
 
 
 def test_draft_tasks_are_not_public(client, supervisor, food_task):
     task = food_task()
-    assert client.get(f"/staff/inspections/public/tasks/{task.code}/").status_code == 404
+    assert client.get(f"/public/inspections/tasks/{task.code}/").status_code == 404
 
 
 def test_a_domain_office_maintains_the_item_lists(client, supervisor):
