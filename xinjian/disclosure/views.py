@@ -142,10 +142,12 @@ def enterprise_page(request: HttpRequest, uscc: str) -> HttpResponse:
         code = normalize_uscc(uscc)
     except IdentifierError:
         raise Http404
-    enterprise = get_object_or_404(Enterprise, uscc=code)
-    profile = _decorate(queries.profile(enterprise))
+    data = queries.profile_by_uscc(code)
+    if data is None:
+        raise Http404
+    profile = _decorate(data)
     return render(request, "disclosure/enterprise.html", {
-        "p": profile, "division": _division_names().get(enterprise.region_code, enterprise.region_code),
+        "p": profile, "division": _division_names().get(profile["region_code"], profile["region_code"]),
         "list_links": _list_links(), "today": today(),
     })
 
