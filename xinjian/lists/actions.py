@@ -230,7 +230,7 @@ def note_ground_ceased(listing: AnomalyListing, *, actor: Any, reason: str, on: 
     r = rules.rules_on(on, listing.enterprise.region_code)
     listing.ground_ceased_on, listing.ceased_reason = on, reason
     listing.removal_due = add_working_days(on, r.anomaly_removal_working_days).due
-    _move(listing, "note_ground_ceased", actor=actor, on=on, reason=RemovalReason(reason).label)
+    _move(listing, "note_ground_ceased", actor=actor, on=on, reason=str(RemovalReason(reason).label))
     return listing
 
 
@@ -243,7 +243,7 @@ def remove_anomaly(listing: AnomalyListing, *, actor: Any, reason: str, on: dt.d
                           details=[{"field": "reason", "code": "invalid", "message": reason}])
     listing.removed_on, listing.removal_reason = on, reason
     listing.removal_decision_no = decision_no or (f"{listing.decision_no}-移" if listing.decision_no else "")
-    _move(listing, "remove", actor=actor, on=on, reason=RemovalReason(reason).label, document_no=listing.removal_decision_no)
+    _move(listing, "remove", actor=actor, on=on, reason=str(RemovalReason(reason).label), document_no=listing.removal_decision_no)
     _event(EventType.LISTING_REMOVED, listing, on, reason=reason, decision_no=listing.removal_decision_no)
     return listing
 
@@ -390,7 +390,7 @@ def _expiry(listing: SeriousListing, decided_on: dt.date) -> dt.date:
     """Order 44 art. 19: removed after 3 years, longer while a legal restriction runs."""
     r = rules.rules_on(decided_on, listing.enterprise.region_code)
     day = rules.add_years(decided_on, r.serious_period_years)
-    restriction = listing.penalty.restriction_until if listing.penalty_id else None
+    restriction = listing.penalty.restriction_until if listing.penalty is not None else None
     return max(day, restriction) if restriction else day
 
 
@@ -418,7 +418,7 @@ def publish_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None =
     _event(EventType.LISTING_ADDED, listing, on, decision_no=listing.decision_no, decided_by=listing.decided_by,
            decided_on=listing.decided_on, expires_on=listing.expires_on,
            measures=[m.code for m in rules.measures(ListKind.SERIOUS, on)])
-    if listing.anomaly_id and listing.anomaly.status == A.LISTED:
+    if listing.anomaly is not None and listing.anomaly.status == A.LISTED:
         remove_anomaly(listing.anomaly, actor=actor, reason=RemovalReason.MOVED_TO_SERIOUS, on=on,
                        decision_no=listing.decision_no)
     return listing
@@ -451,7 +451,7 @@ def import_serious_decision(enterprise: Enterprise, *, actor: Any, ground: str, 
 @transaction.atomic
 def expire_serious(listing: SeriousListing, *, actor: Any, on: dt.date) -> SeriousListing:
     listing.removed_on, listing.removal_reason = on, RemovalReason.PERIOD_EXPIRED
-    _move(listing, "expire", actor=actor, on=on, reason=RemovalReason.PERIOD_EXPIRED.label)
+    _move(listing, "expire", actor=actor, on=on, reason=str(RemovalReason.PERIOD_EXPIRED.label))
     _event(EventType.LISTING_REMOVED, listing, on, reason=RemovalReason.PERIOD_EXPIRED)
     return listing
 
@@ -466,7 +466,7 @@ def remove_serious_early(listing: SeriousListing, *, actor: Any, on: dt.date | N
     if earliest is None or on < earliest:
         raise DomainError(f"列入满1年且限制期届满后方可申请提前移出（最早{earliest}）", code="too_early")
     listing.removed_on, listing.removal_reason = on, RemovalReason.CREDIT_REPAIR
-    _move(listing, "remove_early", actor=actor, on=on, reason=reason or RemovalReason.CREDIT_REPAIR.label,
+    _move(listing, "remove_early", actor=actor, on=on, reason=reason or str(RemovalReason.CREDIT_REPAIR.label),
           document_no=reference)
     _event(EventType.LISTING_REMOVED, listing, on, reason=RemovalReason.CREDIT_REPAIR, repair=reference)
     return listing
@@ -481,7 +481,7 @@ def revoke_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None = 
     was_public = listing.status == S.PUBLISHED
     listing.removed_on = listing.removed_on or on
     listing.removal_reason = RemovalReason.PENALTY_REVOKED if listing.penalty_id else RemovalReason.ERROR
-    _move(listing, "revoke", actor=actor, on=on, reason=reason or listing.get_removal_reason_display(),
+    _move(listing, "revoke", actor=actor, on=on, reason=reason or str(listing.get_removal_reason_display()),
           document_no=decision_no)
     if was_public:
         _event(EventType.LISTING_REMOVED, listing, on, reason="revoked", decision_no=decision_no)

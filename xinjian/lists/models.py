@@ -299,7 +299,7 @@ class SeriousListing(AuditedModel):
         if not self.decided_on:
             return None
         day = add_years(self.decided_on, rules_on(self.decided_on).serious_early_removal_min_years)
-        restriction = self.penalty.restriction_until if self.penalty_id else None
+        restriction = self.penalty.restriction_until if self.penalty is not None else None
         if restriction and restriction > day:
             day = restriction
         return day

@@ -53,7 +53,7 @@ def serious_dict(s: SeriousListing) -> dict[str, Any]:
         "ground": s.ground, "ground_name": s.ground_name(), "decided_on": s.decided_on,
         "decision_no": s.decision_no, "decided_by": s.decided_by, "published_on": s.published_on,
         "expires_on": s.expires_on, "basis_decision_no": s.basis_decision_no,
-        "measures": [m.code for m in rules.measures(ListKind.SERIOUS, s.published_on or s.decided_on)],
+        "measures": [m.code for m in rules.measures(ListKind.SERIOUS, s.published_on or s.decided_on or s.proposed_on)],
     }
 
 
@@ -98,7 +98,6 @@ def constraints(enterprise: Any, on: dt.date) -> dict[str, Any]:
 
 def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -> list[dict[str, Any]]:
     """Domain §11: 3 or more published penalties in key areas within 2 years (rule data)."""
-    from xinjian.collection.models import Penalty
     from xinjian.registry.models import Enterprise
 
     r = rules.rules_on(on)
@@ -112,8 +111,7 @@ def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -
         qs = qs.filter(region_code__startswith=region_prefix)
     if key_area:
         qs = qs.filter(key_area_tags__type_id=key_area, key_area_tags__active=True)
-    _ = Penalty
-    return [{"enterprise": e, "count": e.n} for e in qs.order_by("-n", "name")[:500]]
+    return [{"enterprise": e, "count": e.n} for e in qs.order_by("-n", "name")[:500]]  # type: ignore[attr-defined]
 
 
 def reminders(on: dt.date) -> QuerySet[AnomalyListing]:

@@ -59,6 +59,8 @@ def remove_for_filed_reports(enterprise_ids: Any, on: dt.date, *, actor: Any = L
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=enterprise_ids)
     for listing in qs:
+        if listing.report_year is None:
+            continue
         report = AnnualReport.objects.filter(enterprise=listing.enterprise, year=listing.report_year,
                                              filed_on__lte=on).first()
         if report is None:
@@ -113,7 +115,7 @@ def revoke_for_revoked_penalties(on: dt.date, *, enterprise: Enterprise | None =
     for listing in qs.select_related("penalty", "enterprise"):
         if listing.status == SeriousStatus.REMOVED and listing.removal_reason == RemovalReason.CREDIT_REPAIR:
             continue  # already gone from the public record
-        actions.revoke_serious(listing, actor=actor, on=on, reason=f"所依据的处罚决定{listing.penalty.decision_no}已被撤销")
+        actions.revoke_serious(listing, actor=actor, on=on, reason=f"所依据的处罚决定{listing.basis_decision_no}已被撤销")
         n += 1
     return n
 
@@ -180,18 +182,18 @@ def _apply_one(d: Any, on: dt.date, actor: Any, Penalty: Any) -> None:
         actions.import_serious_decision(e, actor=actor, ground=d.ground, decision_no=d.decision_no, decided_on=d.decided_on,
                                         decided_by=d.decided_by, penalty=penalty, list_decision=d, on=on)
         return
-    target = SeriousListing.objects.filter(enterprise=e, status__in=OPEN_SERIOUS).order_by("-id").first()
-    if target is None:
+    serious = SeriousListing.objects.filter(enterprise=e, status__in=OPEN_SERIOUS).order_by("-id").first()
+    if serious is None:
         raise DomainError("该企业没有可移出的严重违法失信名单记录", code="nothing_to_remove")
     if d.action == "revoke":
-        actions.revoke_serious(target, actor=actor, on=on, reason=d.ground, decision_no=d.decision_no)
-    elif target.status == SeriousStatus.PUBLISHED:
+        actions.revoke_serious(serious, actor=actor, on=on, reason=d.ground, decision_no=d.decision_no)
+    elif serious.status == SeriousStatus.PUBLISHED:
         if d.ground == RemovalReason.CREDIT_REPAIR:
-            actions.remove_serious_early(target, actor=actor, on=on, reference=d.decision_no)
+            actions.remove_serious_early(serious, actor=actor, on=on, reference=d.decision_no)
         else:
-            actions.expire_serious(target, actor=actor, on=on)
+            actions.expire_serious(serious, actor=actor, on=on)
     else:
-        actions.drop_serious(target, actor=actor, on=on, reason=f"{d.decided_by}{d.decision_no}")
+        actions.drop_serious(serious, actor=actor, on=on, reason=f"{d.decided_by}{d.decision_no}")
 
 
 def handle(events: list[Event]) -> int:

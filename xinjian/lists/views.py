@@ -95,7 +95,7 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
 
 @staff(Perm.VIEW_REGISTER)
 def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise", "department"), request.user, pk=pk)
+    listing: AnomalyListing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise", "department"), request.user, pk=pk)
     return render(request, "lists/anomaly_detail.html", {
         "listing": listing, "history": listing.history.all(),
         "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
@@ -110,7 +110,7 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk)
+    listing: AnomalyListing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk)
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     try:
         if action == "approve":
@@ -210,7 +210,7 @@ def _serious_deadlines(s: SeriousListing) -> dict[str, Any]:
 
 @staff(Perm.VIEW_REGISTER)
 def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
     approver = actions.approving_department(s)
     return render(request, "lists/serious_detail.html", {
         "s": s, "history": s.history.all(), "deadlines": _serious_deadlines(s), "today": today(),
@@ -222,7 +222,7 @@ def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff(Perm.MANAGE_LISTS)
 def serious_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The written notice to the party (Order 44 art. 15), printable."""
-    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
     g = rules.ground(s.ground, s.proposed_on)
     return render(request, "lists/notice.html", {"s": s, "ground": g, "deadlines": _serious_deadlines(s),
                                                  "measures": rules.measures(ListKind.SERIOUS, s.proposed_on)})
@@ -231,7 +231,7 @@ def serious_notice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff(Perm.VIEW_REGISTER)
 def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
-    s = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     needs = Perm.APPROVE if action in ("approve", "return") else Perm.MANAGE_LISTS
     if not has_perm(user, needs):
@@ -319,7 +319,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @staff(Perm.PUBLISH_CASES)
 def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    case = get_visible_or_404(TypicalCase.objects, request.user, pk=pk) if pk else None
+    case: TypicalCase | None = get_visible_or_404(TypicalCase.objects, request.user, pk=pk) if pk else None
     if request.method == "POST":
         usccs = [u.strip().upper() for u in request.POST.get("usccs", "").split() if u.strip()]
         enterprises = list(Enterprise.objects.visible_to(request.user).filter(uscc__in=usccs))
@@ -340,7 +340,7 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 @staff(Perm.PUBLISH_CASES)
 def case_action(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_visible_or_404(TypicalCase.objects, request.user, pk=pk)
+    case: TypicalCase = get_visible_or_404(TypicalCase.objects, request.user, pk=pk)
     try:
         actions.move_case(case, request.POST.get("action", ""), actor=request.user)
         messages.success(request, "已办理")

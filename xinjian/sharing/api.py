@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
 
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.jurisdiction import region_prefix
@@ -81,6 +82,14 @@ class FeedbackIn(Schema):
     applied_on: dt.date
     cursor: str | None = Field(None, max_length=18)
     department: str = Field("", max_length=100)
+
+    @field_validator("uscc", "measure", "action_taken", "cursor", "department")
+    @classmethod
+    def no_nul(cls, value: str | None) -> str | None:
+        # PostgreSQL text cannot hold NUL: refuse it as bad input (400), never a 500.
+        if value and "\x00" in value:
+            raise ValueError("不得包含空字符（NUL）")
+        return value
 
 
 class FeedbackOut(Schema):
