@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 # Installs, migrates, loads a demo province once, prints the logins and serves.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed 1 --if-empty
+	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed 1 --if-empty --prepare
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

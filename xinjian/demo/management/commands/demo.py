@@ -20,9 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="随机种子")
         parser.add_argument("--if-empty", action="store_true", help="登记库已有企业时不生成")
         parser.add_argument("--chunk", type=int, default=50_000, help="每批企业数（影响内存与确定性）")
+        parser.add_argument(
+            "--prepare",
+            action="store_true",
+            help="生成后运行到期规则、校准并启用风险模型、全量评分、建立一个双随机抽查示例任务",
+        )
 
     def handle(
-        self, *args: Any, enterprises: int, seed: int, if_empty: bool, chunk: int, **options: Any
+        self, *args: Any, enterprises: int, seed: int, if_empty: bool, chunk: int, prepare: bool = False,
+        **options: Any,
     ) -> None:
         if enterprises < 1:
             raise CommandError("--enterprises 至少为 1")
@@ -47,3 +53,20 @@ class Command(BaseCommand):
                 f"演示省份已生成（种子 {seed}）：{counts}；用时 {time.monotonic() - started:.1f} 秒。"
             )
         )
+        if prepare:
+            self._prepare()
+
+    def _prepare(self) -> None:
+        """Bring the fresh province to the state a running platform would be in: due
+        clocks applied (publication, anomaly listings…), risk models calibrated on the
+        history and active, everyone classified, one published double-random task."""
+        from django.core.management import call_command
+
+        for name, args in [
+            ("run_clocks", []),
+            ("calibrate", ["--activate"]),
+            ("score", []),
+            ("demo_inspections", ["--seed", "1"]),
+        ]:
+            self.stdout.write(f"— {name} {' '.join(args)}")
+            call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
