@@ -264,3 +264,24 @@ def test_a_withdrawn_penalty_leaves_the_cached_profile_at_once(client, world, dj
     with django_capture_on_commit_callbacks(execute=True):
         actions.withdraw_penalty(world["current"], actor=SYSTEM, reason="复议撤销")
     assert client.get(url).json()["penalties"] == []
+
+
+@freeze_time(NOW)
+def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, world, monkeypatch):
+    import xinjian.lists.disclosure as lists_disclosure
+
+    def fake(enterprise, on):
+        return {"anomaly_listings": [{"ground": "unreachable", "ground_name": "通过登记的住所无法联系",
+                                      "listed_on": D(2025, 2, 3), "decision_no": "深市监异〔2025〕1号",
+                                      "decided_by": "南山区市场监督管理局", "removed_on": None}],
+                "serious_listing": {"ground": "food_safety", "ground_name": "食品安全", "decided_on": D(2025, 3, 1),
+                                    "decision_no": "深市监严〔2025〕2号", "decided_by": "深圳市市场监督管理局",
+                                    "published_on": D(2025, 3, 5), "expires_on": D(2028, 3, 5), "measures": []}}
+
+    monkeypatch.setattr(lists_disclosure, "public_listings", fake)
+    uscc = world["e"].uscc
+    body = client.get(f"/api/v1/public/enterprises/{uscc}").json()
+    assert body["anomaly_listings"][0]["listed_on"] == "2025-02-03"
+    assert body["serious_listing"]["expires_on"] == "2028-03-05"
+    html = client.get(f"/public/enterprises/{uscc}/").content.decode()
+    assert "深市监异〔2025〕1号" in html and "2028-03-05" in html
