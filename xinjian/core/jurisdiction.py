@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -54,15 +55,21 @@ class JurisdictionQuerySet(models.QuerySet[M]):
         return self.filter(**{f"{self.region_field}__startswith": region_prefix(code)})
 
 
+class EnterpriseScopedQuerySet(JurisdictionQuerySet[M]):
+    """For rows recorded under an enterprise: the enterprise's division decides."""
+
+    region_field = "enterprise__region_code"
+
+
 def scoped_queryset(region_field: str) -> type[JurisdictionQuerySet[Any]]:
     """A JurisdictionQuerySet subclass for models whose region sits behind a relation."""
     return type(f"JurisdictionQuerySet_{region_field.replace('__', '_')}", (JurisdictionQuerySet,), {"region_field": region_field})
 
 
-def get_visible_or_404(qs: JurisdictionQuerySet[M], user: Any, **lookup: Any) -> M:
+def get_visible_or_404(qs: Any, user: Any, **lookup: Any) -> Any:
     """Load one object the user may see, or 404 — outside the jurisdiction looks the same
     as not existing, so nothing leaks about other regions."""
     try:
         return qs.visible_to(user).get(**lookup)
-    except qs.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
 from xinjian.core.models import AuditedModel
 from xinjian.registry.models import Department, Enterprise, OfficeKind
 
@@ -90,7 +90,8 @@ class KeySupervisionItem(models.Model):
         return f"{self.code} {self.name}"
 
 
-InspectorQuerySet = scoped_queryset("department__division__code")
+class InspectorQuerySet(JurisdictionQuerySet["Inspector"]):
+    region_field = "department__division__code"
 
 
 class Inspector(AuditedModel):
@@ -170,7 +171,7 @@ class InspectionRule(models.Model):
         return f"{self.code}={self.value} @{self.effective_from}"
 
 
-PlanQuerySet = scoped_queryset("region_code")
+PlanQuerySet = JurisdictionQuerySet
 
 
 class Plan(AuditedModel):
@@ -214,7 +215,7 @@ TASK_TRANSITIONS: dict[str, set[str]] = {
     TaskState.CLOSED: set(),
 }
 
-TaskQuerySet = scoped_queryset("region_code")
+TaskQuerySet = JurisdictionQuerySet
 
 
 class Task(AuditedModel):
@@ -339,7 +340,7 @@ class Stratum(models.Model):
         return self.population.split("\n") if self.population else []
 
 
-TargetQuerySet = scoped_queryset("enterprise__region_code")
+TargetQuerySet = EnterpriseScopedQuerySet
 
 
 class Target(models.Model):

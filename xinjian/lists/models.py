@@ -13,11 +13,11 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
 from xinjian.core.models import AuditedModel
 from xinjian.registry.models import Department, Enterprise
 
-ListingQuerySet = scoped_queryset("enterprise__region_code")
+ListingQuerySet = EnterpriseScopedQuerySet
 
 
 class ListKind(models.TextChoices):
@@ -347,7 +347,7 @@ class TypicalCase(AuditedModel):
     reviewed_by = models.CharField(_("审核人"), max_length=150, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
 
-    objects = scoped_queryset("region_code").as_manager()
+    objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("典型案例")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import JurisdictionQuerySet, scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
 from xinjian.core.models import AuditedModel
 
 
@@ -185,7 +185,6 @@ class TagSource(models.TextChoices):
     MANUAL = "manual", _("人工标注")
 
 
-_TagQS = scoped_queryset("enterprise__region_code")
 
 
 class KeyAreaTag(models.Model):
@@ -202,7 +201,7 @@ class KeyAreaTag(models.Model):
     since = models.DateTimeField(_("标注时间"))
     ended_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
-    objects = _TagQS.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("重点领域标注")

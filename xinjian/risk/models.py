@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
 from xinjian.registry.models import Enterprise
 
 
@@ -243,7 +243,7 @@ class ScoringRun(models.Model):
         return f"{self.version_id} {self.kind} {self.as_of}"
 
 
-AssessmentQuerySet = scoped_queryset("enterprise__region_code")
+AssessmentQuerySet = EnterpriseScopedQuerySet
 
 
 class Assessment(models.Model):
