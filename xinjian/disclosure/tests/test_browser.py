@@ -29,7 +29,7 @@ def test_public_search_to_enterprise_page_shows_only_penalties_in_their_period(p
     search.rebuild()
 
     page.goto("/")
-    page.get_by_role("button", name="进入查询").click()
+    page.get_by_role("link", name="企业查询").click()
     page.get_by_label("查询内容").fill("浏览器测试")
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name="深圳市浏览器测试食品有限公司").click()
