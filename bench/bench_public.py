@@ -181,7 +181,7 @@ def build_records(rnd: random.Random) -> None:
             lics.append(Licence(enterprise_id=eid, uscc=uscc, source="bench", source_id=f"L{k}",
                                 licence_type="food_production", licence_no=f"SC101{k:011d}", issued_by="市场监督管理局",
                                 issued_on=dt.date(2022, 1, 1), valid_until=dt.date(2027, 1, 1), status="valid",
-                                created_at=dt.datetime(2022, 1, 2, tzinfo=dt.timezone.utc)))
+                                created_at=dt.datetime(2022, 1, 2, tzinfo=dt.UTC)))
     for model, objs in ((Penalty, pens), (Inspection, insps), (Licence, lics)):
         model.objects.filter(source="bench").delete()  # a rebuild replaces the bench's own records
         model.objects.bulk_create(objs, batch_size=5000)
