@@ -25,11 +25,41 @@ _serial = itertools.count(1)
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 
+class _ReplayEditor:
+    """Just enough of a schema editor for data migrations replayed inside a test."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql, params=()):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _replay_data_migrations() -> None:
+    """Run every data migration again, in dependency order, as `migrate` did on the
+    fresh test database. The seeding functions are idempotent."""
+    from django.apps import apps as global_apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan: list = []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+    editor = _ReplayEditor(connection)
+    for node in plan:
+        for operation in loader.graph.nodes[node].operations:
+            if isinstance(operation, RunPython) and operation.code is not RunPython.noop:
+                operation.code(global_apps, editor)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Transactional tests flush the database afterwards, taking the rows the data
-    migrations seeded (divisions, departments, key-area types, calendar) with them: put
-    them back for any test that uses the database."""
+    """Transactional tests (browser, concurrency) flush the database afterwards, taking
+    the rows the data migrations seeded (divisions, departments, key-area types, rule
+    tables, the calendar) with them: put them back for any test that uses the database."""
     if request.node.get_closest_marker("django_db") is None and not (_DB_FIXTURES & set(request.fixturenames)):
         return
     request.getfixturevalue("_django_db_helper")
@@ -37,6 +67,7 @@ def _reference_data(request):
     from xinjian.registry.models import Department
 
     if not Department.objects.exists():  # flushed by a transactional test
+        _replay_data_migrations()
         ensure_loaded()
 
 
