@@ -16,6 +16,7 @@ STAFF_NAV: list[tuple[str, Any, Perm | None]] = [
     ("registry:search", _("主体查询"), Perm.VIEW_REGISTER),
     ("registry:key_area_list", _("重点领域企业清单"), Perm.VIEW_REGISTER),
     ("collection:batches", _("数据归集"), Perm.INGEST),
+    ("disclosure:backlog", _("信息公示"), Perm.MANAGE_DISCLOSURE),
     ("risk:models", _("风险分类"), Perm.VIEW_RISK),
     ("inspections:tasks", _("双随机抽查"), Perm.VIEW_REGISTER),
     ("lists:index", _("名单管理"), Perm.VIEW_REGISTER),
