@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from .permissions import Perm
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+V = TypeVar("V", bound=View)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def public(view: View) -> View:
+def public(view: V) -> V:
     """Anyone, anonymously."""
     view.access = "public"  # type: ignore[attr-defined]
     return view
@@ -27,7 +30,7 @@ def staff(perm: Perm | None = None) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             from xinjian.accounts.roles import has_perm
             from xinjian.core.jurisdiction import user_region_prefix
 
@@ -49,7 +52,7 @@ def enterprise_user(view: View) -> View:
     """A logged-in enterprise user; the view receives `request.enterprise`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         link = getattr(request.user, "enterprise_user", None)
@@ -66,7 +69,7 @@ def authenticated(view: View) -> View:
     """Any logged-in user (staff or enterprise)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -75,7 +78,7 @@ def authenticated(view: View) -> View:
     return wrapper
 
 
-def public_api(fn: View) -> View:
+def public_api(fn: F) -> F:
     """An API operation open to anyone without a token (interfaces.md: public)."""
     fn.public_endpoint = True  # type: ignore[attr-defined]
     return fn
