@@ -6,7 +6,7 @@ province 440000 → "44", city 440300 → "4403", county 440305 → "440305".
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -43,7 +43,7 @@ class JurisdictionQuerySet(models.QuerySet[M]):
 
     region_field = "region_code"
 
-    def visible_to(self, user: Any) -> JurisdictionQuerySet[M]:
+    def visible_to(self, user: Any) -> Self:
         prefix = user_region_prefix(user)
         if prefix is None:
             return self.none()
@@ -51,7 +51,7 @@ class JurisdictionQuerySet(models.QuerySet[M]):
             return self
         return self.filter(**{f"{self.region_field}__startswith": prefix})
 
-    def in_region(self, code: str) -> JurisdictionQuerySet[M]:
+    def in_region(self, code: str) -> Self:
         return self.filter(**{f"{self.region_field}__startswith": region_prefix(code)})
 
 

@@ -98,7 +98,7 @@ def key_area_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff(Perm.EXPORT)
-def key_area_export(request: HttpRequest) -> HttpResponse:
+def key_area_export(request: HttpRequest) -> FileResponse:
     """The list as an Excel file, streamed row by row (openpyxl write-only mode)."""
     filters = queries.KeyAreaFilters.from_query(request.GET)
     name = f"重点领域企业清单-{today():%Y%m%d}.xlsx"
