@@ -15,11 +15,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
 from xinjian.core.models import ArchivableModel, AuditedModel
 from xinjian.registry.models import Enterprise
 
-RecordQuerySet = scoped_queryset("enterprise__region_code")
+# A named class (not scoped_queryset()) so the mypy Django plugin can resolve the managers.
+RecordQuerySet = EnterpriseScopedQuerySet
 
 
 class CollectedRecord(AuditedModel, ArchivableModel):
