@@ -45,7 +45,7 @@ from .models import (
 # Anomaly Measures art. 4 (3) and (4): falsified published information and "cannot be
 # reached at the registered address" lead to the anomaly list (domain.md §8). The lists
 # engineer consumes `inspection.anomaly_proposed`; `ground` uses the list-decision codes.
-ANOMALY_GROUNDS = {InspectionResult.UNREACHABLE: "unreachable", InspectionResult.FALSE_INFO: "false_info"}
+ANOMALY_GROUNDS: dict[str, str] = {InspectionResult.UNREACHABLE: "unreachable", InspectionResult.FALSE_INFO: "false_info"}
 
 
 # --- reference lists -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -111,17 +111,17 @@ class TaskForm(forms.Form):
     def __init__(self, user: Any, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         prefix = user_region_prefix(user) or ""
-        self.fields["plan"].queryset = Plan.objects.visible_to(user)
-        self.fields["region_code"].choices = [
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = Plan.objects.visible_to(user)
+        cast(forms.ChoiceField, self.fields["region_code"]).choices = [
             (d.code, f"{'　' if d.level == 'county' else ''}{d.name}（{d.code}）")
             for d in Division.objects.filter(code__startswith=prefix).order_by("code")]
-        self.fields["key_area_types"].choices = [(t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)]
+        cast(forms.ChoiceField, self.fields["key_area_types"]).choices = [(t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)]
 
 
 @staff(Perm.MANAGE_INSPECTIONS)
 def task_create(request: HttpRequest) -> HttpResponse:
     ratios = queries.default_ratios()
-    initial = {f"ratio_{c}": Decimal(ratios[c]) for c in RISK_CLASSES}
+    initial: dict[str, Any] = {f"ratio_{c}": Decimal(ratios[c]) for c in RISK_CLASSES}
     initial.update({"starts_on": today(), "ends_on": dt.date(today().year, 12, 31),
                     "region_code": _department(request).division_id})
     form = TaskForm(request.user, request.POST or None, initial=initial)

@@ -125,6 +125,8 @@ def apply_licence_changes(licences: Iterable[Any], *, actor: Any, on: dt.date | 
         valid_until__lt=on
     ).order_by("issued_on")
     for lic in valid:
+        # Filtered on enterprise_id__in above, so never a pending (enterprise-less) licence.
+        assert lic.enterprise_id is not None
         for t in types:
             if t.code in touched[lic.enterprise_id] and t.matches(lic.licence_type, lic.licence_no):
                 holding[(lic.enterprise_id, t.code)] = lic

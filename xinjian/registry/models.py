@@ -40,7 +40,8 @@ class Division(models.Model):
         return DivisionLevel.COUNTY
 
     def full_name(self) -> str:
-        parts, node = [], self
+        parts: list[str] = []
+        node: Division | None = self
         while node is not None:
             parts.append(node.name)
             node = node.parent
