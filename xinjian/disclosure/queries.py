@@ -4,10 +4,12 @@ later credit reports), recent publications, and the staff's overdue view."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 
 from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty, PenaltyStatus
 from xinjian.core.workdays import add_working_days, today
@@ -28,9 +30,125 @@ def _d(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _replies(enterprise: Enterprise) -> dict[tuple[str, int], dict[str, Any]]:
+# --- the cold path ----------------------------------------------------------------------
+# A cold profile used to cost nine ORM queries whose compilation (the policy's SQL twin
+# with its rule segments) took longer than running them. Now (docs/adr/0034):
+# - one query reads the enterprise and, per record kind, whether it has anything public
+#   today (EXISTS over the same policy querysets); most enterprises have nothing, so most
+#   cold profiles are that one query;
+# - only the kinds that exist are read;
+# - every query is compiled by the ORM once per day and rule-table version, then run with
+#   the enterprise swapped into its parameters. The SQL is the ORM's own: the policy
+#   still lives only in `policy` (and `lists.queries` for listings).
+
+_ENT = -7_340_912_000_017  # sentinel enterprise id in a compiled query's parameters
+_USCC = "\x00uscc\x00"  # sentinel USCC
+_compiled: dict[tuple[str, dt.date], tuple[object, str, list[Any], list[int]]] = {}
+
+
+def _compile(name: str, as_of: dt.date, build: Callable[[dt.date], QuerySet[Any]],
+             sentinel: object) -> tuple[str, list[Any], list[int]]:
+    version = rules.table_version()
+    hit = _compiled.get((name, as_of))
+    if hit is None or hit[0] is not version:
+        sql, compiled_params = build(as_of).query.sql_with_params()
+        params = list(compiled_params)
+        slots = [i for i, v in enumerate(params) if type(v) is type(sentinel) and v == sentinel]
+        if not slots:
+            raise RuntimeError(f"compiled query {name} lost its parameter")
+        if len(_compiled) > 64:
+            _compiled.clear()
+        hit = (version, sql, params, slots)
+        _compiled[(name, as_of)] = hit
+    return hit[1], hit[2], hit[3]
+
+
+def _bind(params: list[Any], slots: list[int], value: object) -> list[Any]:
+    out = list(params)
+    for i in slots:
+        out[i] = value
+    return out
+
+
+def _record_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
+    build = _RECORD_QUERIES[name]
+    sql, params, slots = _compile(name, as_of, build, _ENT)
+    return list(build(as_of).model.objects.raw(sql, _bind(params, slots, enterprise_id)))
+
+
+def _flat_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
+    sql, params, slots = _compile(name, as_of, _RECORD_QUERIES[name], _ENT)
+    with connection.cursor() as cur:
+        cur.execute(sql, _bind(params, slots, enterprise_id))
+        return [r[0] for r in cur.fetchall()]
+
+
+def _penalties_qs(as_of: dt.date) -> QuerySet[Any]:
+    return policy.visible_penalties(Penalty.objects.filter(enterprise_id=_ENT), as_of).order_by("-decided_on", "-id")
+
+
+def _inspections_qs(as_of: dt.date) -> QuerySet[Any]:
+    return policy.visible_inspections(Inspection.objects.filter(enterprise_id=_ENT), as_of) \
+        .order_by("-inspected_on", "-id")
+
+
+def _licences_qs(as_of: dt.date) -> QuerySet[Any]:
+    return policy.visible_licences(Licence.objects.filter(enterprise_id=_ENT), as_of).order_by("-issued_on", "-id")
+
+
+def _commitments_qs(as_of: dt.date) -> QuerySet[Any]:
+    return policy.visible_commitments(CommitmentRecord.objects.filter(enterprise_id=_ENT), as_of) \
+        .order_by("-committed_on", "-id")
+
+
+def _key_areas_qs(as_of: dt.date) -> QuerySet[Any]:
+    return KeyAreaTag.objects.filter(enterprise_id=_ENT, active=True) \
+        .order_by("type__sort_order", "type_id").values_list("type_id", flat=True)
+
+
+def _replies_qs(as_of: dt.date) -> QuerySet[Any]:
+    return EnterpriseReply.objects.filter(enterprise_id=_ENT, status=ReplyStatus.SHOWN).order_by("submitted_at", "id")
+
+
+_RECORD_QUERIES: dict[str, Callable[[dt.date], QuerySet[Any]]] = {
+    "penalties": _penalties_qs, "inspections": _inspections_qs, "licences": _licences_qs,
+    "commitments": _commitments_qs, "key_areas": _key_areas_qs, "replies": _replies_qs,
+}
+_KINDS = ("penalties", "inspections", "licences", "commitments", "key_areas", "listings", "replies")
+
+
+def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
+    """The enterprise by USCC with one flag per kind: does it hold any row at all? The
+    flags only let the profile skip empty kinds; what is shown still comes from the
+    policy's querysets. Plain EXISTS probes on the enterprise foreign keys keep this
+    query cheap to plan (the policy's filters inside seven EXISTS took ~1 ms to plan)."""
+    from xinjian.lists.models import AnomalyListing, SeriousListing
+
+    ent = OuterRef("pk")
+    return Enterprise.objects.filter(uscc=_USCC).annotate(
+        has_penalties=Exists(Penalty.objects.filter(enterprise=ent)),
+        has_inspections=Exists(Inspection.objects.filter(enterprise=ent)),
+        has_licences=Exists(Licence.objects.filter(enterprise=ent)),
+        has_commitments=Exists(CommitmentRecord.objects.filter(enterprise=ent)),
+        has_key_areas=Exists(KeyAreaTag.objects.filter(enterprise=ent)),
+        has_replies=Exists(EnterpriseReply.objects.filter(enterprise=ent)),
+        has_listings=Exists(AnomalyListing.objects.filter(enterprise=ent))
+        | Exists(SeriousListing.objects.filter(enterprise=ent)),
+    ).order_by()[:1]
+
+
+def _enterprise_with_flags(uscc: str, as_of: dt.date) -> tuple[Enterprise, dict[str, bool]] | None:
+    sql, params, slots = _compile("enterprise", as_of, _enterprise_qs, _USCC)
+    found = list(Enterprise.objects.raw(sql, _bind(params, slots, uscc)))
+    if not found:
+        return None
+    e = found[0]
+    return e, {k: bool(getattr(e, f"has_{k}")) for k in _KINDS}
+
+
+def _replies(enterprise: Enterprise, as_of: dt.date) -> dict[tuple[str, int], dict[str, Any]]:
     out: dict[tuple[str, int], dict[str, Any]] = {}
-    for r in EnterpriseReply.objects.filter(enterprise=enterprise, status=ReplyStatus.SHOWN).order_by("submitted_at"):
+    for r in _record_rows("replies", as_of, enterprise.pk):
         # the latest reply per record wins
         out[(r.record_kind, r.record_id)] = {"text": r.text, "submitted_at": r.submitted_at.isoformat()}
     return out
@@ -72,30 +190,32 @@ def commitment_item(c: CommitmentRecord) -> dict[str, Any]:
             "disclosed_until": None}
 
 
-def build_profile(enterprise: Enterprise, as_of: dt.date) -> dict[str, Any]:
+def build_profile(enterprise: Enterprise, as_of: dt.date, *, present: dict[str, bool] | None = None) -> dict[str, Any]:
     """What the disclosure policy allows about `enterprise` on `as_of` — nothing else.
-    Risk classes and complaints are not read here at all."""
+    Risk classes and complaints are not read here at all. `present` (from
+    `_enterprise_with_flags`) skips the kinds the enterprise has nothing public in."""
     from xinjian.lists.disclosure import public_listings
 
     names = [enterprise.legal_representative]
     replies: dict[tuple[str, int], dict[str, Any]] | None = None
 
+    def want(kind: str) -> bool:
+        return present is None or present[kind]
+
     def with_reply(kind: str, item: dict[str, Any]) -> dict[str, Any]:
         nonlocal replies
         if replies is None:  # read once, and only when there is a record to answer
-            replies = _replies(enterprise)
+            replies = _replies(enterprise, as_of) if want("replies") else {}
         item["reply"] = replies.get((kind, item["id"]))
         return item
 
-    penalties = [p for p in policy.visible_penalties(Penalty.objects.filter(enterprise=enterprise), as_of)
-                 .select_related("enterprise").order_by("-decided_on", "-id")]
-    inspections = policy.visible_inspections(Inspection.objects.filter(enterprise=enterprise), as_of) \
-        .order_by("-inspected_on", "-id")
-    licences = policy.visible_licences(Licence.objects.filter(enterprise=enterprise), as_of) \
-        .order_by("-issued_on", "-id")
-    commitments = policy.visible_commitments(CommitmentRecord.objects.filter(enterprise=enterprise), as_of) \
-        .order_by("-committed_on", "-id")
-    listings = public_listings(enterprise, as_of)
+    penalties = _record_rows("penalties", as_of, enterprise.pk) if want("penalties") else []
+    for p in penalties:
+        p.enterprise = enterprise  # the policy reads the region from it
+    inspections = _record_rows("inspections", as_of, enterprise.pk) if want("inspections") else []
+    licences = _record_rows("licences", as_of, enterprise.pk) if want("licences") else []
+    commitments = _record_rows("commitments", as_of, enterprise.pk) if want("commitments") else []
+    listings = public_listings(enterprise, as_of) if want("listings") else {}
     return {
         "uscc": enterprise.uscc,
         "name": enterprise.name,
@@ -104,8 +224,7 @@ def build_profile(enterprise: Enterprise, as_of: dt.date) -> dict[str, Any]:
         "region_code": enterprise.region_code,
         "status": enterprise.status,
         "address": enterprise.address,
-        "key_areas": list(KeyAreaTag.objects.filter(enterprise=enterprise, active=True)
-                          .order_by("type__sort_order", "type_id").values_list("type_id", flat=True)),
+        "key_areas": _flat_rows("key_areas", as_of, enterprise.pk) if want("key_areas") else [],
         "licences": [with_reply(RecordKind.LICENCE, licence_item(x)) for x in licences],
         # The SQL filter and the Python policy agree (tested); the Python check here is a
         # second lock on the door.
@@ -137,13 +256,20 @@ def profile(enterprise: Enterprise, as_of: dt.date | None = None, *, use_cache: 
 
 def profile_by_uscc(uscc: str, as_of: dt.date | None = None) -> dict[str, Any] | None:
     """The cached profile for a (normalised) USCC without touching the database on a hit;
-    None when the register has no such enterprise."""
+    None when the register has no such enterprise. A miss reads the enterprise and what
+    it has public in one query, then only the kinds that exist."""
     as_of = as_of or today()
-    data = caches[CACHE_ALIAS].get(_key(uscc, as_of))
+    cache = caches[CACHE_ALIAS]
+    data = cache.get(_key(uscc, as_of))
     if data is not None:
         return data
-    enterprise = Enterprise.objects.filter(uscc=uscc).first()
-    return profile(enterprise, as_of) if enterprise is not None else None
+    found = _enterprise_with_flags(uscc, as_of)
+    if found is None:
+        return None
+    enterprise, present = found
+    data = build_profile(enterprise, as_of, present=present)
+    cache.set(_key(uscc, as_of), data, PROFILE_TTL)
+    return data
 
 
 def forget_profile(uscc: str, as_of: dt.date | None = None) -> None:

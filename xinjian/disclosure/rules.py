@@ -77,6 +77,12 @@ def _table() -> dict[str, list[Version]]:
     return _cache[1]
 
 
+def table_version() -> object:
+    """The loaded rule table itself: a new object whenever the table is reloaded, so a
+    query compiled against one version is not reused under another."""
+    return _table()
+
+
 def province_of(region_code: str) -> str:
     return (region_code or "")[:2] + "0000" if region_code else ""
 

@@ -279,6 +279,11 @@ def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, wor
                                     "published_on": D(2025, 3, 5), "expires_on": D(2028, 3, 5), "measures": []}}
 
     monkeypatch.setattr(lists_disclosure, "public_listings", fake)
+    # The profile asks the lists contract only for an enterprise holding a listing row.
+    from xinjian.lists.models import AnomalyListing, AnomalyStatus
+
+    AnomalyListing.objects.create(enterprise=world["e"], ground="unreachable", status=AnomalyStatus.LISTED,
+                                  proposed_on=D(2025, 1, 20), listed_on=D(2025, 2, 3))
     uscc = world["e"].uscc
     body = client.get(f"/api/v1/public/enterprises/{uscc}").json()
     assert body["anomaly_listings"][0]["listed_on"] == "2025-02-03"
