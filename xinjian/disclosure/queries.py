@@ -71,9 +71,8 @@ def _bind(params: list[Any], slots: list[int], value: object) -> list[Any]:
 
 
 def _record_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
-    build = _RECORD_QUERIES[name]
-    sql, params, slots = _compile(name, as_of, build, _ENT)
-    return list(build(as_of).model.objects.raw(sql, _bind(params, slots, enterprise_id)))
+    sql, params, slots = _compile(name, as_of, _RECORD_QUERIES[name], _ENT)
+    return list(_MODELS[name].objects.raw(sql, _bind(params, slots, enterprise_id)))
 
 
 def _flat_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
@@ -114,6 +113,8 @@ _RECORD_QUERIES: dict[str, Callable[[dt.date], QuerySet[Any]]] = {
     "penalties": _penalties_qs, "inspections": _inspections_qs, "licences": _licences_qs,
     "commitments": _commitments_qs, "key_areas": _key_areas_qs, "replies": _replies_qs,
 }
+_MODELS: dict[str, Any] = {"penalties": Penalty, "inspections": Inspection, "licences": Licence,
+                           "commitments": CommitmentRecord, "replies": EnterpriseReply}
 _KINDS = ("penalties", "inspections", "licences", "commitments", "key_areas", "listings", "replies")
 
 
@@ -134,16 +135,68 @@ def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
         has_replies=Exists(EnterpriseReply.objects.filter(enterprise=ent)),
         has_listings=Exists(AnomalyListing.objects.filter(enterprise=ent))
         | Exists(SeriousListing.objects.filter(enterprise=ent)),
-    ).order_by()[:1]
+    ).order_by().values_list(*_ENT_FIELDS, *(f"has_{k}" for k in _KINDS))[:1]
+
+
+# Only what the profile shows (and the key the record queries use).
+_ENT_FIELDS = ("id", "uscc", "name", "legal_representative", "established_on", "region_code", "status", "address")
+
+
+def _ent_field_order() -> list[str]:
+    return [f.attname for f in Enterprise._meta.concrete_fields if f.attname in _ENT_FIELDS]
 
 
 def _enterprise_with_flags(uscc: str, as_of: dt.date) -> tuple[Enterprise, dict[str, bool]] | None:
     sql, params, slots = _compile("enterprise", as_of, _enterprise_qs, _USCC)
-    found = list(Enterprise.objects.raw(sql, _bind(params, slots, uscc)))
-    if not found:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            _execute_prepared(cur, sql, params, slots, uscc)
+        else:  # sqlite3 keeps its own statement cache per connection
+            cur.execute(sql, _bind(params, slots, uscc))
+        row = cur.fetchone()
+    if row is None:
         return None
-    e = found[0]
-    return e, {k: bool(getattr(e, f"has_{k}")) for k in _KINDS}
+    n = len(_ENT_FIELDS)
+    values = list(row[:n])
+    est = values[_ENT_FIELDS.index("established_on")]
+    if isinstance(est, str):  # SQLite hands back the text when read through a bare cursor
+        values[_ENT_FIELDS.index("established_on")] = dt.date.fromisoformat(est)
+    by_name = dict(zip(_ENT_FIELDS, values, strict=True))
+    order = _ent_field_order()  # from_db wants the model's field order
+    e = Enterprise.from_db(connection.alias, order, [by_name[f] for f in order])
+    return e, {k: bool(v) for k, v in zip(_KINDS, row[n:], strict=True)}
+
+
+_MARKER = "xj-bind-marker-7f3a"
+_prepared_text: dict[str, tuple[str, str]] = {}  # compiled SQL -> (statement name, PREPARE body)
+
+
+def _execute_prepared(cur: Any, sql: str, params: list[Any], slots: list[int], value: str) -> None:
+    """PostgreSQL: run the compiled flag query as a named prepared statement. Planning it
+    (seven EXISTS subplans) costs more than running it; `uscc = $1` on a unique index
+    has one sensible plan, so a generic plan is safe here (unlike ADR 0031's
+    `ILIKE … LIMIT`, which is why preparation stays off globally)."""
+    entry = _prepared_text.get(sql)
+    if entry is None:
+        text = cur.cursor.mogrify(sql, _bind(params, slots, _MARKER))
+        literal = f"'{_MARKER}'"
+        if text.count(literal) != len(slots):
+            cur.execute(sql, _bind(params, slots, value))
+            return
+        if len(_prepared_text) > 64:
+            _prepared_text.clear()
+        entry = (f"xj_profile_{len(_prepared_text)}_{abs(hash(sql)) % 10**8}", text.replace(literal, "$1"))
+        _prepared_text[sql] = entry
+    name, body = entry
+    raw = connection.connection
+    state = getattr(connection, "_xj_prepared", None)
+    if state is None or state[0] is not raw:
+        state = (raw, set[str]())
+        connection._xj_prepared = state  # type: ignore[attr-defined]
+    if name not in state[1]:
+        cur.execute(f"PREPARE {name} (text) AS {body}")
+        state[1].add(name)
+    cur.execute(f"EXECUTE {name} (%s)", [value])
 
 
 def _replies(enterprise: Enterprise, as_of: dt.date) -> dict[tuple[str, int], dict[str, Any]]:
