@@ -112,7 +112,7 @@ except ValueError as exc:  # unknown scheme
     raise ImproperlyConfigured(f"DATABASE_URL is not understood: {exc}")
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True) if _db["NAME"] != ":memory:" else None
-    _db["CONN_MAX_AGE"] = 0
+    # Persistent connections too (CONN_MAX_AGE): opening one costs more than a profile query.
     _db["OPTIONS"] = {
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue instead of failing with "database is locked".
