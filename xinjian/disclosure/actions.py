@@ -10,10 +10,12 @@ catches those revoked at the source); credit repair stops publication early thro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from xinjian.collection.models import Inspection, Penalty, PenaltyStatus
@@ -69,7 +71,7 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     p.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
     audit.record("penalty.publish", p, actor=actor, before=audit.jsonable({"published_on": None}),
                  after=audit.jsonable({"published_on": on}), uscc=p.uscc)
-    emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code, data=_penalty_event(p))
+    emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "", data=_penalty_event(p))
     _forget(p.uscc)
     return p
 
@@ -87,7 +89,7 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     i.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
     audit.record("inspection.publish", i, actor=actor, before=audit.jsonable({"published_on": None}),
                  after=audit.jsonable({"published_on": on}), uscc=i.uscc)
-    emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code,
+    emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code if i.enterprise else "",
          data={"inspection_id": i.pk, "inspected_on": i.inspected_on.isoformat(), "result": i.result,
                "published_on": on.isoformat()})
     _forget(i.uscc)
@@ -129,8 +131,11 @@ def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 
                                              archived_at__isnull=True, inspected_on__lte=on)
                    .select_related("enterprise").order_by("id"))
     done = 0
-    for kind, qs, ok in (("penalty", penalties, policy.publishable),
-                         ("inspection", inspections, policy.inspection_publishable)):
+    steps: list[tuple[str, QuerySet[Any], Callable[[Any], bool]]] = [
+        ("penalty", penalties, policy.publishable),
+        ("inspection", inspections, policy.inspection_publishable),
+    ]
+    for kind, qs, ok in steps:
         batch: list[Any] = []
         for r in qs.iterator(chunk_size=chunk):
             if not ok(r):  # warning-only and the like: the rest is in SQL
@@ -225,8 +230,9 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
 def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
     from xinjian.collection.models import CommitmentRecord, Licence
 
-    model = {RecordKind.PENALTY: Penalty, RecordKind.INSPECTION: Inspection, RecordKind.LICENCE: Licence,
-             RecordKind.COMMITMENT: CommitmentRecord}.get(kind)
+    models_by_kind: dict[str, type[Any]] = {RecordKind.PENALTY: Penalty, RecordKind.INSPECTION: Inspection, RecordKind.LICENCE: Licence,
+             RecordKind.COMMITMENT: CommitmentRecord}
+    model = models_by_kind.get(kind)
     if model is None:
         raise DomainError("暂不支持对该类信息提交情况说明", details=[field_error("record_kind", "invalid", "不支持")])
     record = model.objects.filter(pk=record_id, enterprise=enterprise).first()

@@ -125,7 +125,8 @@ def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
     ratelimit.hit(request)
     found = search.search(q)
     return {"results": [{"uscc": e.uscc, "name": e.name, "region_code": e.region_code, "status": e.status,
-                         "key_areas": e.key_area_codes} for e in found]}
+                         "key_areas": e.key_area_codes}  # type: ignore[attr-defined]  # set by search.search
+                        for e in found]}
 
 
 @router.get("/enterprises/{uscc}", response={200: ProfileOut, 404: ErrorOut}, summary="The disclosed profile of one enterprise, as of now")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import scoped_queryset
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
 from xinjian.registry.models import Enterprise
 
 
@@ -84,7 +84,7 @@ REPLY_TRANSITIONS: dict[tuple[str, str], str] = {
     (ReplyStatus.HIDDEN, ReplyStatus.SHOWN): "staff",
 }
 
-ReplyQuerySet = scoped_queryset("enterprise__region_code")
+ReplyQuerySet = EnterpriseScopedQuerySet
 
 
 class EnterpriseReply(models.Model):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -232,7 +233,7 @@ def _day_end(d: dt.date) -> dt.datetime:
 
 # --- the one entry point -----------------------------------------------------------------
 
-_VISIBLE = {
+_VISIBLE: dict[type, Callable[[Any, dt.date], bool]] = {
     Penalty: penalty_visible,
     Inspection: inspection_visible,
     Licence: licence_visible,
@@ -269,8 +270,9 @@ def disclosed_until(record: Any) -> dt.date | None:
 
 
 def filter_visible(qs: QuerySet, as_of: dt.date) -> QuerySet:
-    fn = {Penalty: visible_penalties, Inspection: visible_inspections, Licence: visible_licences,
-          CommitmentRecord: visible_commitments}.get(qs.model)
+    filters: dict[type, Callable[[QuerySet[Any], dt.date], QuerySet[Any]]] = {Penalty: visible_penalties, Inspection: visible_inspections, Licence: visible_licences,
+          CommitmentRecord: visible_commitments}
+    fn = filters.get(qs.model)
     if fn is None:
         raise NeverPublic(f"{qs.model.__name__} is never disclosed")
     return fn(qs, as_of)

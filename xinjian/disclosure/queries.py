@@ -351,7 +351,7 @@ def recent_publications(kind: str, *, region: str = "", key_area: str = "", on: 
         qs = qs.filter(enterprise__region_code__startswith=region_prefix(region))
     if key_area:
         qs = qs.filter(enterprise__key_area_tags__type_id=key_area, enterprise__key_area_tags__active=True)
-    rows = list(qs.order_by("-published_on", "-id")[:RECENT_LIMIT])
+    rows: list[Any] = list(qs.order_by("-published_on", "-id")[:RECENT_LIMIT])
     if kind != "inspections":
         rows = [p for p in rows if policy.penalty_visible(p, on)]
         for p in rows:
@@ -374,7 +374,7 @@ def publication_backlog(user: Any, on: dt.date | None = None, limit: int = 200) 
     for p in pens[: limit * 2]:
         if not policy.publishable(p):
             continue
-        days = int(rules.value(RuleKey.PENALTY_PUBLISH_DAYS, p.enterprise.region_code, p.decided_on))
+        days = int(rules.value(RuleKey.PENALTY_PUBLISH_DAYS, p.enterprise.region_code if p.enterprise else "", p.decided_on))
         dl = add_working_days(p.decided_on, days)
         out["penalties"].append({"record": p, "deadline": dl, "overdue": on > dl.due})
         if len(out["penalties"]) >= limit:
@@ -385,7 +385,7 @@ def publication_backlog(user: Any, on: dt.date | None = None, limit: int = 200) 
     for i in insp[:limit]:
         if not policy.inspection_publishable(i):
             continue
-        days = int(rules.value(RuleKey.INSPECTION_PUBLISH_DAYS, i.enterprise.region_code, i.inspected_on))
+        days = int(rules.value(RuleKey.INSPECTION_PUBLISH_DAYS, i.enterprise.region_code if i.enterprise else "", i.inspected_on))
         dl = add_working_days(i.inspected_on, days)
         out["inspections"].append({"record": i, "deadline": dl, "overdue": on > dl.due})
     revoked = (Penalty.objects.visible_to(user).filter(status=PenaltyStatus.REVOKED, published_on__isnull=False,

@@ -66,9 +66,10 @@ def _reference(name: str, load: Any) -> Any:
 def _division_names() -> dict[str, str]:
     def load() -> dict[str, str]:
         rows = {d.code: d for d in Division.objects.all()}
-        out = {}
+        out: dict[str, str] = {}
         for code, d in rows.items():
-            parts, node = [], d
+            parts: list[str] = []
+            node: Division | None = d
             while node is not None:
                 parts.append(node.name)
                 node = rows.get(node.parent_id) if node.parent_id else None
