@@ -22,7 +22,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _serial = itertools.count(1)
 
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 class _ReplayEditor:
@@ -60,7 +66,9 @@ def _reference_data(request):
     """Transactional tests (browser, concurrency) flush the database afterwards, taking
     the rows the data migrations seeded (divisions, departments, key-area types, rule
     tables, the calendar) with them: put them back for any test that uses the database."""
-    if request.node.get_closest_marker("django_db") is None and not (_DB_FIXTURES & set(request.fixturenames)):
+    if request.node.get_closest_marker("django_db") is None and not (
+        _DB_FIXTURES & set(request.fixturenames)
+    ):
         return
     request.getfixturevalue("_django_db_helper")
     from xinjian.core.reference import ensure_loaded
@@ -134,7 +142,9 @@ def staff_factory(db):
         username = username or f"staff{next(_serial)}"
         user = User.objects.create_user(username, password="correct-horse-9")
         StaffProfile.objects.create(
-            user=user, department=Department.objects.get(division_id=division), roles=roles or ["credit_officer"]
+            user=user,
+            department=Department.objects.get(division_id=division),
+            roles=roles or ["credit_officer"],
         )
         return user
 
@@ -195,8 +205,15 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

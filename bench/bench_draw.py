@@ -72,8 +72,10 @@ def main() -> int:
     print(f"baseline  sha256 × {n:,}: {baseline:.2f} s")
     print(f"draw (sort, digest, rank, select): {t_draw:.2f} s = {t_draw / baseline:.2f} × baseline")
     print(f"assignment of {len(targets):,} targets: {t_assign:.2f} s = {t_assign / baseline:.2f} × baseline")
-    print(f"draw + assignment: {total:.2f} s = {total / baseline:.2f} × baseline "
-          f"(target ≤ {TARGET_SECONDS:.0f} s at scale 1.0: {'met' if total <= TARGET_SECONDS else 'NOT met'})")
+    print(
+        f"draw + assignment: {total:.2f} s = {total / baseline:.2f} × baseline "
+        f"(target ≤ {TARGET_SECONDS:.0f} s at scale 1.0: {'met' if total <= TARGET_SECONDS else 'NOT met'})"
+    )
     return 0
 
 

@@ -40,8 +40,18 @@ N = max(5_000, int(1_000_000 * SCALE))
 N_HTTP = max(20_000, int(200_000 * SCALE))
 N_ENTERPRISES = max(500, int(20_000 * SCALE))
 TARGET_RATE, TARGET_RATIO, TARGET_HTTP, TARGET_MB = 50_000, 5.0, 20_000, 1024
-FIELDS = ["source_id", "uscc", "decision_no", "decided_on", "decided_by", "domain", "violation", "penalty_types",
-          "fine_amount", "legal_basis"]
+FIELDS = [
+    "source_id",
+    "uscc",
+    "decision_no",
+    "decided_on",
+    "decided_by",
+    "domain",
+    "violation",
+    "penalty_types",
+    "fine_amount",
+    "legal_basis",
+]
 DOMAINS = ["food_safety", "special_equipment", "product_quality", "consumer_rights", "other"]
 
 
@@ -85,7 +95,9 @@ def main() -> int:
     from xinjian.sharing.models import ApiClient
 
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE collection_penalty, collection_recordversion, collection_rejectedrecord CASCADE")
+        cur.execute(
+            "TRUNCATE collection_penalty, collection_recordversion, collection_rejectedrecord CASCADE"
+        )
         cur.execute("DELETE FROM core_event WHERE type LIKE 'penalty.%%'")
     have = set(Enterprise.objects.filter(source="bench").values_list("uscc", flat=True))
     usccs = [build_uscc("440305" if n % 3 else "440106", f"BN{n:06d}") for n in range(N_ENTERPRISES)]
@@ -93,9 +105,20 @@ def main() -> int:
     if missing:
         import datetime as dt
 
-        Enterprise.objects.bulk_create([
-            Enterprise(uscc=u, name=f"基准测试企业{u[-8:]}", legal_representative="王五", established_on=dt.date(2010, 1, 1),
-                       region_code=u[2:8], source="bench") for u in missing], batch_size=5000)
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    uscc=u,
+                    name=f"基准测试企业{u[-8:]}",
+                    legal_representative="王五",
+                    established_on=dt.date(2010, 1, 1),
+                    region_code=u[2:8],
+                    source="bench",
+                )
+                for u in missing
+            ],
+            batch_size=5000,
+        )
     ent_ids = dict(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", "id"))
     print(f"N = {N:,} penalty records over {len(usccs):,} enterprises (BENCH_SCALE={SCALE})")
 
@@ -103,27 +126,59 @@ def main() -> int:
     src = work / "penalties.csv"
     copy_file = work / "penalties.copy.csv"
     t = time.perf_counter()
-    with src.open("w", newline="", encoding="utf-8") as f, copy_file.open("w", newline="", encoding="utf-8") as g:
+    with (
+        src.open("w", newline="", encoding="utf-8") as f,
+        copy_file.open("w", newline="", encoding="utf-8") as g,
+    ):
         w, c = csv.writer(f), csv.writer(g)
         w.writerow(FIELDS)
         now = "2024-11-20 10:00:00+08"
         for i in range(N):
             r = record(i, usccs)
             w.writerow([";".join(r[k]) if k == "penalty_types" else r[k] for k in FIELDS])
-            c.writerow([ent_ids[r["uscc"]], r["uscc"], "import:penalties", r["source_id"], now, r["decision_no"],
-                        r["decided_on"], r["decided_by"], r["domain"], r["violation"], json.dumps(r["penalty_types"]),
-                        r["fine_amount"], "false", r["legal_basis"], "in_force", "", "", now, "bench", now, "bench",
-                        "", ""])
+            c.writerow(
+                [
+                    ent_ids[r["uscc"]],
+                    r["uscc"],
+                    "import:penalties",
+                    r["source_id"],
+                    now,
+                    r["decision_no"],
+                    r["decided_on"],
+                    r["decided_by"],
+                    r["domain"],
+                    r["violation"],
+                    json.dumps(r["penalty_types"]),
+                    r["fine_amount"],
+                    "false",
+                    r["legal_basis"],
+                    "in_force",
+                    "",
+                    "",
+                    now,
+                    "bench",
+                    now,
+                    "bench",
+                    "",
+                    "",
+                ]
+            )
     print(f"wrote the CSV files in {time.perf_counter() - t:.1f} s ({src.stat().st_size / 1e6:.0f} MB)")
 
     # 1. bare baseline: COPY of the same rows into the same table (same indexes).
-    copy_cols = ("enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
-                 "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
-                 "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason")
+    copy_cols = (
+        "enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
+        "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
+        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason"
+    )
     with connection.cursor() as cur:
         t = time.perf_counter()
-        with cur.cursor.copy(f"COPY collection_penalty ({copy_cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (disclosure_exception, decision_text, archived_by, archive_reason))") as cp, \
-                copy_file.open("rb") as fh:
+        with (
+            cur.cursor.copy(
+                f"COPY collection_penalty ({copy_cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (disclosure_exception, decision_text, archived_by, archive_reason))"
+            ) as cp,
+            copy_file.open("rb") as fh,
+        ):
             while block := fh.read(1 << 20):
                 cp.write(block)
         copy_s = time.perf_counter() - t
@@ -136,8 +191,13 @@ def main() -> int:
     # 2. the command, as an operator runs it; 3. the same file again.
     def run_command() -> tuple[float, str]:
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "manage.py", "ingest", "penalties", str(src), "--no-progress"],
-                             cwd=ROOT, capture_output=True, text=True, env=os.environ.copy())
+        out = subprocess.run(
+            [sys.executable, "manage.py", "ingest", "penalties", str(src), "--no-progress"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        )
         elapsed = time.perf_counter() - t0
         if out.returncode:
             print(out.stdout, out.stderr)
@@ -149,7 +209,9 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"manage.py ingest: {ingest_s:.1f} s ({N / ingest_s:,.0f} records/s), peak RSS {peak_mb:,.0f} MB")
     print(f"  {summary}")
-    print(f"  (of which process start-up {ingest_s - inner_s:.1f} s; the ingest itself {N / inner_s:,.0f} records/s)")
+    print(
+        f"  (of which process start-up {ingest_s - inner_s:.1f} s; the ingest itself {N / inner_s:,.0f} records/s)"
+    )
     rerun_s, summary2 = run_command()
     print(f"same file again (all unchanged): {rerun_s:.1f} s ({N / rerun_s:,.0f} records/s)")
     print(f"  {summary2}")
@@ -159,9 +221,24 @@ def main() -> int:
     _, token = ApiClient.issue("bench-http", ["ingest"])
     connection.close()
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "300"], cwd=ROOT, env=os.environ.copy(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         import requests
 
@@ -177,13 +254,21 @@ def main() -> int:
                 recs.append(r)
             bodies.append(json.dumps({"records": recs}, ensure_ascii=False).encode())
         # Warm the worker up (URLconf and apps import on the first request) before timing.
-        session.post(f"http://127.0.0.1:{port}/api/v1/ingest/penalties", data=b'{"records": []}',
-                     headers={"Content-Type": "application/json"}, timeout=300).raise_for_status()
+        session.post(
+            f"http://127.0.0.1:{port}/api/v1/ingest/penalties",
+            data=b'{"records": []}',
+            headers={"Content-Type": "application/json"},
+            timeout=300,
+        ).raise_for_status()
         t = time.perf_counter()
         created = 0
         for body in bodies:
-            resp = session.post(f"http://127.0.0.1:{port}/api/v1/ingest/penalties", data=body,
-                                headers={"Content-Type": "application/json"}, timeout=300)
+            resp = session.post(
+                f"http://127.0.0.1:{port}/api/v1/ingest/penalties",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=300,
+            )
             resp.raise_for_status()
             created += resp.json()["created"]
         http_s = time.perf_counter() - t
@@ -191,17 +276,27 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(10)
-    print(f"HTTP API: {N_HTTP:,} records in batches of 10,000: {http_s:.1f} s ({N_HTTP / http_s:,.0f} records/s)")
+    print(
+        f"HTTP API: {N_HTTP:,} records in batches of 10,000: {http_s:.1f} s ({N_HTTP / http_s:,.0f} records/s)"
+    )
 
     ratio = ingest_s / copy_s
     rate, http_rate = N / ingest_s, N_HTTP / http_s
     print("\nfigures (targets judged at BENCH_SCALE=1):")
-    print(f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})  {'OK' if ratio < TARGET_RATIO else 'ABOVE'}")
+    print(
+        f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})  {'OK' if ratio < TARGET_RATIO else 'ABOVE'}"
+    )
     print(f"  same, without start-up        {inner_s / copy_s:5.2f}")
     print(f"  re-run / COPY time ratio      {rerun_s / copy_s:5.2f}")
-    print(f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {'OK' if rate >= TARGET_RATE else 'BELOW'}")
-    print(f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {'OK' if http_rate >= TARGET_HTTP else 'BELOW'}")
-    print(f"  peak memory of the command    {peak_mb:,.0f} MB   (target < {TARGET_MB})  {'OK' if peak_mb < TARGET_MB else 'ABOVE'}")
+    print(
+        f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {'OK' if rate >= TARGET_RATE else 'BELOW'}"
+    )
+    print(
+        f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {'OK' if http_rate >= TARGET_HTTP else 'BELOW'}"
+    )
+    print(
+        f"  peak memory of the command    {peak_mb:,.0f} MB   (target < {TARGET_MB})  {'OK' if peak_mb < TARGET_MB else 'ABOVE'}"
+    )
     for p in (src, copy_file):
         p.unlink()
     work.rmdir()

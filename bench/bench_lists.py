@@ -77,29 +77,61 @@ def main() -> int:
 
     # A clean slate of the bench's own rows (this database belongs to the bench).
     with connection.cursor() as cur:
-        for table in ("sharing_delivery", "sharing_subscription", "lists_listinghistory", "lists_anomalylisting",
-                      "lists_batchdecision"):
+        for table in (
+            "sharing_delivery",
+            "sharing_subscription",
+            "lists_listinghistory",
+            "lists_anomalylisting",
+            "lists_batchdecision",
+        ):
             cur.execute(f"DELETE FROM {table}")
     have = Enterprise.objects.filter(source="bench-lists").count()
     if have < N:
-        Enterprise.objects.bulk_create([
-            Enterprise(uscc=f"9144030{i:010d}X", name=f"基准测试企业{i}", legal_representative="张三",
-                       established_on=dt.date(2015, 1, 1), region_code="440305", source="bench-lists")
-            for i in range(have, N)], batch_size=5000)
-    Enterprise.objects.filter(source="bench-lists").exclude(id__in=Enterprise.objects.filter(
-        source="bench-lists").order_by("id").values("id")[:N]).update(status="cancelled")
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    uscc=f"9144030{i:010d}X",
+                    name=f"基准测试企业{i}",
+                    legal_representative="张三",
+                    established_on=dt.date(2015, 1, 1),
+                    region_code="440305",
+                    source="bench-lists",
+                )
+                for i in range(have, N)
+            ],
+            batch_size=5000,
+        )
+    Enterprise.objects.filter(source="bench-lists").exclude(
+        id__in=Enterprise.objects.filter(source="bench-lists").order_by("id").values("id")[:N]
+    ).update(status="cancelled")
     dept = Department.objects.get(division_id="440305")
-    BatchDecision.objects.create(department=dept, report_year=2025, decision_no="基准〔2026〕1号", decided_on=dt.date(2026, 6, 1))
+    BatchDecision.objects.create(
+        department=dept, report_year=2025, decision_no="基准〔2026〕1号", decided_on=dt.date(2026, 6, 1)
+    )
     others = Enterprise.objects.exclude(source="bench-lists").filter(status="operating").count()
 
     # 1. Baseline: the same listing rows, bulk-inserted bare.
     ents = list(Enterprise.objects.filter(source="bench-lists", status="operating").order_by("id")[:N])
     t = time.perf_counter()
     with transaction.atomic():
-        AnomalyListing.objects.bulk_create([
-            AnomalyListing(enterprise=e, ground="annual_report_missing", report_year=2025, status="listed", department=dept,
-                           decided_by=dept.name, decision_no="基准〔2026〕1号", proposed_on=dt.date(2026, 6, 30),
-                           listing_due=dt.date(2026, 7, 14), listed_on=dt.date(2026, 7, 1)) for e in ents], batch_size=1000)
+        AnomalyListing.objects.bulk_create(
+            [
+                AnomalyListing(
+                    enterprise=e,
+                    ground="annual_report_missing",
+                    report_year=2025,
+                    status="listed",
+                    department=dept,
+                    decided_by=dept.name,
+                    decision_no="基准〔2026〕1号",
+                    proposed_on=dt.date(2026, 6, 30),
+                    listing_due=dt.date(2026, 7, 14),
+                    listed_on=dt.date(2026, 7, 1),
+                )
+                for e in ents
+            ],
+            batch_size=1000,
+        )
     bare = time.perf_counter() - t
     AnomalyListing.objects.all().delete()
 
@@ -112,9 +144,11 @@ def main() -> int:
     again = anomaly_annual_report(dt.date(2026, 7, 1), actor=CLOCK)
     rerun = time.perf_counter() - t
     assert again == 0
-    print(f"annual-report clock: {listed:,} enterprises listed in {clock:.2f} s "
-          f"(bare insert of the listing rows {bare:.2f} s): {clock / bare:.2f} × baseline; "
-          f"{listed / clock:,.0f} listings/s; idempotent re-run {rerun:.2f} s")
+    print(
+        f"annual-report clock: {listed:,} enterprises listed in {clock:.2f} s "
+        f"(bare insert of the listing rows {bare:.2f} s): {clock / bare:.2f} × baseline; "
+        f"{listed / clock:,.0f} listings/s; idempotent re-run {rerun:.2f} s"
+    )
 
     # 2. Pushes to a loopback receiver.
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
@@ -122,13 +156,23 @@ def main() -> int:
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     fanout()  # the listing events above are not for this subscription: drain them first
     Subscription.objects.all().delete()
-    sharing_actions.create_subscription(actor="bench", name="基准", department="基准", endpoint=url,
-                                        event_types=["penalty.published"], secret="bench-secret")
+    sharing_actions.create_subscription(
+        actor="bench",
+        name="基准",
+        department="基准",
+        endpoint=url,
+        event_types=["penalty.published"],
+        secret="bench-secret",
+    )
     with transaction.atomic():
-        events = [emit(EventType.PENALTY_PUBLISHED, uscc=f"U{i % 97:017d}", region_code="440305", data={"i": i})
-                  for i in range(M)]
-    bodies = [json.dumps({"delivery_id": i, "event": event_message(e)}, ensure_ascii=False).encode()
-              for i, e in enumerate(events)]
+        events = [
+            emit(EventType.PENALTY_PUBLISHED, uscc=f"U{i % 97:017d}", region_code="440305", data={"i": i})
+            for i in range(M)
+        ]
+    bodies = [
+        json.dumps({"delivery_id": i, "event": event_message(e)}, ensure_ascii=False).encode()
+        for i, e in enumerate(events)
+    ]
     t = time.perf_counter()
     for b in bodies:
         requests.post(url, data=b, headers={"Content-Type": "application/json"}, timeout=10)
@@ -138,9 +182,13 @@ def main() -> int:
     counts = deliver_due(limit=M + 10)
     push = time.perf_counter() - t
     server.shutdown()
-    assert queued == M and counts["delivered"] == M and not Delivery.objects.exclude(status="delivered").exists()
-    print(f"push delivery: {M:,} signed messages in {push:.2f} s (bare POSTs {bare_post:.2f} s): "
-          f"{push / bare_post:.2f} × baseline; {M / push:,.0f} messages/s per worker")
+    assert (
+        queued == M and counts["delivered"] == M and not Delivery.objects.exclude(status="delivered").exists()
+    )
+    print(
+        f"push delivery: {M:,} signed messages in {push:.2f} s (bare POSTs {bare_post:.2f} s): "
+        f"{push / bare_post:.2f} × baseline; {M / push:,.0f} messages/s per worker"
+    )
     print(f"database: {connection.vendor}")
     return 0
 

@@ -36,14 +36,65 @@ SQLITE_DEFAULT = f"sqlite:///{ROOT / 'var' / 'bench' / 'public.sqlite3'}"
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "8" if SCALE >= 0.5 else "4"))
 
-CITIES = ["深圳市", "广州市", "东莞市", "佛山市", "珠海市", "惠州市", "中山市", "江门市", "汕头市", "湛江市",
-          "肇庆市", "茂名市", "梅州市", "清远市", "韶关市", "揭阳市", "阳江市", "河源市", "潮州市", "云浮市"]
-CHARS = ("华新宏盛兴达鑫源丰泰嘉恒金顺发利和安康美佳信德隆昌荣明祥瑞富通海天一中大博创永力远东方正阳光"
-         "启航星辰龙凤鹏程腾飞百川汇聚云帆锦绣佳禾盈实诚立志远望山水秀丽亿万千福寿喜乐吉祥如意"
-         "长城联合众合协成宇宙晨曦翔宁静致远智慧科技未来蓝天白云青松翠柏红日朝霞春夏秋冬")
-TRADES = ["食品", "科技", "机械", "贸易", "电子", "餐饮管理", "生物科技", "特种设备", "压力容器", "气体",
-          "食品添加剂", "农产品", "实业", "投资", "建材", "电梯", "锅炉", "包装", "物流", "商贸",
-          "酒业", "茶业", "乳业", "肉类加工", "调味品", "饮料", "粮油", "冷链", "起重机械", "医疗器械"]
+CITIES = [
+    "深圳市",
+    "广州市",
+    "东莞市",
+    "佛山市",
+    "珠海市",
+    "惠州市",
+    "中山市",
+    "江门市",
+    "汕头市",
+    "湛江市",
+    "肇庆市",
+    "茂名市",
+    "梅州市",
+    "清远市",
+    "韶关市",
+    "揭阳市",
+    "阳江市",
+    "河源市",
+    "潮州市",
+    "云浮市",
+]
+CHARS = (
+    "华新宏盛兴达鑫源丰泰嘉恒金顺发利和安康美佳信德隆昌荣明祥瑞富通海天一中大博创永力远东方正阳光"
+    "启航星辰龙凤鹏程腾飞百川汇聚云帆锦绣佳禾盈实诚立志远望山水秀丽亿万千福寿喜乐吉祥如意"
+    "长城联合众合协成宇宙晨曦翔宁静致远智慧科技未来蓝天白云青松翠柏红日朝霞春夏秋冬"
+)
+TRADES = [
+    "食品",
+    "科技",
+    "机械",
+    "贸易",
+    "电子",
+    "餐饮管理",
+    "生物科技",
+    "特种设备",
+    "压力容器",
+    "气体",
+    "食品添加剂",
+    "农产品",
+    "实业",
+    "投资",
+    "建材",
+    "电梯",
+    "锅炉",
+    "包装",
+    "物流",
+    "商贸",
+    "酒业",
+    "茶业",
+    "乳业",
+    "肉类加工",
+    "调味品",
+    "饮料",
+    "粮油",
+    "冷链",
+    "起重机械",
+    "医疗器械",
+]
 SUFFIXES = ["有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司", "厂", "商行", "食品厂"]
 
 
@@ -63,8 +114,13 @@ def main() -> int:
         return run_one(os.environ["DATABASE_URL"])
     targets = [os.environ["DATABASE_URL"]] if os.environ.get("DATABASE_URL") else [PG_DEFAULT, SQLITE_DEFAULT]
     for url in targets:
-        env = dict(os.environ, DATABASE_URL=url, _BENCH_PUBLIC_CHILD="1", DJANGO_SETTINGS_MODULE="bench.public_settings",
-                   PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            _BENCH_PUBLIC_CHILD="1",
+            DJANGO_SETTINGS_MODULE="bench.public_settings",
+            PYTHONPATH=str(ROOT),
+        )
         log(f"--- {url.split('@')[-1]}  (scale {SCALE}, {N:,} enterprises)")
         rc = subprocess.call([sys.executable, __file__], cwd=ROOT, env=env)
         if rc:
@@ -125,14 +181,37 @@ def build_dataset() -> None:
     now = "2025-01-01 00:00:00+00"
     for i in range(start_id, N):
         region = counties[i % len(counties)]
-        name = (rnd.choice(CITIES) + rnd.choice(CHARS) + rnd.choice(CHARS) + rnd.choice(TRADES)
-                + rnd.choice(SUFFIXES))
+        name = (
+            rnd.choice(CITIES)
+            + rnd.choice(CHARS)
+            + rnd.choice(CHARS)
+            + rnd.choice(TRADES)
+            + rnd.choice(SUFFIXES)
+        )
         uscc = build_uscc(region, f"{i:08d}")
         est = dt.date(2000, 1, 1) + dt.timedelta(days=i % 9000)
-        rows.append((now, "bench", now, "bench", uscc, name, rnd.choice("张王李赵陈刘杨黄") + rnd.choice("伟芳娜敏静丽强磊"),
-                     est.isoformat(), region, "有限责任公司", "", "", "operating", "bench"))
-    cols = ("created_at, created_by, modified_at, modified_by, uscc, name, legal_representative, established_on, "
-            "region_code, entity_type, address, business_scope, status, source")
+        rows.append(
+            (
+                now,
+                "bench",
+                now,
+                "bench",
+                uscc,
+                name,
+                rnd.choice("张王李赵陈刘杨黄") + rnd.choice("伟芳娜敏静丽强磊"),
+                est.isoformat(),
+                region,
+                "有限责任公司",
+                "",
+                "",
+                "operating",
+                "bench",
+            )
+        )
+    cols = (
+        "created_at, created_by, modified_at, modified_by, uscc, name, legal_representative, established_on, "
+        "region_code, entity_type, address, business_scope, status, source"
+    )
     table = Enterprise._meta.db_table
     with connection.cursor() as cur:
         if not rows:
@@ -146,7 +225,7 @@ def build_dataset() -> None:
         else:
             marks = ", ".join(["%s"] * len(rows[0]))
             for k in range(0, len(rows), 50_000):
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows[k:k + 50_000])
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows[k : k + 50_000])
     log(f"    {len(rows):,} enterprises loaded in {time.monotonic() - started:.0f} s")
     t = time.monotonic()
     build_records(rnd)
@@ -168,20 +247,53 @@ def build_records(rnd: random.Random) -> None:
         if k % 33 == 0:
             for j in range(1 + k % 3):
                 pub = today - dt.timedelta(days=(k * 7 + j * 400) % 1500)
-                pens.append(Penalty(enterprise_id=eid, uscc=uscc, source="bench", source_id=f"P{k}-{j}",
-                                    decision_no=f"市监罚〔{pub.year}〕{k}-{j}号", decided_on=pub, decided_by="市场监督管理局",
-                                    domain="food_safety", violation="生产不符合食品安全标准的食品",
-                                    penalty_types=["fine"] if j else ["criticism"], fine_amount=5000 + 20000 * j,
-                                    published_on=pub, decision_text="当事人法定代表人张三，电话13812345678，经查……"))
+                pens.append(
+                    Penalty(
+                        enterprise_id=eid,
+                        uscc=uscc,
+                        source="bench",
+                        source_id=f"P{k}-{j}",
+                        decision_no=f"市监罚〔{pub.year}〕{k}-{j}号",
+                        decided_on=pub,
+                        decided_by="市场监督管理局",
+                        domain="food_safety",
+                        violation="生产不符合食品安全标准的食品",
+                        penalty_types=["fine"] if j else ["criticism"],
+                        fine_amount=5000 + 20000 * j,
+                        published_on=pub,
+                        decision_text="当事人法定代表人张三，电话13812345678，经查……",
+                    )
+                )
         if k % 17 == 0:
-            insps.append(Inspection(enterprise_id=eid, uscc=uscc, source="bench", source_id=f"I{k}",
-                                    inspected_on=today - dt.timedelta(days=k % 700), inspected_by="市场监督管理局",
-                                    kind="random", result="no_problem", published_on=today - dt.timedelta(days=k % 650)))
+            insps.append(
+                Inspection(
+                    enterprise_id=eid,
+                    uscc=uscc,
+                    source="bench",
+                    source_id=f"I{k}",
+                    inspected_on=today - dt.timedelta(days=k % 700),
+                    inspected_by="市场监督管理局",
+                    kind="random",
+                    result="no_problem",
+                    published_on=today - dt.timedelta(days=k % 650),
+                )
+            )
         if k % 10 == 0:
-            lics.append(Licence(enterprise_id=eid, uscc=uscc, source="bench", source_id=f"L{k}",
-                                licence_type="food_production", licence_no=f"SC101{k:011d}", issued_by="市场监督管理局",
-                                issued_on=dt.date(2022, 1, 1), valid_until=dt.date(2027, 1, 1), status="valid",
-                                created_at=dt.datetime(2022, 1, 2, tzinfo=dt.UTC)))
+            lics.append(
+                Licence(
+                    enterprise_id=eid,
+                    uscc=uscc,
+                    source="bench",
+                    source_id=f"L{k}",
+                    licence_type="food_production",
+                    licence_no=f"SC101{k:011d}",
+                    issued_by="市场监督管理局",
+                    issued_on=dt.date(2022, 1, 1),
+                    valid_until=dt.date(2027, 1, 1),
+                    status="valid",
+                    created_at=dt.datetime(2022, 1, 2, tzinfo=dt.UTC),
+                )
+            )
     for model, objs in ((Penalty, pens), (Inspection, insps), (Licence, lics)):
         model.objects.filter(source="bench").delete()  # a rebuild replaces the bench's own records
         model.objects.bulk_create(objs, batch_size=5000)
@@ -195,7 +307,7 @@ def fragments(names: list[str], length: int, rnd: random.Random, count: int) -> 
     while len(out) < count:
         name = rnd.choice(names)
         s = rnd.randrange(0, max(1, len(name) - length + 1))
-        frag = name[s:s + length]
+        frag = name[s : s + length]
         if len(frag) == length:
             out.append(frag)
     return out
@@ -235,8 +347,10 @@ def measure_latencies() -> None:
         hits = sum(1 for f in frags[:50] if search.search(f))
         results[length] = p95(lat)
         verdict = "OK" if results[length] <= 50 else "MISS"
-        log(f"    search {length}-char fragment: p50 {statistics.median(lat):.2f} ms, p95 {results[length]:.2f} ms"
-            f" = {results[length] / base:.1f}× baseline  [target ≤ 50 ms: {verdict}]  ({hits}/50 with results)")
+        log(
+            f"    search {length}-char fragment: p50 {statistics.median(lat):.2f} ms, p95 {results[length]:.2f} ms"
+            f" = {results[length] / base:.1f}× baseline  [target ≤ 50 ms: {verdict}]  ({hits}/50 with results)"
+        )
     client = Client()
     cache = caches["default"]
 
@@ -252,8 +366,10 @@ def measure_latencies() -> None:
     timed(page, targets[:20])
     lat = timed(page, targets)
     v = p95(lat)
-    log(f"    profile page (cold cache, half with penalties): p50 {statistics.median(lat):.2f} ms, p95 {v:.2f} ms"
-        f" = {v / base:.1f}× baseline  [target ≤ 50 ms: {'OK' if v <= 50 else 'MISS'}]")
+    log(
+        f"    profile page (cold cache, half with penalties): p50 {statistics.median(lat):.2f} ms, p95 {v:.2f} ms"
+        f" = {v / base:.1f}× baseline  [target ≤ 50 ms: {'OK' if v <= 50 else 'MISS'}]"
+    )
 
 
 # --- throughput ------------------------------------------------------------------------
@@ -286,7 +402,9 @@ def _load(port: int, paths: list[str], seconds: float, q: mp.Queue) -> None:
 
 def rps(port: int, paths: list[str], seconds: float, clients: int = 4) -> tuple[float, int]:
     q: mp.Queue = mp.Queue()
-    procs = [mp.Process(target=_load, args=(port, paths[k::clients] or paths, seconds, q)) for k in range(clients)]
+    procs = [
+        mp.Process(target=_load, args=(port, paths[k::clients] or paths, seconds, q)) for k in range(clients)
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -300,14 +418,34 @@ def measure_throughput(url: str) -> None:
 
     rnd = random.Random(11)
     max_id = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first()
-    cold = list(Enterprise.objects.filter(pk__in=[rnd.randint(1, max_id) for _ in range(20_000)])
-                .values_list("uscc", flat=True))
+    cold = list(
+        Enterprise.objects.filter(pk__in=[rnd.randint(1, max_id) for _ in range(20_000)]).values_list(
+            "uscc", flat=True
+        )
+    )
     hot = cold[:20]
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.public_settings", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.public_settings", PYTHONPATH=str(ROOT)
+    )
     env.pop("_BENCH_PUBLIC_CHILD", None)
-    gun = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-                            "--preload", "--log-level", "warning"], cwd=ROOT, env=env)
+    gun = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--preload",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -321,16 +459,20 @@ def measure_throughput(url: str) -> None:
             conn.getresponse().read()
             conn.close()
         base, base_errors = rps(port, ["/bench/constant"], LOAD_SECONDS)
-        log(f"    baseline: bare constant-JSON view {base:,.0f} req/s (gunicorn, 2 workers)"
-            f"{f'  ({base_errors} errors)' if base_errors else ''}")
+        log(
+            f"    baseline: bare constant-JSON view {base:,.0f} req/s (gunicorn, 2 workers)"
+            f"{f'  ({base_errors} errors)' if base_errors else ''}"
+        )
         for label, pool in (("hot set of 20 enterprises (cached)", hot), ("cold, random enterprises", cold)):
             paths = [f"/api/v1/public/enterprises/{u}" for u in pool]
             if label.startswith("hot"):
                 rps(port, paths, 1.0)
             got, errors = rps(port, paths, LOAD_SECONDS)
             ratio = got / base if base else 0
-            log(f"    profile API, {label}: {got:,.0f} req/s = {ratio:.2f}× baseline"
-                f"  [target ≥ 0.25×: {'OK' if ratio >= 0.25 else 'MISS'}]{f'  ({errors} errors)' if errors else ''}")
+            log(
+                f"    profile API, {label}: {got:,.0f} req/s = {ratio:.2f}× baseline"
+                f"  [target ≥ 0.25×: {'OK' if ratio >= 0.25 else 'MISS'}]{f'  ({errors} errors)' if errors else ''}"
+            )
     finally:
         gun.terminate()
         gun.wait(10)

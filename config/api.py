@@ -24,8 +24,11 @@ class NulSafeParser(Parser):
         field = find_nul(data)
         if field:
             message = "字段中含有不允许的空字符（0x00）"
-            raise DomainError(message, code="invalid_character",
-                              details=[{"field": field, "code": "invalid_character", "message": message}])
+            raise DomainError(
+                message,
+                code="invalid_character",
+                details=[{"field": field, "code": "invalid_character", "message": message}],
+            )
         return data
 
 
@@ -48,7 +51,11 @@ def _field_of(loc: list[Any]) -> str:
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     details = [
-        {"field": _field_of(list(e.get("loc", []))), "code": str(e.get("type", "invalid")), "message": str(e.get("msg", ""))}
+        {
+            "field": _field_of(list(e.get("loc", []))),
+            "code": str(e.get("type", "invalid")),
+            "message": str(e.get("msg", "")),
+        }
         for e in exc.errors
     ]
     return api.create_response(request, error_body("invalid_request", "请求参数不合法", details), status=400)
@@ -68,9 +75,18 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, DomainError):  # raised by NulSafeParser inside ninja's body parsing
         return on_domain_error(request, exc.__cause__)
-    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             413: "payload_too_large", 429: "rate_limited"}
-    return api.create_response(request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code)
+    codes = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        429: "rate_limited",
+    }
+    return api.create_response(
+        request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code
+    )
 
 
 # Each app owns its router (prefix "" where interfaces.md puts its paths at the root).

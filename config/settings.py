@@ -107,7 +107,9 @@ TEMPLATES = [
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'xinjian.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 600), conn_health_checks=True)
+    _db = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 600), conn_health_checks=True
+    )
 except ValueError as exc:  # unknown scheme
     raise ImproperlyConfigured(f"DATABASE_URL is not understood: {exc}")
 if _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -35,8 +35,7 @@ def token(api_client_factory):
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_api_answers_every_generated_request_without_a_server_error(case, token, enterprise_factory):
     case.call_and_validate(

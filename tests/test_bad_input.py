@@ -21,9 +21,18 @@ def test_a_nul_in_an_api_path_gets_the_error_shape(client):
 
 def test_a_nul_inside_a_json_body_names_the_field(client, api_client_factory):
     _c, token = api_client_factory(scopes=["share", "changes", "constraints"])
-    body = {"uscc": "91350100M000100Y43", "measure": "x\x00y", "applied_on": "2025-01-01", "action_taken": "a"}
-    response = client.post("/api/v1/feedback", data=json.dumps(body), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {
+        "uscc": "91350100M000100Y43",
+        "measure": "x\x00y",
+        "applied_on": "2025-01-01",
+        "action_taken": "a",
+    }
+    response = client.post(
+        "/api/v1/feedback",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid_character" and error["details"][0]["field"] == "measure"

@@ -63,8 +63,14 @@ def test_staff_workbench_is_english_with_the_language_cookie(client, county_offi
     html = _page(client, reverse("home"))
 
     # page body, navigation (gettext_lazy labels) and the shared header
-    for english in ("<h2>Workbench</h2>", "Market entities in jurisdiction", "Key-area enterprises",
-                    "Entity search", "Working-day calendar", "Log out"):
+    for english in (
+        "<h2>Workbench</h2>",
+        "Market entities in jurisdiction",
+        "Key-area enterprises",
+        "Entity search",
+        "Working-day calendar",
+        "Log out",
+    ):
         assert english in html
     for chinese in ("工作台", "辖区市场主体", "重点领域企业", "主体查询", "工作日历", "退出"):
         assert chinese not in html
@@ -121,7 +127,9 @@ def test_english_catalogue_translates_every_entry():
     assert [m for m, _s, fuzzy in entries if fuzzy] == []
     assert [m for m, s, _f in entries if not s] == []
     assert [m for m, s, _f in entries if CJK.search(s)] == []
-    assert [m for m, s, _f in entries if sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(s))] == []
+    assert [
+        m for m, s, _f in entries if sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(s))
+    ] == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
@@ -134,14 +142,17 @@ def test_compiled_catalogue_matches_the_po_file():
     assert stale == [], "run: python manage.py compilemessages -l en"
 
 
-@pytest.mark.parametrize("msgid, english", [
-    ("统一社会信用代码", "Unified Social Credit Code (USCC)"),
-    ("经营异常名录", "Business anomaly list"),
-    ("严重违法失信名单", "Serious-violation list"),
-    ("信用修复", "Credit repair"),
-    ("行政处罚", "Administrative penalty"),
-    ("告知承诺", "Notification-and-commitment"),
-])
+@pytest.mark.parametrize(
+    "msgid, english",
+    [
+        ("统一社会信用代码", "Unified Social Credit Code (USCC)"),
+        ("经营异常名录", "Business anomaly list"),
+        ("严重违法失信名单", "Serious-violation list"),
+        ("信用修复", "Credit repair"),
+        ("行政处罚", "Administrative penalty"),
+        ("告知承诺", "Notification-and-commitment"),
+    ],
+)
 def test_domain_terms_use_the_agreed_english(msgid, english):
     from django.utils import translation
 

@@ -5,8 +5,16 @@ pytestmark = pytest.mark.django_db
 
 def test_the_front_door_links_every_public_part(client):
     body = client.get("/").content.decode()
-    for href in ["/public/", "/public/recent/", "/public/open-data/", "/public/lists/anomaly/",
-                 "/public/lists/serious/", "/public/lists/cases/", "/public/inspections/", "/accounts/login/"]:
+    for href in [
+        "/public/",
+        "/public/recent/",
+        "/public/open-data/",
+        "/public/lists/anomaly/",
+        "/public/lists/serious/",
+        "/public/lists/cases/",
+        "/public/inspections/",
+        "/accounts/login/",
+    ]:
         assert f'href="{href}"' in body
         assert client.get(href).status_code == 200, href
 

@@ -18,7 +18,9 @@ def _validate_roles(value: object) -> None:
 
 
 class StaffProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_profile"
+    )
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="staff")
     office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     roles = models.JSONField(_("角色"), default=list, validators=[_validate_roles])
@@ -37,7 +39,9 @@ class StaffProfile(models.Model):
 
 
 class EnterpriseUser(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enterprise_user")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enterprise_user"
+    )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="users")
 
     class Meta:

@@ -23,15 +23,37 @@ class Role(models.TextChoices):
 _COMMON = {Perm.VIEW_REGISTER}
 ROLE_PERMISSIONS: dict[str, set[Perm]] = {
     Role.CREDIT_OFFICER: _COMMON
-    | {Perm.TAG_KEY_AREA, Perm.EXPORT, Perm.INGEST, Perm.VIEW_RISK, Perm.MANAGE_LISTS,
-       Perm.MANAGE_COMMITMENTS, Perm.MANAGE_REPAIR, Perm.MANAGE_SHARING, Perm.PUBLISH_CASES,
-       Perm.VIEW_COMPLAINTS, Perm.MANAGE_DISCLOSURE},
+    | {
+        Perm.TAG_KEY_AREA,
+        Perm.EXPORT,
+        Perm.INGEST,
+        Perm.VIEW_RISK,
+        Perm.MANAGE_LISTS,
+        Perm.MANAGE_COMMITMENTS,
+        Perm.MANAGE_REPAIR,
+        Perm.MANAGE_SHARING,
+        Perm.PUBLISH_CASES,
+        Perm.VIEW_COMPLAINTS,
+        Perm.MANAGE_DISCLOSURE,
+    },
     Role.FOOD_SUPERVISOR: _COMMON
-    | {Perm.TAG_KEY_AREA, Perm.EXPORT, Perm.INGEST, Perm.VIEW_RISK, Perm.MANAGE_INSPECTIONS,
-       Perm.VIEW_COMPLAINTS},
+    | {
+        Perm.TAG_KEY_AREA,
+        Perm.EXPORT,
+        Perm.INGEST,
+        Perm.VIEW_RISK,
+        Perm.MANAGE_INSPECTIONS,
+        Perm.VIEW_COMPLAINTS,
+    },
     Role.SPECIAL_EQUIPMENT_SUPERVISOR: _COMMON
-    | {Perm.TAG_KEY_AREA, Perm.EXPORT, Perm.INGEST, Perm.VIEW_RISK, Perm.MANAGE_INSPECTIONS,
-       Perm.VIEW_COMPLAINTS},
+    | {
+        Perm.TAG_KEY_AREA,
+        Perm.EXPORT,
+        Perm.INGEST,
+        Perm.VIEW_RISK,
+        Perm.MANAGE_INSPECTIONS,
+        Perm.VIEW_COMPLAINTS,
+    },
     Role.ENFORCEMENT_OFFICER: _COMMON | {Perm.INGEST, Perm.EXPORT, Perm.MANAGE_LISTS},
     Role.INSPECTOR: _COMMON | {Perm.ENTER_RESULTS},
     Role.APPROVER: _COMMON | {Perm.APPROVE, Perm.VIEW_RISK, Perm.EXPORT},

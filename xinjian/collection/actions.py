@@ -38,10 +38,16 @@ def licence_event_data(lic: Licence) -> dict[str, Any]:
 
 
 @transaction.atomic
-def change_licence_status(licence: Licence, status: str, *, actor: Any, reason: str, on: dt.date | None = None) -> Licence:
+def change_licence_status(
+    licence: Licence, status: str, *, actor: Any, reason: str, on: dt.date | None = None
+) -> Licence:
     """A licence is cancelled, revoked (or restored) — tags follow the same day."""
     if status not in LicenceStatus.values:
-        raise DomainError("许可状态无效", code="invalid_choice", details=[{"field": "status", "code": "invalid_choice", "message": "许可状态无效"}])
+        raise DomainError(
+            "许可状态无效",
+            code="invalid_choice",
+            details=[{"field": "status", "code": "invalid_choice", "message": "许可状态无效"}],
+        )
     if licence.status == status:
         return licence
     who = as_actor(actor)
@@ -49,10 +55,22 @@ def change_licence_status(licence: Licence, status: str, *, actor: Any, reason: 
     licence.status = status
     licence.touch(who.label)
     licence.save(update_fields=["status", "modified_at", "modified_by", "created_by"])
-    audit.record("licence.status_changed", licence, actor=who, before=before, after={"status": status},
-                 reason=reason, uscc=licence.uscc)
+    audit.record(
+        "licence.status_changed",
+        licence,
+        actor=who,
+        before=before,
+        after={"status": status},
+        reason=reason,
+        uscc=licence.uscc,
+    )
     region = licence.enterprise.region_code if licence.enterprise else ""
-    emit(LICENCE_STATUS_EVENTS[LicenceStatus(status)], uscc=licence.uscc, region_code=region, data=licence_event_data(licence))
+    emit(
+        LICENCE_STATUS_EVENTS[LicenceStatus(status)],
+        uscc=licence.uscc,
+        region_code=region,
+        data=licence_event_data(licence),
+    )
     apply_licence_changes([licence], actor=who, on=on)
     return licence
 
@@ -77,15 +95,27 @@ def expire_licences(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
             Licence.objects.bulk_update(batch, ["status", "modified_at", "modified_by"])
             AuditEntry.objects.bulk_create(
                 [
-                    AuditEntry(actor_label=who.label, action="licence.expired", object_type="collection.licence",
-                               object_id=str(lic.pk), uscc=lic.uscc, before={"status": "valid"},
-                               after={"status": "expired"}, reason=f"有效期至{lic.valid_until}届满", at=now)
+                    AuditEntry(
+                        actor_label=who.label,
+                        action="licence.expired",
+                        object_type="collection.licence",
+                        object_id=str(lic.pk),
+                        uscc=lic.uscc,
+                        before={"status": "valid"},
+                        after={"status": "expired"},
+                        reason=f"有效期至{lic.valid_until}届满",
+                        at=now,
+                    )
                     for lic in batch
                 ]
             )
             emit_many(
-                (EventType.LICENCE_EXPIRED, lic.uscc, lic.enterprise.region_code if lic.enterprise else "",
-                 licence_event_data(lic))
+                (
+                    EventType.LICENCE_EXPIRED,
+                    lic.uscc,
+                    lic.enterprise.region_code if lic.enterprise else "",
+                    licence_event_data(lic),
+                )
                 for lic in batch
             )
             apply_licence_changes(batch, actor=who, on=on)
@@ -99,18 +129,38 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def ingest_records(kind: str, records: Any, *, actor: Any, source: str, channel: str = "api",
-                   region_prefix: str | None = None, region_code: str = "", file_name: str = "",
-                   uploaded_by: Any = None, batch: Any = None, keep_results: bool = True,
-                   progress: Any = None) -> tuple[Any, list[Any]]:
+def ingest_records(
+    kind: str,
+    records: Any,
+    *,
+    actor: Any,
+    source: str,
+    channel: str = "api",
+    region_prefix: str | None = None,
+    region_code: str = "",
+    file_name: str = "",
+    uploaded_by: Any = None,
+    batch: Any = None,
+    keep_results: bool = True,
+    progress: Any = None,
+) -> tuple[Any, list[Any]]:
     """Store a batch of records of `kind` from `source` (interfaces.md "Ingest"); every
     channel — API, upload, command — comes through here. Returns the batch and its
     rejected records. Each chunk is atomic with its events and audit entry."""
     from .ingest.engine import Ingestion
     from .ingest.kinds import get_kind
 
-    run = Ingestion(get_kind(kind), source=source, actor=actor, channel=channel, region_prefix=region_prefix,
-                    region_code=region_code, file_name=file_name, uploaded_by=uploaded_by, batch=batch,
-                    keep_results=keep_results)
+    run = Ingestion(
+        get_kind(kind),
+        source=source,
+        actor=actor,
+        channel=channel,
+        region_prefix=region_prefix,
+        region_code=region_code,
+        file_name=file_name,
+        uploaded_by=uploaded_by,
+        batch=batch,
+        keep_results=keep_results,
+    )
     result = run.run(records, progress=progress)
     return result, run.rejects

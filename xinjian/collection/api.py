@@ -75,12 +75,24 @@ class ErrorOut(Schema):
 _BODY_DOC = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {
-            "type": "object", "required": ["records"],
-            "properties": {"records": {"type": "array", "maxItems": MAX_RECORDS, "items": {
-                "description": "每条记录的字段取决于路径中的 kind（见 oneOf 各项的 title）；无效记录逐条拒收，不影响其他记录",
-                "oneOf": [json_schema(k) for k in KINDS.values()]}}},
-        }}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["records"],
+                    "properties": {
+                        "records": {
+                            "type": "array",
+                            "maxItems": MAX_RECORDS,
+                            "items": {
+                                "description": "每条记录的字段取决于路径中的 kind（见 oneOf 各项的 title）；无效记录逐条拒收，不影响其他记录",
+                                "oneOf": [json_schema(k) for k in KINDS.values()],
+                            },
+                        }
+                    },
+                }
+            }
+        },
     },
 }
 
@@ -95,12 +107,18 @@ def _records(request: HttpRequest) -> list[Any]:
     except (ValueError, UnicodeDecodeError):
         raise DomainError("请求体不是合法的JSON", code="malformed_json")
     if not isinstance(data, dict) or "records" not in data:
-        raise DomainError("请求体应为包含records数组的JSON对象", code="missing_records",
-                          details=[{"field": "records", "code": "required", "message": "缺少records"}])
+        raise DomainError(
+            "请求体应为包含records数组的JSON对象",
+            code="missing_records",
+            details=[{"field": "records", "code": "required", "message": "缺少records"}],
+        )
     records = data["records"]
     if not isinstance(records, list):
-        raise DomainError("records应为数组", code="invalid_records",
-                          details=[{"field": "records", "code": "invalid_type", "message": "records应为数组"}])
+        raise DomainError(
+            "records应为数组",
+            code="invalid_records",
+            details=[{"field": "records", "code": "invalid_type", "message": "records应为数组"}],
+        )
     return records
 
 
@@ -109,9 +127,13 @@ class TooLarge(DomainError):
     code = "too_many_records"
 
 
-@router.post("/{kind}", auth=scope("ingest"), response={200: IngestOut, 400: ErrorOut, 401: ErrorOut,
-                                                          403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
-             openapi_extra=_BODY_DOC, summary="归集一批记录")
+@router.post(
+    "/{kind}",
+    auth=scope("ingest"),
+    response={200: IngestOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut},
+    openapi_extra=_BODY_DOC,
+    summary="归集一批记录",
+)
 def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KINDS))) -> dict[str, Any]:
     if kind not in KINDS:
         raise NotFound(f"未知的数据类别：{kind[:40]}", code="unknown_kind")
@@ -124,15 +146,20 @@ def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KI
     if len(records) > MAX_RECORDS:
         raise TooLarge(f"每次最多{MAX_RECORDS}条记录，本次{len(records)}条")
     client = request.api_client  # type: ignore[attr-defined]
-    batch, rejects = ingest_records(kind, records, actor=client, source=client.name, channel="api",
-                                    region_code=client.region_code)
+    batch, rejects = ingest_records(
+        kind, records, actor=client, source=client.name, channel="api", region_code=client.region_code
+    )
     out = batch.summary()
     out["rejected"] = [r.as_dict() for r in rejects]
     return out
 
 
-@router.get("/batches/{batch_id}", auth=scope("ingest"), response={200: BatchOut, 401: ErrorOut, 403: ErrorOut,
-                                                                     404: ErrorOut}, summary="查询归集批次")
+@router.get(
+    "/batches/{batch_id}",
+    auth=scope("ingest"),
+    response={200: BatchOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="查询归集批次",
+)
 def batch_detail(request: HttpRequest, batch_id: str) -> dict[str, Any]:
     try:
         pk = uuid.UUID(batch_id)
@@ -143,8 +170,14 @@ def batch_detail(request: HttpRequest, batch_id: str) -> dict[str, Any]:
     if batch is None:
         raise NotFound("批次不存在")
     out = batch.summary()
-    out.update(kind=batch.kind, status=batch.status, started_at=batch.started_at.isoformat(),
-               finished_at=batch.finished_at.isoformat() if batch.finished_at else None)
-    out["rejected"] = [{"index": r.index, "source_id": r.source_id or None, "errors": r.errors, "record": r.record}
-                       for r in batch.rejects.all()]
+    out.update(
+        kind=batch.kind,
+        status=batch.status,
+        started_at=batch.started_at.isoformat(),
+        finished_at=batch.finished_at.isoformat() if batch.finished_at else None,
+    )
+    out["rejected"] = [
+        {"index": r.index, "source_id": r.source_id or None, "errors": r.errors, "record": r.record}
+        for r in batch.rejects.all()
+    ]
     return out

@@ -70,7 +70,9 @@ class Licence(CollectedRecord):
     issued_by = models.CharField(_("发证机关"), max_length=100)
     issued_on = models.DateField(_("发证日期"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
-    status = models.CharField(_("状态"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
     scope = models.JSONField(_("许可范围"), default=list, blank=True)
 
     class Meta:
@@ -133,12 +135,16 @@ class Penalty(CollectedRecord):
     domain = models.CharField(_("领域"), max_length=30, choices=PenaltyDomain.choices)
     violation = models.TextField(_("违法行为类型"))
     penalty_types = models.JSONField(_("处罚种类"), default=list)
-    fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
+    fine_amount = models.DecimalField(
+        _("罚款金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     aggravated = models.BooleanField(_("从重处罚"), default=False)
     restriction_until = models.DateField(_("限制期限至"), null=True, blank=True)
     legal_basis = models.TextField(_("处罚依据"), blank=True)
     fulfilled_on = models.DateField(_("履行完毕日期"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.IN_FORCE)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.IN_FORCE
+    )
     disclosure_exception = models.CharField(
         _("不予公示事由"), max_length=20, choices=DisclosureException.choices, blank=True
     )
@@ -295,7 +301,9 @@ class ListDecision(CollectedRecord):
     class Meta:
         verbose_name = _("名单决定")
         verbose_name_plural = _("名单决定")
-        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="list_decision_source_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="list_decision_source_key")
+        ]
 
     def __str__(self) -> str:
         return self.decision_no
@@ -369,7 +377,9 @@ class IngestBatch(models.Model):
     kind = models.CharField(_("数据类别"), max_length=20)
     source = models.CharField(_("提供方"), max_length=100, db_index=True)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING
+    )
     actor_label = models.CharField(_("操作人"), max_length=150)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -467,7 +477,9 @@ class CollectionItem(models.Model):
     description = models.TextField(_("说明"), blank=True)
     disclosed = models.BooleanField(_("对外公示"), default=True)
     enabled = models.BooleanField(_("启用"), default=True)
-    added_by_region = models.CharField(_("增设地区"), max_length=6, blank=True, help_text=_("空表示全国默认事项"))
+    added_by_region = models.CharField(
+        _("增设地区"), max_length=6, blank=True, help_text=_("空表示全国默认事项")
+    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:

@@ -59,37 +59,65 @@ def prepare(kind_name: str, upload: Any, *, user: Any) -> IngestBatch:
     if sheet.encoding and sheet.encoding not in ("xlsx", "jsonl"):
         notes.insert(0, f"文件编码：{'GBK/GB18030' if sheet.encoding == 'gb18030' else 'UTF-8'}")
     batch = IngestBatch.objects.create(
-        kind=kind.name, source=source_for(user), channel=Channel.UPLOAD, status=BatchStatus.PREVIEWED,
-        actor_label=user.get_username(), uploaded_by=user, region_code=department_of(user),
-        file_name=upload.name[:200], payload=rows, notes=notes,
+        kind=kind.name,
+        source=source_for(user),
+        channel=Channel.UPLOAD,
+        status=BatchStatus.PREVIEWED,
+        actor_label=user.get_username(),
+        uploaded_by=user,
+        region_code=department_of(user),
+        file_name=upload.name[:200],
+        payload=rows,
+        notes=notes,
     )
-    audit.record("ingest.upload_prepared", batch, actor=user, after={"rows": len(rows), "kind": kind.name},
-                 reason=upload.name[:200])
+    audit.record(
+        "ingest.upload_prepared",
+        batch,
+        actor=user,
+        after={"rows": len(rows), "kind": kind.name},
+        reason=upload.name[:200],
+    )
     return batch
 
 
 def judge(batch: IngestBatch, user: Any) -> dict[str, Any]:
-    run = Ingestion(get_kind(batch.kind), source=batch.source, actor=user, channel=Channel.UPLOAD,
-                    region_prefix=_scope(user))
+    run = Ingestion(
+        get_kind(batch.kind),
+        source=batch.source,
+        actor=user,
+        channel=Channel.UPLOAD,
+        region_prefix=_scope(user),
+    )
     return run.preview(batch.payload or [])
 
 
 def confirm(batch: IngestBatch, *, user: Any) -> IngestBatch:
     # Claim the batch first: a double-clicked confirm imports once.
-    if not IngestBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(status=BatchStatus.RUNNING):
+    if not IngestBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(
+        status=BatchStatus.RUNNING
+    ):
         batch.refresh_from_db()
         return batch
     batch.status = BatchStatus.RUNNING
     rows = batch.payload or []
-    result, _ = ingest_records(batch.kind, rows, actor=user, source=batch.source, channel=Channel.UPLOAD,
-                               region_prefix=_scope(user), batch=batch, keep_results=False)
+    result, _ = ingest_records(
+        batch.kind,
+        rows,
+        actor=user,
+        source=batch.source,
+        channel=Channel.UPLOAD,
+        region_prefix=_scope(user),
+        batch=batch,
+        keep_results=False,
+    )
     return result
 
 
 @transaction.atomic
 def discard(batch: IngestBatch, *, user: Any) -> None:
     IngestBatch.objects.filter(pk=batch.pk, status=BatchStatus.PREVIEWED).update(
-        status=BatchStatus.DISCARDED, payload=None, finished_at=timezone.now())
+        status=BatchStatus.DISCARDED, payload=None, finished_at=timezone.now()
+    )
     audit.record("ingest.upload_discarded", batch, actor=user, reason=batch.file_name)
 
 
@@ -99,11 +127,20 @@ def reject_rows(kind: Kind, rejects: Any) -> list[dict[str, Any]]:
     for r in rejects:
         errors = r.errors
         record = r.raw if isinstance(r, Reject) else r.record
-        out.append({
-            "row": r.index + 2,  # header is row 1
-            "source_id": r.source_id or "",
-            "errors": [{"label": kind.fields[e["field"]].label if e.get("field") in kind.fields else (e.get("field") or "记录"),
-                        **e} for e in errors],
-            "record": record,
-        })
+        out.append(
+            {
+                "row": r.index + 2,  # header is row 1
+                "source_id": r.source_id or "",
+                "errors": [
+                    {
+                        "label": kind.fields[e["field"]].label
+                        if e.get("field") in kind.fields
+                        else (e.get("field") or "记录"),
+                        **e,
+                    }
+                    for e in errors
+                ],
+                "record": record,
+            }
+        )
     return out

@@ -44,10 +44,16 @@ def batches(request: HttpRequest) -> HttpResponse:
     if kind in KINDS:
         qs = qs.filter(kind=kind)
     page = Paginator(qs.order_by("-started_at"), 30).get_page(request.GET.get("page"))
-    return render(request, "collection/batches.html", {
-        "page": page, "kinds": [(k.name, k.label) for k in KINDS.values()], "kind": kind,
-        "labels": {k.name: k.label for k in KINDS.values()},
-    })
+    return render(
+        request,
+        "collection/batches.html",
+        {
+            "page": page,
+            "kinds": [(k.name, k.label) for k in KINDS.values()],
+            "kind": kind,
+            "labels": {k.name: k.label for k in KINDS.values()},
+        },
+    )
 
 
 class UploadForm(forms.Form):
@@ -75,9 +81,16 @@ def preview(request: HttpRequest, batch_id: Any) -> HttpResponse:
         return redirect("collection:batch", batch_id=batch.pk)
     result = uploads.judge(batch, request.user)
     kind = get_kind(batch.kind)
-    return render(request, "collection/preview.html", {
-        "batch": batch, "kind": kind, "result": result, "rows": uploads.reject_rows(kind, result["rejects"]),
-    })
+    return render(
+        request,
+        "collection/preview.html",
+        {
+            "batch": batch,
+            "kind": kind,
+            "result": result,
+            "rows": uploads.reject_rows(kind, result["rejects"]),
+        },
+    )
 
 
 @require_POST
@@ -92,8 +105,11 @@ def confirm(request: HttpRequest, batch_id: Any) -> HttpResponse:
         messages.success(request, "已放弃导入")
         return redirect("collection:batches")
     batch = uploads.confirm(batch, user=request.user)
-    messages.success(request, f"已导入：新增{batch.created}条，更新{batch.updated}条，未变化{batch.unchanged}条，"
-                              f"拒收{batch.rejected_count}条")
+    messages.success(
+        request,
+        f"已导入：新增{batch.created}条，更新{batch.updated}条，未变化{batch.unchanged}条，"
+        f"拒收{batch.rejected_count}条",
+    )
     return redirect("collection:batch", batch_id=batch.pk)
 
 
@@ -104,17 +120,26 @@ def batch_detail(request: HttpRequest, batch_id: Any) -> HttpResponse:
         return redirect("collection:preview", batch_id=batch.pk)
     kind = get_kind(batch.kind)
     rejects = Paginator(batch.rejects.all(), 100).get_page(request.GET.get("page"))
-    return render(request, "collection/batch.html", {
-        "batch": batch, "kind": kind, "rejects": rejects, "rows": uploads.reject_rows(kind, rejects),
-    })
+    return render(
+        request,
+        "collection/batch.html",
+        {
+            "batch": batch,
+            "kind": kind,
+            "rejects": rejects,
+            "rows": uploads.reject_rows(kind, rejects),
+        },
+    )
 
 
 @staff(Perm.INGEST)
 def rejects_download(request: HttpRequest, batch_id: Any) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
     kind = get_kind(batch.kind)
-    return _xlsx(rejects_xlsx(kind, batch.rejects.all().iterator()),
-                 f"拒收记录-{kind.label}-{batch.started_at:%Y%m%d%H%M}.xlsx")
+    return _xlsx(
+        rejects_xlsx(kind, batch.rejects.all().iterator()),
+        f"拒收记录-{kind.label}-{batch.started_at:%Y%m%d%H%M}.xlsx",
+    )
 
 
 @staff(Perm.INGEST)
@@ -133,7 +158,13 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 @staff(Perm.VIEW_REGISTER)
 def items(request: HttpRequest) -> HttpResponse:
     prefix = user_region_prefix(request.user) or ""
-    return render(request, "collection/items.html", {
-        "items": CollectionItem.objects.all(), "labels": {k.name: k.label for k in KINDS.values()},
-        "can_add": request.user.is_superuser or (len(prefix) == 2 and request.user.has_perm("collection.add_collectionitem")),
-    })
+    return render(
+        request,
+        "collection/items.html",
+        {
+            "items": CollectionItem.objects.all(),
+            "labels": {k.name: k.label for k in KINDS.values()},
+            "can_add": request.user.is_superuser
+            or (len(prefix) == 2 and request.user.has_perm("collection.add_collectionitem")),
+        },
+    )

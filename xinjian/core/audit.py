@@ -33,7 +33,9 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return {name: jsonable(getattr(obj, name)) for name in names}
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Keep only what changed, so the trail reads as before → after."""
     if before is None or after is None:
         return before, after

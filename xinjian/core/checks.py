@@ -11,7 +11,13 @@ from django.core.checks import Error, Tags, Warning, register
 @register(Tags.security, deploy=True)
 def secret_key_is_set(app_configs: Any, **kwargs: Any) -> list[Error]:
     if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
-        return [Error("SECRET_KEY is the development key", hint="Set SECRET_KEY in the environment.", id="xinjian.E001")]
+        return [
+            Error(
+                "SECRET_KEY is the development key",
+                hint="Set SECRET_KEY in the environment.",
+                id="xinjian.E001",
+            )
+        ]
     return []
 
 
@@ -29,8 +35,13 @@ def calendar_covers_next_year(app_configs: Any, databases: Any = None, **kwargs:
     now = today()
     try:
         if now.month >= 11 and not CalendarYear.objects.filter(year=now.year + 1).exists():
-            return [Warning(f"{now.year + 1}年节假日安排尚未录入：跨年期限将标注为临时期限",
-                            hint="在系统管理 › 节假日调整中录入新年度安排", id="xinjian.W001")]
+            return [
+                Warning(
+                    f"{now.year + 1}年节假日安排尚未录入：跨年期限将标注为临时期限",
+                    hint="在系统管理 › 节假日调整中录入新年度安排",
+                    id="xinjian.W001",
+                )
+            ]
     except DatabaseError:
         return []
     return []

@@ -45,6 +45,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # that part of the platform is not built yet
-        nav.append({"url": url, "label": label, "active": request.path.startswith(url) and (url != "/staff/" or request.path == url)})
+        nav.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path.startswith(url) and (url != "/staff/" or request.path == url),
+            }
+        )
     staff = getattr(user, "staff_profile", None)
-    return {"staff_nav": nav, "is_staff_user": True, "staff_profile": staff, "perms": {p.value for p in perms}}
+    return {
+        "staff_nav": nav,
+        "is_staff_user": True,
+        "staff_profile": staff,
+        "perms": {p.value for p in perms},
+    }

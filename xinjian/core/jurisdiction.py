@@ -63,7 +63,11 @@ class EnterpriseScopedQuerySet(JurisdictionQuerySet[M]):
 
 def scoped_queryset(region_field: str) -> type[JurisdictionQuerySet[Any]]:
     """A JurisdictionQuerySet subclass for models whose region sits behind a relation."""
-    return type(f"JurisdictionQuerySet_{region_field.replace('__', '_')}", (JurisdictionQuerySet,), {"region_field": region_field})
+    return type(
+        f"JurisdictionQuerySet_{region_field.replace('__', '_')}",
+        (JurisdictionQuerySet,),
+        {"region_field": region_field},
+    )
 
 
 def get_visible_or_404(qs: Any, user: Any, **lookup: Any) -> Any:

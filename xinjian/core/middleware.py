@@ -51,7 +51,11 @@ class RejectNulMiddleware:
             message = "请求中含有不允许的空字符（0x00）"
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    error_body("invalid_character", message, [{"field": field, "code": "invalid_character", "message": message}]),
+                    error_body(
+                        "invalid_character",
+                        message,
+                        [{"field": field, "code": "invalid_character", "message": message}],
+                    ),
                     status=400,
                 )
             return HttpResponseBadRequest(message)

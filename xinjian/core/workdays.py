@@ -51,7 +51,9 @@ class Deadline:
     def explain_en(self) -> str:
         text = f"{self.working_days} working days from {self.start.isoformat()} on the official calendar: {self.due.isoformat()}"
         if self.provisional:
-            text += " (provisional: holiday data missing for " + ", ".join(map(str, self.provisional_years)) + ")"
+            text += (
+                " (provisional: holiday data missing for " + ", ".join(map(str, self.provisional_years)) + ")"
+            )
         return text
 
 
@@ -62,7 +64,9 @@ class Calendar:
         from .models import CalendarDay, CalendarYear
 
         self.known_years = set(
-            CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list("year", flat=True)
+            CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list(
+                "year", flat=True
+            )
         )
         self.exceptions = dict(
             CalendarDay.objects.filter(
@@ -136,7 +140,9 @@ def calendar_rows() -> dict[int, list[tuple[dt.date, bool, str]]]:
     Monday–Friday as (day, is_working, name)."""
     import chinese_calendar
 
-    years: dict[int, list[tuple[dt.date, bool, str]]] = {y: [] for y in {d.year for d in chinese_calendar.holidays}}
+    years: dict[int, list[tuple[dt.date, bool, str]]] = {
+        y: [] for y in {d.year for d in chinese_calendar.holidays}
+    }
     for d, name in chinese_calendar.holidays.items():
         if d.weekday() < 5:
             years[d.year].append((d, False, _festival(name)))
@@ -158,8 +164,9 @@ def seed_from_chinese_calendar() -> list[int]:
     for year, rows in sorted(calendar_rows().items()):
         if year in done:
             continue
-        CalendarDay.objects.bulk_create([CalendarDay(day=d, is_working=w, name=n) for d, w, n in rows],
-                                        ignore_conflicts=True)
+        CalendarDay.objects.bulk_create(
+            [CalendarDay(day=d, is_working=w, name=n) for d, w, n in rows], ignore_conflicts=True
+        )
         CalendarYear.objects.create(year=year, source=f"chinese-calendar {chinese_calendar.__version__}")
         added.append(year)
     return added

@@ -48,9 +48,13 @@ def _forget(uscc: str) -> None:
 
 def _penalty_event(p: Penalty) -> dict[str, Any]:
     until = policy.penalty_disclosed_until(p)
-    return {"penalty_id": p.pk, "decision_no": p.decision_no, "decided_on": p.decided_on.isoformat(),
-            "published_on": p.published_on.isoformat() if p.published_on else None,
-            "disclosed_until": until.isoformat() if until else None}
+    return {
+        "penalty_id": p.pk,
+        "decision_no": p.decision_no,
+        "decided_on": p.decided_on.isoformat(),
+        "published_on": p.published_on.isoformat() if p.published_on else None,
+        "disclosed_until": until.isoformat() if until else None,
+    }
 
 
 # --- publication -----------------------------------------------------------------------
@@ -65,13 +69,26 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     if p.published_on is not None:
         raise Conflict("该处罚信息已公示", code="already_published")
     if not policy.publishable(p):
-        raise NotAllowed("该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）", code="not_publishable")
+        raise NotAllowed(
+            "该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）", code="not_publishable"
+        )
     p.published_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.publish", p, actor=actor, before=audit.jsonable({"published_on": None}),
-                 after=audit.jsonable({"published_on": on}), uscc=p.uscc)
-    emit(EventType.PENALTY_PUBLISHED, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "", data=_penalty_event(p))
+    audit.record(
+        "penalty.publish",
+        p,
+        actor=actor,
+        before=audit.jsonable({"published_on": None}),
+        after=audit.jsonable({"published_on": on}),
+        uscc=p.uscc,
+    )
+    emit(
+        EventType.PENALTY_PUBLISHED,
+        uscc=p.uscc,
+        region_code=p.enterprise.region_code if p.enterprise else "",
+        data=_penalty_event(p),
+    )
     _forget(p.uscc)
     return p
 
@@ -87,11 +104,25 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     i.published_on = on
     i.touch(as_actor(actor).label)
     i.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record("inspection.publish", i, actor=actor, before=audit.jsonable({"published_on": None}),
-                 after=audit.jsonable({"published_on": on}), uscc=i.uscc)
-    emit(EventType.INSPECTION_PUBLISHED, uscc=i.uscc, region_code=i.enterprise.region_code if i.enterprise else "",
-         data={"inspection_id": i.pk, "inspected_on": i.inspected_on.isoformat(), "result": i.result,
-               "published_on": on.isoformat()})
+    audit.record(
+        "inspection.publish",
+        i,
+        actor=actor,
+        before=audit.jsonable({"published_on": None}),
+        after=audit.jsonable({"published_on": on}),
+        uscc=i.uscc,
+    )
+    emit(
+        EventType.INSPECTION_PUBLISHED,
+        uscc=i.uscc,
+        region_code=i.enterprise.region_code if i.enterprise else "",
+        data={
+            "inspection_id": i.pk,
+            "inspected_on": i.inspected_on.isoformat(),
+            "result": i.result,
+            "published_on": on.isoformat(),
+        },
+    )
     _forget(i.uscc)
     return i
 
@@ -102,18 +133,42 @@ def _publish_batch(rows: list[Any], kind: str, on: dt.date, who: Any) -> None:
     for r in rows:
         r.published_on, r.modified_at, r.modified_by = on, now, who.label
     model.objects.bulk_update(rows, ["published_on", "modified_at", "modified_by"], batch_size=1000)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor_user=who.user, actor_label=who.label, action=f"{kind}.publish",
-                   object_type=r._meta.label_lower, object_id=str(r.pk), uscc=r.uscc,
-                   before=audit.jsonable({"published_on": None}), after=audit.jsonable({"published_on": on.isoformat()}), at=now)
-        for r in rows
-    ], batch_size=1000)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_user=who.user,
+                actor_label=who.label,
+                action=f"{kind}.publish",
+                object_type=r._meta.label_lower,
+                object_id=str(r.pk),
+                uscc=r.uscc,
+                before=audit.jsonable({"published_on": None}),
+                after=audit.jsonable({"published_on": on.isoformat()}),
+                at=now,
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
     if kind == "penalty":
-        emit_many((EventType.PENALTY_PUBLISHED, r.uscc, r.enterprise.region_code, _penalty_event(r)) for r in rows)
+        emit_many(
+            (EventType.PENALTY_PUBLISHED, r.uscc, r.enterprise.region_code, _penalty_event(r)) for r in rows
+        )
     else:
-        emit_many((EventType.INSPECTION_PUBLISHED, r.uscc, r.enterprise.region_code,
-                   {"inspection_id": r.pk, "inspected_on": r.inspected_on.isoformat(), "result": r.result,
-                    "published_on": on.isoformat()}) for r in rows)
+        emit_many(
+            (
+                EventType.INSPECTION_PUBLISHED,
+                r.uscc,
+                r.enterprise.region_code,
+                {
+                    "inspection_id": r.pk,
+                    "inspected_on": r.inspected_on.isoformat(),
+                    "result": r.result,
+                    "published_on": on.isoformat(),
+                },
+            )
+            for r in rows
+        )
 
 
 def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 500) -> int:
@@ -123,13 +178,29 @@ def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 
     published now (a late import of an expired record is not a new publication)."""
     who = as_actor(actor)
     oldest = policy.add_months(on, -int(rules.value(RuleKey.PENALTY_LONG_MONTHS, "", on)))
-    penalties = (Penalty.objects.filter(published_on__isnull=True, enterprise__isnull=False, archived_at__isnull=True,
-                                        status=PenaltyStatus.IN_FORCE, disclosure_exception="",
-                                        decided_on__lte=on, decided_on__gte=oldest)
-                 .select_related("enterprise").order_by("id"))
-    inspections = (Inspection.objects.filter(published_on__isnull=True, enterprise__isnull=False,
-                                             archived_at__isnull=True, inspected_on__lte=on)
-                   .select_related("enterprise").order_by("id"))
+    penalties = (
+        Penalty.objects.filter(
+            published_on__isnull=True,
+            enterprise__isnull=False,
+            archived_at__isnull=True,
+            status=PenaltyStatus.IN_FORCE,
+            disclosure_exception="",
+            decided_on__lte=on,
+            decided_on__gte=oldest,
+        )
+        .select_related("enterprise")
+        .order_by("id")
+    )
+    inspections = (
+        Inspection.objects.filter(
+            published_on__isnull=True,
+            enterprise__isnull=False,
+            archived_at__isnull=True,
+            inspected_on__lte=on,
+        )
+        .select_related("enterprise")
+        .order_by("id")
+    )
     done = 0
     steps: list[tuple[str, QuerySet[Any], Callable[[Any], bool]]] = [
         ("penalty", penalties, policy.publishable),
@@ -171,17 +242,35 @@ def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     p.withdrawn_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["withdrawn_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.withdraw", p, actor=actor, before=audit.jsonable({"withdrawn_on": None}), after=audit.jsonable({"withdrawn_on": on}),
-                 reason=reason, uscc=p.uscc)
-    emit(EventType.PENALTY_WITHDRAWN, uscc=p.uscc, region_code=p.enterprise.region_code if p.enterprise else "",
-         data={"penalty_id": p.pk, "decision_no": p.decision_no, "withdrawn_on": on.isoformat(), "reason": reason})
+    audit.record(
+        "penalty.withdraw",
+        p,
+        actor=actor,
+        before=audit.jsonable({"withdrawn_on": None}),
+        after=audit.jsonable({"withdrawn_on": on}),
+        reason=reason,
+        uscc=p.uscc,
+    )
+    emit(
+        EventType.PENALTY_WITHDRAWN,
+        uscc=p.uscc,
+        region_code=p.enterprise.region_code if p.enterprise else "",
+        data={
+            "penalty_id": p.pk,
+            "decision_no": p.decision_no,
+            "withdrawn_on": on.isoformat(),
+            "reason": reason,
+        },
+    )
     _forget(p.uscc)
     return p
 
 
 def withdraw_revoked(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     """Clock: published penalties revoked at the source are withdrawn."""
-    qs = Penalty.objects.filter(status=PenaltyStatus.REVOKED, published_on__isnull=False, withdrawn_on__isnull=True)
+    qs = Penalty.objects.filter(
+        status=PenaltyStatus.REVOKED, published_on__isnull=False, withdrawn_on__isnull=True
+    )
     if dry_run:
         return qs.count()
     n = 0
@@ -202,8 +291,15 @@ def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     p.publication_stopped_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.stop_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": None}),
-                 after=audit.jsonable({"publication_stopped_on": on}), reason=reason, uscc=p.uscc)
+    audit.record(
+        "penalty.stop_publication",
+        p,
+        actor=actor,
+        before=audit.jsonable({"publication_stopped_on": None}),
+        after=audit.jsonable({"publication_stopped_on": on}),
+        reason=reason,
+        uscc=p.uscc,
+    )
     _forget(p.uscc)
     return p
 
@@ -218,8 +314,15 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
     p.publication_stopped_on = None
     p.touch(as_actor(actor).label)
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
-    audit.record("penalty.resume_publication", p, actor=actor, before=audit.jsonable({"publication_stopped_on": before}),
-                 after=audit.jsonable({"publication_stopped_on": None}), reason=reason, uscc=p.uscc)
+    audit.record(
+        "penalty.resume_publication",
+        p,
+        actor=actor,
+        before=audit.jsonable({"publication_stopped_on": before}),
+        after=audit.jsonable({"publication_stopped_on": None}),
+        reason=reason,
+        uscc=p.uscc,
+    )
     _forget(p.uscc)
     return p
 
@@ -230,31 +333,49 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
 def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
     from xinjian.collection.models import CommitmentRecord, Licence
 
-    models_by_kind: dict[str, type[Any]] = {RecordKind.PENALTY: Penalty, RecordKind.INSPECTION: Inspection, RecordKind.LICENCE: Licence,
-             RecordKind.COMMITMENT: CommitmentRecord}
+    models_by_kind: dict[str, type[Any]] = {
+        RecordKind.PENALTY: Penalty,
+        RecordKind.INSPECTION: Inspection,
+        RecordKind.LICENCE: Licence,
+        RecordKind.COMMITMENT: CommitmentRecord,
+    }
     model = models_by_kind.get(kind)
     if model is None:
-        raise DomainError("暂不支持对该类信息提交情况说明", details=[field_error("record_kind", "invalid", "不支持")])
+        raise DomainError(
+            "暂不支持对该类信息提交情况说明", details=[field_error("record_kind", "invalid", "不支持")]
+        )
     record = model.objects.filter(pk=record_id, enterprise=enterprise).first()
     if record is None or not policy.visible(record, today()):
-        raise DomainError("只能对本企业正在公示的信息提交情况说明",
-                          details=[field_error("record_id", "not_public", "该信息不存在或未公示")])
+        raise DomainError(
+            "只能对本企业正在公示的信息提交情况说明",
+            details=[field_error("record_id", "not_public", "该信息不存在或未公示")],
+        )
     return record
 
 
 @transaction.atomic
-def submit_reply(enterprise: Any, *, record_kind: str, record_id: int, text: str, actor: Any) -> EnterpriseReply:
+def submit_reply(
+    enterprise: Any, *, record_kind: str, record_id: int, text: str, actor: Any
+) -> EnterpriseReply:
     """An enterprise attaches a statement to one of its own published records."""
     text = (text or "").strip()
     if not 5 <= len(text) <= 2000:
         raise DomainError("情况说明应为5至2000字", details=[field_error("text", "length", "5至2000字")])
     _record_of(enterprise, record_kind, record_id)
     who = as_actor(actor)
-    reply = EnterpriseReply.objects.create(enterprise=enterprise, record_kind=record_kind, record_id=record_id,
-                                           text=text, submitted_by=who.user)
-    ReplyStatusChange.objects.create(reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label)
-    audit.record("disclosure.reply.submit", reply, actor=actor, after=audit.jsonable({"record_kind": record_kind,
-                 "record_id": record_id, "text": text}), uscc=enterprise.uscc)
+    reply = EnterpriseReply.objects.create(
+        enterprise=enterprise, record_kind=record_kind, record_id=record_id, text=text, submitted_by=who.user
+    )
+    ReplyStatusChange.objects.create(
+        reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label
+    )
+    audit.record(
+        "disclosure.reply.submit",
+        reply,
+        actor=actor,
+        after=audit.jsonable({"record_kind": record_kind, "record_id": record_id, "text": text}),
+        uscc=enterprise.uscc,
+    )
     _forget(enterprise.uscc)
     return reply
 
@@ -271,10 +392,18 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
     r.status = to
     r.hidden_reason = reason if to == ReplyStatus.HIDDEN else ""
     r.save(update_fields=["status", "hidden_reason"])
-    ReplyStatusChange.objects.create(reply=r, from_status=before, to_status=to, actor_label=as_actor(actor).label,
-                                     reason=reason)
-    audit.record(f"disclosure.reply.{to}", r, actor=actor, before=audit.jsonable({"status": before}), after=audit.jsonable({"status": to}),
-                 reason=reason, uscc=r.enterprise.uscc)
+    ReplyStatusChange.objects.create(
+        reply=r, from_status=before, to_status=to, actor_label=as_actor(actor).label, reason=reason
+    )
+    audit.record(
+        f"disclosure.reply.{to}",
+        r,
+        actor=actor,
+        before=audit.jsonable({"status": before}),
+        after=audit.jsonable({"status": to}),
+        reason=reason,
+        uscc=r.enterprise.uscc,
+    )
     _forget(r.enterprise.uscc)
     return r
 
@@ -283,21 +412,43 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
 
 
 @transaction.atomic
-def add_rule_version(*, key: str, province_code: str, value: Decimal, effective_from: dt.date, basis: str,
-                     assumed: bool = False, note: str = "", actor: Any) -> DisclosureRule:
+def add_rule_version(
+    *,
+    key: str,
+    province_code: str,
+    value: Decimal,
+    effective_from: dt.date,
+    basis: str,
+    assumed: bool = False,
+    note: str = "",
+    actor: Any,
+) -> DisclosureRule:
     """A new version of a rule (never an edit of an old one)."""
     if key not in RuleKey.values:
         raise DomainError("未知规则", details=[field_error("key", "invalid", "未知规则")])
-    if province_code and not (len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")):
-        raise DomainError("省级区划代码应为6位且以0000结尾",
-                          details=[field_error("province_code", "invalid", "省级区划代码")])
+    if province_code and not (
+        len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")
+    ):
+        raise DomainError(
+            "省级区划代码应为6位且以0000结尾",
+            details=[field_error("province_code", "invalid", "省级区划代码")],
+        )
     if value < 0:
         raise DomainError("取值不能为负", details=[field_error("value", "invalid", "取值不能为负")])
-    if DisclosureRule.objects.filter(key=key, province_code=province_code, effective_from=effective_from).exists():
+    if DisclosureRule.objects.filter(
+        key=key, province_code=province_code, effective_from=effective_from
+    ).exists():
         raise Conflict("该日期已有此规则的版本", code="duplicate_version")
-    rule = DisclosureRule.objects.create(key=key, province_code=province_code, value=value,
-                                         effective_from=effective_from, basis=basis, assumed=assumed, note=note,
-                                         created_by=as_actor(actor).label)
+    rule = DisclosureRule.objects.create(
+        key=key,
+        province_code=province_code,
+        value=value,
+        effective_from=effective_from,
+        basis=basis,
+        assumed=assumed,
+        note=note,
+        created_by=as_actor(actor).label,
+    )
     audit.record("disclosure.rule.add", rule, actor=actor, after=audit.snapshot(rule))
     transaction.on_commit(rules.invalidate)
     rules.invalidate()

@@ -118,18 +118,34 @@ class ProfileOut(Schema):
     as_of: str
 
 
-@router.get("/enterprises", response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
-            summary="Search by name fragment (2+ characters), USCC or old registration number; at most 50")
+@router.get(
+    "/enterprises",
+    response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Search by name fragment (2+ characters), USCC or old registration number; at most 50",
+)
 @public_api
 def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
     ratelimit.hit(request)
     found = search.search(q)
-    return {"results": [{"uscc": e.uscc, "name": e.name, "region_code": e.region_code, "status": e.status,
-                         "key_areas": e.key_area_codes}  # type: ignore[attr-defined]  # set by search.search
-                        for e in found]}
+    return {
+        "results": [
+            {
+                "uscc": e.uscc,
+                "name": e.name,
+                "region_code": e.region_code,
+                "status": e.status,
+                "key_areas": e.key_area_codes,
+            }  # type: ignore[attr-defined]  # set by search.search
+            for e in found
+        ]
+    }
 
 
-@router.get("/enterprises/{uscc}", response={200: ProfileOut, 404: ErrorOut}, summary="The disclosed profile of one enterprise, as of now")
+@router.get(
+    "/enterprises/{uscc}",
+    response={200: ProfileOut, 404: ErrorOut},
+    summary="The disclosed profile of one enterprise, as of now",
+)
 @public_api
 def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     try:

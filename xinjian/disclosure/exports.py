@@ -37,7 +37,8 @@ _PUBLICATION: list[Field] = [
 DICTIONARY: dict[str, dict[str, Any]] = {
     "penalties": {
         "title": "行政处罚信息",
-        "fields": _ENTERPRISE + [
+        "fields": _ENTERPRISE
+        + [
             ("decision_no", "string", "行政处罚决定书文号"),
             ("decided_on", "date", "处罚决定日期"),
             ("decided_by", "string", "处罚机关"),
@@ -48,38 +49,45 @@ DICTIONARY: dict[str, dict[str, Any]] = {
             ("restriction_until", "date", "限制开展生产经营活动、限制从业等期限至"),
             ("legal_basis", "string", "处罚依据"),
             ("decision_text", "string", "决定书正文（已去除个人隐私信息）"),
-        ] + _PUBLICATION,
+        ]
+        + _PUBLICATION,
     },
     "inspections": {
         "title": "抽查检查结果信息",
-        "fields": _ENTERPRISE + [
+        "fields": _ENTERPRISE
+        + [
             ("inspected_on", "date", "检查日期"),
             ("inspected_by", "string", "检查机关"),
             ("kind", "string", "检查类别代码"),
             ("result", "string", "检查结果代码"),
             ("item_code", "string", "检查事项编码"),
             ("findings", "string", "检查发现（已去除个人隐私信息）"),
-        ] + _PUBLICATION,
+        ]
+        + _PUBLICATION,
     },
     "licences": {
         "title": "行政许可信息",
-        "fields": _ENTERPRISE + [
+        "fields": _ENTERPRISE
+        + [
             ("licence_type", "string", "许可类别代码"),
             ("licence_no", "string", "许可证编号"),
             ("issued_by", "string", "发证机关"),
             ("issued_on", "date", "发证日期"),
             ("valid_until", "date", "有效期至"),
             ("status", "string", "许可状态代码"),
-        ] + _PUBLICATION,
+        ]
+        + _PUBLICATION,
     },
     "commitments": {
         "title": "信用承诺信息",
-        "fields": _ENTERPRISE + [
+        "fields": _ENTERPRISE
+        + [
             ("kind", "string", "承诺类型代码"),
             ("matter", "string", "承诺事项"),
             ("committed_on", "date", "承诺日期"),
             ("content", "string", "承诺内容（已去除个人隐私信息）"),
-        ] + _PUBLICATION,
+        ]
+        + _PUBLICATION,
     },
 }
 
@@ -124,11 +132,16 @@ def export_open_data(on: dt.date, *, actor: Any) -> list[OpenDataFile]:
         names = [f[0] for f in spec["fields"]]
         csv_path, jsonl_path = folder / f"{kind}.csv", folder / f"{kind}.jsonl"
         n = 0
-        with csv_path.open("w", encoding="utf-8-sig", newline="") as fc, jsonl_path.open("w", encoding="utf-8") as fj:
+        with (
+            csv_path.open("w", encoding="utf-8-sig", newline="") as fc,
+            jsonl_path.open("w", encoding="utf-8") as fj,
+        ):
             w = csv.writer(fc)
             w.writerow(names)
             for row in _rows(kind, on):
-                w.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()])
+                w.writerow(
+                    [";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()]
+                )
                 fj.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
         made += [(kind, "csv", csv_path.name, n), (kind, "jsonl", jsonl_path.name, n)]
@@ -136,21 +149,39 @@ def export_open_data(on: dt.date, *, actor: Any) -> list[OpenDataFile]:
         "date": on.isoformat(),
         "publisher": "信监 重点领域信用监管平台",
         "note": "仅包含数据日期当日依《市场监督管理行政处罚信息公示规定》等规定处于公示期内的信息；"
-                "投诉举报信息、信用风险分类结果不予公开。CSV为UTF-8（带BOM）编码。",
-        "files": {k: {"title": v["title"], "fields": [{"name": n, "type": t, "description": d}
-                                                       for n, t, d in v["fields"]]}
-                  for k, v in DICTIONARY.items()},
+        "投诉举报信息、信用风险分类结果不予公开。CSV为UTF-8（带BOM）编码。",
+        "files": {
+            k: {
+                "title": v["title"],
+                "fields": [{"name": n, "type": t, "description": d} for n, t, d in v["fields"]],
+            }
+            for k, v in DICTIONARY.items()
+        },
     }
     dict_path = folder / "data_dictionary.json"
     dict_path.write_text(json.dumps(dictionary, ensure_ascii=False, indent=2), encoding="utf-8")
     made.append(("dictionary", "json", dict_path.name, len(DICTIONARY)))
-    rows = [OpenDataFile(export_date=on, kind=kind, fmt=fmt, filename=name, rows=n,
-                         size=(folder / name).stat().st_size, sha256=_sha256(folder / name))
-            for kind, fmt, name, n in made]
+    rows = [
+        OpenDataFile(
+            export_date=on,
+            kind=kind,
+            fmt=fmt,
+            filename=name,
+            rows=n,
+            size=(folder / name).stat().st_size,
+            sha256=_sha256(folder / name),
+        )
+        for kind, fmt, name, n in made
+    ]
     (folder / "SHA256SUMS").write_text("".join(f"{r.sha256}  {r.filename}\n" for r in rows), encoding="utf-8")
     with transaction.atomic():
         OpenDataFile.objects.filter(export_date=on).delete()  # derived rows, rewritten with the files
         OpenDataFile.objects.bulk_create(rows)
-        audit.record("disclosure.open_data.export", actor=actor, object_type="disclosure.opendatafile",
-                     object_id=on.isoformat(), after={"files": {r.filename: r.sha256 for r in rows}})
+        audit.record(
+            "disclosure.open_data.export",
+            actor=actor,
+            object_type="disclosure.opendatafile",
+            object_id=on.isoformat(),
+            after={"files": {r.filename: r.sha256 for r in rows}},
+        )
     return rows

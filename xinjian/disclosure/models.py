@@ -39,12 +39,14 @@ class DisclosureRule(models.Model):
     any past decision can be re-read under the rule it was made under."""
 
     key = models.CharField(_("规则"), max_length=60, choices=RuleKey.choices)
-    province_code = models.CharField(_("省级区划代码"), max_length=6, blank=True, default="",
-                                     help_text=_("为空表示全国默认"))
+    province_code = models.CharField(
+        _("省级区划代码"), max_length=6, blank=True, default="", help_text=_("为空表示全国默认")
+    )
     value = models.DecimalField(_("取值"), max_digits=14, decimal_places=2)
     effective_from = models.DateField(_("生效日期"))
-    assumed = models.BooleanField(_("推定值"), default=False,
-                                  help_text=_("规则原文未能确认，按推定值执行，可由省级管理员调整"))
+    assumed = models.BooleanField(
+        _("推定值"), default=False, help_text=_("规则原文未能确认，按推定值执行，可由省级管理员调整")
+    )
     basis = models.CharField(_("依据"), max_length=200)
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
@@ -57,7 +59,9 @@ class DisclosureRule(models.Model):
         verbose_name_plural = _("公示规则")
         ordering = ["key", "province_code", "effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "province_code", "effective_from"], name="disclosure_rule_version")
+            models.UniqueConstraint(
+                fields=["key", "province_code", "effective_from"], name="disclosure_rule_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -95,7 +99,9 @@ class EnterpriseReply(models.Model):
     record_kind = models.CharField(_("所针对的信息"), max_length=20, choices=RecordKind.choices)
     record_id = models.BigIntegerField(_("信息编号"))
     text = models.TextField(_("情况说明"))
-    status = models.CharField(_("状态"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SHOWN)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SHOWN
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     hidden_reason = models.TextField(_("屏蔽原因"), blank=True)
@@ -133,7 +139,9 @@ class SearchName(models.Model):
     """The indexed form of an enterprise's name (NFKC, case-folded): one row per
     enterprise, kept beside its bigrams (docs/adr/0031)."""
 
-    enterprise = models.OneToOneField(Enterprise, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.OneToOneField(
+        Enterprise, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
     name_norm = models.CharField(max_length=200)
 
     class Meta:
@@ -155,8 +163,10 @@ class SearchGram(models.Model):
     class Meta:
         verbose_name = _("名称二元索引")
         verbose_name_plural = _("名称二元索引")
-        indexes = [models.Index(fields=["gram", "enterprise_id"], name="disclosure_gram_idx"),
-                   models.Index(fields=["enterprise_id"], name="disclosure_gram_ent_idx")]
+        indexes = [
+            models.Index(fields=["gram", "enterprise_id"], name="disclosure_gram_idx"),
+            models.Index(fields=["enterprise_id"], name="disclosure_gram_ent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.gram}:{self.enterprise_id}"
@@ -194,7 +204,9 @@ class OpenDataFile(models.Model):
         verbose_name = _("开放数据文件")
         verbose_name_plural = _("开放数据文件")
         ordering = ["-export_date", "kind", "fmt"]
-        constraints = [models.UniqueConstraint(fields=["export_date", "filename"], name="open_data_file_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["export_date", "filename"], name="open_data_file_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.export_date} {self.filename}"

@@ -142,8 +142,14 @@ def _has_type(t: str) -> Q:
 def visible_penalties(qs: QuerySet[Penalty], as_of: dt.date) -> QuerySet[Penalty]:
     qs = qs.annotate(types_text=_types_text())
     base = (
-        Q(enterprise__isnull=False, archived_at__isnull=True, status=PenaltyStatus.IN_FORCE,
-          disclosure_exception="", published_on__isnull=False, published_on__lte=as_of)
+        Q(
+            enterprise__isnull=False,
+            archived_at__isnull=True,
+            status=PenaltyStatus.IN_FORCE,
+            disclosure_exception="",
+            published_on__isnull=False,
+            published_on__lte=as_of,
+        )
         & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of))
         & (Q(publication_stopped_on__isnull=True) | Q(publication_stopped_on__gt=as_of))
     )
@@ -184,8 +190,12 @@ def inspection_visible(i: Inspection, as_of: dt.date) -> bool:
 
 
 def visible_inspections(qs: QuerySet[Inspection], as_of: dt.date) -> QuerySet[Inspection]:
-    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, published_on__isnull=False,
-                     published_on__lte=as_of).exclude(kind=InspectionKind.COMPLAINT)
+    return qs.filter(
+        enterprise__isnull=False,
+        archived_at__isnull=True,
+        published_on__isnull=False,
+        published_on__lte=as_of,
+    ).exclude(kind=InspectionKind.COMPLAINT)
 
 
 # --- licences and commitments -------------------------------------------------------------
@@ -202,8 +212,12 @@ def licence_visible(lic: Licence, as_of: dt.date) -> bool:
 
 
 def visible_licences(qs: QuerySet[Licence], as_of: dt.date) -> QuerySet[Licence]:
-    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, issued_on__lte=as_of,
-                     created_at__lt=_day_end(as_of))
+    return qs.filter(
+        enterprise__isnull=False,
+        archived_at__isnull=True,
+        issued_on__lte=as_of,
+        created_at__lt=_day_end(as_of),
+    )
 
 
 def commitment_published_on(c: CommitmentRecord) -> dt.date:
@@ -215,8 +229,12 @@ def commitment_visible(c: CommitmentRecord, as_of: dt.date) -> bool:
 
 
 def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> QuerySet[CommitmentRecord]:
-    return qs.filter(enterprise__isnull=False, archived_at__isnull=True, committed_on__lte=as_of,
-                     created_at__lt=_day_end(as_of))
+    return qs.filter(
+        enterprise__isnull=False,
+        archived_at__isnull=True,
+        committed_on__lte=as_of,
+        created_at__lt=_day_end(as_of),
+    )
 
 
 def _local_date(ts: dt.datetime) -> dt.date:
@@ -270,8 +288,12 @@ def disclosed_until(record: Any) -> dt.date | None:
 
 
 def filter_visible(qs: QuerySet, as_of: dt.date) -> QuerySet:
-    filters: dict[type, Callable[[QuerySet[Any], dt.date], QuerySet[Any]]] = {Penalty: visible_penalties, Inspection: visible_inspections, Licence: visible_licences,
-          CommitmentRecord: visible_commitments}
+    filters: dict[type, Callable[[QuerySet[Any], dt.date], QuerySet[Any]]] = {
+        Penalty: visible_penalties,
+        Inspection: visible_inspections,
+        Licence: visible_licences,
+        CommitmentRecord: visible_commitments,
+    }
     fn = filters.get(qs.model)
     if fn is None:
         raise NeverPublic(f"{qs.model.__name__} is never disclosed")

@@ -46,8 +46,9 @@ _USCC = "\x00uscc\x00"  # sentinel USCC
 _compiled: dict[tuple[str, dt.date], tuple[object, str, list[Any], list[int]]] = {}
 
 
-def _compile(name: str, as_of: dt.date, build: Callable[[dt.date], QuerySet[Any]],
-             sentinel: object) -> tuple[str, list[Any], list[int]]:
+def _compile(
+    name: str, as_of: dt.date, build: Callable[[dt.date], QuerySet[Any]], sentinel: object
+) -> tuple[str, list[Any], list[int]]:
     version = rules.table_version()
     hit = _compiled.get((name, as_of))
     if hit is None or hit[0] is not version:
@@ -83,38 +84,58 @@ def _flat_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
 
 
 def _penalties_qs(as_of: dt.date) -> QuerySet[Any]:
-    return policy.visible_penalties(Penalty.objects.filter(enterprise_id=_ENT), as_of).order_by("-decided_on", "-id")
+    return policy.visible_penalties(Penalty.objects.filter(enterprise_id=_ENT), as_of).order_by(
+        "-decided_on", "-id"
+    )
 
 
 def _inspections_qs(as_of: dt.date) -> QuerySet[Any]:
-    return policy.visible_inspections(Inspection.objects.filter(enterprise_id=_ENT), as_of) \
-        .order_by("-inspected_on", "-id")
+    return policy.visible_inspections(Inspection.objects.filter(enterprise_id=_ENT), as_of).order_by(
+        "-inspected_on", "-id"
+    )
 
 
 def _licences_qs(as_of: dt.date) -> QuerySet[Any]:
-    return policy.visible_licences(Licence.objects.filter(enterprise_id=_ENT), as_of).order_by("-issued_on", "-id")
+    return policy.visible_licences(Licence.objects.filter(enterprise_id=_ENT), as_of).order_by(
+        "-issued_on", "-id"
+    )
 
 
 def _commitments_qs(as_of: dt.date) -> QuerySet[Any]:
-    return policy.visible_commitments(CommitmentRecord.objects.filter(enterprise_id=_ENT), as_of) \
-        .order_by("-committed_on", "-id")
+    return policy.visible_commitments(CommitmentRecord.objects.filter(enterprise_id=_ENT), as_of).order_by(
+        "-committed_on", "-id"
+    )
 
 
 def _key_areas_qs(as_of: dt.date) -> QuerySet[Any]:
-    return KeyAreaTag.objects.filter(enterprise_id=_ENT, active=True) \
-        .order_by("type__sort_order", "type_id").values_list("type_id", flat=True)
+    return (
+        KeyAreaTag.objects.filter(enterprise_id=_ENT, active=True)
+        .order_by("type__sort_order", "type_id")
+        .values_list("type_id", flat=True)
+    )
 
 
 def _replies_qs(as_of: dt.date) -> QuerySet[Any]:
-    return EnterpriseReply.objects.filter(enterprise_id=_ENT, status=ReplyStatus.SHOWN).order_by("submitted_at", "id")
+    return EnterpriseReply.objects.filter(enterprise_id=_ENT, status=ReplyStatus.SHOWN).order_by(
+        "submitted_at", "id"
+    )
 
 
 _RECORD_QUERIES: dict[str, Callable[[dt.date], QuerySet[Any]]] = {
-    "penalties": _penalties_qs, "inspections": _inspections_qs, "licences": _licences_qs,
-    "commitments": _commitments_qs, "key_areas": _key_areas_qs, "replies": _replies_qs,
+    "penalties": _penalties_qs,
+    "inspections": _inspections_qs,
+    "licences": _licences_qs,
+    "commitments": _commitments_qs,
+    "key_areas": _key_areas_qs,
+    "replies": _replies_qs,
 }
-_MODELS: dict[str, Any] = {"penalties": Penalty, "inspections": Inspection, "licences": Licence,
-                           "commitments": CommitmentRecord, "replies": EnterpriseReply}
+_MODELS: dict[str, Any] = {
+    "penalties": Penalty,
+    "inspections": Inspection,
+    "licences": Licence,
+    "commitments": CommitmentRecord,
+    "replies": EnterpriseReply,
+}
 _KINDS = ("penalties", "inspections", "licences", "commitments", "key_areas", "listings", "replies")
 
 
@@ -126,20 +147,34 @@ def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
     from xinjian.lists.models import AnomalyListing, SeriousListing
 
     ent = OuterRef("pk")
-    return Enterprise.objects.filter(uscc=_USCC).annotate(
-        has_penalties=Exists(Penalty.objects.filter(enterprise=ent)),
-        has_inspections=Exists(Inspection.objects.filter(enterprise=ent)),
-        has_licences=Exists(Licence.objects.filter(enterprise=ent)),
-        has_commitments=Exists(CommitmentRecord.objects.filter(enterprise=ent)),
-        has_key_areas=Exists(KeyAreaTag.objects.filter(enterprise=ent)),
-        has_replies=Exists(EnterpriseReply.objects.filter(enterprise=ent)),
-        has_listings=Exists(AnomalyListing.objects.filter(enterprise=ent))
-        | Exists(SeriousListing.objects.filter(enterprise=ent)),
-    ).order_by().values_list(*_ENT_FIELDS, *(f"has_{k}" for k in _KINDS))[:1]
+    return (
+        Enterprise.objects.filter(uscc=_USCC)
+        .annotate(
+            has_penalties=Exists(Penalty.objects.filter(enterprise=ent)),
+            has_inspections=Exists(Inspection.objects.filter(enterprise=ent)),
+            has_licences=Exists(Licence.objects.filter(enterprise=ent)),
+            has_commitments=Exists(CommitmentRecord.objects.filter(enterprise=ent)),
+            has_key_areas=Exists(KeyAreaTag.objects.filter(enterprise=ent)),
+            has_replies=Exists(EnterpriseReply.objects.filter(enterprise=ent)),
+            has_listings=Exists(AnomalyListing.objects.filter(enterprise=ent))
+            | Exists(SeriousListing.objects.filter(enterprise=ent)),
+        )
+        .order_by()
+        .values_list(*_ENT_FIELDS, *(f"has_{k}" for k in _KINDS))[:1]
+    )
 
 
 # Only what the profile shows (and the key the record queries use).
-_ENT_FIELDS = ("id", "uscc", "name", "legal_representative", "established_on", "region_code", "status", "address")
+_ENT_FIELDS = (
+    "id",
+    "uscc",
+    "name",
+    "legal_representative",
+    "established_on",
+    "region_code",
+    "status",
+    "address",
+)
 
 
 def _ent_field_order() -> list[str]:
@@ -226,24 +261,48 @@ def penalty_item(p: Penalty, names: list[str]) -> dict[str, Any]:
 
 
 def inspection_item(i: Inspection) -> dict[str, Any]:
-    return {"id": i.pk, "inspected_on": _d(i.inspected_on), "inspected_by": i.inspected_by, "kind": i.kind,
-            "result": i.result, "item_code": i.item_code, "findings": redact(i.findings),
-            "published_on": _d(i.published_on), "disclosed_until": None}
+    return {
+        "id": i.pk,
+        "inspected_on": _d(i.inspected_on),
+        "inspected_by": i.inspected_by,
+        "kind": i.kind,
+        "result": i.result,
+        "item_code": i.item_code,
+        "findings": redact(i.findings),
+        "published_on": _d(i.published_on),
+        "disclosed_until": None,
+    }
 
 
 def licence_item(lic: Licence) -> dict[str, Any]:
-    return {"id": lic.pk, "licence_type": lic.licence_type, "licence_no": lic.licence_no,
-            "issued_by": lic.issued_by, "issued_on": _d(lic.issued_on), "valid_until": _d(lic.valid_until),
-            "status": lic.status, "published_on": _d(policy.licence_published_on(lic)), "disclosed_until": None}
+    return {
+        "id": lic.pk,
+        "licence_type": lic.licence_type,
+        "licence_no": lic.licence_no,
+        "issued_by": lic.issued_by,
+        "issued_on": _d(lic.issued_on),
+        "valid_until": _d(lic.valid_until),
+        "status": lic.status,
+        "published_on": _d(policy.licence_published_on(lic)),
+        "disclosed_until": None,
+    }
 
 
 def commitment_item(c: CommitmentRecord) -> dict[str, Any]:
-    return {"id": c.pk, "kind": c.kind, "matter": c.matter, "committed_on": _d(c.committed_on),
-            "content": redact(c.content), "published_on": _d(policy.commitment_published_on(c)),
-            "disclosed_until": None}
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "matter": c.matter,
+        "committed_on": _d(c.committed_on),
+        "content": redact(c.content),
+        "published_on": _d(policy.commitment_published_on(c)),
+        "disclosed_until": None,
+    }
 
 
-def build_profile(enterprise: Enterprise, as_of: dt.date, *, present: dict[str, bool] | None = None) -> dict[str, Any]:
+def build_profile(
+    enterprise: Enterprise, as_of: dt.date, *, present: dict[str, bool] | None = None
+) -> dict[str, Any]:
     """What the disclosure policy allows about `enterprise` on `as_of` — nothing else.
     Risk classes and complaints are not read here at all. `present` (from
     `_enterprise_with_flags`) skips the kinds the enterprise has nothing public in."""
@@ -281,8 +340,11 @@ def build_profile(enterprise: Enterprise, as_of: dt.date, *, present: dict[str, 
         "licences": [with_reply(RecordKind.LICENCE, licence_item(x)) for x in licences],
         # The SQL filter and the Python policy agree (tested); the Python check here is a
         # second lock on the door.
-        "penalties": [with_reply(RecordKind.PENALTY, penalty_item(p, names)) for p in penalties
-                      if policy.penalty_visible(p, as_of)],
+        "penalties": [
+            with_reply(RecordKind.PENALTY, penalty_item(p, names))
+            for p in penalties
+            if policy.penalty_visible(p, as_of)
+        ],
         "inspections": [with_reply(RecordKind.INSPECTION, inspection_item(x)) for x in inspections],
         "anomaly_listings": list(listings.get("anomaly_listings") or []),
         "serious_listing": listings.get("serious_listing"),
@@ -295,7 +357,9 @@ def _key(uscc: str, as_of: dt.date) -> str:
     return f"disclosure:profile:{uscc}:{as_of.isoformat()}"
 
 
-def profile(enterprise: Enterprise, as_of: dt.date | None = None, *, use_cache: bool = True) -> dict[str, Any]:
+def profile(
+    enterprise: Enterprise, as_of: dt.date | None = None, *, use_cache: bool = True
+) -> dict[str, Any]:
     as_of = as_of or today()
     if not use_cache:
         return build_profile(enterprise, as_of)
@@ -335,7 +399,9 @@ RECENT_DAYS = 30
 RECENT_LIMIT = 100
 
 
-def recent_publications(kind: str, *, region: str = "", key_area: str = "", on: dt.date | None = None) -> list[Any]:
+def recent_publications(
+    kind: str, *, region: str = "", key_area: str = "", on: dt.date | None = None
+) -> list[Any]:
     """The newest publications (last 30 days, at most 100: no paging through history)."""
     on = on or today()
     since = on - dt.timedelta(days=RECENT_DAYS)
@@ -362,35 +428,61 @@ def recent_publications(kind: str, *, region: str = "", key_area: str = "", on: 
 # --- the staff's overdue view -----------------------------------------------------------
 
 
-def publication_backlog(user: Any, on: dt.date | None = None, limit: int = 200) -> dict[str, list[dict[str, Any]]]:
+def publication_backlog(
+    user: Any, on: dt.date | None = None, limit: int = 200
+) -> dict[str, list[dict[str, Any]]]:
     """Records waiting for publication or withdrawal in the user's jurisdiction, each with
     its legal deadline and how it was computed."""
     on = on or today()
     out: dict[str, list[dict[str, Any]]] = {"penalties": [], "inspections": [], "withdrawals": []}
-    pens = (Penalty.objects.visible_to(user).filter(published_on__isnull=True, enterprise__isnull=False,
-                                                    archived_at__isnull=True, status=PenaltyStatus.IN_FORCE,
-                                                    disclosure_exception="")
-            .select_related("enterprise").order_by("decided_on", "id"))
+    pens = (
+        Penalty.objects.visible_to(user)
+        .filter(
+            published_on__isnull=True,
+            enterprise__isnull=False,
+            archived_at__isnull=True,
+            status=PenaltyStatus.IN_FORCE,
+            disclosure_exception="",
+        )
+        .select_related("enterprise")
+        .order_by("decided_on", "id")
+    )
     for p in pens[: limit * 2]:
         if not policy.publishable(p):
             continue
-        days = int(rules.value(RuleKey.PENALTY_PUBLISH_DAYS, p.enterprise.region_code if p.enterprise else "", p.decided_on))
+        days = int(
+            rules.value(
+                RuleKey.PENALTY_PUBLISH_DAYS, p.enterprise.region_code if p.enterprise else "", p.decided_on
+            )
+        )
         dl = add_working_days(p.decided_on, days)
         out["penalties"].append({"record": p, "deadline": dl, "overdue": on > dl.due})
         if len(out["penalties"]) >= limit:
             break
-    insp = (Inspection.objects.visible_to(user).filter(published_on__isnull=True, enterprise__isnull=False,
-                                                       archived_at__isnull=True)
-            .select_related("enterprise").order_by("inspected_on", "id"))
+    insp = (
+        Inspection.objects.visible_to(user)
+        .filter(published_on__isnull=True, enterprise__isnull=False, archived_at__isnull=True)
+        .select_related("enterprise")
+        .order_by("inspected_on", "id")
+    )
     for i in insp[:limit]:
         if not policy.inspection_publishable(i):
             continue
-        days = int(rules.value(RuleKey.INSPECTION_PUBLISH_DAYS, i.enterprise.region_code if i.enterprise else "", i.inspected_on))
+        days = int(
+            rules.value(
+                RuleKey.INSPECTION_PUBLISH_DAYS,
+                i.enterprise.region_code if i.enterprise else "",
+                i.inspected_on,
+            )
+        )
         dl = add_working_days(i.inspected_on, days)
         out["inspections"].append({"record": i, "deadline": dl, "overdue": on > dl.due})
-    revoked = (Penalty.objects.visible_to(user).filter(status=PenaltyStatus.REVOKED, published_on__isnull=False,
-                                                       withdrawn_on__isnull=True)
-               .select_related("enterprise").order_by("modified_at")[:limit])
+    revoked = (
+        Penalty.objects.visible_to(user)
+        .filter(status=PenaltyStatus.REVOKED, published_on__isnull=False, withdrawn_on__isnull=True)
+        .select_related("enterprise")
+        .order_by("modified_at")[:limit]
+    )
     for p in revoked:
         region = p.enterprise.region_code if p.enterprise else ""
         days = int(rules.value(RuleKey.PENALTY_WITHDRAW_DAYS, region, p.decided_on))

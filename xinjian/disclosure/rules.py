@@ -20,19 +20,43 @@ from .models import DisclosureRule, RuleKey
 # The defaults of domain.md §5; Order 45 in force 2021-09-01.
 ORDER_45 = dt.date(2021, 9, 1)
 DEFAULTS: list[dict] = [
-    {"key": RuleKey.PENALTY_SHORT_MONTHS, "value": 3, "assumed": False,
-     "basis": "《市场监督管理行政处罚信息公示规定》第十三条"},
-    {"key": RuleKey.PENALTY_LONG_MONTHS, "value": 36, "assumed": False,
-     "basis": "《市场监督管理行政处罚信息公示规定》第十三条"},
-    {"key": RuleKey.PENALTY_LOWER_FINE, "value": 10000, "assumed": True,
-     "basis": "《市场监督管理行政处罚信息公示规定》第十三条（较低数额由省级市场监管部门确定）",
-     "note": "各省标准不一，默认按法人罚款1万元（含）以下推定，省级管理员应按本省规定调整"},
-    {"key": RuleKey.PENALTY_PUBLISH_DAYS, "value": 20, "assumed": False,
-     "basis": "《市场监督管理行政处罚信息公示规定》第九条"},
-    {"key": RuleKey.PENALTY_WITHDRAW_DAYS, "value": 3, "assumed": False,
-     "basis": "《市场监督管理行政处罚信息公示规定》第十五条"},
-    {"key": RuleKey.INSPECTION_PUBLISH_DAYS, "value": 20, "assumed": False,
-     "basis": "双随机、一公开监管有关规定（检查结果20个工作日内公示）"},
+    {
+        "key": RuleKey.PENALTY_SHORT_MONTHS,
+        "value": 3,
+        "assumed": False,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十三条",
+    },
+    {
+        "key": RuleKey.PENALTY_LONG_MONTHS,
+        "value": 36,
+        "assumed": False,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十三条",
+    },
+    {
+        "key": RuleKey.PENALTY_LOWER_FINE,
+        "value": 10000,
+        "assumed": True,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十三条（较低数额由省级市场监管部门确定）",
+        "note": "各省标准不一，默认按法人罚款1万元（含）以下推定，省级管理员应按本省规定调整",
+    },
+    {
+        "key": RuleKey.PENALTY_PUBLISH_DAYS,
+        "value": 20,
+        "assumed": False,
+        "basis": "《市场监督管理行政处罚信息公示规定》第九条",
+    },
+    {
+        "key": RuleKey.PENALTY_WITHDRAW_DAYS,
+        "value": 3,
+        "assumed": False,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十五条",
+    },
+    {
+        "key": RuleKey.INSPECTION_PUBLISH_DAYS,
+        "value": 20,
+        "assumed": False,
+        "basis": "双随机、一公开监管有关规定（检查结果20个工作日内公示）",
+    },
 ]
 
 
@@ -41,9 +65,16 @@ def seed_defaults(Rule=DisclosureRule) -> int:  # type: ignore[no-untyped-def]
     made = 0
     for row in DEFAULTS:
         _, created = Rule.objects.get_or_create(
-            key=str(row["key"]), province_code="", effective_from=ORDER_45,
-            defaults={"value": Decimal(row["value"]), "assumed": row["assumed"], "basis": row["basis"],
-                      "note": row.get("note", ""), "created_by": "system:seed"},
+            key=str(row["key"]),
+            province_code="",
+            effective_from=ORDER_45,
+            defaults={
+                "value": Decimal(row["value"]),
+                "assumed": row["assumed"],
+                "basis": row["basis"],
+                "note": row.get("note", ""),
+                "created_by": "system:seed",
+            },
         )
         made += created
     return made

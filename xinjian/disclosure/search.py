@@ -44,7 +44,7 @@ def normalize(text: str) -> str:
 
 
 def bigrams(norm: str) -> list[str]:
-    return sorted({norm[i:i + 2] for i in range(len(norm) - 1)})
+    return sorted({norm[i : i + 2] for i in range(len(norm) - 1)})
 
 
 class QueryTooShort(DomainError):
@@ -65,8 +65,10 @@ def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
     if norm.isdigit() and len(norm) == 15:
         return _with_tags(list(Enterprise.objects.filter(registration_no=norm)))
     if len(norm) < MIN_FRAGMENT:
-        raise QueryTooShort("请输入至少2个字的企业名称、统一社会信用代码或注册号",
-                            details=[field_error("q", "too_short", "至少2个字")])
+        raise QueryTooShort(
+            "请输入至少2个字的企业名称、统一社会信用代码或注册号",
+            details=[field_error("q", "too_short", "至少2个字")],
+        )
     if len(norm) > MAX_FRAGMENT:
         raise DomainError("查询内容过长", details=[field_error("q", "too_long", f"至多{MAX_FRAGMENT}个字")])
     return _with_tags(fragment_search(norm, limit))
@@ -76,11 +78,17 @@ def fragment_search(norm: str, limit: int) -> list[Enterprise]:
     """One query: the bigram postings joined to the register, cut at `limit`. For 3+
     characters the rarest bigram is chosen inside the same statement from the count
     table, and a bigram no name holds makes the answer empty at once."""
-    gram_t, name_t, stat_t = SearchGram._meta.db_table, SearchName._meta.db_table, SearchGramStat._meta.db_table
+    gram_t, name_t, stat_t = (
+        SearchGram._meta.db_table,
+        SearchName._meta.db_table,
+        SearchGramStat._meta.db_table,
+    )
     ent_t = Enterprise._meta.db_table
     if len(norm) == 2:
-        sql = (f"SELECT e.* FROM {gram_t} g JOIN {ent_t} e ON e.id = g.enterprise_id "
-               f"WHERE g.gram = %s ORDER BY g.enterprise_id LIMIT %s")
+        sql = (
+            f"SELECT e.* FROM {gram_t} g JOIN {ent_t} e ON e.id = g.enterprise_id "
+            f"WHERE g.gram = %s ORDER BY g.enterprise_id LIMIT %s"
+        )
         return list(Enterprise.objects.raw(sql, [norm, limit]))
     grams = bigrams(norm)
     marks = ", ".join(["%s"] * len(grams))
@@ -98,8 +106,11 @@ def fragment_search(norm: str, limit: int) -> list[Enterprise]:
 def _with_tags(enterprises: list[Enterprise]) -> list[Enterprise]:
     tags: dict[int, list[str]] = {}
     if enterprises:
-        for eid, code in (KeyAreaTag.objects.filter(enterprise_id__in=[e.pk for e in enterprises], active=True)
-                          .order_by("type__sort_order", "type_id").values_list("enterprise_id", "type_id")):
+        for eid, code in (
+            KeyAreaTag.objects.filter(enterprise_id__in=[e.pk for e in enterprises], active=True)
+            .order_by("type__sort_order", "type_id")
+            .values_list("enterprise_id", "type_id")
+        ):
             tags.setdefault(eid, []).append(code)
     for e in enterprises:
         e.key_area_codes = tags.get(e.pk, [])  # type: ignore[attr-defined]
@@ -115,8 +126,9 @@ def _bump(deltas: dict[str, int]) -> None:
     if not deltas:
         return
     existing = set(SearchGramStat.objects.filter(gram__in=list(deltas)).values_list("gram", flat=True))
-    SearchGramStat.objects.bulk_create([SearchGramStat(gram=g, n=0) for g in deltas if g not in existing],
-                                       ignore_conflicts=True)
+    SearchGramStat.objects.bulk_create(
+        [SearchGramStat(gram=g, n=0) for g in deltas if g not in existing], ignore_conflicts=True
+    )
     from django.db.models import F
 
     by_delta: dict[int, list[str]] = {}
@@ -134,8 +146,10 @@ def _insert(names: list[tuple[int, str]]) -> int:
     gram_t, name_t = SearchGram._meta.db_table, SearchName._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            for table, cols, rows in ((name_t, "enterprise_id, name_norm", name_rows),
-                                      (gram_t, "enterprise_id, gram", gram_rows)):
+            for table, cols, rows in (
+                (name_t, "enterprise_id, name_norm", name_rows),
+                (gram_t, "enterprise_id, gram", gram_rows),
+            ):
                 buf = io.StringIO()
                 for a, b in rows:
                     buf.write(f"{a}\t{_copy_escape(b)}\n")
@@ -156,7 +170,7 @@ def index_enterprises(ids: Iterable[int]) -> int:
     ids = list(ids)
     done = 0
     for i in range(0, len(ids), 5000):
-        part = ids[i:i + 5000]
+        part = ids[i : i + 5000]
         with transaction.atomic():
             from collections import Counter
 
@@ -191,7 +205,9 @@ def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
     done, last = 0, 0
     try:
         while True:
-            rows = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:chunk])
+            rows = list(
+                Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:chunk]
+            )
             if not rows:
                 break
             with transaction.atomic():

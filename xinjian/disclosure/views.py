@@ -43,7 +43,11 @@ from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, R
 def _list_links() -> list[dict[str, str]]:
     """The lists' public pages (issue 7), when they exist."""
     links = []
-    for name, label in (("anomaly", "经营异常名录"), ("serious", "严重违法失信名单"), ("exposure", "集中公示曝光")):
+    for name, label in (
+        ("anomaly", "经营异常名录"),
+        ("serious", "严重违法失信名单"),
+        ("exposure", "集中公示曝光"),
+    ):
         with contextlib.suppress(NoReverseMatch):
             links.append({"url": reverse(f"lists_public:{name}"), "label": label})
     return links
@@ -103,15 +107,33 @@ def _decorate(profile: dict[str, Any]) -> dict[str, Any]:
     p = dict(profile)
     p["status_label"] = lab["statuses"].get(p["status"], p["status"])
     p["key_area_labels"] = [lab["key_areas"].get(c, c) for c in p["key_areas"]]
-    p["penalties"] = [dict(x, type_labels=[lab["penalty_types"].get(t, t) for t in x["penalty_types"]],
-                           domain_label=lab["domains"].get(x["domain"], x["domain"])) for x in p["penalties"]]
-    p["inspections"] = [dict(x, kind_label=lab["inspection_kinds"].get(x["kind"], x["kind"]),
-                             result_label=lab["inspection_results"].get(x["result"], x["result"]))
-                        for x in p["inspections"]]
-    p["licences"] = [dict(x, type_label=lab["licence_types"].get(x["licence_type"], x["licence_type"]),
-                          status_label=lab["licence_statuses"].get(x["status"], x["status"])) for x in p["licences"]]
-    p["commitments"] = [dict(x, kind_label=lab["commitment_kinds"].get(x["kind"], x["kind"]))
-                        for x in p["commitments"]]
+    p["penalties"] = [
+        dict(
+            x,
+            type_labels=[lab["penalty_types"].get(t, t) for t in x["penalty_types"]],
+            domain_label=lab["domains"].get(x["domain"], x["domain"]),
+        )
+        for x in p["penalties"]
+    ]
+    p["inspections"] = [
+        dict(
+            x,
+            kind_label=lab["inspection_kinds"].get(x["kind"], x["kind"]),
+            result_label=lab["inspection_results"].get(x["result"], x["result"]),
+        )
+        for x in p["inspections"]
+    ]
+    p["licences"] = [
+        dict(
+            x,
+            type_label=lab["licence_types"].get(x["licence_type"], x["licence_type"]),
+            status_label=lab["licence_statuses"].get(x["status"], x["status"]),
+        )
+        for x in p["licences"]
+    ]
+    p["commitments"] = [
+        dict(x, kind_label=lab["commitment_kinds"].get(x["kind"], x["kind"])) for x in p["commitments"]
+    ]
     return p
 
 
@@ -132,9 +154,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     lab = _labels()
     for e in results:
         e.key_area_labels = [lab["key_areas"].get(c, c) for c in e.key_area_codes]  # type: ignore[attr-defined]
-    return render(request, "disclosure/search.html", {
-        "q": q, "results": results, "error": error, "limit": search.MAX_RESULTS, "list_links": _list_links(),
-    }, status=status)
+    return render(
+        request,
+        "disclosure/search.html",
+        {
+            "q": q,
+            "results": results,
+            "error": error,
+            "limit": search.MAX_RESULTS,
+            "list_links": _list_links(),
+        },
+        status=status,
+    )
 
 
 @public
@@ -147,10 +178,16 @@ def enterprise_page(request: HttpRequest, uscc: str) -> HttpResponse:
     if data is None:
         raise Http404
     profile = _decorate(data)
-    return render(request, "disclosure/enterprise.html", {
-        "p": profile, "division": _division_names().get(profile["region_code"], profile["region_code"]),
-        "list_links": _list_links(), "today": today(),
-    })
+    return render(
+        request,
+        "disclosure/enterprise.html",
+        {
+            "p": profile,
+            "division": _division_names().get(profile["region_code"], profile["region_code"]),
+            "list_links": _list_links(),
+            "today": today(),
+        },
+    )
 
 
 @public
@@ -161,18 +198,31 @@ def recent_page(request: HttpRequest) -> HttpResponse:
     key_area = request.GET.get("key_area", "")
     rows = queries.recent_publications(kind, region=region, key_area=key_area)
     lab = _labels()
-    return render(request, "disclosure/recent.html", {
-        "kind": kind, "region": region, "key_area": key_area, "rows": rows, "lab": lab,
-        "divisions": Division.objects.order_by("code"), "key_area_types": KeyAreaType.objects.filter(enabled=True),
-        "days": queries.RECENT_DAYS, "limit": queries.RECENT_LIMIT, "list_links": _list_links(),
-    })
+    return render(
+        request,
+        "disclosure/recent.html",
+        {
+            "kind": kind,
+            "region": region,
+            "key_area": key_area,
+            "rows": rows,
+            "lab": lab,
+            "divisions": Division.objects.order_by("code"),
+            "key_area_types": KeyAreaType.objects.filter(enabled=True),
+            "days": queries.RECENT_DAYS,
+            "limit": queries.RECENT_LIMIT,
+            "list_links": _list_links(),
+        },
+    )
 
 
 @public
 def open_data_page(request: HttpRequest) -> HttpResponse:
     latest = OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).first()
     files = OpenDataFile.objects.filter(export_date=latest).order_by("kind", "fmt") if latest else []
-    dates = list(OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).distinct()[:30])
+    dates = list(
+        OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).distinct()[:30]
+    )
     return render(request, "disclosure/open_data.html", {"latest": latest, "files": files, "dates": dates})
 
 
@@ -196,11 +246,21 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     for key, label in RuleKey.choices:
         versions = list(DisclosureRule.objects.filter(key=key).order_by("province_code", "effective_from"))
         current = [v for v in versions if v.effective_from <= on]
-        rows.append({"key": key, "label": label, "national": rules.value(key, "", on),
-                     "versions": versions, "current_ids": {v.pk for v in current}})
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "national": rules.value(key, "", on),
+                "versions": versions,
+                "current_ids": {v.pk for v in current},
+            }
+        )
     can_edit = request.user.is_authenticated and has_perm(request.user, Perm.MANAGE_RULES)
-    return render(request, "disclosure/rules.html", {"rows": rows, "can_edit": can_edit, "today": on,
-                                                     "keys": RuleKey.choices})
+    return render(
+        request,
+        "disclosure/rules.html",
+        {"rows": rows, "can_edit": can_edit, "today": on, "keys": RuleKey.choices},
+    )
 
 
 @staff(Perm.MANAGE_RULES)
@@ -213,10 +273,16 @@ def rule_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请填写有效的取值和生效日期")
         return redirect("disclosure:rules")
     try:
-        actions.add_rule_version(key=request.POST.get("key", ""), province_code=request.POST.get("province_code", ""),
-                                 value=value, effective_from=effective_from, basis=request.POST.get("basis", "") or "省级规定",
-                                 assumed=bool(request.POST.get("assumed")), note=request.POST.get("note", ""),
-                                 actor=request.user)
+        actions.add_rule_version(
+            key=request.POST.get("key", ""),
+            province_code=request.POST.get("province_code", ""),
+            value=value,
+            effective_from=effective_from,
+            basis=request.POST.get("basis", "") or "省级规定",
+            assumed=bool(request.POST.get("assumed")),
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
         messages.success(request, "已新增规则版本")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -231,9 +297,13 @@ def my_records(request: HttpRequest) -> HttpResponse:
     enterprise = request.enterprise  # type: ignore[attr-defined]
     if request.method == "POST":
         try:
-            actions.submit_reply(enterprise, record_kind=request.POST.get("record_kind", ""),
-                                 record_id=int(request.POST.get("record_id", "0") or 0),
-                                 text=request.POST.get("text", ""), actor=request.user)
+            actions.submit_reply(
+                enterprise,
+                record_kind=request.POST.get("record_kind", ""),
+                record_id=int(request.POST.get("record_id", "0") or 0),
+                text=request.POST.get("text", ""),
+                actor=request.user,
+            )
             messages.success(request, "情况说明已提交，将在公示信息旁展示")
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", "提交失败"))

@@ -37,7 +37,9 @@ class PublicStratum(Schema):
     stratum: str = Field(description="S1, S2, …: the name does not reveal the risk class")
     population: int
     population_digest: str = Field(description='sha256 of the sorted USCCs joined by "\\n"')
-    ratio: float = Field(description="read as the decimal text it prints as; selected = ceil(ratio × population)")
+    ratio: float = Field(
+        description="read as the decimal text it prints as; selected = ceil(ratio × population)"
+    )
     selected: list[str] = Field(description="in rank order (sha256(seed:uscc) ascending)")
 
 
@@ -72,7 +74,9 @@ def _draws() -> Any:
 def _get(draw_id: str) -> Draw:
     draw = _draws().filter(draw_id=draw_id).first()
     if draw is None:
-        raise NotFound("没有该抽取记录", details=[{"field": "draw_id", "code": "not_found", "message": draw_id}])
+        raise NotFound(
+            "没有该抽取记录", details=[{"field": "draw_id", "code": "not_found", "message": draw_id}]
+        )
     return draw
 
 
@@ -81,19 +85,37 @@ def _strata(draw: Draw) -> list[Stratum]:
 
 
 def draw_summary(draw: Draw) -> dict[str, Any]:
-    return {"draw_id": draw.draw_id, "task": draw.task.code, "drawn_at": draw.drawn_at,
-            "task_title": draw.task.title, "region_code": draw.task.region_code,
-            "superseded": draw.superseded_at is not None}
+    return {
+        "draw_id": draw.draw_id,
+        "task": draw.task.code,
+        "drawn_at": draw.drawn_at,
+        "task_title": draw.task.title,
+        "region_code": draw.task.region_code,
+        "superseded": draw.superseded_at is not None,
+    }
 
 
 def public_draw(draw: Draw) -> dict[str, Any]:
     """The published data of a draw: everything a verifier needs except the population."""
     return {
-        "draw_id": draw.draw_id, "task": draw.task.code, "commitment": draw.commitment, "seed": draw.seed,
+        "draw_id": draw.draw_id,
+        "task": draw.task.code,
+        "commitment": draw.commitment,
+        "seed": draw.seed,
         "algorithm": draw.algorithm,
-        "strata": [{"stratum": s.name, "population": s.population_size, "population_digest": s.population_digest,
-                    "ratio": float(s.ratio.normalize()), "selected": s.selected} for s in _strata(draw)],
-        "task_title": draw.task.title, "drawn_at": draw.drawn_at, "superseded": draw.superseded_at is not None,
+        "strata": [
+            {
+                "stratum": s.name,
+                "population": s.population_size,
+                "population_digest": s.population_digest,
+                "ratio": float(s.ratio.normalize()),
+                "selected": s.selected,
+            }
+            for s in _strata(draw)
+        ],
+        "task_title": draw.task.title,
+        "drawn_at": draw.drawn_at,
+        "superseded": draw.superseded_at is not None,
         "superseded_reason": draw.superseded_reason,
     }
 
@@ -110,13 +132,22 @@ def get_draw(request: HttpRequest, draw_id: str) -> dict[str, Any]:
     return public_draw(_get(draw_id))
 
 
-@router.get("/draws/{draw_id}/population", response=Population, by_alias=True, auth=scope("risk"),
-            summary="The population of each stratum, for auditors (scope risk)")
+@router.get(
+    "/draws/{draw_id}/population",
+    response=Population,
+    by_alias=True,
+    auth=scope("risk"),
+    summary="The population of each stratum, for auditors (scope risk)",
+)
 def draw_population(request: HttpRequest, draw_id: str) -> dict[str, Any]:
     draw = _get(draw_id)
     client = request.api_client  # type: ignore[attr-defined]
     # Like the risk endpoint, a client bound to a region reads only draws inside it.
     if client.region_code and not draw.task.region_code.startswith(region_prefix(client.region_code)):
         raise NotFound("没有该抽取记录")
-    return {"strata": [{"stratum": s.name, "class": s.risk_class, "uscc": s.population_list()}
-                       for s in draw.strata.order_by("name")]}
+    return {
+        "strata": [
+            {"stratum": s.name, "class": s.risk_class, "uscc": s.population_list()}
+            for s in draw.strata.order_by("name")
+        ]
+    }

@@ -107,8 +107,16 @@ def draw_strata(seed: str, strata: Sequence[StratumInput]) -> list[StratumOutcom
     out = []
     for s in strata:
         k = selection_size(s.ratio, len(s.usccs))
-        out.append(StratumOutcome(names[s.risk_class], s.risk_class, s.ratio, len(s.usccs),
-                                  population_digest(s.usccs), select(seed, s.usccs, k)))
+        out.append(
+            StratumOutcome(
+                names[s.risk_class],
+                s.risk_class,
+                s.ratio,
+                len(s.usccs),
+                population_digest(s.usccs),
+                select(seed, s.usccs, k),
+            )
+        )
     return sorted(out, key=lambda o: int(o.name[1:]))
 
 

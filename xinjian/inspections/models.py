@@ -134,7 +134,9 @@ class ConflictOfInterest(models.Model):
     class Meta:
         verbose_name = _("利害关系申报")
         verbose_name_plural = _("利害关系申报")
-        constraints = [models.UniqueConstraint(fields=["inspector", "enterprise"], name="one_conflict_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "enterprise"], name="one_conflict_per_pair")
+        ]
 
     def __str__(self) -> str:
         return f"{self.inspector} ↔ {self.enterprise_id}"
@@ -165,7 +167,9 @@ class InspectionRule(models.Model):
         verbose_name = _("双随机规则")
         verbose_name_plural = _("双随机规则")
         ordering = ["code", "-effective_from"]
-        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="one_rule_version_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="one_rule_version_per_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}={self.value} @{self.effective_from}"
@@ -375,7 +379,9 @@ class Assignment(models.Model):
         verbose_name = _("检查人员分派")
         verbose_name_plural = _("检查人员分派")
         ordering = ["target_id", "position"]
-        constraints = [models.UniqueConstraint(fields=["target", "inspector"], name="one_assignment_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "inspector"], name="one_assignment_per_pair")
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_id} ← {self.inspector_id}"
@@ -398,7 +404,9 @@ class TargetResult(AuditedModel):
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="results")
     item = models.ForeignKey(InspectionItem, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("检查结果"), max_length=20)
-    follow_up = models.CharField(_("后续处置"), max_length=20, choices=FollowUp.choices, default=FollowUp.NONE)
+    follow_up = models.CharField(
+        _("后续处置"), max_length=20, choices=FollowUp.choices, default=FollowUp.NONE
+    )
     findings = models.TextField(_("检查发现"), blank=True)
     inspected_on = models.DateField(_("检查日期"))
     inspection = models.OneToOneField(
@@ -414,4 +422,3 @@ class TargetResult(AuditedModel):
         from .queries import publication_deadline
 
         return publication_deadline(self.inspected_on).due
-

@@ -54,7 +54,11 @@ def rules_in_force(on: dt.date | None = None) -> list[InspectionRule]:
     on = on or today()
     rows = []
     for code in RuleCode.values:
-        row = InspectionRule.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from").first()
+        row = (
+            InspectionRule.objects.filter(code=code, effective_from__lte=on)
+            .order_by("-effective_from")
+            .first()
+        )
         if row is not None:
             rows.append(row)
     return rows
@@ -80,7 +84,9 @@ def task_population_queryset(task: Task) -> Any:
     active tag of one of the task's key-area types when it names any."""
     qs = Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).in_region(task.region_code)
     if task.key_area_types:
-        tagged = KeyAreaTag.objects.filter(enterprise=OuterRef("pk"), active=True, type_id__in=task.key_area_types)
+        tagged = KeyAreaTag.objects.filter(
+            enterprise=OuterRef("pk"), active=True, type_id__in=task.key_area_types
+        )
         qs = qs.filter(Exists(tagged))
     return qs
 
@@ -90,7 +96,9 @@ def task_population(task: Task) -> dict[str, list[tuple[str, int]]]:
     rows = list(task_population_queryset(task).order_by("uscc").values_list("uscc", "id"))
     # A long id list makes a huge IN (…) (SQLite caps bound variables): above a few
     # thousand, read the whole map once and pick from it.
-    classes = (risk_classes([eid for _u, eid in rows]) if len(rows) <= 2000 else risk_classes(None)) if rows else {}
+    classes = (
+        (risk_classes([eid for _u, eid in rows]) if len(rows) <= 2000 else risk_classes(None)) if rows else {}
+    )
     strata: dict[str, list[tuple[str, int]]] = {c: [] for c in RISK_CLASSES}
     for uscc, eid in rows:
         cls = classes.get(eid, DEFAULT_CLASS)
@@ -111,7 +119,7 @@ def eligible_inspector_ids(task: Task) -> list[int]:
 
 def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
     """Keep IN (…) lists under the database's bound-variable limit (SQLite)."""
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def conflicts_for(enterprise_ids: list[int]) -> dict[int, set[int]]:
@@ -124,13 +132,17 @@ def conflicts_for(enterprise_ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
-def previous_inspectors(enterprise_ids: list[int], *, exclude_task: Task | None = None) -> dict[int, set[int]]:
+def previous_inspectors(
+    enterprise_ids: list[int], *, exclude_task: Task | None = None
+) -> dict[int, set[int]]:
     """The inspectors of each enterprise's most recent check drawn on the platform (in a
     draw still in force), for rotation."""
     latest: dict[int, Any] = {}
     out: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(enterprise_ids):
-        qs = Assignment.objects.filter(target__enterprise_id__in=chunk, target__draw__superseded_at__isnull=True)
+        qs = Assignment.objects.filter(
+            target__enterprise_id__in=chunk, target__draw__superseded_at__isnull=True
+        )
         if exclude_task is not None:
             qs = qs.exclude(target__draw__task=exclude_task)
         for eid, draw_id, iid in qs.order_by("-target__draw__drawn_at", "-target__draw_id").values_list(
@@ -167,7 +179,9 @@ def unpublished_results(user: Any) -> list[OverdueRow]:
         .order_by("inspected_on", "id")
     )
     for ins in qs:
-        rows.append(OverdueRow(ins, publication_deadline(ins.inspected_on), ins.source.removeprefix(SOURCE_PREFIX)))
+        rows.append(
+            OverdueRow(ins, publication_deadline(ins.inspected_on), ins.source.removeprefix(SOURCE_PREFIX))
+        )
     return rows
 
 
@@ -196,14 +210,17 @@ def discovery_rates(task: Task) -> tuple[RateRow, list[RateRow]]:
     if draw is None:
         return RateRow("合计", 0, 0), list(per_class.values())
     found: dict[int, bool] = {}
-    for target_id, result in TargetResult.objects.filter(target__draw=draw).values_list("target_id", "result"):
+    for target_id, result in TargetResult.objects.filter(target__draw=draw).values_list(
+        "target_id", "result"
+    ):
         found[target_id] = found.get(target_id, False) or result in PROBLEM_RESULTS
     for target_id, cls in Target.objects.filter(draw=draw).values_list("id", "stratum__risk_class"):
         if target_id in found:
             per_class[cls].inspected += 1
             per_class[cls].with_problem += found[target_id]
-    total = RateRow("合计", sum(r.inspected for r in per_class.values()),
-                    sum(r.with_problem for r in per_class.values()))
+    total = RateRow(
+        "合计", sum(r.inspected for r in per_class.values()), sum(r.with_problem for r in per_class.values())
+    )
     return total, list(per_class.values())
 
 
@@ -242,7 +259,10 @@ def food_producers_not_fully_inspected(user: Any, on: dt.date | None = None) -> 
     except ValueError:  # 29 February
         since = on.replace(year=on.year - years, day=28)
     inspected = Inspection.objects.filter(
-        enterprise=OuterRef("pk"), kind__in=FULL_INSPECTION_KINDS, inspected_on__gt=since, inspected_on__lte=on,
+        enterprise=OuterRef("pk"),
+        kind__in=FULL_INSPECTION_KINDS,
+        inspected_on__gt=since,
+        inspected_on__lte=on,
         archived_at__isnull=True,
     ).exclude(result__in=NOT_INSPECTED_RESULTS)
     food = KeyAreaTag.objects.filter(enterprise=OuterRef("pk"), active=True, type_id="food_production")
@@ -266,7 +286,9 @@ def visible_targets(user: Any) -> Any:
 def assignment_rows(draw: Any) -> list[dict[str, Any]]:
     """The assignment list of a draw: target, stratum, class, inspectors, results entered."""
     targets = list(
-        Target.objects.filter(draw=draw).select_related("enterprise", "stratum").order_by("stratum__name", "rank")
+        Target.objects.filter(draw=draw)
+        .select_related("enterprise", "stratum")
+        .order_by("stratum__name", "rank")
     )
     inspectors: dict[int, list[Inspector]] = defaultdict(list)
     for a in Assignment.objects.filter(target__draw=draw).select_related("inspector").order_by("position"):

@@ -76,7 +76,9 @@ def verify(draw: dict[str, Any], population: dict[str, Any] | None = None) -> li
         selected = list(stratum["selected"])
         want = expected_count(stratum["ratio"], int(stratum["population"]))
         if len(selected) != want:
-            problems.append(f"{name}: selected {len(selected)}, ceil({stratum['ratio']} × {stratum['population']}) is {want}")
+            problems.append(
+                f"{name}: selected {len(selected)}, ceil({stratum['ratio']} × {stratum['population']}) is {want}"
+            )
         if len(set(selected)) != len(selected):
             problems.append(f"{name}: a USCC is selected twice")
         keys = [sha256_hex(seed + ":" + u) for u in selected]
@@ -86,7 +88,9 @@ def verify(draw: dict[str, Any], population: dict[str, Any] | None = None) -> li
             continue
         usccs = sorted(by_name[name]["uscc"])
         if len(usccs) != int(stratum["population"]):
-            problems.append(f"{name}: population file has {len(usccs)} USCCs, the draw says {stratum['population']}")
+            problems.append(
+                f"{name}: population file has {len(usccs)} USCCs, the draw says {stratum['population']}"
+            )
         if sha256_hex("\n".join(usccs)) != stratum["population_digest"]:
             problems.append(f"{name}: population digest does not match the published digest")
         recomputed = rank(seed, usccs)[:want]
@@ -96,7 +100,9 @@ def verify(draw: dict[str, Any], population: dict[str, Any] | None = None) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m xinjian.inspections.verify", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m xinjian.inspections.verify", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("draw", help="URL of /api/v1/public/draws/{id} or a JSON file of it")
     parser.add_argument("--population", help="URL of /api/v1/draws/{id}/population or a JSON file of it")
     parser.add_argument("--token", help="bearer token (scope risk) for a population URL")
@@ -114,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAIL {p}")
         return 1
     total = sum(len(s["selected"]) for s in draw.get("strata", []))
-    print(f"OK {draw.get('draw_id')}: {len(draw.get('strata', []))} strata, {total} selected; {scope} verified")
+    print(
+        f"OK {draw.get('draw_id')}: {len(draw.get('strata', []))} strata, {total} selected; {scope} verified"
+    )
     return 0
 
 

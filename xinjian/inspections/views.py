@@ -70,20 +70,31 @@ def tasks(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in TaskState.values:
         task_rows = task_rows.filter(state=state)
-    return render(request, "inspections/tasks.html", {
-        "plans": plans, "page": Paginator(task_rows, 25).get_page(request.GET.get("page")), "state": state,
-        "states": TaskState.choices, "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
-        "year": today().year,
-    })
+    return render(
+        request,
+        "inspections/tasks.html",
+        {
+            "plans": plans,
+            "page": Paginator(task_rows, 25).get_page(request.GET.get("page")),
+            "state": state,
+            "states": TaskState.choices,
+            "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
+            "year": today().year,
+        },
+    )
 
 
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def plan_create(request: HttpRequest) -> HttpResponse:
     try:
-        actions.create_plan(actor=request.user, department=_department(request),
-                            year=int(request.POST.get("year") or today().year), title=request.POST.get("title", ""),
-                            description=request.POST.get("description", ""))
+        actions.create_plan(
+            actor=request.user,
+            department=_department(request),
+            year=int(request.POST.get("year") or today().year),
+            title=request.POST.get("title", ""),
+            description=request.POST.get("description", ""),
+        )
         messages.success(request, "年度抽查计划已创建")
     except ValueError:
         messages.error(request, "年度不合法")
@@ -96,17 +107,27 @@ class TaskForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label="年度计划")
     title = forms.CharField(label="任务名称", max_length=200)
     region_code = forms.ChoiceField(label="抽查区域")
-    key_area_types = forms.MultipleChoiceField(label="重点领域类型", required=False,
-                                               widget=forms.CheckboxSelectMultiple)
-    items = forms.ModelMultipleChoiceField(queryset=InspectionItem.objects.filter(active=True), label="抽查事项",
-                                           widget=forms.CheckboxSelectMultiple)
+    key_area_types = forms.MultipleChoiceField(
+        label="重点领域类型", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    items = forms.ModelMultipleChoiceField(
+        queryset=InspectionItem.objects.filter(active=True),
+        label="抽查事项",
+        widget=forms.CheckboxSelectMultiple,
+    )
     ratio_A = forms.DecimalField(label="A类比例", min_value=0, max_value=1, decimal_places=4)
     ratio_B = forms.DecimalField(label="B类比例", min_value=0, max_value=1, decimal_places=4)
     ratio_C = forms.DecimalField(label="C类比例", min_value=0, max_value=1, decimal_places=4)
     ratio_D = forms.DecimalField(label="D类比例", min_value=0, max_value=1, decimal_places=4)
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    joint_departments = forms.CharField(label="联合抽查部门（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    starts_on = forms.DateField(
+        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    joint_departments = forms.CharField(
+        label="联合抽查部门（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -114,25 +135,41 @@ class TaskForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["plan"]).queryset = Plan.objects.visible_to(user)
         cast(forms.ChoiceField, self.fields["region_code"]).choices = [
             (d.code, f"{'　' if d.level == 'county' else ''}{d.name}（{d.code}）")
-            for d in Division.objects.filter(code__startswith=prefix).order_by("code")]
-        cast(forms.ChoiceField, self.fields["key_area_types"]).choices = [(t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)]
+            for d in Division.objects.filter(code__startswith=prefix).order_by("code")
+        ]
+        cast(forms.ChoiceField, self.fields["key_area_types"]).choices = [
+            (t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)
+        ]
 
 
 @staff(Perm.MANAGE_INSPECTIONS)
 def task_create(request: HttpRequest) -> HttpResponse:
     ratios = queries.default_ratios()
     initial: dict[str, Any] = {f"ratio_{c}": Decimal(ratios[c]) for c in RISK_CLASSES}
-    initial.update({"starts_on": today(), "ends_on": dt.date(today().year, 12, 31),
-                    "region_code": _department(request).division_id})
+    initial.update(
+        {
+            "starts_on": today(),
+            "ends_on": dt.date(today().year, 12, 31),
+            "region_code": _department(request).division_id,
+        }
+    )
     form = TaskForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             task = actions.create_task(
-                d["plan"], actor=request.user, title=d["title"], region_code=d["region_code"], items=list(d["items"]),
-                starts_on=d["starts_on"], ends_on=d["ends_on"], key_area_types=d["key_area_types"],
+                d["plan"],
+                actor=request.user,
+                title=d["title"],
+                region_code=d["region_code"],
+                items=list(d["items"]),
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                key_area_types=d["key_area_types"],
                 ratios={c: d[f"ratio_{c}"] for c in RISK_CLASSES},
-                joint_departments=d["joint_departments"].splitlines(), department=_department(request))
+                joint_departments=d["joint_departments"].splitlines(),
+                department=_department(request),
+            )
             messages.success(request, f"抽查任务 {task.code} 已创建（草稿）")
             return redirect("inspections:task", pk=task.pk)
         except DomainError as e:
@@ -146,13 +183,24 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draws = list(task.draws.prefetch_related("strata").order_by("-number"))
     can_see_class = has_perm(request.user, Perm.VIEW_RISK)
     total, per_class = queries.discovery_rates(task)
-    return render(request, "inspections/task.html", {
-        "task": task, "draws": draws, "history": task.history.all(), "items": task.items.all(),
-        "ratios": [(c, task.ratios.get(c)) for c in RISK_CLASSES], "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
-        "can_see_class": can_see_class, "total": total, "per_class": per_class if can_see_class else [],
-        "key_area_names": [t.name for t in KeyAreaType.objects.filter(code__in=task.key_area_types)],
-        "rule_note": RULE_NOTE, "states": TaskState,
-    })
+    return render(
+        request,
+        "inspections/task.html",
+        {
+            "task": task,
+            "draws": draws,
+            "history": task.history.all(),
+            "items": task.items.all(),
+            "ratios": [(c, task.ratios.get(c)) for c in RISK_CLASSES],
+            "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
+            "can_see_class": can_see_class,
+            "total": total,
+            "per_class": per_class if can_see_class else [],
+            "key_area_names": [t.name for t in KeyAreaType.objects.filter(code__in=task.key_area_types)],
+            "rule_note": RULE_NOTE,
+            "states": TaskState,
+        },
+    )
 
 
 _TASK_ACTIONS = {
@@ -188,26 +236,42 @@ def assignments(request: HttpRequest, draw_id: str) -> HttpResponse:
     draw = get_object_or_404(Draw.objects.select_related("task"), draw_id=draw_id)
     if not Task.objects.visible_to(request.user).filter(pk=draw.task_id).exists():
         raise Http404
-    return render(request, "inspections/assignments.html", {
-        "draw": draw, "task": draw.task, "rows": queries.assignment_rows(draw), "n_items": draw.task.items.count(),
-        "can_see_class": has_perm(request.user, Perm.VIEW_RISK),
-        "can_enter": has_perm(request.user, Perm.ENTER_RESULTS) and draw.task.state == TaskState.IN_PROGRESS
-        and draw.superseded_at is None,
-    })
+    return render(
+        request,
+        "inspections/assignments.html",
+        {
+            "draw": draw,
+            "task": draw.task,
+            "rows": queries.assignment_rows(draw),
+            "n_items": draw.task.items.count(),
+            "can_see_class": has_perm(request.user, Perm.VIEW_RISK),
+            "can_enter": has_perm(request.user, Perm.ENTER_RESULTS)
+            and draw.task.state == TaskState.IN_PROGRESS
+            and draw.superseded_at is None,
+        },
+    )
 
 
 @staff(Perm.ENTER_RESULTS)
 def target_results(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_visible_or_404(Target.objects.select_related("draw__task", "enterprise"), request.user, pk=pk)
+    target = get_visible_or_404(
+        Target.objects.select_related("draw__task", "enterprise"), request.user, pk=pk
+    )
     task = target.draw.task
     items = list(task.items.all())
     if request.method == "POST":
         item = get_object_or_404(InspectionItem, pk=request.POST.get("item"))
         try:
             day = dt.date.fromisoformat(request.POST.get("inspected_on", ""))
-            actions.record_result(target, item, actor=request.user, result=request.POST.get("result", ""),
-                                  follow_up=request.POST.get("follow_up", FollowUp.NONE),
-                                  findings=request.POST.get("findings", ""), inspected_on=day)
+            actions.record_result(
+                target,
+                item,
+                actor=request.user,
+                result=request.POST.get("result", ""),
+                follow_up=request.POST.get("follow_up", FollowUp.NONE),
+                findings=request.POST.get("findings", ""),
+                inspected_on=day,
+            )
             messages.success(request, f"已录入“{item.name}”的检查结果")
         except ValueError:
             messages.error(request, "检查日期不合法")
@@ -215,15 +279,30 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(request, e)
         return redirect("inspections:target_results", pk=target.pk)
     existing = {r.item_id: r for r in TargetResult.objects.filter(target=target).select_related("inspection")}
-    rows = [{"item": i, "result": existing.get(i.id),
-             "deadline": queries.publication_deadline(existing[i.id].inspected_on) if i.id in existing else None}
-            for i in items]
-    return render(request, "inspections/target_results.html", {
-        "target": target, "task": task, "rows": rows, "results": InspectionResult.choices,
-        "follow_ups": FollowUp.choices, "today": today(),
-        "inspectors": [a.inspector for a in target.assignments.select_related("inspector")],
-        "open": task.state == TaskState.IN_PROGRESS and target.draw.superseded_at is None,
-    })
+    rows = [
+        {
+            "item": i,
+            "result": existing.get(i.id),
+            "deadline": queries.publication_deadline(existing[i.id].inspected_on)
+            if i.id in existing
+            else None,
+        }
+        for i in items
+    ]
+    return render(
+        request,
+        "inspections/target_results.html",
+        {
+            "target": target,
+            "task": task,
+            "rows": rows,
+            "results": InspectionResult.choices,
+            "follow_ups": FollowUp.choices,
+            "today": today(),
+            "inspectors": [a.inspector for a in target.assignments.select_related("inspector")],
+            "open": task.state == TaskState.IN_PROGRESS and target.draw.superseded_at is None,
+        },
+    )
 
 
 # --- staff: reference lists, rules, reports --------------------------------------------
@@ -231,13 +310,20 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff(Perm.VIEW_REGISTER)
 def items(request: HttpRequest) -> HttpResponse:
-    return render(request, "inspections/items.html", {
-        "items": InspectionItem.objects.all(), "key_items": KeySupervisionItem.objects.all(),
-        "type_names": dict(KeyAreaType.objects.values_list("code", "name")),
-        "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS), "offices": OfficeKind.choices,
-        "methods": InspectionMethod.choices, "qualifications": Qualification.choices,
-        "key_area_types": KeyAreaType.objects.filter(enabled=True),
-    })
+    return render(
+        request,
+        "inspections/items.html",
+        {
+            "items": InspectionItem.objects.all(),
+            "key_items": KeySupervisionItem.objects.all(),
+            "type_names": dict(KeyAreaType.objects.values_list("code", "name")),
+            "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
+            "offices": OfficeKind.choices,
+            "methods": InspectionMethod.choices,
+            "qualifications": Qualification.choices,
+            "key_area_types": KeyAreaType.objects.filter(enabled=True),
+        },
+    )
 
 
 @require_POST
@@ -247,15 +333,29 @@ def item_save(request: HttpRequest) -> HttpResponse:
     try:
         if p.get("list") == "key":
             actions.save_key_supervision_item(
-                actor=request.user, code=p.get("code", ""), name=p.get("name", ""), supervisor=p.get("supervisor", ""),
-                target=p.get("target", ""), measures=p.get("measures", ""), legal_basis=p.get("legal_basis", ""),
-                active=p.get("active", "on") == "on")
+                actor=request.user,
+                code=p.get("code", ""),
+                name=p.get("name", ""),
+                supervisor=p.get("supervisor", ""),
+                target=p.get("target", ""),
+                measures=p.get("measures", ""),
+                legal_basis=p.get("legal_basis", ""),
+                active=p.get("active", "on") == "on",
+            )
         else:
             actions.save_inspection_item(
-                actor=request.user, code=p.get("code", ""), name=p.get("name", ""), legal_basis=p.get("legal_basis", ""),
-                office=p.get("office", ""), target_population=p.get("target_population", ""),
-                method=p.get("method", ""), qualification=p.get("qualification", ""), is_key=p.get("is_key") == "on",
-                key_area_types=p.getlist("key_area_types"), active=p.get("active", "on") == "on")
+                actor=request.user,
+                code=p.get("code", ""),
+                name=p.get("name", ""),
+                legal_basis=p.get("legal_basis", ""),
+                office=p.get("office", ""),
+                target_population=p.get("target_population", ""),
+                method=p.get("method", ""),
+                qualification=p.get("qualification", ""),
+                is_key=p.get("is_key") == "on",
+                key_area_types=p.getlist("key_area_types"),
+                active=p.get("active", "on") == "on",
+            )
         messages.success(request, "清单已更新")
     except DomainError as e:
         _errors(request, e)
@@ -264,20 +364,33 @@ def item_save(request: HttpRequest) -> HttpResponse:
 
 @staff(Perm.VIEW_REGISTER)
 def inspectors(request: HttpRequest) -> HttpResponse:
-    rows = Inspector.objects.visible_to(request.user).select_related("department").prefetch_related("conflicts__enterprise")
-    return render(request, "inspections/inspectors.html", {
-        "inspectors": rows, "qualifications": Qualification.choices,
-        "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
-    })
+    rows = (
+        Inspector.objects.visible_to(request.user)
+        .select_related("department")
+        .prefetch_related("conflicts__enterprise")
+    )
+    return render(
+        request,
+        "inspections/inspectors.html",
+        {
+            "inspectors": rows,
+            "qualifications": Qualification.choices,
+            "can_manage": has_perm(request.user, Perm.MANAGE_INSPECTIONS),
+        },
+    )
 
 
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def inspector_add(request: HttpRequest) -> HttpResponse:
     try:
-        actions.add_inspector(actor=request.user, department=_department(request), name=request.POST.get("name", ""),
-                              badge_no=request.POST.get("badge_no", ""),
-                              qualifications=request.POST.getlist("qualifications"))
+        actions.add_inspector(
+            actor=request.user,
+            department=_department(request),
+            name=request.POST.get("name", ""),
+            badge_no=request.POST.get("badge_no", ""),
+            qualifications=request.POST.getlist("qualifications"),
+        )
         messages.success(request, "已加入执法检查人员名录库")
     except DomainError as e:
         _errors(request, e)
@@ -290,14 +403,24 @@ def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_visible_or_404(Inspector.objects, request.user, pk=pk)
     try:
         if request.POST.get("op") == "conflict":
-            enterprise = Enterprise.objects.visible_to(request.user).filter(uscc=request.POST.get("uscc", "").strip()).first()
+            enterprise = (
+                Enterprise.objects.visible_to(request.user)
+                .filter(uscc=request.POST.get("uscc", "").strip())
+                .first()
+            )
             if enterprise is None:
                 raise DomainError("辖区内没有该统一社会信用代码的企业")
-            actions.declare_conflict(inspector, enterprise, actor=request.user, reason=request.POST.get("reason", ""))
+            actions.declare_conflict(
+                inspector, enterprise, actor=request.user, reason=request.POST.get("reason", "")
+            )
             messages.success(request, "已登记利害关系，抽取时将自动回避")
         else:
-            actions.set_inspector_active(inspector, actor=request.user, active=request.POST.get("op") == "activate",
-                                         reason=request.POST.get("reason", ""))
+            actions.set_inspector_active(
+                inspector,
+                actor=request.user,
+                active=request.POST.get("op") == "activate",
+                reason=request.POST.get("reason", ""),
+            )
             messages.success(request, "已更新在岗状态")
     except DomainError as e:
         _errors(request, e)
@@ -313,45 +436,69 @@ def rules(request: HttpRequest) -> HttpResponse:
             messages.error(request, "没有维护规则的权限")
         else:
             try:
-                actions.set_rule(actor=request.user, code=request.POST.get("code", ""),
-                                 value=Decimal(request.POST.get("value", "")),
-                                 effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
-                                 basis=request.POST.get("basis", ""))
+                actions.set_rule(
+                    actor=request.user,
+                    code=request.POST.get("code", ""),
+                    value=Decimal(request.POST.get("value", "")),
+                    effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
+                    basis=request.POST.get("basis", ""),
+                )
                 messages.success(request, "已录入新版本规则")
             except (ValueError, ArithmeticError):
                 messages.error(request, "取值或生效日期不合法")
             except DomainError as e:
                 _errors(request, e)
         return redirect("inspections:rules")
-    return render(request, "inspections/rules.html", {
-        "in_force": queries.rules_in_force(), "all_rules": InspectionRule.objects.all(), "codes": RuleCode.choices,
-        "can_edit": has_perm(request.user, Perm.MANAGE_RULES), "rule_note": RULE_NOTE, "today": today(),
-    })
+    return render(
+        request,
+        "inspections/rules.html",
+        {
+            "in_force": queries.rules_in_force(),
+            "all_rules": InspectionRule.objects.all(),
+            "codes": RuleCode.choices,
+            "can_edit": has_perm(request.user, Perm.MANAGE_RULES),
+            "rule_note": RULE_NOTE,
+            "today": today(),
+        },
+    )
 
 
 @staff(Perm.VIEW_RISK)
 def reports(request: HttpRequest) -> HttpResponse:
     food, since = queries.food_producers_not_fully_inspected(request.user)
     task_rates = []
-    for task in Task.objects.visible_to(request.user).filter(state__in=[TaskState.IN_PROGRESS, TaskState.RESULTS,
-                                                                        TaskState.CLOSED])[:50]:
+    for task in Task.objects.visible_to(request.user).filter(
+        state__in=[TaskState.IN_PROGRESS, TaskState.RESULTS, TaskState.CLOSED]
+    )[:50]:
         total, _per = queries.discovery_rates(task)
         task_rates.append((task, total))
-    return render(request, "inspections/reports.html", {
-        "by_class": queries.discovery_rates_by_class(request.user), "task_rates": task_rates,
-        "food": Paginator(food, 50).get_page(request.GET.get("page")), "food_count": food.count(), "since": since,
-        "years": int(queries.rule_value(RuleCode.FOOD_FULL_CYCLE_YEARS)),
-    })
+    return render(
+        request,
+        "inspections/reports.html",
+        {
+            "by_class": queries.discovery_rates_by_class(request.user),
+            "task_rates": task_rates,
+            "food": Paginator(food, 50).get_page(request.GET.get("page")),
+            "food_count": food.count(),
+            "since": since,
+            "years": int(queries.rule_value(RuleCode.FOOD_FULL_CYCLE_YEARS)),
+        },
+    )
 
 
 @staff(Perm.VIEW_REGISTER)
 def overdue(request: HttpRequest) -> HttpResponse:
     rows = queries.unpublished_results(request.user)
     on = today()
-    return render(request, "inspections/overdue.html", {
-        "overdue": [r for r in rows if r.deadline.due < on], "pending": [r for r in rows if r.deadline.due >= on],
-        "today": on,
-    })
+    return render(
+        request,
+        "inspections/overdue.html",
+        {
+            "overdue": [r for r in rows if r.deadline.due < on],
+            "pending": [r for r in rows if r.deadline.due >= on],
+            "today": on,
+        },
+    )
 
 
 # --- public ----------------------------------------------------------------------------
@@ -359,33 +506,56 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @public
 def public_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "inspections/public_index.html", {
-        "plans": Plan.objects.filter(tasks__state__in=[s for s in TaskState.values if s != TaskState.DRAFT]).distinct(),
-        "tasks": queries.public_tasks().order_by("-published_at")[:200],
-        "draws": Draw.objects.select_related("task").order_by("-drawn_at")[:50],
-    })
+    return render(
+        request,
+        "inspections/public_index.html",
+        {
+            "plans": Plan.objects.filter(
+                tasks__state__in=[s for s in TaskState.values if s != TaskState.DRAFT]
+            ).distinct(),
+            "tasks": queries.public_tasks().order_by("-published_at")[:200],
+            "draws": Draw.objects.select_related("task").order_by("-drawn_at")[:50],
+        },
+    )
 
 
 @public
 def public_task(request: HttpRequest, code: str) -> HttpResponse:
     task = get_object_or_404(queries.public_tasks(), code=code)
     # Only results disclosure has published appear (publication belongs to disclosure).
-    published = (Inspection.objects.filter(queries.inspections_of_task(task), published_on__isnull=False,
-                                           published_on__lte=today(), archived_at__isnull=True)
-                 .select_related("enterprise").order_by("enterprise__name", "item_code"))
-    return render(request, "inspections/public_task.html", {
-        "task": task, "draws": task.draws.order_by("-number"), "items": task.items.all(), "results": published,
-        "key_area_names": [t.name for t in KeyAreaType.objects.filter(code__in=task.key_area_types)],
-        "rule_note": RULE_NOTE,
-    })
+    published = (
+        Inspection.objects.filter(
+            queries.inspections_of_task(task),
+            published_on__isnull=False,
+            published_on__lte=today(),
+            archived_at__isnull=True,
+        )
+        .select_related("enterprise")
+        .order_by("enterprise__name", "item_code")
+    )
+    return render(
+        request,
+        "inspections/public_task.html",
+        {
+            "task": task,
+            "draws": task.draws.order_by("-number"),
+            "items": task.items.all(),
+            "results": published,
+            "key_area_names": [t.name for t in KeyAreaType.objects.filter(code__in=task.key_area_types)],
+            "rule_note": RULE_NOTE,
+        },
+    )
 
 
 @public
 def public_draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
     draw = get_object_or_404(Draw.objects.select_related("task"), draw_id=draw_id)
     data = public_draw(draw)
-    names = dict(Enterprise.objects.filter(uscc__in=[u for s in data["strata"] for u in s["selected"]])
-                 .values_list("uscc", "name"))
+    names = dict(
+        Enterprise.objects.filter(uscc__in=[u for s in data["strata"] for u in s["selected"]]).values_list(
+            "uscc", "name"
+        )
+    )
     for stratum in data["strata"]:
         stratum["rows"] = [(u, names.get(u, "")) for u in stratum["selected"]]
     return render(request, "inspections/public_draw.html", {"draw": draw, "data": data})

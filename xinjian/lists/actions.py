@@ -58,19 +58,31 @@ SERIOUS_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "publish": ({S.DECIDED}, S.PUBLISHED),
     "expire": ({S.PUBLISHED}, S.REMOVED),
     "remove_early": ({S.PUBLISHED}, S.REMOVED),
-    "revoke": ({S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED, S.REMOVED}, S.REVOKED),
+    "revoke": (
+        {S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED, S.REMOVED},
+        S.REVOKED,
+    ),
 }
 
 
-def _move(listing: AnomalyListing | SeriousListing, action: str, *, actor: Any, on: dt.date, reason: str = "",
-          document_no: str = "") -> None:
+def _move(
+    listing: AnomalyListing | SeriousListing,
+    action: str,
+    *,
+    actor: Any,
+    on: dt.date,
+    reason: str = "",
+    document_no: str = "",
+) -> None:
     """Check the transition table, change the status, write history and audit."""
     table = ANOMALY_TRANSITIONS if isinstance(listing, AnomalyListing) else SERIOUS_TRANSITIONS
     allowed, target = table[action]
     before = listing.status or ""
     if before not in allowed:
-        raise InvalidTransition(f"当前状态“{listing.get_status_display() if before else '无'}”不能执行此操作",
-                                code="invalid_transition")
+        raise InvalidTransition(
+            f"当前状态“{listing.get_status_display() if before else '无'}”不能执行此操作",
+            code="invalid_transition",
+        )
     who = as_actor(actor)
     snap = audit.snapshot(listing) if listing.pk else None
     listing.status = target
@@ -78,18 +90,38 @@ def _move(listing: AnomalyListing | SeriousListing, action: str, *, actor: Any, 
     listing.save()
     kind = "anomaly" if isinstance(listing, AnomalyListing) else "serious"
     ListingHistory.objects.create(
-        **{kind: listing}, from_status=before, to_status=target, action=action, at=timezone.now(), on=on,
-        actor_label=who.label, reason=reason, document_no=document_no,
+        **{kind: listing},
+        from_status=before,
+        to_status=target,
+        action=action,
+        at=timezone.now(),
+        on=on,
+        actor_label=who.label,
+        reason=reason,
+        document_no=document_no,
     )
-    audit.record(f"lists.{kind}.{action}", listing, actor=who, before=snap, after=audit.snapshot(listing),
-                 reason=reason, uscc=listing.enterprise.uscc)
+    audit.record(
+        f"lists.{kind}.{action}",
+        listing,
+        actor=who,
+        before=snap,
+        after=audit.snapshot(listing),
+        reason=reason,
+        uscc=listing.enterprise.uscc,
+    )
 
 
 def _event(type: str, listing: AnomalyListing | SeriousListing, on: dt.date, **data: Any) -> None:
     e = listing.enterprise
     kind = ListKind.ANOMALY if isinstance(listing, AnomalyListing) else ListKind.SERIOUS
-    payload = {"list": str(kind), "listing_id": listing.pk, "ground": listing.ground,
-               "ground_name": listing.ground_name(), "on": on.isoformat(), **data}
+    payload = {
+        "list": str(kind),
+        "listing_id": listing.pk,
+        "ground": listing.ground,
+        "ground_name": listing.ground_name(),
+        "on": on.isoformat(),
+        **data,
+    }
     emit(type, uscc=e.uscc, region_code=e.region_code, data=audit.jsonable(payload))
 
 
@@ -103,7 +135,11 @@ def department_for(region_code: str) -> Department | None:
 
 
 def _actor_department(actor: Any) -> Department | None:
-    profile = getattr(getattr(actor, "staff_profile", None), "department", None) if not isinstance(actor, str) else None
+    profile = (
+        getattr(getattr(actor, "staff_profile", None), "department", None)
+        if not isinstance(actor, str)
+        else None
+    )
     return profile
 
 
@@ -111,33 +147,58 @@ def _actor_department(actor: Any) -> Department | None:
 
 
 @transaction.atomic
-def list_anomaly(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date | None = None, decision_no: str = "",
-                 department: Department | None = None, facts: str = "", report_year: int | None = None,
-                 draft: bool = False, inspection: Any = None, list_decision: Any = None,
-                 proposed_on: dt.date | None = None) -> AnomalyListing:
+def list_anomaly(
+    enterprise: Enterprise,
+    *,
+    actor: Any,
+    ground: str,
+    on: dt.date | None = None,
+    decision_no: str = "",
+    department: Department | None = None,
+    facts: str = "",
+    report_year: int | None = None,
+    draft: bool = False,
+    inspection: Any = None,
+    list_decision: Any = None,
+    proposed_on: dt.date | None = None,
+) -> AnomalyListing:
     """List an enterprise (or prepare a draft to approve). Anomaly Measures art. 4: a
     listing decision carries a document number, ground, date and deciding department."""
     on = on or today()
     g = rules.ground(ground, on)
     if g is None or g.list != ListKind.ANOMALY:
-        raise DomainError("不是经营异常名录的列入事由", code="invalid_ground",
-                          details=[{"field": "ground", "code": "invalid_ground", "message": ground}])
+        raise DomainError(
+            "不是经营异常名录的列入事由",
+            code="invalid_ground",
+            details=[{"field": "ground", "code": "invalid_ground", "message": ground}],
+        )
     if not draft and not decision_no:
-        raise DomainError("列入决定需要决定书文号", code="decision_no_required",
-                          details=[{"field": "decision_no", "code": "required", "message": "必填"}])
+        raise DomainError(
+            "列入决定需要决定书文号",
+            code="decision_no_required",
+            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+        )
     # One open listing per ground (per report year for the annual-report ground).
-    if AnomalyListing.objects.filter(enterprise=enterprise, ground=ground, report_year=report_year,
-                                     status__in=[A.DRAFT, A.LISTED]).exists():
+    if AnomalyListing.objects.filter(
+        enterprise=enterprise, ground=ground, report_year=report_year, status__in=[A.DRAFT, A.LISTED]
+    ).exists():
         raise DomainError("该企业已因同一事由列入或待审批", code="already_listed")
     department = department or department_for(enterprise.region_code)
     proposed_on = proposed_on or on
     r = rules.rules_on(proposed_on, enterprise.region_code)
     listing = AnomalyListing(
-        enterprise=enterprise, ground=ground, report_year=report_year, department=department,
-        decided_by=department.name if department else "", decision_no=decision_no, proposed_on=proposed_on,
+        enterprise=enterprise,
+        ground=ground,
+        report_year=report_year,
+        department=department,
+        decided_by=department.name if department else "",
+        decision_no=decision_no,
+        proposed_on=proposed_on,
         # Anomaly Measures art. 6–9: decided within 10 working days of discovery.
         listing_due=add_working_days(proposed_on, r.anomaly_listing_working_days).due,
-        facts=facts, inspection=inspection, list_decision=list_decision,
+        facts=facts,
+        inspection=inspection,
+        list_decision=list_decision,
         address_at_listing=enterprise.address if ground == "unreachable" else "",
     )
     if draft:
@@ -150,8 +211,15 @@ def list_anomaly(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date
 
 
 @transaction.atomic
-def list_for_missing_reports(enterprises: list[Enterprise], *, actor: Any, on: dt.date, report_year: int,
-                             deadline: dt.date, decision_for: Any) -> int:
+def list_for_missing_reports(
+    enterprises: list[Enterprise],
+    *,
+    actor: Any,
+    on: dt.date,
+    report_year: int,
+    deadline: dt.date,
+    decision_for: Any,
+) -> int:
     """The annual-report clock's bulk form of `list_anomaly` (Anomaly Measures art. 4 (1)):
     one chunk of enterprises, each listed under its department's standing batch decision
     (`decision_for(enterprise)`; None → a draft to approve), with the same history, audit
@@ -176,37 +244,98 @@ def list_for_missing_reports(enterprises: list[Enterprise], *, actor: Any, on: d
         if e.region_code not in depts:
             depts[e.region_code] = department_for(e.region_code)
         dept = decision.department if decision else depts[e.region_code]
-        listings.append(AnomalyListing(
-            enterprise=e, ground="annual_report_missing", report_year=report_year, department=dept,
-            decided_by=dept.name if dept else "", decision_no="" if draft else decision.decision_no,
-            status=A.DRAFT if draft else A.LISTED, proposed_on=deadline, listing_due=due,
-            listed_on=None if draft else on, facts=facts, created_by=who.label, modified_by=who.label,
-            created_at=now, modified_at=now,
-        ))
+        listings.append(
+            AnomalyListing(
+                enterprise=e,
+                ground="annual_report_missing",
+                report_year=report_year,
+                department=dept,
+                decided_by=dept.name if dept else "",
+                decision_no="" if draft else decision.decision_no,
+                status=A.DRAFT if draft else A.LISTED,
+                proposed_on=deadline,
+                listing_due=due,
+                listed_on=None if draft else on,
+                facts=facts,
+                created_by=who.label,
+                modified_by=who.label,
+                created_at=now,
+                modified_at=now,
+            )
+        )
     AnomalyListing.objects.bulk_create(listings, batch_size=1000)
-    ListingHistory.objects.bulk_create([
-        ListingHistory(anomaly=a, from_status="", to_status=a.status, action="list" if a.status == A.LISTED else "draft",
-                       at=now, on=on, actor_label=who.label, reason=facts, document_no=a.decision_no)
-        for a in listings], batch_size=1000)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor_user=who.user, actor_label=who.label, at=now, action=f"lists.anomaly.{'list' if a.status == A.LISTED else 'draft'}",
-                   object_type="lists.anomalylisting", object_id=str(a.pk), uscc=a.enterprise.uscc,
-                   after={"status": a.status, "ground": a.ground, "report_year": report_year, "decision_no": a.decision_no},
-                   reason=facts)
-        for a in listings], batch_size=1000)
-    emit_many((EventType.LISTING_ADDED, a.enterprise.uscc, a.enterprise.region_code,
-               {"list": "anomaly", "listing_id": a.pk, "ground": a.ground, "ground_name": name, "on": on.isoformat(),
-                "decision_no": a.decision_no, "decided_by": a.decided_by, "report_year": report_year})
-              for a in listings if a.status == A.LISTED)
+    ListingHistory.objects.bulk_create(
+        [
+            ListingHistory(
+                anomaly=a,
+                from_status="",
+                to_status=a.status,
+                action="list" if a.status == A.LISTED else "draft",
+                at=now,
+                on=on,
+                actor_label=who.label,
+                reason=facts,
+                document_no=a.decision_no,
+            )
+            for a in listings
+        ],
+        batch_size=1000,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_user=who.user,
+                actor_label=who.label,
+                at=now,
+                action=f"lists.anomaly.{'list' if a.status == A.LISTED else 'draft'}",
+                object_type="lists.anomalylisting",
+                object_id=str(a.pk),
+                uscc=a.enterprise.uscc,
+                after={
+                    "status": a.status,
+                    "ground": a.ground,
+                    "report_year": report_year,
+                    "decision_no": a.decision_no,
+                },
+                reason=facts,
+            )
+            for a in listings
+        ],
+        batch_size=1000,
+    )
+    emit_many(
+        (
+            EventType.LISTING_ADDED,
+            a.enterprise.uscc,
+            a.enterprise.region_code,
+            {
+                "list": "anomaly",
+                "listing_id": a.pk,
+                "ground": a.ground,
+                "ground_name": name,
+                "on": on.isoformat(),
+                "decision_no": a.decision_no,
+                "decided_by": a.decided_by,
+                "report_year": report_year,
+            },
+        )
+        for a in listings
+        if a.status == A.LISTED
+    )
     return len(listings)
 
 
 @transaction.atomic
-def approve_anomaly_draft(listing: AnomalyListing, *, actor: Any, decision_no: str, on: dt.date | None = None) -> AnomalyListing:
+def approve_anomaly_draft(
+    listing: AnomalyListing, *, actor: Any, decision_no: str, on: dt.date | None = None
+) -> AnomalyListing:
     on = on or today()
     if not decision_no:
-        raise DomainError("列入决定需要决定书文号", code="decision_no_required",
-                          details=[{"field": "decision_no", "code": "required", "message": "必填"}])
+        raise DomainError(
+            "列入决定需要决定书文号",
+            code="decision_no_required",
+            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+        )
     listing.decision_no, listing.listed_on = decision_no, on
     _move(listing, "list", actor=actor, on=on, document_no=decision_no)
     _event(EventType.LISTING_ADDED, listing, on, decision_no=decision_no, decided_by=listing.decided_by)
@@ -214,12 +343,16 @@ def approve_anomaly_draft(listing: AnomalyListing, *, actor: Any, decision_no: s
 
 
 @transaction.atomic
-def drop_anomaly_draft(listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None) -> None:
+def drop_anomaly_draft(
+    listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None
+) -> None:
     _move(listing, "drop", actor=actor, on=on or today(), reason=reason)
 
 
 @transaction.atomic
-def note_ground_ceased(listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None) -> AnomalyListing:
+def note_ground_ceased(
+    listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None
+) -> AnomalyListing:
     """The ground ceased (information published, address changed…): removal must be
     decided within 5 working days (Anomaly Measures arts. 11–13)."""
     on = on or today()
@@ -235,22 +368,34 @@ def note_ground_ceased(listing: AnomalyListing, *, actor: Any, reason: str, on: 
 
 
 @transaction.atomic
-def remove_anomaly(listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None,
-                   decision_no: str = "") -> AnomalyListing:
+def remove_anomaly(
+    listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None, decision_no: str = ""
+) -> AnomalyListing:
     on = on or today()
     if reason not in RemovalReason.values:
-        raise DomainError("移出原因无效", code="invalid_reason",
-                          details=[{"field": "reason", "code": "invalid", "message": reason}])
+        raise DomainError(
+            "移出原因无效",
+            code="invalid_reason",
+            details=[{"field": "reason", "code": "invalid", "message": reason}],
+        )
     listing.removed_on, listing.removal_reason = on, reason
     listing.removal_decision_no = decision_no or (f"{listing.decision_no}-移" if listing.decision_no else "")
-    _move(listing, "remove", actor=actor, on=on, reason=str(RemovalReason(reason).label), document_no=listing.removal_decision_no)
+    _move(
+        listing,
+        "remove",
+        actor=actor,
+        on=on,
+        reason=str(RemovalReason(reason).label),
+        document_no=listing.removal_decision_no,
+    )
     _event(EventType.LISTING_REMOVED, listing, on, reason=reason, decision_no=listing.removal_decision_no)
     return listing
 
 
 @transaction.atomic
-def revoke_anomaly(listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None,
-                   decision_no: str = "") -> AnomalyListing:
+def revoke_anomaly(
+    listing: AnomalyListing, *, actor: Any, reason: str, on: dt.date | None = None, decision_no: str = ""
+) -> AnomalyListing:
     """A listing made in error is revoked: it disappears from the public record."""
     on = on or today()
     was_listed = listing.status == A.LISTED
@@ -274,8 +419,13 @@ def escalate_anomaly(listing: AnomalyListing, *, actor: Any, on: dt.date) -> Ser
     art. 13). The anomaly listing ends, for that reason, when the serious listing is
     published (`publish_serious`), so the enterprise is never on neither list."""
     serious = propose_serious(
-        listing.enterprise, actor=actor, ground="anomaly_three_years", on=on, source=ProposalSource.ANOMALY,
-        anomaly=listing, department=listing.department,
+        listing.enterprise,
+        actor=actor,
+        ground="anomaly_three_years",
+        on=on,
+        source=ProposalSource.ANOMALY,
+        anomaly=listing,
+        department=listing.department,
         facts=f"{listing.listed_on}因“{listing.ground_name()}”被列入经营异常名录（{listing.decision_no}），届满3年仍未履行相关义务。",
     )
     listing.escalated_to = serious
@@ -287,24 +437,52 @@ def escalate_anomaly(listing: AnomalyListing, *, actor: Any, on: dt.date) -> Ser
 
 
 @transaction.atomic
-def propose_serious(enterprise: Enterprise, *, actor: Any, ground: str, on: dt.date | None = None,
-                    source: str = ProposalSource.STAFF, penalty: Any = None, anomaly: AnomalyListing | None = None,
-                    department: Department | None = None, facts: str = "", legal_basis: str = "") -> SeriousListing:
+def propose_serious(
+    enterprise: Enterprise,
+    *,
+    actor: Any,
+    ground: str,
+    on: dt.date | None = None,
+    source: str = ProposalSource.STAFF,
+    penalty: Any = None,
+    anomaly: AnomalyListing | None = None,
+    department: Department | None = None,
+    facts: str = "",
+    legal_basis: str = "",
+) -> SeriousListing:
     on = on or today()
     g = rules.ground(ground, on)
     if g is None or g.list != ListKind.SERIOUS:
-        raise DomainError("不是严重违法失信名单的列入事由", code="invalid_ground",
-                          details=[{"field": "ground", "code": "invalid_ground", "message": ground}])
-    if penalty is not None and SeriousListing.objects.filter(penalty=penalty, status__in=[
-            S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED]).exists():
+        raise DomainError(
+            "不是严重违法失信名单的列入事由",
+            code="invalid_ground",
+            details=[{"field": "ground", "code": "invalid_ground", "message": ground}],
+        )
+    if (
+        penalty is not None
+        and SeriousListing.objects.filter(
+            penalty=penalty,
+            status__in=[S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED],
+        ).exists()
+    ):
         raise DomainError("该处罚已有列入程序", code="already_proposed")
     department = department or _actor_department(actor) or department_for(enterprise.region_code)
     listing = SeriousListing(
-        enterprise=enterprise, ground=ground, source=source, department=department, penalty=penalty,
-        basis_decision_no=penalty.decision_no if penalty is not None else "", anomaly=anomaly,
-        facts=facts or (f"{penalty.decided_on}，{penalty.decided_by}以{penalty.decision_no}号决定书对其“{penalty.violation}”作出行政处罚。"
-                        if penalty is not None else ""),
-        legal_basis=legal_basis or f"{g.basis}；{penalty.legal_basis if penalty is not None else ''}".rstrip("；"),
+        enterprise=enterprise,
+        ground=ground,
+        source=source,
+        department=department,
+        penalty=penalty,
+        basis_decision_no=penalty.decision_no if penalty is not None else "",
+        anomaly=anomaly,
+        facts=facts
+        or (
+            f"{penalty.decided_on}，{penalty.decided_by}以{penalty.decision_no}号决定书对其“{penalty.violation}”作出行政处罚。"
+            if penalty is not None
+            else ""
+        ),
+        legal_basis=legal_basis
+        or f"{g.basis}；{penalty.legal_basis if penalty is not None else ''}".rstrip("；"),
         proposed_on=on,
     )
     _move(listing, "propose", actor=actor, on=on, reason=listing.facts)
@@ -324,8 +502,9 @@ def notify_party(listing: SeriousListing, *, actor: Any, on: dt.date | None = No
 
 
 @transaction.atomic
-def record_statement(listing: SeriousListing, *, actor: Any, statement: str, hearing: bool = False,
-                     on: dt.date | None = None) -> SeriousListing:
+def record_statement(
+    listing: SeriousListing, *, actor: Any, statement: str, hearing: bool = False, on: dt.date | None = None
+) -> SeriousListing:
     listing.statement = statement
     listing.hearing_requested = hearing
     _move(listing, "record_statement", actor=actor, on=on or today(), reason=statement)
@@ -333,13 +512,16 @@ def record_statement(listing: SeriousListing, *, actor: Any, statement: str, hea
 
 
 @transaction.atomic
-def submit_for_approval(listing: SeriousListing, *, actor: Any, on: dt.date | None = None,
-                        waived: bool = False) -> SeriousListing:
+def submit_for_approval(
+    listing: SeriousListing, *, actor: Any, on: dt.date | None = None, waived: bool = False
+) -> SeriousListing:
     on = on or today()
     # The statement period must run out first, unless the party has stated its case or
     # waived the right in writing.
     if listing.statement_due and on <= listing.statement_due and not (listing.statement or waived):
-        raise DomainError(f"陈述申辩期限至{listing.statement_due}，期满前不能报批", code="statement_period_running")
+        raise DomainError(
+            f"陈述申辩期限至{listing.statement_due}，期满前不能报批", code="statement_period_running"
+        )
     _move(listing, "submit", actor=actor, on=on, reason="当事人放弃陈述申辩" if waived else "")
     return listing
 
@@ -357,8 +539,9 @@ def approving_department(listing: SeriousListing) -> Department | None:
 
 
 @transaction.atomic
-def approve_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None = None,
-                    approve: bool = True, reason: str = "") -> SeriousListing:
+def approve_serious(
+    listing: SeriousListing, *, actor: Any, on: dt.date | None = None, approve: bool = True, reason: str = ""
+) -> SeriousListing:
     from xinjian.accounts.roles import has_perm
     from xinjian.core.permissions import Perm
 
@@ -378,7 +561,9 @@ def approve_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None =
 
 
 @transaction.atomic
-def drop_serious(listing: SeriousListing, *, actor: Any, reason: str, on: dt.date | None = None) -> SeriousListing:
+def drop_serious(
+    listing: SeriousListing, *, actor: Any, reason: str, on: dt.date | None = None
+) -> SeriousListing:
     """Not listed (e.g. the party proved there was no intent: Order 44 art. 5)."""
     if not reason:
         raise DomainError("请说明不予列入的理由", code="reason_required")
@@ -395,11 +580,16 @@ def _expiry(listing: SeriousListing, decided_on: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def decide_serious(listing: SeriousListing, *, actor: Any, decision_no: str, on: dt.date | None = None) -> SeriousListing:
+def decide_serious(
+    listing: SeriousListing, *, actor: Any, decision_no: str, on: dt.date | None = None
+) -> SeriousListing:
     on = on or today()
     if not decision_no.strip():
-        raise DomainError("列入决定需要决定书文号", code="decision_no_required",
-                          details=[{"field": "decision_no", "code": "required", "message": "必填"}])
+        raise DomainError(
+            "列入决定需要决定书文号",
+            code="decision_no_required",
+            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+        )
     r = rules.rules_on(on, listing.enterprise.region_code)
     listing.decision_no, listing.decided_on = decision_no.strip(), on
     listing.decided_by = listing.department.name if listing.department else ""
@@ -415,19 +605,40 @@ def publish_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None =
     on = on or today()
     listing.published_on = on
     _move(listing, "publish", actor=actor, on=on, document_no=listing.decision_no)
-    _event(EventType.LISTING_ADDED, listing, on, decision_no=listing.decision_no, decided_by=listing.decided_by,
-           decided_on=listing.decided_on, expires_on=listing.expires_on,
-           measures=[m.code for m in rules.measures(ListKind.SERIOUS, on)])
+    _event(
+        EventType.LISTING_ADDED,
+        listing,
+        on,
+        decision_no=listing.decision_no,
+        decided_by=listing.decided_by,
+        decided_on=listing.decided_on,
+        expires_on=listing.expires_on,
+        measures=[m.code for m in rules.measures(ListKind.SERIOUS, on)],
+    )
     if listing.anomaly is not None and listing.anomaly.status == A.LISTED:
-        remove_anomaly(listing.anomaly, actor=actor, reason=RemovalReason.MOVED_TO_SERIOUS, on=on,
-                       decision_no=listing.decision_no)
+        remove_anomaly(
+            listing.anomaly,
+            actor=actor,
+            reason=RemovalReason.MOVED_TO_SERIOUS,
+            on=on,
+            decision_no=listing.decision_no,
+        )
     return listing
 
 
 @transaction.atomic
-def import_serious_decision(enterprise: Enterprise, *, actor: Any, ground: str, decision_no: str, decided_on: dt.date,
-                            decided_by: str, penalty: Any = None, list_decision: Any = None,
-                            on: dt.date | None = None) -> SeriousListing:
+def import_serious_decision(
+    enterprise: Enterprise,
+    *,
+    actor: Any,
+    ground: str,
+    decision_no: str,
+    decided_on: dt.date,
+    decided_by: str,
+    penalty: Any = None,
+    list_decision: Any = None,
+    on: dt.date | None = None,
+) -> SeriousListing:
     """A decision already made in a case system (interfaces.md list-decisions): recorded
     as decided, and published by the platform the day it arrives."""
     on = on or today()
@@ -436,11 +647,19 @@ def import_serious_decision(enterprise: Enterprise, *, actor: Any, ground: str, 
         raise DomainError("不是严重违法失信名单的列入事由", code="invalid_ground")
     r = rules.rules_on(decided_on, enterprise.region_code)
     listing = SeriousListing(
-        enterprise=enterprise, ground=ground, source=ProposalSource.CASE_SYSTEM,
-        department=department_for(enterprise.region_code), penalty=penalty,
-        basis_decision_no=penalty.decision_no if penalty is not None else "", list_decision=list_decision,
-        facts=f"{decided_by}以{decision_no}决定列入", legal_basis=g.basis, proposed_on=decided_on,
-        decided_on=decided_on, decision_no=decision_no, decided_by=decided_by,
+        enterprise=enterprise,
+        ground=ground,
+        source=ProposalSource.CASE_SYSTEM,
+        department=department_for(enterprise.region_code),
+        penalty=penalty,
+        basis_decision_no=penalty.decision_no if penalty is not None else "",
+        list_decision=list_decision,
+        facts=f"{decided_by}以{decision_no}决定列入",
+        legal_basis=g.basis,
+        proposed_on=decided_on,
+        decided_on=decided_on,
+        decision_no=decision_no,
+        decided_by=decided_by,
         publication_due=add_working_days(decided_on, r.serious_publication_working_days).due,
     )
     listing.expires_on = _expiry(listing, decided_on)
@@ -457,8 +676,9 @@ def expire_serious(listing: SeriousListing, *, actor: Any, on: dt.date) -> Serio
 
 
 @transaction.atomic
-def remove_serious_early(listing: SeriousListing, *, actor: Any, on: dt.date | None = None, reference: str = "",
-                         reason: str = "") -> SeriousListing:
+def remove_serious_early(
+    listing: SeriousListing, *, actor: Any, on: dt.date | None = None, reference: str = "", reason: str = ""
+) -> SeriousListing:
     """Credit repair (Order 44 art. 20; Repair Measures): callable by the repair work.
     After early removal the public record shows neither the listing nor the removal."""
     on = on or today()
@@ -466,23 +686,36 @@ def remove_serious_early(listing: SeriousListing, *, actor: Any, on: dt.date | N
     if earliest is None or on < earliest:
         raise DomainError(f"列入满1年且限制期届满后方可申请提前移出（最早{earliest}）", code="too_early")
     listing.removed_on, listing.removal_reason = on, RemovalReason.CREDIT_REPAIR
-    _move(listing, "remove_early", actor=actor, on=on, reason=reason or str(RemovalReason.CREDIT_REPAIR.label),
-          document_no=reference)
+    _move(
+        listing,
+        "remove_early",
+        actor=actor,
+        on=on,
+        reason=reason or str(RemovalReason.CREDIT_REPAIR.label),
+        document_no=reference,
+    )
     _event(EventType.LISTING_REMOVED, listing, on, reason=RemovalReason.CREDIT_REPAIR, repair=reference)
     return listing
 
 
 @transaction.atomic
-def revoke_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None = None, reason: str = "",
-                   decision_no: str = "") -> SeriousListing:
+def revoke_serious(
+    listing: SeriousListing, *, actor: Any, on: dt.date | None = None, reason: str = "", decision_no: str = ""
+) -> SeriousListing:
     """Order 44 art. 22: the underlying penalty revoked or void → listing revoked,
     publication stopped within 3 working days, measures lifted."""
     on = on or today()
     was_public = listing.status == S.PUBLISHED
     listing.removed_on = listing.removed_on or on
     listing.removal_reason = RemovalReason.PENALTY_REVOKED if listing.penalty_id else RemovalReason.ERROR
-    _move(listing, "revoke", actor=actor, on=on, reason=reason or str(listing.get_removal_reason_display()),
-          document_no=decision_no)
+    _move(
+        listing,
+        "revoke",
+        actor=actor,
+        on=on,
+        reason=reason or str(listing.get_removal_reason_display()),
+        document_no=decision_no,
+    )
     if was_public:
         _event(EventType.LISTING_REMOVED, listing, on, reason="revoked", decision_no=decision_no)
     return listing
@@ -492,8 +725,15 @@ def revoke_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None = 
 
 
 @transaction.atomic
-def save_case(case: TypicalCase | None, *, actor: Any, title: str, body: str, region_code: str,
-              enterprises: list[Enterprise]) -> TypicalCase:
+def save_case(
+    case: TypicalCase | None,
+    *,
+    actor: Any,
+    title: str,
+    body: str,
+    region_code: str,
+    enterprises: list[Enterprise],
+) -> TypicalCase:
     who = as_actor(actor)
     if not title.strip() or not body.strip():
         raise DomainError("标题和正文必填", code="required")

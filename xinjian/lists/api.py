@@ -41,8 +41,12 @@ class ConstraintsOut(Schema):
     measure_names: dict[str, str]
 
 
-@router.get("/enterprises/{uscc}/constraints", auth=scope("constraints"),
-            response={200: ConstraintsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="查询联合惩戒约束")
+@router.get(
+    "/enterprises/{uscc}/constraints",
+    auth=scope("constraints"),
+    response={200: ConstraintsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="查询联合惩戒约束",
+)
 def constraints(request: HttpRequest, uscc: str) -> dict[str, Any]:
     try:
         code = normalize_uscc(uscc)

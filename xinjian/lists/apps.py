@@ -16,4 +16,6 @@ class ListsConfig(AppConfig):
             from . import models
             from .seeding import seed_list_rules
 
-            seed_list_rules(ListRuleSet=models.ListRuleSet, ListGround=models.ListGround, Measure=models.Measure)
+            seed_list_rules(
+                ListRuleSet=models.ListRuleSet, ListGround=models.ListGround, Measure=models.Measure
+            )

@@ -31,19 +31,27 @@ def _report_cycle(on: dt.date) -> tuple[int, dt.date] | None:
     return on.year - 1, deadline
 
 
-def _batch_decision_for(region_code: str, year: int, cache: dict[str, BatchDecision | None]) -> BatchDecision | None:
+def _batch_decision_for(
+    region_code: str, year: int, cache: dict[str, BatchDecision | None]
+) -> BatchDecision | None:
     """The standing batch decision of the most local department covering the enterprise."""
     if region_code not in cache:
         found = None
         for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
-            found = BatchDecision.objects.filter(department__division_id=code, report_year=year, active=True).first()
+            found = BatchDecision.objects.filter(
+                department__division_id=code, report_year=year, active=True
+            ).first()
             if found:
                 break
         cache[region_code] = found
     return cache[region_code]
 
 
-@register("lists.anomaly_annual_report", "经营异常名录：6月30日后列入未报送上一年度年报的企业（10个工作日内）", order=20)
+@register(
+    "lists.anomaly_annual_report",
+    "经营异常名录：6月30日后列入未报送上一年度年报的企业（10个工作日内）",
+    order=20,
+)
 def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     from xinjian.collection.models import AnnualReport
     from xinjian.registry.models import Enterprise
@@ -53,11 +61,16 @@ def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> 
         return 0
     year, deadline = cycle
     # Enterprises that existed during the report year and are still operating.
-    due = (Enterprise.objects.filter(status="operating", established_on__lte=dt.date(year, 12, 31))
-           .exclude(id__in=AnnualReport.objects.filter(year=year, filed_on__lte=on, enterprise__isnull=False)
-                    .values("enterprise_id"))
-           .exclude(id__in=AnomalyListing.objects.filter(report_year=year).values("enterprise_id"))
-           .order_by("id"))
+    due = (
+        Enterprise.objects.filter(status="operating", established_on__lte=dt.date(year, 12, 31))
+        .exclude(
+            id__in=AnnualReport.objects.filter(year=year, filed_on__lte=on, enterprise__isnull=False).values(
+                "enterprise_id"
+            )
+        )
+        .exclude(id__in=AnomalyListing.objects.filter(report_year=year).values("enterprise_id"))
+        .order_by("id")
+    )
     if dry_run:
         return due.count()
     cache: dict[str, BatchDecision | None] = {}
@@ -65,39 +78,60 @@ def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> 
     # Ids first: the chunks below write listings that the query itself excludes.
     ids = list(due.values_list("id", flat=True))
     for i in range(0, len(ids), 1000):
-        chunk = list(Enterprise.objects.filter(id__in=ids[i:i + 1000]).order_by("id"))
+        chunk = list(Enterprise.objects.filter(id__in=ids[i : i + 1000]).order_by("id"))
         n += _list_chunk(chunk, on, actor, year, deadline, cache)
     return n
 
 
-def _list_chunk(chunk: list[Any], on: dt.date, actor: Any, year: int, deadline: dt.date,
-                cache: dict[str, BatchDecision | None]) -> int:
-    return actions.list_for_missing_reports(chunk, actor=actor, on=on, report_year=year, deadline=deadline,
-                                            decision_for=lambda e: _batch_decision_for(e.region_code, year, cache))
+def _list_chunk(
+    chunk: list[Any],
+    on: dt.date,
+    actor: Any,
+    year: int,
+    deadline: dt.date,
+    cache: dict[str, BatchDecision | None],
+) -> int:
+    return actions.list_for_missing_reports(
+        chunk,
+        actor=actor,
+        on=on,
+        report_year=year,
+        deadline=deadline,
+        decision_for=lambda e: _batch_decision_for(e.region_code, year, cache),
+    )
 
 
 @register("lists.anomaly_removal", "经营异常名录：补报年报、变更住所后移出（5个工作日内）", order=30)
 def anomaly_removal(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
         return 0
-    return (reactions.remove_for_filed_reports(None, on, actor=actor)
-            + reactions.remove_for_changed_address(None, on, actor=actor))
+    return reactions.remove_for_filed_reports(None, on, actor=actor) + reactions.remove_for_changed_address(
+        None, on, actor=actor
+    )
 
 
 @register("lists.serious_revocation", "严重违法失信名单：处罚决定撤销后撤销列入（3个工作日内）", order=35)
 def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
-        return SeriousListing.objects.filter(status__in=[SeriousStatus.PUBLISHED], penalty__status="revoked").count()
+        return SeriousListing.objects.filter(
+            status__in=[SeriousStatus.PUBLISHED], penalty__status="revoked"
+        ).count()
     return reactions.revoke_for_revoked_penalties(on, actor=actor)
 
 
-@register("lists.anomaly_three_years", "经营异常名录：届满前60日公告提醒，满3年提出列入严重违法失信名单", order=40)
+@register(
+    "lists.anomaly_three_years", "经营异常名录：届满前60日公告提醒，满3年提出列入严重违法失信名单", order=40
+)
 def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     r = rules.rules_on(on)
     # Listed at least (3 years − 60 days) ago: a cheap bound, refined per listing.
     horizon = rules.add_years(on, -r.anomaly_escalation_years) + dt.timedelta(days=r.anomaly_reminder_days)
-    qs = (AnomalyListing.objects.filter(status=AnomalyStatus.LISTED, listed_on__lte=horizon)
-          .filter(Q(escalated_to__isnull=True)).select_related("enterprise", "department").order_by("id"))
+    qs = (
+        AnomalyListing.objects.filter(status=AnomalyStatus.LISTED, listed_on__lte=horizon)
+        .filter(Q(escalated_to__isnull=True))
+        .select_related("enterprise", "department")
+        .order_by("id")
+    )
     n = 0
     for listing in qs:
         esc = listing.escalation_date()

@@ -22,6 +22,9 @@ from .queries import anomaly_dict, public_anomaly, public_serious, serious_dict
 
 
 def public_listings(enterprise: Any, on: dt.date) -> dict[str, Any]:
-    anomaly = [anomaly_dict(a, on) for a in public_anomaly(on).filter(enterprise=enterprise).order_by("-listed_on", "-id")]
+    anomaly = [
+        anomaly_dict(a, on)
+        for a in public_anomaly(on).filter(enterprise=enterprise).order_by("-listed_on", "-id")
+    ]
     serious = public_serious(on).filter(enterprise=enterprise).order_by("-published_on", "-id").first()
     return {"anomaly_listings": anomaly, "serious_listing": serious_dict(serious) if serious else None}

@@ -35,20 +35,30 @@ class ListRuleSet(models.Model):
     # Anomaly Measures art. 4: annual report window 1 January – 30 June.
     annual_report_deadline_month = models.PositiveSmallIntegerField(_("年报截止月"), default=6)
     annual_report_deadline_day = models.PositiveSmallIntegerField(_("年报截止日"), default=30)
-    anomaly_listing_working_days = models.PositiveSmallIntegerField(_("列入异常名录期限（工作日）"), default=10)
-    anomaly_removal_working_days = models.PositiveSmallIntegerField(_("移出异常名录期限（工作日）"), default=5)
-    anomaly_escalation_years = models.PositiveSmallIntegerField(_("异常名录满N年列入严重违法失信名单"), default=3)
+    anomaly_listing_working_days = models.PositiveSmallIntegerField(
+        _("列入异常名录期限（工作日）"), default=10
+    )
+    anomaly_removal_working_days = models.PositiveSmallIntegerField(
+        _("移出异常名录期限（工作日）"), default=5
+    )
+    anomaly_escalation_years = models.PositiveSmallIntegerField(
+        _("异常名录满N年列入严重违法失信名单"), default=3
+    )
     anomaly_reminder_days = models.PositiveSmallIntegerField(_("届满前公告提醒天数"), default=60)
     # "batch": list under the department's standing batch decision; "draft": drafts to approve.
     annual_report_listing_mode = models.CharField(
-        _("未年报列入方式"), max_length=10, default="batch",
+        _("未年报列入方式"),
+        max_length=10,
+        default="batch",
         choices=[("batch", _("按常设批量决定直接列入")), ("draft", _("生成待审批草稿"))],
     )
     # Order 44 (assumed figures, domain.md §10).
     serious_statement_working_days = models.PositiveSmallIntegerField(_("陈述申辩期限（工作日）"), default=5)
     serious_publication_working_days = models.PositiveSmallIntegerField(_("公示期限（工作日）"), default=20)
     serious_period_years = models.PositiveSmallIntegerField(_("列入期限（年）"), default=3)
-    serious_early_removal_min_years = models.PositiveSmallIntegerField(_("提前移出最短列入期（年）"), default=1)
+    serious_early_removal_min_years = models.PositiveSmallIntegerField(
+        _("提前移出最短列入期（年）"), default=1
+    )
     serious_revocation_working_days = models.PositiveSmallIntegerField(_("撤销列入期限（工作日）"), default=3)
     approval_by_level_above = models.BooleanField(_("县市级决定报上一级审批"), default=True)
     heavier_penalty_types = models.JSONField(
@@ -108,7 +118,9 @@ class Measure(models.Model):
         verbose_name = _("惩戒措施")
         verbose_name_plural = _("惩戒措施")
         ordering = ["list", "code"]
-        constraints = [models.UniqueConstraint(fields=["code", "list", "effective_from"], name="measure_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "list", "effective_from"], name="measure_version")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -127,7 +139,9 @@ class BatchDecision(AuditedModel):
     class Meta:
         verbose_name = _("常设批量列入决定")
         verbose_name_plural = _("常设批量列入决定")
-        constraints = [models.UniqueConstraint(fields=["department", "report_year"], name="batch_decision_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "report_year"], name="batch_decision_key")
+        ]
 
     def __str__(self) -> str:
         return self.decision_no
@@ -176,19 +190,27 @@ class AnomalyListing(AuditedModel):
     listing_due = models.DateField(_("列入期限"), null=True, blank=True)
     listed_on = models.DateField(_("列入日期"), null=True, blank=True, db_index=True)
     facts = models.TextField(_("事实"), blank=True)
-    inspection = models.ForeignKey("collection.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    list_decision = models.ForeignKey("collection.ListDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(
+        "collection.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    list_decision = models.ForeignKey(
+        "collection.ListDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Ground "unreachable": the registered address when listed; a registered change of
     # address ends the ground (Anomaly Measures art. 13).
     address_at_listing = models.CharField(_("列入时登记住所"), max_length=300, blank=True)
     ground_ceased_on = models.DateField(_("事由消除日期"), null=True, blank=True)
-    ceased_reason = models.CharField(_("事由消除情形"), max_length=30, choices=RemovalReason.choices, blank=True)
+    ceased_reason = models.CharField(
+        _("事由消除情形"), max_length=30, choices=RemovalReason.choices, blank=True
+    )
     removal_due = models.DateField(_("移出期限"), null=True, blank=True)
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
     removal_reason = models.CharField(_("移出原因"), max_length=30, choices=RemovalReason.choices, blank=True)
     removal_decision_no = models.CharField(_("移出决定书文号"), max_length=100, blank=True)
     reminder_published_on = models.DateField(_("届满提醒公告日期"), null=True, blank=True)
-    escalated_to = models.ForeignKey("SeriousListing", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    escalated_to = models.ForeignKey(
+        "SeriousListing", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ListingQuerySet.as_manager()
 
@@ -198,8 +220,11 @@ class AnomalyListing(AuditedModel):
         ordering = ["-listed_on", "-id"]
         constraints = [
             # One listing per enterprise and missing report year: the clock is idempotent.
-            models.UniqueConstraint(fields=["enterprise", "report_year"], condition=models.Q(report_year__isnull=False),
-                                    name="anomaly_one_per_report_year"),
+            models.UniqueConstraint(
+                fields=["enterprise", "report_year"],
+                condition=models.Q(report_year__isnull=False),
+                name="anomaly_one_per_report_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,8 +257,14 @@ class SeriousStatus(models.TextChoices):
 
 
 IN_FORCE_SERIOUS = [SeriousStatus.PUBLISHED]
-OPEN_SERIOUS = [SeriousStatus.PROPOSED, SeriousStatus.NOTIFIED, SeriousStatus.PENDING_APPROVAL,
-                SeriousStatus.APPROVED, SeriousStatus.DECIDED, SeriousStatus.PUBLISHED]
+OPEN_SERIOUS = [
+    SeriousStatus.PROPOSED,
+    SeriousStatus.NOTIFIED,
+    SeriousStatus.PENDING_APPROVAL,
+    SeriousStatus.APPROVED,
+    SeriousStatus.DECIDED,
+    SeriousStatus.PUBLISHED,
+]
 
 
 class ProposalSource(models.TextChoices):
@@ -249,10 +280,16 @@ class SeriousListing(AuditedModel):
     status = models.CharField(_("状态"), max_length=20, choices=SeriousStatus.choices)
     source = models.CharField(_("来源"), max_length=20, choices=ProposalSource.choices)
     department = models.ForeignKey(Department, null=True, on_delete=models.PROTECT, related_name="+")
-    penalty = models.ForeignKey("collection.Penalty", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    penalty = models.ForeignKey(
+        "collection.Penalty", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     basis_decision_no = models.CharField(_("所依据的处罚决定书文号"), max_length=100, blank=True)
-    anomaly = models.ForeignKey(AnomalyListing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    list_decision = models.ForeignKey("collection.ListDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    anomaly = models.ForeignKey(
+        AnomalyListing, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    list_decision = models.ForeignKey(
+        "collection.ListDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     facts = models.TextField(_("违法事实"), blank=True)
     legal_basis = models.TextField(_("列入依据"), blank=True)
     proposed_on = models.DateField(_("提出日期"))
@@ -308,8 +345,12 @@ class SeriousListing(AuditedModel):
 class ListingHistory(models.Model):
     """One row per transition of a listing: who, when, why, which document."""
 
-    anomaly = models.ForeignKey(AnomalyListing, null=True, blank=True, on_delete=models.PROTECT, related_name="history")
-    serious = models.ForeignKey(SeriousListing, null=True, blank=True, on_delete=models.PROTECT, related_name="history")
+    anomaly = models.ForeignKey(
+        AnomalyListing, null=True, blank=True, on_delete=models.PROTECT, related_name="history"
+    )
+    serious = models.ForeignKey(
+        SeriousListing, null=True, blank=True, on_delete=models.PROTECT, related_name="history"
+    )
     from_status = models.CharField(_("原状态"), max_length=20, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20)
     action = models.CharField(_("动作"), max_length=30)
@@ -362,7 +403,9 @@ class AppliedListDecision(models.Model):
     """A collected list decision (interfaces.md list-decisions) that has taken effect, or
     could not (with the reason): each is applied once."""
 
-    list_decision = models.OneToOneField("collection.ListDecision", on_delete=models.PROTECT, related_name="+")
+    list_decision = models.OneToOneField(
+        "collection.ListDecision", on_delete=models.PROTECT, related_name="+"
+    )
     applied_at = models.DateTimeField(_("处理时间"))
     outcome = models.CharField(_("结果"), max_length=20)
     message = models.TextField(_("说明"), blank=True)

@@ -33,21 +33,31 @@ def _filter(qs: Any, region: str, key_area: str) -> Any:
     if region:
         qs = qs.filter(enterprise__region_code__startswith=region)
     if key_area:
-        qs = qs.filter(enterprise__key_area_tags__type_id=key_area, enterprise__key_area_tags__active=True).distinct()
+        qs = qs.filter(
+            enterprise__key_area_tags__type_id=key_area, enterprise__key_area_tags__active=True
+        ).distinct()
     return qs
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"divisions": Division.objects.order_by("code"), "key_areas": KeyAreaType.objects.filter(enabled=True),
-            "region": request.GET.get("region", ""), "key_area": request.GET.get("key_area", ""),
-            "query": query_without_page(request), "today": today(), **extra}
+    return {
+        "divisions": Division.objects.order_by("code"),
+        "key_areas": KeyAreaType.objects.filter(enabled=True),
+        "region": request.GET.get("region", ""),
+        "key_area": request.GET.get("key_area", ""),
+        "query": query_without_page(request),
+        "today": today(),
+        **extra,
+    }
 
 
 @public
 def anomaly(request: HttpRequest) -> HttpResponse:
     region, key_area = _filters(request)
     qs = _filter(queries.public_anomaly(today()).filter(status=AnomalyStatus.LISTED), region, key_area)
-    page = Paginator(qs.select_related("enterprise").order_by("-listed_on", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("enterprise").order_by("-listed_on", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "lists/public/anomaly.html", _context(request, page=page))
 
 
@@ -55,9 +65,14 @@ def anomaly(request: HttpRequest) -> HttpResponse:
 def serious(request: HttpRequest) -> HttpResponse:
     region, key_area = _filters(request)
     qs = _filter(queries.public_serious(today()), region, key_area)
-    page = Paginator(qs.select_related("enterprise").order_by("-published_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "lists/public/serious.html", _context(
-        request, page=page, measures=rules.measures(ListKind.SERIOUS, today())))
+    page = Paginator(qs.select_related("enterprise").order_by("-published_on", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "lists/public/serious.html",
+        _context(request, page=page, measures=rules.measures(ListKind.SERIOUS, today())),
+    )
 
 
 @public
@@ -66,11 +81,18 @@ def exposure(request: HttpRequest) -> HttpResponse:
     region, key_area = _filters(request)
     day = today()
     r = rules.rules_on(day)
-    return render(request, "lists/public/exposure.html", _context(
-        request, rules=r, repeat=queries.repeat_offenders(day, region, key_area),
-        serious=_filter(queries.public_serious(day), region, key_area).select_related("enterprise")[:200],
-        reminders=_filter(queries.reminders(day), region, key_area)[:200],
-        cases=TypicalCase.objects.filter(status=CaseStatus.PUBLISHED)[:5]))
+    return render(
+        request,
+        "lists/public/exposure.html",
+        _context(
+            request,
+            rules=r,
+            repeat=queries.repeat_offenders(day, region, key_area),
+            serious=_filter(queries.public_serious(day), region, key_area).select_related("enterprise")[:200],
+            reminders=_filter(queries.reminders(day), region, key_area)[:200],
+            cases=TypicalCase.objects.filter(status=CaseStatus.PUBLISHED)[:5],
+        ),
+    )
 
 
 @public

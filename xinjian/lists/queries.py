@@ -21,48 +21,68 @@ from .models import (
 def public_anomaly(on: dt.date) -> QuerySet[AnomalyListing]:
     """Anomaly listings the public sees on `on`: listed by then and not revoked by then
     (a revoked listing disappears); removals stay visible with the removal."""
-    return (AnomalyListing.objects.filter(listed_on__lte=on)
-            .exclude(status__in=[AnomalyStatus.DRAFT, AnomalyStatus.DROPPED])
-            .exclude(status=AnomalyStatus.REVOKED, removed_on__lte=on))
+    return (
+        AnomalyListing.objects.filter(listed_on__lte=on)
+        .exclude(status__in=[AnomalyStatus.DRAFT, AnomalyStatus.DROPPED])
+        .exclude(status=AnomalyStatus.REVOKED, removed_on__lte=on)
+    )
 
 
 def public_serious(on: dt.date) -> QuerySet[SeriousListing]:
     """Serious listings in force and public on `on`: published by then, not yet removed
     or revoked. After early removal (credit repair) the public record shows neither the
     listing nor the removal; after revocation it disappears."""
-    return (SeriousListing.objects.filter(published_on__lte=on)
-            .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
-            .exclude(status__in=[SeriousStatus.DROPPED]))
+    return (
+        SeriousListing.objects.filter(published_on__lte=on)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+        .exclude(status__in=[SeriousStatus.DROPPED])
+    )
 
 
 def anomaly_dict(a: AnomalyListing, on: dt.date) -> dict[str, Any]:
     removed = a.removed_on is not None and a.removed_on <= on and a.status == AnomalyStatus.REMOVED
     return {
-        "ground": a.ground, "ground_name": a.ground_name(), "listed_on": a.listed_on,
-        "decision_no": a.decision_no, "decided_by": a.decided_by,
+        "ground": a.ground,
+        "ground_name": a.ground_name(),
+        "listed_on": a.listed_on,
+        "decision_no": a.decision_no,
+        "decided_by": a.decided_by,
         "removed_on": a.removed_on if removed else None,
         "removal_reason": a.removal_reason if removed else None,
         "removal_reason_name": a.get_removal_reason_display() if removed else None,
         "removal_decision_no": a.removal_decision_no if removed else None,
-        "escalation_reminder": bool(a.reminder_published_on and a.reminder_published_on <= on and not removed),
+        "escalation_reminder": bool(
+            a.reminder_published_on and a.reminder_published_on <= on and not removed
+        ),
     }
 
 
 def serious_dict(s: SeriousListing) -> dict[str, Any]:
     return {
-        "ground": s.ground, "ground_name": s.ground_name(), "decided_on": s.decided_on,
-        "decision_no": s.decision_no, "decided_by": s.decided_by, "published_on": s.published_on,
-        "expires_on": s.expires_on, "basis_decision_no": s.basis_decision_no,
-        "measures": [m.code for m in rules.measures(ListKind.SERIOUS, s.published_on or s.decided_on or s.proposed_on)],
+        "ground": s.ground,
+        "ground_name": s.ground_name(),
+        "decided_on": s.decided_on,
+        "decision_no": s.decision_no,
+        "decided_by": s.decided_by,
+        "published_on": s.published_on,
+        "expires_on": s.expires_on,
+        "basis_decision_no": s.basis_decision_no,
+        "measures": [
+            m.code for m in rules.measures(ListKind.SERIOUS, s.published_on or s.decided_on or s.proposed_on)
+        ],
     }
 
 
 def on_anomaly_list(enterprise: Any, on: dt.date) -> bool:
-    return AnomalyListing.objects.filter(enterprise=enterprise, status=AnomalyStatus.LISTED, listed_on__lte=on).exists()
+    return AnomalyListing.objects.filter(
+        enterprise=enterprise, status=AnomalyStatus.LISTED, listed_on__lte=on
+    ).exists()
 
 
 def on_serious_list(enterprise: Any, on: dt.date) -> bool:
-    return SeriousListing.objects.filter(enterprise=enterprise, status=SeriousStatus.PUBLISHED, published_on__lte=on).exists()
+    return SeriousListing.objects.filter(
+        enterprise=enterprise, status=SeriousStatus.PUBLISHED, published_on__lte=on
+    ).exists()
 
 
 def untrue_commitment_unrepaired(enterprise: Any) -> bool:
@@ -73,11 +93,17 @@ def untrue_commitment_unrepaired(enterprise: Any) -> bool:
     from xinjian.core.events import EventType
     from xinjian.core.models import Event
 
-    last_untrue = Event.objects.filter(uscc=enterprise.uscc, type=EventType.COMMITMENT_UNTRUE).order_by("-id").first()
+    last_untrue = (
+        Event.objects.filter(uscc=enterprise.uscc, type=EventType.COMMITMENT_UNTRUE).order_by("-id").first()
+    )
     if last_untrue is None:
         return False
-    repaired = Event.objects.filter(uscc=enterprise.uscc, type=EventType.REPAIR_APPROVED, id__gt=last_untrue.id)
-    return not any((ev.data or {}).get("kind") in (None, "commitment", "untrue_commitment") for ev in repaired)
+    repaired = Event.objects.filter(
+        uscc=enterprise.uscc, type=EventType.REPAIR_APPROVED, id__gt=last_untrue.id
+    )
+    return not any(
+        (ev.data or {}).get("kind") in (None, "commitment", "untrue_commitment") for ev in repaired
+    )
 
 
 def constraints(enterprise: Any, on: dt.date) -> dict[str, Any]:
@@ -91,9 +117,14 @@ def constraints(enterprise: Any, on: dt.date) -> dict[str, Any]:
         in_force += rules.measures(ListKind.ANOMALY, on)
     codes = sorted({m.code for m in in_force})
     blocked = any(m.blocks_commitment for m in in_force) or untrue_commitment_unrepaired(enterprise)
-    return {"uscc": enterprise.uscc, "on_anomaly_list": anomaly, "on_serious_list": serious,
-            "commitment_allowed": not blocked, "measures": codes,
-            "measure_names": {m.code: m.name for m in in_force}}
+    return {
+        "uscc": enterprise.uscc,
+        "on_anomaly_list": anomaly,
+        "on_serious_list": serious,
+        "commitment_allowed": not blocked,
+        "measures": codes,
+        "measure_names": {m.code: m.name for m in in_force},
+    }
 
 
 def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -> list[dict[str, Any]]:
@@ -102,10 +133,14 @@ def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -
 
     r = rules.rules_on(on)
     since = rules.add_years(on, -r.repeat_window_years)
-    published = (Q(penaltys__published_on__isnull=False, penaltys__published_on__lte=on,
-                   penaltys__decided_on__gt=since, penaltys__domain__in=r.repeat_domains or [],
-                   penaltys__withdrawn_on__isnull=True, penaltys__status="in_force")
-                 & (Q(penaltys__publication_stopped_on__isnull=True) | Q(penaltys__publication_stopped_on__gt=on)))
+    published = Q(
+        penaltys__published_on__isnull=False,
+        penaltys__published_on__lte=on,
+        penaltys__decided_on__gt=since,
+        penaltys__domain__in=r.repeat_domains or [],
+        penaltys__withdrawn_on__isnull=True,
+        penaltys__status="in_force",
+    ) & (Q(penaltys__publication_stopped_on__isnull=True) | Q(penaltys__publication_stopped_on__gt=on))
     qs = Enterprise.objects.annotate(n=Count("penaltys", filter=published)).filter(n__gte=r.repeat_threshold)
     if region_prefix:
         qs = qs.filter(region_code__startswith=region_prefix)
@@ -116,8 +151,9 @@ def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -
 
 def reminders(on: dt.date) -> QuerySet[AnomalyListing]:
     """Public reminders: listed for almost 3 years, move to the serious list ahead."""
-    return (AnomalyListing.objects.filter(status=AnomalyStatus.LISTED, reminder_published_on__lte=on)
-            .select_related("enterprise"))
+    return AnomalyListing.objects.filter(
+        status=AnomalyStatus.LISTED, reminder_published_on__lte=on
+    ).select_related("enterprise")
 
 
 __all__ = ["RemovalReason", "public_anomaly", "public_serious", "constraints", "repeat_offenders"]

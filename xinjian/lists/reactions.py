@@ -41,7 +41,11 @@ CONSUMER = "lists"
 LISTS_ACTOR = Actor("system:lists")
 
 # Inspection results that lead to the anomaly list (domain.md §8, Anomaly Measures art. 4).
-INSPECTION_GROUNDS = {"unreachable": "unreachable", "false_info": "false_info", "unpublished_info": "unpublished_info"}
+INSPECTION_GROUNDS = {
+    "unreachable": "unreachable",
+    "false_info": "false_info",
+    "unpublished_info": "unpublished_info",
+}
 
 
 def _day(event: Event) -> dt.date:
@@ -54,15 +58,17 @@ def remove_for_filed_reports(enterprise_ids: Any, on: dt.date, *, actor: Any = L
     from xinjian.collection.models import AnnualReport
 
     n = 0
-    qs = AnomalyListing.objects.filter(ground="annual_report_missing", status=AnomalyStatus.LISTED,
-                                       listed_on__lte=on).select_related("enterprise")
+    qs = AnomalyListing.objects.filter(
+        ground="annual_report_missing", status=AnomalyStatus.LISTED, listed_on__lte=on
+    ).select_related("enterprise")
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=enterprise_ids)
     for listing in qs:
         if listing.report_year is None:
             continue
-        report = AnnualReport.objects.filter(enterprise=listing.enterprise, year=listing.report_year,
-                                             filed_on__lte=on).first()
+        report = AnnualReport.objects.filter(
+            enterprise=listing.enterprise, year=listing.report_year, filed_on__lte=on
+        ).first()
         if report is None:
             continue
         with transaction.atomic():
@@ -77,8 +83,12 @@ def remove_for_changed_address(enterprise_ids: Any, on: dt.date, *, actor: Any =
     change of address is removed (within 5 WD; the platform does it when it learns)."""
     from django.db.models import F
 
-    qs = (AnomalyListing.objects.filter(ground="unreachable", status=AnomalyStatus.LISTED, listed_on__lte=on)
-          .exclude(enterprise__address="").exclude(address_at_listing=F("enterprise__address")).select_related("enterprise"))
+    qs = (
+        AnomalyListing.objects.filter(ground="unreachable", status=AnomalyStatus.LISTED, listed_on__lte=on)
+        .exclude(enterprise__address="")
+        .exclude(address_at_listing=F("enterprise__address"))
+        .select_related("enterprise")
+    )
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=enterprise_ids)
     n = 0
@@ -96,26 +106,40 @@ def propose_for_penalties(enterprise: Enterprise, on: dt.date, *, actor: Any = L
     from xinjian.collection.models import Penalty
 
     n = 0
-    seen = set(SeriousListing.objects.filter(enterprise=enterprise, penalty__isnull=False).values_list("penalty_id", flat=True))
-    for p in Penalty.objects.filter(enterprise=enterprise, status="in_force", archived_at__isnull=True).exclude(id__in=seen):
+    seen = set(
+        SeriousListing.objects.filter(enterprise=enterprise, penalty__isnull=False).values_list(
+            "penalty_id", flat=True
+        )
+    )
+    for p in Penalty.objects.filter(
+        enterprise=enterprise, status="in_force", archived_at__isnull=True
+    ).exclude(id__in=seen):
         g = rules.serious_ground_for_penalty(p.domain, p.decided_on)
         if g is None or not rules.is_heavier_penalty(p, p.decided_on):
             continue
-        actions.propose_serious(enterprise, actor=actor, ground=g.code, on=on, source=ProposalSource.PENALTY, penalty=p)
+        actions.propose_serious(
+            enterprise, actor=actor, ground=g.code, on=on, source=ProposalSource.PENALTY, penalty=p
+        )
         n += 1
     return n
 
 
-def revoke_for_revoked_penalties(on: dt.date, *, enterprise: Enterprise | None = None, actor: Any = LISTS_ACTOR) -> int:
+def revoke_for_revoked_penalties(
+    on: dt.date, *, enterprise: Enterprise | None = None, actor: Any = LISTS_ACTOR
+) -> int:
     """Order 44 art. 22: the penalty revoked or void → the listing revoked (within 3 WD)."""
-    qs = SeriousListing.objects.filter(status__in=OPEN_SERIOUS + [SeriousStatus.REMOVED], penalty__status="revoked")
+    qs = SeriousListing.objects.filter(
+        status__in=OPEN_SERIOUS + [SeriousStatus.REMOVED], penalty__status="revoked"
+    )
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     n = 0
     for listing in qs.select_related("penalty", "enterprise"):
         if listing.status == SeriousStatus.REMOVED and listing.removal_reason == RemovalReason.CREDIT_REPAIR:
             continue  # already gone from the public record
-        actions.revoke_serious(listing, actor=actor, on=on, reason=f"所依据的处罚决定{listing.basis_decision_no}已被撤销")
+        actions.revoke_serious(
+            listing, actor=actor, on=on, reason=f"所依据的处罚决定{listing.basis_decision_no}已被撤销"
+        )
         n += 1
     return n
 
@@ -123,26 +147,46 @@ def revoke_for_revoked_penalties(on: dt.date, *, enterprise: Enterprise | None =
 def draft_for_inspections(enterprise: Enterprise, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
     from xinjian.collection.models import Inspection
 
-    used = set(AnomalyListing.objects.filter(enterprise=enterprise, inspection__isnull=False).values_list("inspection_id", flat=True))
+    used = set(
+        AnomalyListing.objects.filter(enterprise=enterprise, inspection__isnull=False).values_list(
+            "inspection_id", flat=True
+        )
+    )
     n = 0
-    for insp in Inspection.objects.filter(enterprise=enterprise, result__in=list(INSPECTION_GROUNDS)).exclude(id__in=used):
+    for insp in Inspection.objects.filter(enterprise=enterprise, result__in=list(INSPECTION_GROUNDS)).exclude(
+        id__in=used
+    ):
         ground = INSPECTION_GROUNDS[insp.result]
-        if AnomalyListing.objects.filter(enterprise=enterprise, ground=ground,
-                                         status__in=[AnomalyStatus.DRAFT, AnomalyStatus.LISTED]).exists():
+        if AnomalyListing.objects.filter(
+            enterprise=enterprise, ground=ground, status__in=[AnomalyStatus.DRAFT, AnomalyStatus.LISTED]
+        ).exists():
             continue
-        actions.list_anomaly(enterprise, actor=actor, ground=ground, on=on, draft=True, inspection=insp,
-                             proposed_on=insp.inspected_on,
-                             facts=f"{insp.inspected_on}{insp.inspected_by}检查结果：{insp.get_result_display()}")
+        actions.list_anomaly(
+            enterprise,
+            actor=actor,
+            ground=ground,
+            on=on,
+            draft=True,
+            inspection=insp,
+            proposed_on=insp.inspected_on,
+            facts=f"{insp.inspected_on}{insp.inspected_by}检查结果：{insp.get_result_display()}",
+        )
         n += 1
     return n
 
 
-def apply_list_decisions(on: dt.date, *, enterprise: Enterprise | None = None, actor: Any = LISTS_ACTOR) -> int:
+def apply_list_decisions(
+    on: dt.date, *, enterprise: Enterprise | None = None, actor: Any = LISTS_ACTOR
+) -> int:
     """Decisions made in case systems (interfaces.md list-decisions) take effect once."""
     from xinjian.collection.models import ListDecision, Penalty
 
-    qs = ListDecision.objects.filter(enterprise__isnull=False, archived_at__isnull=True).exclude(
-        id__in=AppliedListDecision.objects.values("list_decision_id")).select_related("enterprise").order_by("decided_on", "id")
+    qs = (
+        ListDecision.objects.filter(enterprise__isnull=False, archived_at__isnull=True)
+        .exclude(id__in=AppliedListDecision.objects.values("list_decision_id"))
+        .select_related("enterprise")
+        .order_by("decided_on", "id")
+    )
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     n = 0
@@ -154,7 +198,9 @@ def apply_list_decisions(on: dt.date, *, enterprise: Enterprise | None = None, a
         except DomainError as e:
             outcome, message = "rejected", e.message
             log.warning("list decision %s not applied: %s", d.pk, e.message)
-        AppliedListDecision.objects.create(list_decision=d, applied_at=timezone.now(), outcome=outcome, message=message)
+        AppliedListDecision.objects.create(
+            list_decision=d, applied_at=timezone.now(), outcome=outcome, message=message
+        )
         n += 1
     return n
 
@@ -163,8 +209,15 @@ def _apply_one(d: Any, on: dt.date, actor: Any, Penalty: Any) -> None:
     e = d.enterprise
     if d.list == "anomaly":
         if d.action == "add":
-            actions.list_anomaly(e, actor=actor, ground=d.ground, on=d.decided_on, decision_no=d.decision_no,
-                                 list_decision=d, facts=f"{d.decided_by}决定（{d.source}）")
+            actions.list_anomaly(
+                e,
+                actor=actor,
+                ground=d.ground,
+                on=d.decided_on,
+                decision_no=d.decision_no,
+                list_decision=d,
+                facts=f"{d.decided_by}决定（{d.source}）",
+            )
             return
         open_ = AnomalyListing.objects.filter(enterprise=e, status=AnomalyStatus.LISTED)
         target = open_.filter(decision_no=d.basis_decision_no).first() if d.basis_decision_no else None
@@ -173,14 +226,31 @@ def _apply_one(d: Any, on: dt.date, actor: Any, Penalty: Any) -> None:
             raise DomainError("该企业没有可移出的经营异常名录记录", code="nothing_to_remove")
         if d.action == "remove":
             reason = d.ground if d.ground in RemovalReason.values else RemovalReason.OTHER
-            actions.remove_anomaly(target, actor=actor, reason=reason, on=d.decided_on, decision_no=d.decision_no)
+            actions.remove_anomaly(
+                target, actor=actor, reason=reason, on=d.decided_on, decision_no=d.decision_no
+            )
         else:
-            actions.revoke_anomaly(target, actor=actor, reason=d.ground, on=d.decided_on, decision_no=d.decision_no)
+            actions.revoke_anomaly(
+                target, actor=actor, reason=d.ground, on=d.decided_on, decision_no=d.decision_no
+            )
         return
-    penalty = Penalty.objects.filter(enterprise=e, decision_no=d.basis_decision_no).first() if d.basis_decision_no else None
+    penalty = (
+        Penalty.objects.filter(enterprise=e, decision_no=d.basis_decision_no).first()
+        if d.basis_decision_no
+        else None
+    )
     if d.action == "add":
-        actions.import_serious_decision(e, actor=actor, ground=d.ground, decision_no=d.decision_no, decided_on=d.decided_on,
-                                        decided_by=d.decided_by, penalty=penalty, list_decision=d, on=on)
+        actions.import_serious_decision(
+            e,
+            actor=actor,
+            ground=d.ground,
+            decision_no=d.decision_no,
+            decided_on=d.decided_on,
+            decided_by=d.decided_by,
+            penalty=penalty,
+            list_decision=d,
+            on=on,
+        )
         return
     serious = SeriousListing.objects.filter(enterprise=e, status__in=OPEN_SERIOUS).order_by("-id").first()
     if serious is None:
@@ -206,9 +276,17 @@ def handle(events: list[Event]) -> int:
         types, _ = by_uscc.get(ev.uscc, (set(), _day(ev)))
         types.add(ev.type)
         by_uscc[ev.uscc] = (types, _day(ev))
-    wanted = {EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED, EventType.PENALTY_WITHDRAWN,
-              EventType.ANNUAL_REPORT_FILED, EventType.INSPECTION_RECORDED, EventType.LIST_DECISION_RECORDED,
-              EventType.ENTERPRISE_REGISTERED, EventType.INSPECTION_ANOMALY_PROPOSED, EventType.ENTERPRISE_CHANGED}
+    wanted = {
+        EventType.PENALTY_RECORDED,
+        EventType.PENALTY_CHANGED,
+        EventType.PENALTY_WITHDRAWN,
+        EventType.ANNUAL_REPORT_FILED,
+        EventType.INSPECTION_RECORDED,
+        EventType.LIST_DECISION_RECORDED,
+        EventType.ENTERPRISE_REGISTERED,
+        EventType.INSPECTION_ANOMALY_PROPOSED,
+        EventType.ENTERPRISE_CHANGED,
+    }
     relevant = {u: v for u, v in by_uscc.items() if v[0] & wanted}
     for e in Enterprise.objects.filter(uscc__in=list(relevant)):
         types, on = relevant[e.uscc]
@@ -226,11 +304,19 @@ def _react_for(e: Enterprise, types: set[str], on: dt.date) -> int:
         n += remove_for_filed_reports([e.id], on)
     if EventType.ENTERPRISE_CHANGED in types:
         n += remove_for_changed_address([e.id], on)
-    if types & {EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED, EventType.PENALTY_WITHDRAWN,
-                EventType.ENTERPRISE_REGISTERED}:
+    if types & {
+        EventType.PENALTY_RECORDED,
+        EventType.PENALTY_CHANGED,
+        EventType.PENALTY_WITHDRAWN,
+        EventType.ENTERPRISE_REGISTERED,
+    }:
         n += revoke_for_revoked_penalties(on, enterprise=e)
         n += propose_for_penalties(e, on)
-    if types & {EventType.INSPECTION_RECORDED, EventType.INSPECTION_ANOMALY_PROPOSED, EventType.ENTERPRISE_REGISTERED}:
+    if types & {
+        EventType.INSPECTION_RECORDED,
+        EventType.INSPECTION_ANOMALY_PROPOSED,
+        EventType.ENTERPRISE_REGISTERED,
+    }:
         n += draft_for_inspections(e, on)
     if types & {EventType.LIST_DECISION_RECORDED, EventType.ENTERPRISE_REGISTERED}:
         n += apply_list_decisions(on, enterprise=e)
@@ -248,4 +334,3 @@ def react() -> int:
     while consume(CONSUMER, counting):
         pass
     return changes
-

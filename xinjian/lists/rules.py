@@ -16,8 +16,13 @@ DEFAULT_RULES: dict[str, Any] = {
     "note": "domain.md §9–§11 默认值（《企业经营异常名录管理暂行办法》、总局令第44号）",
     "heavier_penalty_types": [
         # Order 44 art. 2 / domain.md §10: heavier administrative penalties.
-        "qualification_downgrade", "licence_revocation", "business_licence_revocation",
-        "business_restriction", "suspension", "closure", "practice_restriction",
+        "qualification_downgrade",
+        "licence_revocation",
+        "business_licence_revocation",
+        "business_restriction",
+        "suspension",
+        "closure",
+        "practice_restriction",
     ],
     "repeat_domains": ["food_safety", "special_equipment"],
     "assumed": ["serious_statement_working_days", "serious_publication_working_days"],
@@ -25,18 +30,71 @@ DEFAULT_RULES: dict[str, Any] = {
 
 DEFAULT_GROUNDS = [
     # (code, list, name, basis, penalty domains)
-    ("annual_report_missing", "anomaly", "未按规定报送年度报告", "《企业经营异常名录管理暂行办法》第四条第（一）项", []),
-    ("unpublished_info", "anomaly", "未在责令期限内公示有关企业信息", "《企业经营异常名录管理暂行办法》第四条第（二）项", []),
-    ("false_info", "anomaly", "公示企业信息隐瞒真实情况、弄虚作假", "《企业经营异常名录管理暂行办法》第四条第（三）项", []),
-    ("unreachable", "anomaly", "通过登记的住所或者经营场所无法联系", "《企业经营异常名录管理暂行办法》第四条第（四）项", []),
+    (
+        "annual_report_missing",
+        "anomaly",
+        "未按规定报送年度报告",
+        "《企业经营异常名录管理暂行办法》第四条第（一）项",
+        [],
+    ),
+    (
+        "unpublished_info",
+        "anomaly",
+        "未在责令期限内公示有关企业信息",
+        "《企业经营异常名录管理暂行办法》第四条第（二）项",
+        [],
+    ),
+    (
+        "false_info",
+        "anomaly",
+        "公示企业信息隐瞒真实情况、弄虚作假",
+        "《企业经营异常名录管理暂行办法》第四条第（三）项",
+        [],
+    ),
+    (
+        "unreachable",
+        "anomaly",
+        "通过登记的住所或者经营场所无法联系",
+        "《企业经营异常名录管理暂行办法》第四条第（四）项",
+        [],
+    ),
     ("food_safety", "serious", "食品安全领域严重违法失信行为", "总局令第44号第六条", ["food_safety"]),
     ("drug", "serious", "药品、医疗器械、化妆品领域严重违法失信行为", "总局令第44号第七条", ["drug"]),
-    ("quality_safety", "serious", "质量安全领域（含特种设备）严重违法失信行为", "总局令第44号第八条",
-     ["special_equipment", "product_quality"]),
-    ("consumer_rights", "serious", "侵害消费者权益的严重违法失信行为", "总局令第44号第九条", ["consumer_rights"]),
-    ("competition", "serious", "破坏公平竞争秩序和扰乱市场秩序的严重违法失信行为", "总局令第44号第十条", ["competition"]),
-    ("obstruction", "serious", "拒绝、阻碍、干扰市场监管部门依法开展监督检查和事故调查", "总局令第44号第十一条", []),
-    ("anomaly_three_years", "serious", "被列入经营异常名录届满3年仍未履行相关义务", "总局令第44号第十三条", []),
+    (
+        "quality_safety",
+        "serious",
+        "质量安全领域（含特种设备）严重违法失信行为",
+        "总局令第44号第八条",
+        ["special_equipment", "product_quality"],
+    ),
+    (
+        "consumer_rights",
+        "serious",
+        "侵害消费者权益的严重违法失信行为",
+        "总局令第44号第九条",
+        ["consumer_rights"],
+    ),
+    (
+        "competition",
+        "serious",
+        "破坏公平竞争秩序和扰乱市场秩序的严重违法失信行为",
+        "总局令第44号第十条",
+        ["competition"],
+    ),
+    (
+        "obstruction",
+        "serious",
+        "拒绝、阻碍、干扰市场监管部门依法开展监督检查和事故调查",
+        "总局令第44号第十一条",
+        [],
+    ),
+    (
+        "anomaly_three_years",
+        "serious",
+        "被列入经营异常名录届满3年仍未履行相关义务",
+        "总局令第44号第十三条",
+        [],
+    ),
 ]
 
 DEFAULT_MEASURES = [

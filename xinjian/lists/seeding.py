@@ -12,11 +12,19 @@ def seed_list_rules(*, ListRuleSet: Any, ListGround: Any, Measure: Any) -> None:
     if not ListRuleSet.objects.filter(province_code="").exists():
         ListRuleSet.objects.create(**DEFAULT_RULES)
     for code, kind, name, basis, domains in DEFAULT_GROUNDS:
-        ListGround.objects.get_or_create(code=code, effective_from=DEFAULT_RULES["effective_from"],
-                                         defaults={"list": kind, "name": name, "basis": basis,
-                                                   "penalty_domains": domains})
+        ListGround.objects.get_or_create(
+            code=code,
+            effective_from=DEFAULT_RULES["effective_from"],
+            defaults={"list": kind, "name": name, "basis": basis, "penalty_domains": domains},
+        )
     for code, kind, name, blocks in DEFAULT_MEASURES:
-        Measure.objects.get_or_create(code=code, list=kind, effective_from=DEFAULT_RULES["effective_from"],
-                                      defaults={"name": name, "blocks_commitment": blocks,
-                                                "basis": "总局令第44号第十四条" if kind == "serious"
-                                                else "《企业经营异常名录管理暂行办法》"})
+        Measure.objects.get_or_create(
+            code=code,
+            list=kind,
+            effective_from=DEFAULT_RULES["effective_from"],
+            defaults={
+                "name": name,
+                "blocks_commitment": blocks,
+                "basis": "总局令第44号第十四条" if kind == "serious" else "《企业经营异常名录管理暂行办法》",
+            },
+        )

@@ -58,20 +58,37 @@ def index(request: HttpRequest) -> HttpResponse:
     day = today()
     a_counts = dict(anomaly.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     s_counts = dict(serious.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return render(request, "lists/index.html", {
-        "anomaly_rows": [(v, label, a_counts.get(v, 0)) for v, label in AnomalyStatus.choices],
-        "serious_rows": [(v, label, s_counts.get(v, 0)) for v, label in SeriousStatus.choices],
-        "drafts": anomaly.filter(status=AnomalyStatus.DRAFT).select_related("enterprise").order_by("listing_due")[:20],
-        "ceased": anomaly.filter(status=AnomalyStatus.LISTED, ground_ceased_on__isnull=False)
-                         .select_related("enterprise").order_by("removal_due")[:20],
-        "open_serious": serious.filter(status__in=[SeriousStatus.PROPOSED, SeriousStatus.NOTIFIED, SeriousStatus.PENDING_APPROVAL,
-                                                   SeriousStatus.APPROVED, SeriousStatus.DECIDED])
-                               .select_related("enterprise").order_by("proposed_on")[:30],
-        "today": day,
-        # Order 44 art. 17: published within 20 working days of the decision.
-        "overdue": serious.filter(status=SeriousStatus.DECIDED, publication_due__lt=day).select_related("enterprise"),
-        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
-    })
+    return render(
+        request,
+        "lists/index.html",
+        {
+            "anomaly_rows": [(v, label, a_counts.get(v, 0)) for v, label in AnomalyStatus.choices],
+            "serious_rows": [(v, label, s_counts.get(v, 0)) for v, label in SeriousStatus.choices],
+            "drafts": anomaly.filter(status=AnomalyStatus.DRAFT)
+            .select_related("enterprise")
+            .order_by("listing_due")[:20],
+            "ceased": anomaly.filter(status=AnomalyStatus.LISTED, ground_ceased_on__isnull=False)
+            .select_related("enterprise")
+            .order_by("removal_due")[:20],
+            "open_serious": serious.filter(
+                status__in=[
+                    SeriousStatus.PROPOSED,
+                    SeriousStatus.NOTIFIED,
+                    SeriousStatus.PENDING_APPROVAL,
+                    SeriousStatus.APPROVED,
+                    SeriousStatus.DECIDED,
+                ]
+            )
+            .select_related("enterprise")
+            .order_by("proposed_on")[:30],
+            "today": day,
+            # Order 44 art. 17: published within 20 working days of the decision.
+            "overdue": serious.filter(status=SeriousStatus.DECIDED, publication_due__lt=day).select_related(
+                "enterprise"
+            ),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+        },
+    )
 
 
 # --- anomaly list -----------------------------------------------------------------------
@@ -86,31 +103,56 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
     if ground:
         qs = qs.filter(ground=ground)
     page = Paginator(qs.order_by("-proposed_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "lists/anomaly_list.html", {
-        "page": page, "status": status, "ground": ground, "region": request.GET.get("region", ""),
-        "statuses": AnomalyStatus.choices, "grounds": rules.grounds(ListKind.ANOMALY, today()),
-        "divisions": _divisions(request.user), "query": query_without_page(request),
-    })
+    return render(
+        request,
+        "lists/anomaly_list.html",
+        {
+            "page": page,
+            "status": status,
+            "ground": ground,
+            "region": request.GET.get("region", ""),
+            "statuses": AnomalyStatus.choices,
+            "grounds": rules.grounds(ListKind.ANOMALY, today()),
+            "divisions": _divisions(request.user),
+            "query": query_without_page(request),
+        },
+    )
 
 
 @staff(Perm.VIEW_REGISTER)
 def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing: AnomalyListing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise", "department"), request.user, pk=pk)
-    return render(request, "lists/anomaly_detail.html", {
-        "listing": listing, "history": listing.history.all(),
-        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
-        "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])] + [("other", "其他")],
-        "reasons": RemovalReason.choices,
-        "listing_deadline": add_working_days(listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days),
-        "removal_deadline": add_working_days(listing.ground_ceased_on, rules.rules_on(listing.ground_ceased_on).anomaly_removal_working_days)
-        if listing.ground_ceased_on else None,
-    })
+    listing: AnomalyListing = get_visible_or_404(
+        AnomalyListing.objects.select_related("enterprise", "department"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "lists/anomaly_detail.html",
+        {
+            "listing": listing,
+            "history": listing.history.all(),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+            "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])]
+            + [("other", "其他")],
+            "reasons": RemovalReason.choices,
+            "listing_deadline": add_working_days(
+                listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days
+            ),
+            "removal_deadline": add_working_days(
+                listing.ground_ceased_on,
+                rules.rules_on(listing.ground_ceased_on).anomaly_removal_working_days,
+            )
+            if listing.ground_ceased_on
+            else None,
+        },
+    )
 
 
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
-    listing: AnomalyListing = get_visible_or_404(AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk)
+    listing: AnomalyListing = get_visible_or_404(
+        AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk
+    )
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     try:
         if action == "approve":
@@ -120,10 +162,16 @@ def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "ceased":
             actions.note_ground_ceased(listing, actor=user, reason=p.get("reason", ""))
         elif action == "remove":
-            actions.remove_anomaly(listing, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip())
+            actions.remove_anomaly(
+                listing, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip()
+            )
         elif action == "revoke":
-            actions.revoke_anomaly(listing, actor=user, reason=p.get("reason", "") or "列入错误",
-                                   decision_no=p.get("decision_no", "").strip())
+            actions.revoke_anomaly(
+                listing,
+                actor=user,
+                reason=p.get("reason", "") or "列入错误",
+                decision_no=p.get("decision_no", "").strip(),
+            )
         else:
             raise DomainError("未知操作")
         messages.success(request, "已办理")
@@ -138,9 +186,14 @@ def anomaly_new(request: HttpRequest) -> HttpResponse:
     """Staff list an enterprise on a ground other than the annual report (arts. 4 (2)–(4))."""
     try:
         enterprise = _enterprise_from(request)
-        listing = actions.list_anomaly(enterprise, actor=request.user, ground=request.POST.get("ground", ""),
-                                       draft=not request.POST.get("decision_no"), decision_no=request.POST.get("decision_no", "").strip(),
-                                       facts=request.POST.get("facts", ""))
+        listing = actions.list_anomaly(
+            enterprise,
+            actor=request.user,
+            ground=request.POST.get("ground", ""),
+            draft=not request.POST.get("decision_no"),
+            decision_no=request.POST.get("decision_no", "").strip(),
+            facts=request.POST.get("facts", ""),
+        )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("lists:anomaly_list")
@@ -168,12 +221,21 @@ def serious_list(request: HttpRequest) -> HttpResponse:
     if status in SeriousStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-proposed_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "lists/serious_list.html", {
-        "page": page, "status": status, "region": request.GET.get("region", ""), "statuses": SeriousStatus.choices,
-        "divisions": _divisions(request.user), "query": query_without_page(request),
-        "grounds": rules.grounds(ListKind.SERIOUS, today()), "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
-        "anomaly_grounds": rules.grounds(ListKind.ANOMALY, today()),
-    })
+    return render(
+        request,
+        "lists/serious_list.html",
+        {
+            "page": page,
+            "status": status,
+            "region": request.GET.get("region", ""),
+            "statuses": SeriousStatus.choices,
+            "divisions": _divisions(request.user),
+            "query": query_without_page(request),
+            "grounds": rules.grounds(ListKind.SERIOUS, today()),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+            "anomaly_grounds": rules.grounds(ListKind.ANOMALY, today()),
+        },
+    )
 
 
 @require_POST
@@ -185,12 +247,19 @@ def serious_propose(request: HttpRequest) -> HttpResponse:
         enterprise = _enterprise_from(request)
         penalty = None
         if request.POST.get("penalty_no"):
-            penalty = Penalty.objects.filter(enterprise=enterprise, decision_no=request.POST["penalty_no"].strip()).first()
+            penalty = Penalty.objects.filter(
+                enterprise=enterprise, decision_no=request.POST["penalty_no"].strip()
+            ).first()
             if penalty is None:
                 raise DomainError("该企业名下没有此处罚决定书文号", code="unknown_penalty")
-        listing = actions.propose_serious(enterprise, actor=request.user, ground=request.POST.get("ground", ""),
-                                          penalty=penalty, facts=request.POST.get("facts", "").strip(),
-                                          legal_basis=request.POST.get("legal_basis", "").strip())
+        listing = actions.propose_serious(
+            enterprise,
+            actor=request.user,
+            ground=request.POST.get("ground", ""),
+            penalty=penalty,
+            facts=request.POST.get("facts", "").strip(),
+            legal_basis=request.POST.get("legal_basis", "").strip(),
+        )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("lists:serious_list")
@@ -210,28 +279,51 @@ def _serious_deadlines(s: SeriousListing) -> dict[str, Any]:
 
 @staff(Perm.VIEW_REGISTER)
 def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
+    )
     approver = actions.approving_department(s)
-    return render(request, "lists/serious_detail.html", {
-        "s": s, "history": s.history.all(), "deadlines": _serious_deadlines(s), "today": today(),
-        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS), "can_approve": has_perm(request.user, Perm.APPROVE),
-        "approving_department": approver, "earliest_repair": s.earliest_repair_date(),
-    })
+    return render(
+        request,
+        "lists/serious_detail.html",
+        {
+            "s": s,
+            "history": s.history.all(),
+            "deadlines": _serious_deadlines(s),
+            "today": today(),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+            "can_approve": has_perm(request.user, Perm.APPROVE),
+            "approving_department": approver,
+            "earliest_repair": s.earliest_repair_date(),
+        },
+    )
 
 
 @staff(Perm.MANAGE_LISTS)
 def serious_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The written notice to the party (Order 44 art. 15), printable."""
-    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
+    )
     g = rules.ground(s.ground, s.proposed_on)
-    return render(request, "lists/notice.html", {"s": s, "ground": g, "deadlines": _serious_deadlines(s),
-                                                 "measures": rules.measures(ListKind.SERIOUS, s.proposed_on)})
+    return render(
+        request,
+        "lists/notice.html",
+        {
+            "s": s,
+            "ground": g,
+            "deadlines": _serious_deadlines(s),
+            "measures": rules.measures(ListKind.SERIOUS, s.proposed_on),
+        },
+    )
 
 
 @require_POST
 @staff(Perm.VIEW_REGISTER)
 def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
-    s: SeriousListing = get_visible_or_404(SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk)
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
+    )
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     needs = Perm.APPROVE if action in ("approve", "return") else Perm.MANAGE_LISTS
     if not has_perm(user, needs):
@@ -241,7 +333,9 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "notify":
             actions.notify_party(s, actor=user)
         elif action == "statement":
-            actions.record_statement(s, actor=user, statement=p.get("statement", "").strip(), hearing=bool(p.get("hearing")))
+            actions.record_statement(
+                s, actor=user, statement=p.get("statement", "").strip(), hearing=bool(p.get("hearing"))
+            )
         elif action == "submit":
             actions.submit_for_approval(s, actor=user, waived=bool(p.get("waived")))
         elif action == "approve":
@@ -255,9 +349,13 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "publish":
             actions.publish_serious(s, actor=user)
         elif action == "remove_early":
-            actions.remove_serious_early(s, actor=user, reference=p.get("reference", "").strip(), reason=p.get("reason", ""))
+            actions.remove_serious_early(
+                s, actor=user, reference=p.get("reference", "").strip(), reason=p.get("reason", "")
+            )
         elif action == "revoke":
-            actions.revoke_serious(s, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip())
+            actions.revoke_serious(
+                s, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip()
+            )
         else:
             raise DomainError("未知操作")
         messages.success(request, "已办理")
@@ -273,12 +371,21 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
 def rules_page(request: HttpRequest) -> HttpResponse:
     day = today()
     prefix = user_region_prefix(request.user) or ""
-    return render(request, "lists/rules.html", {
-        "current": rules.rules_on(day), "versions": ListRuleSet.objects.all(), "today": day,
-        "grounds": ListGround.objects.all(), "measures": Measure.objects.all(),
-        "batch_decisions": BatchDecision.objects.filter(department__division__code__startswith=prefix).select_related("department"),
-        "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
-    })
+    return render(
+        request,
+        "lists/rules.html",
+        {
+            "current": rules.rules_on(day),
+            "versions": ListRuleSet.objects.all(),
+            "today": day,
+            "grounds": ListGround.objects.all(),
+            "measures": Measure.objects.all(),
+            "batch_decisions": BatchDecision.objects.filter(
+                department__division__code__startswith=prefix
+            ).select_related("department"),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+        },
+    )
 
 
 @require_POST
@@ -300,8 +407,11 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请填写年报年度、决定书文号和决定日期")
         return redirect("lists:rules")
     with transaction.atomic():
-        bd, _ = BatchDecision.objects.update_or_create(department=dept, report_year=year,
-                                                       defaults={"decision_no": number, "decided_on": decided_on, "active": True})
+        bd, _ = BatchDecision.objects.update_or_create(
+            department=dept,
+            report_year=year,
+            defaults={"decision_no": number, "decided_on": decided_on, "active": True},
+        )
         bd.touch(request.user.get_username())
         bd.save()
         audit.record("lists.batch_decision", bd, actor=request.user, after=audit.snapshot(bd))
@@ -327,9 +437,14 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             if len(enterprises) != len(set(usccs)):
                 raise DomainError("有企业不在辖区内或代码有误")
-            case = actions.save_case(case, actor=request.user, title=request.POST.get("title", ""),
-                                     body=request.POST.get("body", ""), enterprises=enterprises,
-                                     region_code=case.region_code if case else (dept.division_id if dept else "440000"))
+            case = actions.save_case(
+                case,
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                enterprises=enterprises,
+                region_code=case.region_code if case else (dept.division_id if dept else "440000"),
+            )
             messages.success(request, "已保存，待审核")
             return redirect("lists:cases")
         except DomainError as e:
@@ -347,4 +462,3 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
     except (DomainError, KeyError) as e:
         messages.error(request, getattr(e, "message", "未知操作"))
     return redirect("lists:cases")
-

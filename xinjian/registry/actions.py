@@ -48,14 +48,27 @@ def _change_tag(
         assert tag is not None
         tag.active, tag.ended_at = False, now
     history = KeyAreaTagHistory(
-        enterprise=enterprise, type=type, action=action, source=source, licence=licence,
-        at=now, actor_label=who.label, reason=reason,
+        enterprise=enterprise,
+        type=type,
+        action=action,
+        source=source,
+        licence=licence,
+        at=now,
+        actor_label=who.label,
+        reason=reason,
     )
     changed_before, changed_after = audit.diff(before, {"active": tag.active, "source": tag.source})
     entry = AuditEntry(
-        actor_user=who.user, actor_label=who.label, action=f"key_area.{action}", object_type="registry.keyareatag",
-        object_id=f"{enterprise.uscc}:{type.code}", uscc=enterprise.uscc, before=changed_before,
-        after=changed_after, reason=reason, at=now,
+        actor_user=who.user,
+        actor_label=who.label,
+        action=f"key_area.{action}",
+        object_type="registry.keyareatag",
+        object_id=f"{enterprise.uscc}:{type.code}",
+        uscc=enterprise.uscc,
+        before=changed_before,
+        after=changed_after,
+        reason=reason,
+        at=now,
     )
     event_type = EventType.KEY_AREA_TAGGED if action == TagAction.TAGGED else EventType.KEY_AREA_UNTAGGED
     data = {"key_area": type.code, "source": source, "reason": reason}
@@ -78,11 +91,27 @@ def _write(changes: list[Change]) -> None:
 def tag_by_hand(enterprise: Enterprise, type: KeyAreaType, *, actor: Any, reason: str) -> KeyAreaTag:
     """A staff user tags an enterprise with a reason (domain.md §3)."""
     if not reason.strip():
-        raise DomainError("人工标注必须填写原因", code="reason_required", details=[{"field": "reason", "code": "required", "message": "请填写原因"}])
+        raise DomainError(
+            "人工标注必须填写原因",
+            code="reason_required",
+            details=[{"field": "reason", "code": "required", "message": "请填写原因"}],
+        )
     current = KeyAreaTag.objects.select_for_update().filter(enterprise=enterprise, type=type).first()
     if current and current.active:
         raise DomainError(f"该企业已标注为{type.name}", code="already_tagged")
-    _write([_change_tag(current, enterprise, type, TagAction.TAGGED, actor=actor, reason=reason, source=TagSource.MANUAL)])
+    _write(
+        [
+            _change_tag(
+                current,
+                enterprise,
+                type,
+                TagAction.TAGGED,
+                actor=actor,
+                reason=reason,
+                source=TagSource.MANUAL,
+            )
+        ]
+    )
     return KeyAreaTag.objects.get(enterprise=enterprise, type=type)
 
 
@@ -91,11 +120,29 @@ def untag_by_hand(enterprise: Enterprise, type: KeyAreaType, *, actor: Any, reas
     """A staff user removes a tag with a reason. A later licence event for the same type
     (a new or renewed licence) tags the enterprise again: the newest fact wins."""
     if not reason.strip():
-        raise DomainError("取消标注必须填写原因", code="reason_required", details=[{"field": "reason", "code": "required", "message": "请填写原因"}])
-    current = KeyAreaTag.objects.select_for_update().filter(enterprise=enterprise, type=type, active=True).first()
+        raise DomainError(
+            "取消标注必须填写原因",
+            code="reason_required",
+            details=[{"field": "reason", "code": "required", "message": "请填写原因"}],
+        )
+    current = (
+        KeyAreaTag.objects.select_for_update().filter(enterprise=enterprise, type=type, active=True).first()
+    )
     if not current:
         raise DomainError(f"该企业当前未标注为{type.name}", code="not_tagged")
-    _write([_change_tag(current, enterprise, type, TagAction.UNTAGGED, actor=actor, reason=reason, source=TagSource.MANUAL)])
+    _write(
+        [
+            _change_tag(
+                current,
+                enterprise,
+                type,
+                TagAction.UNTAGGED,
+                actor=actor,
+                reason=reason,
+                source=TagSource.MANUAL,
+            )
+        ]
+    )
     return KeyAreaTag.objects.get(pk=current.pk)
 
 
@@ -121,9 +168,11 @@ def apply_licence_changes(licences: Iterable[Any], *, actor: Any, on: dt.date | 
     if not touched:
         return 0
     holding: dict[tuple[int, str], Any] = {}
-    valid = Licence.objects.filter(enterprise_id__in=list(touched), status=LicenceStatus.VALID).exclude(
-        valid_until__lt=on
-    ).order_by("issued_on")
+    valid = (
+        Licence.objects.filter(enterprise_id__in=list(touched), status=LicenceStatus.VALID)
+        .exclude(valid_until__lt=on)
+        .order_by("issued_on")
+    )
     for lic in valid:
         # Filtered on enterprise_id__in above, so never a pending (enterprise-less) licence.
         assert lic.enterprise_id is not None
@@ -146,16 +195,43 @@ def apply_licence_changes(licences: Iterable[Any], *, actor: Any, on: dt.date | 
             active = tag is not None and tag.active
             if lic is not None and not active:
                 reason = f"持有有效{lic.get_licence_type_display()}（{lic.licence_no}）"
-                changes.append(_change_tag(tag, enterprises[eid], by_code[code], TagAction.TAGGED, actor=actor,
-                                           reason=reason, source=TagSource.LICENCE, licence=lic, now=now))
+                changes.append(
+                    _change_tag(
+                        tag,
+                        enterprises[eid],
+                        by_code[code],
+                        TagAction.TAGGED,
+                        actor=actor,
+                        reason=reason,
+                        source=TagSource.LICENCE,
+                        licence=lic,
+                        now=now,
+                    )
+                )
             elif lic is None and tag is not None and active and tag.source == TagSource.LICENCE:
                 last = tag.licence
                 status = last.get_status_display() if last is not None else ""
-                if last is not None and last.status == LicenceStatus.VALID and last.valid_until and last.valid_until < on:
+                if (
+                    last is not None
+                    and last.status == LicenceStatus.VALID
+                    and last.valid_until
+                    and last.valid_until < on
+                ):
                     status = "过期"
                 reason = f"许可已{status}（{last.licence_no}），无其他有效许可" if last else "无有效许可"
-                changes.append(_change_tag(tag, enterprises[eid], by_code[code], TagAction.UNTAGGED, actor=actor,
-                                           reason=reason, source=TagSource.LICENCE, licence=last, now=now))
+                changes.append(
+                    _change_tag(
+                        tag,
+                        enterprises[eid],
+                        by_code[code],
+                        TagAction.UNTAGGED,
+                        actor=actor,
+                        reason=reason,
+                        source=TagSource.LICENCE,
+                        licence=last,
+                        now=now,
+                    )
+                )
     _write(changes)
     return len(changes)
 

@@ -61,6 +61,3 @@ class KeyAreaTagHistoryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-

@@ -17,6 +17,10 @@ class RegistryConfig(AppConfig):
             from .seeding import load_key_area_types, load_province
 
             if not models.Department.objects.exists():
-                load_province(settings.XINJIAN_PROVINCE, Division=models.Division, Department=models.Department,
-                              Office=models.Office)
+                load_province(
+                    settings.XINJIAN_PROVINCE,
+                    Division=models.Division,
+                    Department=models.Department,
+                    Office=models.Office,
+                )
             load_key_area_types(KeyAreaType=models.KeyAreaType)

@@ -36,7 +36,8 @@ def normalize_uscc(raw: str) -> str:
         raise IdentifierError("invalid_uscc", "统一社会信用代码应为18位")
     except stdnum_errors.InvalidFormat:
         raise IdentifierError(
-            "invalid_uscc", "统一社会信用代码格式错误：前8位应为数字，其余只能是数字或除I、O、S、V、Z外的大写字母"
+            "invalid_uscc",
+            "统一社会信用代码格式错误：前8位应为数字，其余只能是数字或除I、O、S、V、Z外的大写字母",
         )
     except stdnum_errors.InvalidChecksum:
         raise IdentifierError("invalid_uscc", "统一社会信用代码校验码错误")
@@ -86,10 +87,19 @@ def normalize_division(raw: str) -> str:
 # only the shape is checked.
 LICENCE_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "food_production": (re.compile(r"SC1\d{13}"), "食品生产许可证编号应为SC加14位数字，类别首位为1"),
-    "food_additive_production": (re.compile(r"SC2\d{13}"), "食品添加剂生产许可证编号应为SC加14位数字，类别首位为2"),
+    "food_additive_production": (
+        re.compile(r"SC2\d{13}"),
+        "食品添加剂生产许可证编号应为SC加14位数字，类别首位为2",
+    ),
     "food_business": (re.compile(r"JY\d{14}"), "食品经营许可证编号应为JY加14位数字"),
-    "special_equipment_production": (re.compile(r"TS\d{7}-\d{4}"), "特种设备生产许可证编号应为TS加7位数字-4位年份"),
-    "special_equipment_filling": (re.compile(r"TS\d{7}-\d{4}"), "特种设备充装许可证编号应为TS加7位数字-4位年份"),
+    "special_equipment_production": (
+        re.compile(r"TS\d{7}-\d{4}"),
+        "特种设备生产许可证编号应为TS加7位数字-4位年份",
+    ),
+    "special_equipment_filling": (
+        re.compile(r"TS\d{7}-\d{4}"),
+        "特种设备充装许可证编号应为TS加7位数字-4位年份",
+    ),
     "industrial_product": (
         re.compile(r"(\([\u4e00-\u9fff]\))?XK\d{2}-\d{3}-\d{5}"),
         "工业产品生产许可证编号应为XK加NN-NNN-NNNNN，省级发证可带省份简称如(浙)",

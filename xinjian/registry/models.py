@@ -21,7 +21,9 @@ class Division(models.Model):
     code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=10, choices=DivisionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -163,7 +165,9 @@ class KeyAreaType(models.Model):
     code = models.CharField(_("代码"), max_length=40, primary_key=True)
     name = models.CharField(_("名称"), max_length=60)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
-    domain = models.CharField(_("领域"), max_length=30, help_text=_("food / special_equipment / industrial_product"))
+    domain = models.CharField(
+        _("领域"), max_length=30, help_text=_("food / special_equipment / industrial_product")
+    )
     licence_type = models.CharField(_("许可类别"), max_length=40)
     licence_no_prefix = models.CharField(_("许可证编号前缀"), max_length=10, blank=True)
     enabled = models.BooleanField(_("启用"), default=True)
@@ -184,8 +188,6 @@ class KeyAreaType(models.Model):
 class TagSource(models.TextChoices):
     LICENCE = "licence", _("依许可自动标注")
     MANUAL = "manual", _("人工标注")
-
-
 
 
 class KeyAreaTag(models.Model):

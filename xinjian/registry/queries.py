@@ -26,8 +26,14 @@ def enterprise_page(enterprise: Enterprise) -> dict[str, Any]:
         "enterprise": enterprise,
         "division_name": division.full_name() if division else enterprise.region_code,
         "licences": Licence.objects.filter(enterprise=enterprise).order_by("-issued_on"),
-        "tags": list(KeyAreaTag.objects.filter(enterprise=enterprise).select_related("type", "licence").order_by("-active", "type__sort_order")),
-        "tag_history": KeyAreaTagHistory.objects.filter(enterprise=enterprise).select_related("type", "licence")[:100],
+        "tags": list(
+            KeyAreaTag.objects.filter(enterprise=enterprise)
+            .select_related("type", "licence")
+            .order_by("-active", "type__sort_order")
+        ),
+        "tag_history": KeyAreaTagHistory.objects.filter(enterprise=enterprise).select_related(
+            "type", "licence"
+        )[:100],
         "today": today(),
     }
 
@@ -60,8 +66,10 @@ def _tags(user: Any, f: KeyAreaFilters) -> QuerySet[KeyAreaTag]:
 
 
 def key_area_rows(user: Any, f: KeyAreaFilters) -> QuerySet[KeyAreaTag]:
-    return _tags(user, f).select_related("enterprise", "type", "licence").order_by(
-        "type__sort_order", "enterprise__region_code", "enterprise__name", "id"
+    return (
+        _tags(user, f)
+        .select_related("enterprise", "type", "licence")
+        .order_by("type__sort_order", "enterprise__region_code", "enterprise__name", "id")
     )
 
 
@@ -73,8 +81,19 @@ def key_area_counts(user: Any, f: KeyAreaFilters) -> list[dict[str, Any]]:
     return [{"type": t, "count": counts.get(t.code, 0)} for t in KeyAreaType.objects.all()]
 
 
-XLSX_HEADERS = ["统一社会信用代码", "企业名称", "法定代表人", "区划代码", "所属区划", "重点领域类型",
-                "标注依据", "许可证编号", "许可有效期至", "标注时间", "登记状态"]
+XLSX_HEADERS = [
+    "统一社会信用代码",
+    "企业名称",
+    "法定代表人",
+    "区划代码",
+    "所属区划",
+    "重点领域类型",
+    "标注依据",
+    "许可证编号",
+    "许可有效期至",
+    "标注时间",
+    "登记状态",
+]
 
 
 def key_area_xlsx(user: Any, f: KeyAreaFilters) -> IO[bytes]:
@@ -98,12 +117,21 @@ def key_area_xlsx(user: Any, f: KeyAreaFilters) -> IO[bytes]:
     ws.append(header)
     for tag in key_area_rows(user, f).iterator(chunk_size=2000):
         e = tag.enterprise
-        ws.append([
-            e.uscc, e.name, e.legal_representative, e.region_code, names.get(e.region_code, ""),
-            tag.type.name, tag.get_source_display(), tag.licence.licence_no if tag.licence else "",
-            tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
-            tag.since.astimezone().strftime("%Y-%m-%d %H:%M"), e.get_status_display(),
-        ])
+        ws.append(
+            [
+                e.uscc,
+                e.name,
+                e.legal_representative,
+                e.region_code,
+                names.get(e.region_code, ""),
+                tag.type.name,
+                tag.get_source_display(),
+                tag.licence.licence_no if tag.licence else "",
+                tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
+                tag.since.astimezone().strftime("%Y-%m-%d %H:%M"),
+                e.get_status_display(),
+            ]
+        )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     wb.save(out)
     out.seek(0)

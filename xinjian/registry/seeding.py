@@ -21,15 +21,43 @@ OFFICES = [
 KEY_AREA_TYPES = [
     # code, name, name_en, domain, licence_type, licence_no_prefix, enabled
     ("food_production", "食品生产企业", "Food production enterprise", "food", "food_production", "SC1", True),
-    ("food_additive_production", "食品添加剂生产企业", "Food additive production enterprise", "food",
-     "food_additive_production", "SC2", True),
-    ("special_equipment_production", "特种设备生产单位", "Special equipment production unit", "special_equipment",
-     "special_equipment_production", "TS", True),
-    ("special_equipment_filling", "移动式压力容器/气瓶充装单位", "Pressure vessel / gas cylinder filling unit",
-     "special_equipment", "special_equipment_filling", "TS", True),
+    (
+        "food_additive_production",
+        "食品添加剂生产企业",
+        "Food additive production enterprise",
+        "food",
+        "food_additive_production",
+        "SC2",
+        True,
+    ),
+    (
+        "special_equipment_production",
+        "特种设备生产单位",
+        "Special equipment production unit",
+        "special_equipment",
+        "special_equipment_production",
+        "TS",
+        True,
+    ),
+    (
+        "special_equipment_filling",
+        "移动式压力容器/气瓶充装单位",
+        "Pressure vessel / gas cylinder filling unit",
+        "special_equipment",
+        "special_equipment_filling",
+        "TS",
+        True,
+    ),
     # Ready to enable (domain.md §3).
-    ("industrial_product", "重点工业产品生产企业", "Key industrial product producer", "industrial_product",
-     "industrial_product", "", False),
+    (
+        "industrial_product",
+        "重点工业产品生产企业",
+        "Key industrial product producer",
+        "industrial_product",
+        "industrial_product",
+        "",
+        False,
+    ),
     ("food_business", "食品经营者", "Food business operator", "food", "food_business", "JY", False),
 ]
 
@@ -66,7 +94,9 @@ def load_province(province: str, *, Division: Any, Department: Any, Office: Any)
             code=code, defaults={"name": name, "level": _level(code), "parent_id": _parent(code, known)}
         )
         created += new
-        dept, _ = Department.objects.get_or_create(division=division, defaults={"name": f"{name}市场监督管理局"})
+        dept, _ = Department.objects.get_or_create(
+            division=division, defaults={"name": f"{name}市场监督管理局"}
+        )
         for kind, office_name in OFFICES:
             Office.objects.get_or_create(department=dept, kind=kind, defaults={"name": office_name})
     return created
@@ -76,6 +106,13 @@ def load_key_area_types(*, KeyAreaType: Any) -> None:
     for i, (code, name, name_en, domain, licence_type, prefix, enabled) in enumerate(KEY_AREA_TYPES):
         KeyAreaType.objects.get_or_create(
             code=code,
-            defaults={"name": name, "name_en": name_en, "domain": domain, "licence_type": licence_type,
-                      "licence_no_prefix": prefix, "enabled": enabled, "sort_order": i * 10},
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "domain": domain,
+                "licence_type": licence_type,
+                "licence_no_prefix": prefix,
+                "enabled": enabled,
+                "sort_order": i * 10,
+            },
         )

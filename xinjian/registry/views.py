@@ -38,14 +38,30 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = qs.in_region(region)
     if status in EnterpriseStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("name", "id").prefetch_related(
-        Prefetch("key_area_tags", queryset=KeyAreaTag.objects.filter(active=True).select_related("type"), to_attr="active_tags")
-    ), 25, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    return render(request, "registry/search.html", {
-        "q": q, "region": region, "status": status, "page": page,
-        "divisions": _divisions_for(request.user), "statuses": EnterpriseStatus.choices,
-        "query": query_without_page(request),
-    })
+    page = Paginator(
+        qs.order_by("name", "id").prefetch_related(
+            Prefetch(
+                "key_area_tags",
+                queryset=KeyAreaTag.objects.filter(active=True).select_related("type"),
+                to_attr="active_tags",
+            )
+        ),
+        25,
+        allow_empty_first_page=True,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "q": q,
+            "region": region,
+            "status": status,
+            "page": page,
+            "divisions": _divisions_for(request.user),
+            "statuses": EnterpriseStatus.choices,
+            "query": query_without_page(request),
+        },
+    )
 
 
 @staff(Perm.VIEW_REGISTER)
@@ -53,8 +69,11 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects, request.user, uscc=uscc)
     context = queries.enterprise_page(enterprise)
     context["can_tag"] = has_perm(request.user, Perm.TAG_KEY_AREA)
-    context["untagged_types"] = [t for t in KeyAreaType.objects.filter(enabled=True)
-                                 if t.code not in {tag.type_id for tag in context["tags"] if tag.active}]
+    context["untagged_types"] = [
+        t
+        for t in KeyAreaType.objects.filter(enabled=True)
+        if t.code not in {tag.type_id for tag in context["tags"] if tag.active}
+    ]
     # Risk classes are internal: only staff holding the risk permission see them.
     context["show_risk"] = has_perm(request.user, Perm.VIEW_RISK)
     if context["show_risk"]:
@@ -90,11 +109,19 @@ def key_area_list(request: HttpRequest) -> HttpResponse:
     filters = queries.KeyAreaFilters.from_query(request.GET)
     rows = queries.key_area_rows(request.user, filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/key_area_list.html", {
-        "page": page, "filters": filters, "types": KeyAreaType.objects.all(),
-        "divisions": _divisions_for(request.user), "counts": queries.key_area_counts(request.user, filters),
-        "can_export": has_perm(request.user, Perm.EXPORT), "query": query_without_page(request),
-    })
+    return render(
+        request,
+        "registry/key_area_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "types": KeyAreaType.objects.all(),
+            "divisions": _divisions_for(request.user),
+            "counts": queries.key_area_counts(request.user, filters),
+            "can_export": has_perm(request.user, Perm.EXPORT),
+            "query": query_without_page(request),
+        },
+    )
 
 
 @staff(Perm.EXPORT)
@@ -102,5 +129,9 @@ def key_area_export(request: HttpRequest) -> FileResponse:
     """The list as an Excel file, streamed row by row (openpyxl write-only mode)."""
     filters = queries.KeyAreaFilters.from_query(request.GET)
     name = f"重点领域企业清单-{today():%Y%m%d}.xlsx"
-    return FileResponse(queries.key_area_xlsx(request.user, filters), as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        queries.key_area_xlsx(request.user, filters),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

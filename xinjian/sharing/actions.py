@@ -28,27 +28,58 @@ def check_endpoint(url: str) -> None:
         return
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
         return
-    raise DomainError("接收地址必须为HTTPS", code="invalid_endpoint",
-                      details=[field_error("endpoint", "https_required", "接收地址必须为HTTPS地址")])
+    raise DomainError(
+        "接收地址必须为HTTPS",
+        code="invalid_endpoint",
+        details=[field_error("endpoint", "https_required", "接收地址必须为HTTPS地址")],
+    )
 
 
 @transaction.atomic
-def create_subscription(*, actor: Any, name: str, department: str, endpoint: str, event_types: list[str],
-                        region_code: str = "", client: ApiClient | None = None, secret: str = "") -> tuple[Subscription, str]:
+def create_subscription(
+    *,
+    actor: Any,
+    name: str,
+    department: str,
+    endpoint: str,
+    event_types: list[str],
+    region_code: str = "",
+    client: ApiClient | None = None,
+    secret: str = "",
+) -> tuple[Subscription, str]:
     """Returns the subscription and its shared secret (shown once)."""
     check_endpoint(endpoint)
     unknown = [t for t in event_types if t not in SHAREABLE_EVENT_TYPES]
     if not event_types or unknown:
-        raise DomainError("事件类型无效", code="invalid_event_types",
-                          details=[field_error("event_types", "invalid", ",".join(unknown) or "至少选择一种")])
+        raise DomainError(
+            "事件类型无效",
+            code="invalid_event_types",
+            details=[field_error("event_types", "invalid", ",".join(unknown) or "至少选择一种")],
+        )
     if region_code and not (len(region_code) == 6 and region_code.isdigit()):
-        raise DomainError("区划代码无效", code="invalid_region", details=[field_error("region_code", "invalid", region_code)])
+        raise DomainError(
+            "区划代码无效",
+            code="invalid_region",
+            details=[field_error("region_code", "invalid", region_code)],
+        )
     who = as_actor(actor)
     secret = secret or secrets.token_urlsafe(32)
-    sub = Subscription.objects.create(name=name, department=department, endpoint=endpoint, event_types=event_types,
-                                      region_code=region_code, client=client, secret=secret, created_by=who.label)
-    audit.record("sharing.subscription.create", sub, actor=who,
-                 after={"name": name, "endpoint": endpoint, "event_types": event_types, "region_code": region_code})
+    sub = Subscription.objects.create(
+        name=name,
+        department=department,
+        endpoint=endpoint,
+        event_types=event_types,
+        region_code=region_code,
+        client=client,
+        secret=secret,
+        created_by=who.label,
+    )
+    audit.record(
+        "sharing.subscription.create",
+        sub,
+        actor=who,
+        after={"name": name, "endpoint": endpoint, "event_types": event_types, "region_code": region_code},
+    )
     return sub, secret
 
 
@@ -71,34 +102,74 @@ def replay(delivery: Delivery, *, actor: Any) -> Delivery:
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, timezone.now()
     delivery.replays += 1
     delivery.save(update_fields=["status", "attempts", "next_attempt_at", "replays"])
-    audit.record("sharing.delivery.replay", delivery, actor=actor, before=before,
-                 after=audit.snapshot(delivery, ["status", "attempts"]), uscc=delivery.uscc)
+    audit.record(
+        "sharing.delivery.replay",
+        delivery,
+        actor=actor,
+        before=before,
+        after=audit.snapshot(delivery, ["status", "attempts"]),
+        uscc=delivery.uscc,
+    )
     return delivery
 
 
 @transaction.atomic
-def record_feedback(*, client: ApiClient, uscc: str, measure: str, action_taken: str, applied_on: dt.date,
-                    cursor: str | None = None, department: str = "") -> Feedback:
+def record_feedback(
+    *,
+    client: ApiClient,
+    uscc: str,
+    measure: str,
+    action_taken: str,
+    applied_on: dt.date,
+    cursor: str | None = None,
+    department: str = "",
+) -> Feedback:
     from xinjian.core.models import Event
     from xinjian.registry.models import Enterprise
 
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     if enterprise is None:
-        raise DomainError("未知的统一社会信用代码", code="unknown_enterprise",
-                          details=[field_error("uscc", "unknown_enterprise", uscc)])
+        raise DomainError(
+            "未知的统一社会信用代码",
+            code="unknown_enterprise",
+            details=[field_error("uscc", "unknown_enterprise", uscc)],
+        )
     event = None
     if cursor:
         ok = cursor.isascii() and cursor.isdigit() and len(cursor) <= 18
         event = Event.objects.filter(pk=int(cursor), uscc=uscc).first() if ok else None
         if event is None:
-            raise DomainError("事件不存在或不属于该企业", code="unknown_event",
-                              details=[field_error("cursor", "unknown_event", cursor)])
+            raise DomainError(
+                "事件不存在或不属于该企业",
+                code="unknown_event",
+                details=[field_error("cursor", "unknown_event", cursor)],
+            )
     sub = client.subscriptions.first()
-    fb = Feedback.objects.create(client=client, uscc=uscc, event=event, measure=measure, action_taken=action_taken,
-                                 applied_on=applied_on, department=department or (sub.department if sub else client.name))
-    audit.record("sharing.feedback", fb, actor=client, uscc=uscc,
-                 after={"measure": measure, "action_taken": action_taken, "applied_on": applied_on.isoformat()})
-    emit(EventType.FEEDBACK_RECEIVED, uscc=uscc, region_code=enterprise.region_code,
-         data={"measure": measure, "department": fb.department, "applied_on": applied_on.isoformat(),
-               "event_cursor": cursor or ""})
+    fb = Feedback.objects.create(
+        client=client,
+        uscc=uscc,
+        event=event,
+        measure=measure,
+        action_taken=action_taken,
+        applied_on=applied_on,
+        department=department or (sub.department if sub else client.name),
+    )
+    audit.record(
+        "sharing.feedback",
+        fb,
+        actor=client,
+        uscc=uscc,
+        after={"measure": measure, "action_taken": action_taken, "applied_on": applied_on.isoformat()},
+    )
+    emit(
+        EventType.FEEDBACK_RECEIVED,
+        uscc=uscc,
+        region_code=enterprise.region_code,
+        data={
+            "measure": measure,
+            "department": fb.department,
+            "applied_on": applied_on.isoformat(),
+            "event_cursor": cursor or "",
+        },
+    )
     return fb

@@ -53,24 +53,43 @@ class ChangesOut(Schema):
     next: str
 
 
-@router.get("/changes", auth=scope("changes"), response={200: ChangesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
-            summary="按游标读取变更事件")
+@router.get(
+    "/changes",
+    auth=scope("changes"),
+    response={200: ChangesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="按游标读取变更事件",
+)
 def changes(request: HttpRequest, after: str = "0", limit: int = 100) -> dict[str, Any]:
     # `limit` is checked here (not by the schema) so that a bad value gets our error shape
     # with the field named.
     if not (after.isascii() and after.isdigit() and len(after) <= 18):
-        raise DomainError("游标无效", code="invalid_cursor", details=[field_error("after", "invalid_cursor", "游标应为数字字符串")])
+        raise DomainError(
+            "游标无效",
+            code="invalid_cursor",
+            details=[field_error("after", "invalid_cursor", "游标应为数字字符串")],
+        )
     if not 1 <= limit <= MAX_LIMIT:
-        raise DomainError("limit 超出范围", code="invalid_limit",
-                          details=[field_error("limit", "out_of_range", f"1–{MAX_LIMIT}")])
+        raise DomainError(
+            "limit 超出范围",
+            code="invalid_limit",
+            details=[field_error("limit", "out_of_range", f"1–{MAX_LIMIT}")],
+        )
     qs = Event.objects.filter(id__gt=int(after), type__in=SHAREABLE_EVENT_TYPES).order_by("id")
     client = request.api_client  # type: ignore[attr-defined]
     if client.region_code:
         qs = qs.filter(region_code__startswith=region_prefix(client.region_code))
     events = list(qs[:limit])
     return {
-        "events": [{"cursor": str(e.id), "type": e.type, "uscc": e.uscc, "occurred_at": e.occurred_at, "data": e.data}
-                   for e in events],
+        "events": [
+            {
+                "cursor": str(e.id),
+                "type": e.type,
+                "uscc": e.uscc,
+                "occurred_at": e.occurred_at,
+                "data": e.data,
+            }
+            for e in events
+        ],
         "next": str(events[-1].id) if events else after,
     }
 
@@ -99,10 +118,20 @@ class FeedbackOut(Schema):
     received_at: dt.datetime
 
 
-@router.post("/feedback", auth=scope("changes"), response={201: FeedbackOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
-             summary="回传惩戒措施实施情况")
+@router.post(
+    "/feedback",
+    auth=scope("changes"),
+    response={201: FeedbackOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="回传惩戒措施实施情况",
+)
 def feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
-    fb = actions.record_feedback(client=request.api_client, uscc=payload.uscc.upper(),  # type: ignore[attr-defined]
-                                 measure=payload.measure, action_taken=payload.action_taken,
-                                 applied_on=payload.applied_on, cursor=payload.cursor, department=payload.department)
+    fb = actions.record_feedback(
+        client=request.api_client,
+        uscc=payload.uscc.upper(),  # type: ignore[attr-defined]
+        measure=payload.measure,
+        action_taken=payload.action_taken,
+        applied_on=payload.applied_on,
+        cursor=payload.cursor,
+        department=payload.department,
+    )
     return Status(201, fb)

@@ -49,7 +49,9 @@ class ApiClient(models.Model):
     def issue(cls, name: str, scopes: list[str], region_code: str = "") -> tuple[ApiClient, str]:
         """Create a client and return it with its token (shown once, never stored)."""
         token = "xj_" + secrets.token_urlsafe(32)
-        client = cls.objects.create(name=name, token_hash=hash_token(token), scopes=scopes, region_code=region_code)
+        client = cls.objects.create(
+            name=name, token_hash=hash_token(token), scopes=scopes, region_code=region_code
+        )
         return client, token
 
 
@@ -58,9 +60,17 @@ class ApiClient(models.Model):
 # Event types that leave the platform (pushes and GET /changes). Complaints, risk and raw
 # collection events stay inside (domain.md §5).
 SHAREABLE_EVENT_TYPES = [
-    "listing.added", "listing.removed", "penalty.published", "penalty.withdrawn", "repair.approved",
-    "commitment.untrue", "key_area.tagged", "key_area.untagged", "inspection.published",
-    "licence.revoked", "licence.cancelled",
+    "listing.added",
+    "listing.removed",
+    "penalty.published",
+    "penalty.withdrawn",
+    "repair.approved",
+    "commitment.untrue",
+    "key_area.tagged",
+    "key_area.untagged",
+    "inspection.published",
+    "licence.revoked",
+    "licence.cancelled",
 ]
 
 
@@ -70,8 +80,14 @@ class Subscription(models.Model):
 
     name = models.CharField(_("订阅名称"), max_length=100)
     department = models.CharField(_("接收部门"), max_length=100)
-    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions",
-                               help_text=_("接收方回传反馈所用的接口客户端"))
+    client = models.ForeignKey(
+        ApiClient,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        help_text=_("接收方回传反馈所用的接口客户端"),
+    )
     event_types = models.JSONField(_("事件类型"), default=list)
     region_code = models.CharField(_("区划代码"), max_length=6, blank=True, help_text=_("空为全省"))
     endpoint = models.URLField(_("接收地址"), max_length=500)
@@ -119,7 +135,9 @@ class Delivery(models.Model):
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="deliveries")
     event = models.ForeignKey("core.Event", on_delete=models.PROTECT, related_name="+")
     uscc = models.CharField(max_length=18, blank=True, db_index=True)
-    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
@@ -133,8 +151,10 @@ class Delivery(models.Model):
         verbose_name_plural = _("推送投递")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["subscription", "event"], name="delivery_once")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"]),
-                   models.Index(fields=["subscription", "uscc", "status"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["subscription", "uscc", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subscription} #{self.event_id}"

@@ -48,15 +48,25 @@ def verify(secret: str, body: bytes, header: str) -> bool:
 
 def event_message(event: Event) -> dict[str, Any]:
     """The same shape as GET /api/v1/changes (interfaces.md)."""
-    return {"cursor": str(event.id), "type": event.type, "uscc": event.uscc,
-            "occurred_at": event.occurred_at.isoformat(), "data": event.data}
+    return {
+        "cursor": str(event.id),
+        "type": event.type,
+        "uscc": event.uscc,
+        "occurred_at": event.occurred_at.isoformat(),
+        "data": event.data,
+    }
 
 
 def _deliveries_for(events: list[Event]) -> list[Delivery]:
     subs = list(Subscription.objects.filter(active=True))
     now = timezone.now()
-    return [Delivery(subscription=s, event=e, uscc=e.uscc, next_attempt_at=now)
-            for e in events if e.type in SHAREABLE_EVENT_TYPES for s in subs if s.wants(e.type, e.region_code)]
+    return [
+        Delivery(subscription=s, event=e, uscc=e.uscc, next_attempt_at=now)
+        for e in events
+        if e.type in SHAREABLE_EVENT_TYPES
+        for s in subs
+        if s.wants(e.type, e.region_code)
+    ]
 
 
 def fanout() -> int:
@@ -78,11 +88,16 @@ def _claim(now: dt.datetime, batch: int) -> list[Delivery]:
     """Up to `batch` due deliveries, each the head of its (subscription, enterprise) queue,
     so no two of them belong to the same queue and their order cannot cross."""
     earlier_open = Delivery.objects.filter(
-        subscription_id=OuterRef("subscription_id"), uscc=OuterRef("uscc"), id__lt=OuterRef("id"),
+        subscription_id=OuterRef("subscription_id"),
+        uscc=OuterRef("uscc"),
+        id__lt=OuterRef("id"),
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.DEAD],
     )
-    qs = (Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-          .exclude(Exists(earlier_open)).order_by("id"))
+    qs = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .exclude(Exists(earlier_open))
+        .order_by("id")
+    )
     if connection.vendor == "postgresql":
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs.select_related("subscription", "event")[:batch])
@@ -90,11 +105,19 @@ def _claim(now: dt.datetime, batch: int) -> list[Delivery]:
 
 def _post(delivery: Delivery, timeout: float) -> tuple[bool, str]:
     sub = delivery.subscription
-    body = json.dumps({"delivery_id": delivery.id, "subscription": sub.name, "event": event_message(delivery.event)},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(sub.secret, body),
-               "X-Xinjian-Delivery": str(delivery.id), "X-Xinjian-Event": delivery.event.type,
-               "User-Agent": "xinjian-push/1"}
+    body = json.dumps(
+        {"delivery_id": delivery.id, "subscription": sub.name, "event": event_message(delivery.event)},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        SIGNATURE_HEADER: sign(sub.secret, body),
+        "X-Xinjian-Delivery": str(delivery.id),
+        "X-Xinjian-Event": delivery.event.type,
+        "User-Agent": "xinjian-push/1",
+    }
     try:
         r = requests.post(sub.endpoint, data=body, headers=headers, timeout=timeout, allow_redirects=False)
     except requests.RequestException as e:
@@ -104,8 +127,9 @@ def _post(delivery: Delivery, timeout: float) -> tuple[bool, str]:
     return False, f"HTTP {r.status_code}: {r.text[:200]}"
 
 
-def deliver_due(*, now: dt.datetime | None = None, limit: int = 500, timeout: float = 10.0,
-                batch: int = 20) -> Counter[str]:
+def deliver_due(
+    *, now: dt.datetime | None = None, limit: int = 500, timeout: float = 10.0, batch: int = 20
+) -> Counter[str]:
     """Attempt every delivery due at `now` (in order per enterprise); returns counts.
     Claims `batch` queue heads per transaction: the claim query and the commit are paid
     once per batch, and the row locks keep other workers off them meanwhile."""
@@ -119,8 +143,18 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 500, timeout: fl
                 break
             for d in claimed:
                 _attempt(d, now, timeout, counts)
-            Delivery.objects.bulk_update(claimed, ["attempts", "last_attempt_at", "status", "delivered_at", "dead_at",
-                                                   "last_error", "next_attempt_at"])
+            Delivery.objects.bulk_update(
+                claimed,
+                [
+                    "attempts",
+                    "last_attempt_at",
+                    "status",
+                    "delivered_at",
+                    "dead_at",
+                    "last_error",
+                    "next_attempt_at",
+                ],
+            )
         attempted += len(claimed)
     return counts
 

@@ -26,11 +26,18 @@ EVENT_LABELS = dict(EventType.choices)
 def index(request: HttpRequest) -> HttpResponse:
     subs = Subscription.objects.annotate(n=Count("deliveries")).order_by("name")
     counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return render(request, "sharing/index.html", {
-        "subscriptions": subs, "counts": counts, "event_types": [(t, EVENT_LABELS.get(t, t)) for t in SHAREABLE_EVENT_TYPES],
-        "clients": ApiClient.objects.filter(active=True), "new_secret": request.session.pop("new_secret", None),
-        "feedback": Feedback.objects.select_related("event")[:20],
-    })
+    return render(
+        request,
+        "sharing/index.html",
+        {
+            "subscriptions": subs,
+            "counts": counts,
+            "event_types": [(t, EVENT_LABELS.get(t, t)) for t in SHAREABLE_EVENT_TYPES],
+            "clients": ApiClient.objects.filter(active=True),
+            "new_secret": request.session.pop("new_secret", None),
+            "feedback": Feedback.objects.select_related("event")[:20],
+        },
+    )
 
 
 @require_POST
@@ -39,9 +46,14 @@ def create_subscription(request: HttpRequest) -> HttpResponse:
     client = ApiClient.objects.filter(pk=request.POST.get("client") or 0).first()
     try:
         sub, secret = actions.create_subscription(
-            actor=request.user, name=request.POST.get("name", "").strip(), department=request.POST.get("department", "").strip(),
-            endpoint=request.POST.get("endpoint", "").strip(), event_types=request.POST.getlist("event_types"),
-            region_code=request.POST.get("region_code", "").strip(), client=client)
+            actor=request.user,
+            name=request.POST.get("name", "").strip(),
+            department=request.POST.get("department", "").strip(),
+            endpoint=request.POST.get("endpoint", "").strip(),
+            event_types=request.POST.getlist("event_types"),
+            region_code=request.POST.get("region_code", "").strip(),
+            client=client,
+        )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("sharing:index")
@@ -67,10 +79,17 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     if request.GET.get("subscription", "").isdigit():
         qs = qs.filter(subscription_id=int(request.GET["subscription"]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "sharing/deliveries.html", {
-        "page": page, "status": status, "statuses": DeliveryStatus.choices, "query": query_without_page(request),
-        "labels": EVENT_LABELS,
-    })
+    return render(
+        request,
+        "sharing/deliveries.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": DeliveryStatus.choices,
+            "query": query_without_page(request),
+            "labels": EVENT_LABELS,
+        },
+    )
 
 
 @require_POST

@@ -42,17 +42,33 @@ def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
             e = by_key[rec.uscc]
             rec.enterprise, rec.uscc = e, e.uscc
             rec.modified_at, rec.modified_by = now, who.label
-            audit_rows.append(AuditEntry(
-                actor_user=who.user, actor_label=who.label, action="record.attached",
-                object_type=model._meta.label_lower, object_id=str(rec.pk), uscc=e.uscc,
-                before={"enterprise": None}, after={"enterprise": e.pk}, reason="主体登记信息到达，待关联记录自动关联", at=now,
-            ))
-        model.objects.bulk_update(waiting, ["enterprise", "uscc", "modified_at", "modified_by"], batch_size=1000)  # type: ignore[attr-defined]
+            audit_rows.append(
+                AuditEntry(
+                    actor_user=who.user,
+                    actor_label=who.label,
+                    action="record.attached",
+                    object_type=model._meta.label_lower,
+                    object_id=str(rec.pk),
+                    uscc=e.uscc,
+                    before={"enterprise": None},
+                    after={"enterprise": e.pk},
+                    reason="主体登记信息到达，待关联记录自动关联",
+                    at=now,
+                )
+            )
+        model.objects.bulk_update(
+            waiting, ["enterprise", "uscc", "modified_at", "modified_by"], batch_size=1000
+        )  # type: ignore[attr-defined]
         # Every stored change has its event: readers that skipped a pending record (no
         # enterprise, no region) learn that it now stands under a name.
         kind = kind_of[model]
         emit_many(
-            (kind.changed_event, rec.uscc, rec.enterprise.region_code, {**kind.event_data(rec, str(rec.batch_id or "")), "attached": True})
+            (
+                kind.changed_event,
+                rec.uscc,
+                rec.enterprise.region_code,
+                {**kind.event_data(rec, str(rec.batch_id or "")), "attached": True},
+            )
             for rec in waiting
         )
         if model is Licence:
@@ -60,4 +76,3 @@ def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
         total += len(waiting)
     AuditEntry.objects.bulk_create(audit_rows, batch_size=1000)
     return total
-

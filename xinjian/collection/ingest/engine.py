@@ -83,10 +83,22 @@ def _err(fieldname: str, code: str, message: str) -> dict[str, str]:
 class Ingestion:
     """One batch of one kind from one source."""
 
-    def __init__(self, kind: Kind, *, source: str, actor: Any, channel: str = Channel.API,
-                 region_prefix: str | None = None, region_code: str = "", file_name: str = "",
-                 uploaded_by: Any = None, batch: IngestBatch | None = None, keep_results: bool = True,
-                 chunk_size: int | None = None, fast: bool | None = None):
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        source: str,
+        actor: Any,
+        channel: str = Channel.API,
+        region_prefix: str | None = None,
+        region_code: str = "",
+        file_name: str = "",
+        uploaded_by: Any = None,
+        batch: IngestBatch | None = None,
+        keep_results: bool = True,
+        chunk_size: int | None = None,
+        fast: bool | None = None,
+    ):
         self.kind = kind
         self.source = source
         self.actor = as_actor(actor)
@@ -111,8 +123,13 @@ class Ingestion:
     def open_batch(self) -> IngestBatch:
         if self.batch is None:
             self.batch = IngestBatch.objects.create(
-                kind=self.kind.name, source=self.source, channel=self.channel, actor_label=self.actor.label,
-                uploaded_by=self.uploaded_by, region_code=self.region_code, file_name=self.file_name[:200],
+                kind=self.kind.name,
+                source=self.source,
+                channel=self.channel,
+                actor_label=self.actor.label,
+                uploaded_by=self.uploaded_by,
+                region_code=self.region_code,
+                file_name=self.file_name[:200],
             )
         elif self.batch.status != BatchStatus.RUNNING:
             IngestBatch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.RUNNING)
@@ -127,10 +144,14 @@ class Ingestion:
                     progress(len(chunk))
         except BaseException as exc:
             IngestBatch.objects.filter(pk=batch.pk).update(
-                status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+                status=BatchStatus.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
             raise
-        IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMPLETED, finished_at=timezone.now(),
-                                                       payload=None)
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.COMPLETED, finished_at=timezone.now(), payload=None
+        )
         batch.refresh_from_db()
         return batch
 
@@ -155,8 +176,20 @@ class Ingestion:
             key = kind.key_of(values, self.source)
             first = self.seen.get(key)
             if first is not None:
-                rejects.append(Reject(index, kind.source_id_of(raw), raw, [_err(
-                    kind.key[-1], "duplicate_key", f"与本批第{first}条记录的键重复（{'、'.join(map(str, key[-2:]))}）")]))
+                rejects.append(
+                    Reject(
+                        index,
+                        kind.source_id_of(raw),
+                        raw,
+                        [
+                            _err(
+                                kind.key[-1],
+                                "duplicate_key",
+                                f"与本批第{first}条记录的键重复（{'、'.join(map(str, key[-2:]))}）",
+                            )
+                        ],
+                    )
+                )
                 continue
             self.seen[key] = index
             rows.append(Row(index, raw, values, key))
@@ -180,11 +213,25 @@ class Ingestion:
                 region = kind.scope_region(r.values, r.enterprise)
                 if not region.startswith(self.region_prefix):
                     fieldname = "region_code" if not kind.resolves_enterprise else "uscc"
-                    rejects.append(Reject(r.index, kind.source_id_of(r.raw), r.raw, [_err(
-                        fieldname, "out_of_jurisdiction", "该记录所属主体不在本部门辖区内，不能由本部门导入")]))
+                    rejects.append(
+                        Reject(
+                            r.index,
+                            kind.source_id_of(r.raw),
+                            r.raw,
+                            [
+                                _err(
+                                    fieldname,
+                                    "out_of_jurisdiction",
+                                    "该记录所属主体不在本部门辖区内，不能由本部门导入",
+                                )
+                            ],
+                        )
+                    )
                     continue
             if kind.resolves_enterprise and r.enterprise is None:
-                pending.append({"index": r.index, "source_id": kind.source_id_of(r.raw), "reason": "unknown_enterprise"})
+                pending.append(
+                    {"index": r.index, "source_id": kind.source_id_of(r.raw), "reason": "unknown_enterprise"}
+                )
             kept.append(r)
         return kept, rejects, pending
 
@@ -200,8 +247,11 @@ class Ingestion:
             rejects += more
             clashes = self.kind.conflicts(rows)
             if clashes:
-                rejects += [Reject(r.index, self.kind.source_id_of(r.raw), r.raw, [clashes[r.index]])
-                            for r in rows if r.index in clashes]
+                rejects += [
+                    Reject(r.index, self.kind.source_id_of(r.raw), r.raw, [clashes[r.index]])
+                    for r in rows
+                    if r.index in clashes
+                ]
                 rows = [r for r in rows if r.index not in clashes]
             if self.fast:
                 from .pgfast import write_fast
@@ -215,23 +265,45 @@ class Ingestion:
                 pending = [p for p in pending if p["index"] not in dropped]
             result.rejects = sorted(rejects, key=lambda r: r.index)
             result.pending = pending
-            RejectedRecord.objects.bulk_create([
-                RejectedRecord(batch=batch, index=r.index, source_id=safe(r.source_id or ""), record=_jsonable_raw(r.raw),
-                               errors=safe(r.errors)) for r in result.rejects], batch_size=1000)
+            RejectedRecord.objects.bulk_create(
+                [
+                    RejectedRecord(
+                        batch=batch,
+                        index=r.index,
+                        source_id=safe(r.source_id or ""),
+                        record=_jsonable_raw(r.raw),
+                        errors=safe(r.errors),
+                    )
+                    for r in result.rejects
+                ],
+                batch_size=1000,
+            )
             room = max(0, IngestBatch.PENDING_KEPT - len(self.pending))
             self.pending.extend(pending[:room])
             IngestBatch.objects.filter(pk=batch.pk).update(
-                received=F("received") + len(items), created=F("created") + result.created,
-                updated=F("updated") + result.updated, unchanged=F("unchanged") + result.unchanged,
+                received=F("received") + len(items),
+                created=F("created") + result.created,
+                updated=F("updated") + result.updated,
+                unchanged=F("unchanged") + result.unchanged,
                 rejected_count=F("rejected_count") + len(result.rejects),
-                pending_count=F("pending_count") + len(pending), pending=self.pending,
+                pending_count=F("pending_count") + len(pending),
+                pending=self.pending,
             )
             AuditEntry.objects.create(
-                actor_user=self.actor.user, actor_label=self.actor.label, action=f"ingest.{self.kind.name}",
-                object_type="collection.ingestbatch", object_id=str(batch.pk),
-                after={"first_index": items[0][0] if items else None, "received": len(items), "created": result.created,
-                       "updated": result.updated, "unchanged": result.unchanged, "rejected": len(result.rejects),
-                       "pending": len(pending)},
+                actor_user=self.actor.user,
+                actor_label=self.actor.label,
+                action=f"ingest.{self.kind.name}",
+                object_type="collection.ingestbatch",
+                object_id=str(batch.pk),
+                after={
+                    "first_index": items[0][0] if items else None,
+                    "received": len(items),
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "rejected": len(result.rejects),
+                    "pending": len(pending),
+                },
                 reason=f"{self.kind.label}归集（{self.source}）",
             )
             if self.before_commit is not None:
@@ -250,7 +322,9 @@ class Ingestion:
         return {"received": len(items), "valid": len(rows), "rejects": rejects, "pending": pending}
 
 
-def _chunks(it: Iterator[tuple[int, Any]] | Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+def _chunks(
+    it: Iterator[tuple[int, Any]] | Iterable[tuple[int, Any]], size: int
+) -> Iterator[list[tuple[int, Any]]]:
     it = iter(it)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
@@ -268,18 +342,21 @@ def _enterprises(keys: set[str]) -> dict[str, tuple[int, str, str]]:
     usccs = [k for k in keys if len(k) == 18]
     regnos = [k for k in keys if len(k) == 15]
     for part in _slices(usccs, 5000):
-        for pk, uscc, region in Enterprise.objects.filter(uscc__in=part).values_list("id", "uscc", "region_code"):
+        for pk, uscc, region in Enterprise.objects.filter(uscc__in=part).values_list(
+            "id", "uscc", "region_code"
+        ):
             found[uscc] = (pk, uscc, region)
     for part in _slices(regnos, 5000):
         for pk, uscc, region, regno in Enterprise.objects.filter(registration_no__in=part).values_list(
-                "id", "uscc", "region_code", "registration_no"):
+            "id", "uscc", "region_code", "registration_no"
+        ):
             found[str(regno)] = (pk, uscc, region)
     return found
 
 
 def _slices(items: list[str], n: int) -> Iterator[list[str]]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 def write_orm(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, actor: Any) -> ChunkResult:
@@ -310,11 +387,21 @@ def write_orm(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, a
             continue
         if kind.owned_by_source and obj.source != source:
             # domain.md §4: only the source that provided a record may change it.
-            result.rejects.append(Reject(r.index, kind.source_id_of(r.raw), r.raw, [_err(
-                kind.key[0], "other_source", f"该记录由“{obj.source}”提供，只有提供方可以修改")]))
+            result.rejects.append(
+                Reject(
+                    r.index,
+                    kind.source_id_of(r.raw),
+                    r.raw,
+                    [_err(kind.key[0], "other_source", f"该记录由“{obj.source}”提供，只有提供方可以修改")],
+                )
+            )
             continue
         old = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in audit.snapshot(obj).items()}
-        versions.append(RecordVersion(model=label, record_id=obj.pk, uscc=obj.uscc, data=old, batch=batch, replaced_at=now))
+        versions.append(
+            RecordVersion(
+                model=label, record_id=obj.pk, uscc=obj.uscc, data=old, batch=batch, replaced_at=now
+            )
+        )
         for f in diff:
             setattr(obj, f, values[f])
         update_fields.update(diff)
@@ -330,7 +417,10 @@ def write_orm(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, a
     regions = _regions([o for o in new] + [o for o, _ in changed], kind)
     emit_many(
         [(kind.event_type(None, o), o.uscc, regions.get(o.pk, ""), kind.event_data(o, batch_id)) for o in new]
-        + [(kind.event_type(old, o), o.uscc, regions.get(o.pk, ""), kind.event_data(o, batch_id)) for o, old in changed]
+        + [
+            (kind.event_type(old, o), o.uscc, regions.get(o.pk, ""), kind.event_data(o, batch_id))
+            for o, old in changed
+        ]
     )
     kind.after_write(new + [o for o, _ in changed], actor=who)
     return result

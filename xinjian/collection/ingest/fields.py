@@ -38,8 +38,16 @@ class Field:
 
     default: Any = ""
 
-    def __init__(self, label: str, *, required: bool = False, default: Any = _MISSING,
-                 aliases: Sequence[str] = (), keep_when_omitted: bool = False, help: str = ""):
+    def __init__(
+        self,
+        label: str,
+        *,
+        required: bool = False,
+        default: Any = _MISSING,
+        aliases: Sequence[str] = (),
+        keep_when_omitted: bool = False,
+        help: str = "",
+    ):
         self.label = label
         self.required = required
         if default is not _MISSING:
@@ -252,7 +260,11 @@ class Amount(Field):
         if isinstance(value, bool):
             raise FieldError("invalid_amount", f"{self.label}应为数字")
         try:
-            amount = decimal.Decimal(str(value).strip().replace(",", "")) if not isinstance(value, dict | list) else None
+            amount = (
+                decimal.Decimal(str(value).strip().replace(",", ""))
+                if not isinstance(value, dict | list)
+                else None
+            )
         except decimal.InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite():

@@ -247,8 +247,11 @@ def rejects_xlsx(kind: Kind, rejects: Any) -> bytes:
     for r in rejects:
         rec = r.record if isinstance(r.record, dict) else {}
         row = [_excel_value(rec.get(n)) for n in names]
-        reasons = "；".join(f"{kind.fields[e['field']].label if e.get('field') in kind.fields else e.get('field') or '记录'}："
-                           f"{e['message']}" for e in r.errors)
+        reasons = "；".join(
+            f"{kind.fields[e['field']].label if e.get('field') in kind.fields else e.get('field') or '记录'}："
+            f"{e['message']}"
+            for e in r.errors
+        )
         ws.append(row + [r.index + 2, reasons])
     return _save(wb)
 

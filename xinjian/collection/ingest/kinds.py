@@ -88,7 +88,9 @@ class Kind:
                 errors.append({"field": name, "code": e.code, "message": e.message})
         for name in required:
             if clean[name] is _REQUIRED:
-                errors.append({"field": name, "code": "required", "message": f"{self.fields[name].label}不能为空"})
+                errors.append(
+                    {"field": name, "code": "required", "message": f"{self.fields[name].label}不能为空"}
+                )
         if errors:
             errors.sort(key=lambda e: order[e["field"]])
             return None, errors
@@ -112,7 +114,6 @@ class Kind:
         """Consistency between fields of one valid-looking record."""
         return []
 
-
     def key_of(self, rec: dict[str, Any], source: str) -> tuple[Any, ...]:
         return (source, rec["source_id"])
 
@@ -132,9 +133,19 @@ class Kind:
         """Columns the record writes (its fields plus the enterprise link)."""
         return [*self.fields, "enterprise_id"]
 
-    def new_object(self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str) -> Any:
-        return self.model(**values, source=source, batch=batch, received_at=now, created_at=now,
-                          modified_at=now, created_by=label, modified_by=label)
+    def new_object(
+        self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str
+    ) -> Any:
+        return self.model(
+            **values,
+            source=source,
+            batch=batch,
+            received_at=now,
+            created_at=now,
+            modified_at=now,
+            created_by=label,
+            modified_by=label,
+        )
 
     def stamp(self, obj: Any, *, batch: Any, now: dt.datetime, label: str) -> list[str]:
         obj.batch, obj.received_at, obj.modified_at, obj.modified_by = batch, now, now, label
@@ -146,7 +157,12 @@ class Kind:
     def event_data(self, obj: Any, batch_id: str) -> dict[str, Any]:
         from xinjian.core.audit import jsonable
 
-        data = {"id": obj.pk, "source": obj.source, "source_id": getattr(obj, "source_id", None), "batch_id": batch_id}
+        data = {
+            "id": obj.pk,
+            "source": obj.source,
+            "source_id": getattr(obj, "source_id", None),
+            "batch_id": batch_id,
+        }
         data.update({f: jsonable(getattr(obj, f)) for f in self.event_fields})
         return data
 
@@ -174,15 +190,21 @@ class EnterpriseKind(Kind):
     fields = {
         "uscc": Uscc(allow_registration_no=False, required=True),
         "name": Text("名称", _max(Enterprise, "name"), required=True, aliases=("企业名称", "主体名称")),
-        "legal_representative": Text("法定代表人", _max(Enterprise, "legal_representative"), required=True,
-                                     aliases=("法定代表人（负责人）", "负责人")),
+        "legal_representative": Text(
+            "法定代表人",
+            _max(Enterprise, "legal_representative"),
+            required=True,
+            aliases=("法定代表人（负责人）", "负责人"),
+        ),
         "established_on": Date("成立日期", past=True, required=True),
         "region_code": Division("区划代码", required=True, aliases=("行政区划代码", "所属区划")),
         "entity_type": Text("主体类型", _max(Enterprise, "entity_type"), aliases=("企业类型",)),
         "registered_capital": Amount("注册资本（万元）", places=4, aliases=("注册资本",)),
         "address": Text("住所", _max(Enterprise, "address"), aliases=("地址", "经营场所")),
         "business_scope": Text("经营范围"),
-        "status": Choice("登记状态", EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING, aliases=("状态",)),
+        "status": Choice(
+            "登记状态", EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING, aliases=("状态",)
+        ),
         "registration_no": RegistrationNo("注册号"),
     }
     key = ("uscc",)
@@ -195,7 +217,11 @@ class EnterpriseKind(Kind):
         return (rec["uscc"],)
 
     def source_id_of(self, raw: Any) -> str | None:
-        return safe(str(raw.get("uscc"))[:200]) if isinstance(raw, dict) and raw.get("uscc") is not None else None
+        return (
+            safe(str(raw.get("uscc"))[:200])
+            if isinstance(raw, dict) and raw.get("uscc") is not None
+            else None
+        )
 
     def existing(self, keys: list[tuple[Any, ...]], source: str) -> dict[tuple[Any, ...], Any]:
         return {(e.uscc,): e for e in Enterprise.objects.filter(uscc__in=[k[0] for k in keys])}
@@ -203,16 +229,26 @@ class EnterpriseKind(Kind):
     def stored_fields(self) -> list[str]:
         return list(self.fields)
 
-    def new_object(self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str) -> Any:
-        return Enterprise(**values, source=source, created_at=now, modified_at=now, created_by=label, modified_by=label)
+    def new_object(
+        self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str
+    ) -> Any:
+        return Enterprise(
+            **values, source=source, created_at=now, modified_at=now, created_by=label, modified_by=label
+        )
 
     def stamp(self, obj: Any, *, batch: Any, now: dt.datetime, label: str) -> list[str]:
         obj.modified_at, obj.modified_by = now, label
         return ["modified_at", "modified_by"]
 
     def event_data(self, obj: Any, batch_id: str) -> dict[str, Any]:
-        return {"id": obj.pk, "source": obj.source, "batch_id": batch_id, "name": obj.name,
-                "region_code": obj.region_code, "status": obj.status}
+        return {
+            "id": obj.pk,
+            "source": obj.source,
+            "batch_id": batch_id,
+            "name": obj.name,
+            "region_code": obj.region_code,
+            "status": obj.status,
+        }
 
     def scope_region(self, rec: dict[str, Any], enterprise: Any) -> str:
         return rec["region_code"]
@@ -220,7 +256,9 @@ class EnterpriseKind(Kind):
     def conflicts(self, rows: list[Any]) -> dict[int, dict[str, str]]:
         # The old registration number is an alias of ONE enterprise (domain.md §2).
         wanted = {r.values["registration_no"] for r in rows if r.values["registration_no"]}
-        owner = dict(Enterprise.objects.filter(registration_no__in=wanted).values_list("registration_no", "uscc"))
+        owner = dict(
+            Enterprise.objects.filter(registration_no__in=wanted).values_list("registration_no", "uscc")
+        )
         out: dict[int, dict[str, str]] = {}
         for r in rows:
             regno = r.values["registration_no"]
@@ -228,8 +266,11 @@ class EnterpriseKind(Kind):
                 continue
             holder = owner.setdefault(regno, r.values["uscc"])
             if holder != r.values["uscc"]:
-                out[r.index] = {"field": "registration_no", "code": "registration_no_taken",
-                                "message": f"注册号{regno}已属于统一社会信用代码为{holder}的主体"}
+                out[r.index] = {
+                    "field": "registration_no",
+                    "code": "registration_no_taken",
+                    "message": f"注册号{regno}已属于统一社会信用代码为{holder}的主体",
+                }
         return out
 
     def after_write(self, objs: list[Any], *, actor: Any) -> None:
@@ -249,7 +290,9 @@ class LicenceKind(Kind):
         "issued_by": Text("发证机关", 100, required=True),
         "issued_on": Date("发证日期", past=True, required=True),
         "valid_until": Date("有效期至", aliases=("有效期截止日期",)),
-        "status": Choice("状态", m.LicenceStatus.choices, default=m.LicenceStatus.VALID, aliases=("许可状态",)),
+        "status": Choice(
+            "状态", m.LicenceStatus.choices, default=m.LicenceStatus.VALID, aliases=("许可状态",)
+        ),
         "scope": TextList("许可范围", help="多项用分号分隔"),
     }
     created_event = EventType.LICENCE_GRANTED
@@ -287,12 +330,16 @@ class PenaltyKind(Kind):
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
-        "decision_no": Text("决定书文号", 100, required=True, aliases=("处罚决定书文号", "行政处罚决定书文号")),
+        "decision_no": Text(
+            "决定书文号", 100, required=True, aliases=("处罚决定书文号", "行政处罚决定书文号")
+        ),
         "decided_on": Date("处罚决定日期", past=True, required=True, aliases=("决定日期", "处罚日期")),
         "decided_by": Text("处罚机关", 100, required=True, aliases=("作出处罚决定的机关", "决定机关")),
         "domain": Choice("领域", m.PenaltyDomain.choices, required=True),
         "violation": Text("违法行为类型", required=True, aliases=("违法行为",)),
-        "penalty_types": ChoiceList("处罚种类", m.PenaltyType.choices, required=True, help="多项用分号分隔，如 fine;confiscation"),
+        "penalty_types": ChoiceList(
+            "处罚种类", m.PenaltyType.choices, required=True, help="多项用分号分隔，如 fine;confiscation"
+        ),
         "fine_amount": Amount("罚款金额（元）", aliases=("罚款金额",)),
         "aggravated": Bool("从重处罚"),
         "restriction_until": Date("限制期限至"),
@@ -387,13 +434,28 @@ class AnnualReportKind(Kind):
         rows = m.AnnualReport.objects.filter(uscc__in={k[0] for k in keys})
         return {(r.uscc, r.year): r for r in rows if (r.uscc, r.year) in wanted}
 
-    def new_object(self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str) -> Any:
-        return m.AnnualReport(**values, source=source, batch=batch, received_at=now, created_at=now,
-                              modified_at=now, created_by=label, modified_by=label)
+    def new_object(
+        self, values: dict[str, Any], *, source: str, batch: Any, now: dt.datetime, label: str
+    ) -> Any:
+        return m.AnnualReport(
+            **values,
+            source=source,
+            batch=batch,
+            received_at=now,
+            created_at=now,
+            modified_at=now,
+            created_by=label,
+            modified_by=label,
+        )
 
     def event_data(self, obj: Any, batch_id: str) -> dict[str, Any]:
-        return {"id": obj.pk, "source": obj.source, "batch_id": batch_id, "year": obj.year,
-                "filed_on": obj.filed_on.isoformat()}
+        return {
+            "id": obj.pk,
+            "source": obj.source,
+            "batch_id": batch_id,
+            "year": obj.year,
+            "filed_on": obj.filed_on.isoformat(),
+        }
 
 
 class ListDecisionKind(Kind):
@@ -429,10 +491,19 @@ class CommitmentKind(Kind):
     event_fields = ("kind", "matter", "committed_on")
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    EnterpriseKind(), LicenceKind(), PenaltyKind(), InspectionKind(), ComplaintKind(),
-    AnnualReportKind(), ListDecisionKind(), CommitmentKind(),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        EnterpriseKind(),
+        LicenceKind(),
+        PenaltyKind(),
+        InspectionKind(),
+        ComplaintKind(),
+        AnnualReportKind(),
+        ListDecisionKind(),
+        CommitmentKind(),
+    )
+}
 
 
 def get_kind(name: str) -> Kind:
@@ -441,7 +512,15 @@ def get_kind(name: str) -> Kind:
 
 def record_models() -> Iterable[type[models.Model]]:
     """Models that hold records under an enterprise's name (pending until it arrives)."""
-    return (m.Licence, m.Penalty, m.Inspection, m.Complaint, m.AnnualReport, m.ListDecision, m.CommitmentRecord)
+    return (
+        m.Licence,
+        m.Penalty,
+        m.Inspection,
+        m.Complaint,
+        m.AnnualReport,
+        m.ListDecision,
+        m.CommitmentRecord,
+    )
 
 
 def json_schema(kind: Kind) -> dict[str, Any]:
@@ -468,5 +547,10 @@ def json_schema(kind: Kind) -> dict[str, Any]:
                 spec["maxLength"] = f.max_length
         spec["description"] = f.label
         props[name] = spec
-    return {"title": kind.name, "description": kind.label, "type": "object", "properties": props,
-            "required": [n for n, f in kind.fields.items() if f.required]}
+    return {
+        "title": kind.name,
+        "description": kind.label,
+        "type": "object",
+        "properties": props,
+        "required": [n for n, f in kind.fields.items() if f.required],
+    }

@@ -44,15 +44,22 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
         # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
         # several chunks inside one outer transaction.
         cur.execute("DROP TABLE IF EXISTS pg_temp._ingest")
-        cur.execute(f"CREATE TEMP TABLE _ingest ON COMMIT DROP AS SELECT source, {col_list} FROM {q(table)} WITH NO DATA")
+        cur.execute(
+            f"CREATE TEMP TABLE _ingest ON COMMIT DROP AS SELECT source, {col_list} FROM {q(table)} WITH NO DATA"
+        )
         with cur.cursor.copy(f"COPY _ingest (source, {col_list}) FROM STDIN") as copy:
             plain = [n for i, n in enumerate(names)]
             dumps = json.dumps
             for r in rows:
                 v = r.values
                 if jsonish:
-                    copy.write_row([source] + [dumps(v[n], ensure_ascii=False) if i in jsonish else v[n]
-                                               for i, n in enumerate(names)])
+                    copy.write_row(
+                        [source]
+                        + [
+                            dumps(v[n], ensure_ascii=False) if i in jsonish else v[n]
+                            for i, n in enumerate(names)
+                        ]
+                    )
                 else:
                     copy.write_row([source] + [v[n] for n in plain])
 
@@ -60,12 +67,15 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
         # primary-key indexes row by row rather than hash a whole table per chunk.
         cur.execute("SET LOCAL enable_hashjoin = off")
         cur.execute("SET LOCAL enable_mergejoin = off")
+
         def incoming(alias: str, c: str) -> str:
             # A platform-managed value omitted by the sender is kept (published_on).
             return f"COALESCE({alias}.{c}, t.{c})" if c in keep else f"{alias}.{c}"
 
-        changed = (f"ROW({', '.join(f't.{c}' for c in cols)}) IS DISTINCT FROM "
-                   f"ROW({', '.join(incoming('{s}', c) for c in cols)})")
+        changed = (
+            f"ROW({', '.join(f't.{c}' for c in cols)}) IS DISTINCT FROM "
+            f"ROW({', '.join(incoming('{s}', c) for c in cols)})"
+        )
         events._serialise_writers()  # event ids become visible in commit order (core.events)
         sets = ", ".join(f"{c} = {incoming('EXCLUDED', c)}" for c in cols if c not in ("source", "source_id"))
         ev_fields = "".join(f", '{f}', up.{_column(model, f)}" for f in kind.event_fields)
@@ -76,7 +86,7 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
                 -- every sub-statement sees the rows as they were: the previous versions
                 SELECT t.id, t.uscc, to_jsonb(t) AS data FROM {q(table)} t
                 JOIN _ingest s ON t.source = s.source AND t.source_id = s.source_id
-                WHERE {changed.format(s='s')}
+                WHERE {changed.format(s="s")}
             ), ver AS (
                 INSERT INTO {q(RecordVersion._meta.db_table)} (model, record_id, uscc, data, batch_id, replaced_at)
                 SELECT %(label)s, old.id, old.uscc, old.data, %(batch)s, %(now)s FROM old
@@ -88,7 +98,7 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
                 ON CONFLICT (source, source_id) DO UPDATE SET {sets}, batch_id = EXCLUDED.batch_id,
                     received_at = EXCLUDED.received_at, modified_at = EXCLUDED.modified_at,
                     modified_by = EXCLUDED.modified_by
-                WHERE {changed.format(s='EXCLUDED')}
+                WHERE {changed.format(s="EXCLUDED")}
                 RETURNING t.id, (t.xmax = 0) AS inserted, t.uscc, t.enterprise_id, t.source, t.source_id{ret_fields}
             ), ev AS (
                 INSERT INTO {q(Event._meta.db_table)} (type, uscc, region_code, occurred_at, data)
@@ -101,8 +111,15 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
             )
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
             """,
-            {"batch": batch.pk, "batch_str": str(batch.pk), "now": now, "who": who.label, "label": model._meta.label_lower,
-             "created": str(kind.created_event), "changed": str(kind.changed_event)},
+            {
+                "batch": batch.pk,
+                "batch_str": str(batch.pk),
+                "now": now,
+                "who": who.label,
+                "label": model._meta.label_lower,
+                "created": str(kind.created_event),
+                "changed": str(kind.changed_event),
+            },
         )
         created, updated = cur.fetchone()
         cur.execute("DROP TABLE _ingest")
@@ -115,7 +132,10 @@ def write_fast(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     """The concrete field behind a stored name (`enterprise_id` → the `enterprise` FK)."""
-    return cast("models.Field[Any, Any]", model._meta.get_field(name.removesuffix("_id") if name == "enterprise_id" else name))
+    return cast(
+        "models.Field[Any, Any]",
+        model._meta.get_field(name.removesuffix("_id") if name == "enterprise_id" else name),
+    )
 
 
 def _column(model: type[models.Model], name: str) -> str:

@@ -14,14 +14,35 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_downloads_them(
-        page, county_officer, enterprise_factory, tmp_path):
+    page, county_officer, enterprise_factory, tmp_path
+):
     ent = enterprise_factory()
     rows = [penalty(ent.uscc) for _ in range(4)]
     rows.insert(1, {**penalty(ent.uscc), "uscc": "9144030071526726XX"})
     rows.insert(3, penalty(ent.uscc, domain="天气", fine_amount=-1))
     rows.append(penalty(ent.uscc, decided_on="2099-01-01"))
-    fields = ["source_id", "uscc", "decision_no", "decided_on", "decided_by", "domain", "violation", "penalty_types", "fine_amount"]
-    headers = ["来源编号", "统一社会信用代码", "决定书文号", "处罚决定日期", "处罚机关", "领域", "违法行为类型", "处罚种类", "罚款金额（元）"]
+    fields = [
+        "source_id",
+        "uscc",
+        "decision_no",
+        "decided_on",
+        "decided_by",
+        "domain",
+        "violation",
+        "penalty_types",
+        "fine_amount",
+    ]
+    headers = [
+        "来源编号",
+        "统一社会信用代码",
+        "决定书文号",
+        "处罚决定日期",
+        "处罚机关",
+        "领域",
+        "违法行为类型",
+        "处罚种类",
+        "罚款金额（元）",
+    ]
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(headers)
@@ -61,4 +82,6 @@ def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_down
     assert info.value.suggested_filename.endswith(".xlsx")
     sheet = list(load_workbook(io.BytesIO(info.value.path().read_bytes())).active.iter_rows(values_only=True))
     assert len(sheet) == 4 and sheet[0][-1] == "错误说明"
-    assert sorted(r[0] for r in sheet[1:]) == sorted([rows[1]["source_id"], rows[3]["source_id"], rows[6]["source_id"]])
+    assert sorted(r[0] for r in sheet[1:]) == sorted(
+        [rows[1]["source_id"], rows[3]["source_id"], rows[6]["source_id"]]
+    )

@@ -41,8 +41,12 @@ def sender(api_client_factory, client):
 
     def send(kind: str, records, *, token_=token, raw: bytes | None = None):
         body = raw if raw is not None else json.dumps({"records": records})
-        return client.post(f"/api/v1/ingest/{kind}", body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token_}")
+        return client.post(
+            f"/api/v1/ingest/{kind}",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token_}",
+        )
 
     send.client, send.token = api, token  # type: ignore[attr-defined]
     return send
@@ -92,7 +96,9 @@ def test_a_changed_record_is_updated_and_its_previous_version_kept(sender, enter
     assert Event.objects.filter(type="penalty.changed", uscc=ent.uscc).count() == 1
 
 
-def test_two_clients_with_the_same_source_id_keep_separate_records(sender, api_client_factory, enterprise_factory):
+def test_two_clients_with_the_same_source_id_keep_separate_records(
+    sender, api_client_factory, enterprise_factory
+):
     ent = enterprise_factory()
     _, other_token = api_client_factory("case-system", ["ingest"])
     rec = penalty(ent.uscc, source_id="SAME-1")
@@ -133,20 +139,28 @@ def test_migrated_records_may_carry_their_publication_date(sender, enterprise_fa
         ({"fine_amount": -1}, "fine_amount", "negative_amount"),
         ({"fine_amount": "lots"}, "fine_amount", "invalid_amount"),
         ({"penalty_types": ["fine"], "fine_amount": None}, "fine_amount", "fine_amount_required"),
-        ({"penalty_types": ["business_restriction"], "restriction_until": "2024-03-01"}, "restriction_until", "date_order"),
+        (
+            {"penalty_types": ["business_restriction"], "restriction_until": "2024-03-01"},
+            "restriction_until",
+            "date_order",
+        ),
         ({"aggravated": "maybe"}, "aggravated", "invalid_bool"),
         ({"decision_no": {"x": 1}}, "decision_no", "invalid_type"),
         ({"decided_by": "局" * 101}, "decided_by", "too_long"),
     ],
 )
-def test_invalid_penalties_are_rejected_with_field_code_and_chinese_message(sender, enterprise_factory, change, field, code):
+def test_invalid_penalties_are_rejected_with_field_code_and_chinese_message(
+    sender, enterprise_factory, change, field, code
+):
     ent = enterprise_factory()
     rec = {**penalty(ent.uscc), **change}
     body = ok(sender("penalties", [penalty(ent.uscc), rec]))
     assert body["created"] == 1
     [rejected] = body["rejected"]
     assert rejected["index"] == 1 and rejected["source_id"] == rec["source_id"]
-    assert {"field": field, "code": code} in [{"field": e["field"], "code": e["code"]} for e in rejected["errors"]]
+    assert {"field": field, "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in rejected["errors"]
+    ]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in e["message"]) for e in rejected["errors"])
     kept = RejectedRecord.objects.get(batch_id=body["batch_id"])
     assert kept.record == json.loads(json.dumps(rec))  # stored as sent
@@ -163,11 +177,16 @@ def test_duplicate_keys_inside_one_batch_reject_the_later_record(sender, enterpr
 
 def test_licence_numbers_must_have_the_shape_of_their_type(sender, enterprise_factory):
     ent = enterprise_factory()
-    body = ok(sender("licences", [
-        licence(ent.uscc, licence_no="SC2014403000001"),  # an additive number on a food licence
-        licence(ent.uscc, licence_type="special_equipment_production", licence_no="TS2310393-2025"),
-        licence(ent.uscc, valid_until="2020-01-01"),
-    ]))
+    body = ok(
+        sender(
+            "licences",
+            [
+                licence(ent.uscc, licence_no="SC2014403000001"),  # an additive number on a food licence
+                licence(ent.uscc, licence_type="special_equipment_production", licence_no="TS2310393-2025"),
+                licence(ent.uscc, valid_until="2020-01-01"),
+            ],
+        )
+    )
     assert body["created"] == 1
     codes = {r["index"]: r["errors"][0]["code"] for r in body["rejected"]}
     assert codes == {0: "invalid_licence_no", 2: "date_order"}
@@ -183,14 +202,20 @@ def test_a_granted_food_licence_tags_the_enterprise_and_its_revocation_untags_it
     assert body["updated"] == 1
     assert not KeyAreaTag.objects.get(enterprise=ent, type_id="food_production").active
     assert list(Event.objects.filter(uscc=ent.uscc).values_list("type", flat=True).order_by("id")) == [
-        "licence.granted", "key_area.tagged", "licence.revoked", "key_area.untagged"]
+        "licence.granted",
+        "key_area.tagged",
+        "licence.revoked",
+        "key_area.untagged",
+    ]
 
 
 def test_every_kind_is_accepted_and_recorded_with_its_event(sender, enterprise_factory):
     ent = enterprise_factory()
     expected = {
-        "licences": (Licence, "licence.granted"), "penalties": (Penalty, "penalty.recorded"),
-        "inspections": (Inspection, "inspection.recorded"), "complaints": (Complaint, "complaint.recorded"),
+        "licences": (Licence, "licence.granted"),
+        "penalties": (Penalty, "penalty.recorded"),
+        "inspections": (Inspection, "inspection.recorded"),
+        "complaints": (Complaint, "complaint.recorded"),
         "annual-reports": (AnnualReport, "annual_report.filed"),
         "list-decisions": (ListDecision, "list_decision.recorded"),
         "commitments": (CommitmentRecord, "commitment.recorded"),
@@ -209,7 +234,8 @@ def test_every_kind_is_accepted_and_recorded_with_its_event(sender, enterprise_f
 
 
 def test_an_annual_report_is_keyed_by_uscc_and_year_and_only_its_source_may_change_it(
-        sender, api_client_factory, enterprise_factory):
+    sender, api_client_factory, enterprise_factory
+):
     ent = enterprise_factory()
     rec = {"uscc": ent.uscc, "year": 2023, "filed_on": "2024-05-20"}
     ok(sender("annual-reports", [rec]))
@@ -218,7 +244,10 @@ def test_an_annual_report_is_keyed_by_uscc_and_year_and_only_its_source_may_chan
     _, other = api_client_factory("other-system", ["ingest"])
     body = ok(sender("annual-reports", [{**rec, "filed_on": "2024-07-01"}], token_=other))
     assert body["rejected"][0]["errors"][0]["code"] == "other_source"
-    assert ok(sender("annual-reports", [{**rec, "year": 2024}]))["rejected"][0]["errors"][0]["code"] == "date_order"
+    assert (
+        ok(sender("annual-reports", [{**rec, "year": 2024}]))["rejected"][0]["errors"][0]["code"]
+        == "date_order"
+    )
     assert AnnualReport.objects.get().filed_on.isoformat() == "2024-06-01"
 
 
@@ -227,7 +256,9 @@ def test_records_for_an_unknown_enterprise_wait_as_pending_and_attach_when_it_ar
     records = [penalty(uscc), licence(uscc)]
     body = ok(sender("penalties", [records[0]]))
     assert body["created"] == 1
-    assert body["pending"] == [{"index": 0, "source_id": records[0]["source_id"], "reason": "unknown_enterprise"}]
+    assert body["pending"] == [
+        {"index": 0, "source_id": records[0]["source_id"], "reason": "unknown_enterprise"}
+    ]
     ok(sender("licences", [records[1]]))
     assert Penalty.objects.get().enterprise is None
     ok(sender("enterprises", [enterprise(uscc)]))
@@ -252,7 +283,9 @@ def test_older_records_naming_the_registration_number_match_the_enterprise(sende
     assert i.enterprise.uscc == uscc and i.uscc == uscc
 
 
-def test_the_batch_can_be_read_back_with_rejected_records_as_sent(sender, enterprise_factory, api_client_factory, client):
+def test_the_batch_can_be_read_back_with_rejected_records_as_sent(
+    sender, enterprise_factory, api_client_factory, client
+):
     ent = enterprise_factory()
     bad = penalty(ent.uscc, domain="nope")
     body = ok(sender("penalties", [penalty(ent.uscc), bad]))
@@ -261,7 +294,9 @@ def test_the_batch_can_be_read_back_with_rejected_records_as_sent(sender, enterp
     assert got.status_code == 404  # another client's batch
     batch = IngestBatch.objects.get(pk=body["batch_id"])
     assert batch.status == BatchStatus.COMPLETED and batch.rejected_count == 1
-    resp = client.get(f"/api/v1/ingest/batches/{body['batch_id']}", HTTP_AUTHORIZATION=f"Bearer {sender.token}")
+    resp = client.get(
+        f"/api/v1/ingest/batches/{body['batch_id']}", HTTP_AUTHORIZATION=f"Bearer {sender.token}"
+    )
     data = ok(resp)
     assert (data["received"], data["created"]) == (2, 1)
     assert data["rejected"][0]["record"] == json.loads(json.dumps(bad))
@@ -294,8 +329,19 @@ def test_more_than_ten_thousand_records_is_413(sender):
 
 
 def test_garbage_records_are_rejected_not_500(sender):
-    body = ok(sender("penalties", [1, "x", None, [], {"uscc": 5, "penalty_types": {"a": 1}, "fine_amount": [1]},
-                                   {"decided_on": "9999-99-99", "aggravated": 3.5}]))
+    body = ok(
+        sender(
+            "penalties",
+            [
+                1,
+                "x",
+                None,
+                [],
+                {"uscc": 5, "penalty_types": {"a": 1}, "fine_amount": [1]},
+                {"decided_on": "9999-99-99", "aggravated": 3.5},
+            ],
+        )
+    )
     assert body["received"] == 6 and len(body["rejected"]) == 6
     assert body["rejected"][0]["errors"][0]["code"] == "not_an_object"
 
@@ -310,9 +356,14 @@ def test_unknown_kind_is_404_and_tokens_are_checked(sender, api_client_factory, 
 
 def test_text_a_database_cannot_hold_is_rejected_and_still_kept(sender, enterprise_factory):
     ent = enterprise_factory()
-    raw = ('{"records": [' + json.dumps(penalty(ent.uscc, violation="a\u0000b"))
-           + ', {"source_id": "X\\ud800", "uscc": "\\u0000", "domain": "\\udfff"}'
-           + ', ' + json.dumps(penalty(ent.uscc, scope=1, legal_basis="依据\ud83d\ude00")) + ']}').encode("utf-8", "surrogatepass")
+    raw = (
+        '{"records": ['
+        + json.dumps(penalty(ent.uscc, violation="a\u0000b"))
+        + ', {"source_id": "X\\ud800", "uscc": "\\u0000", "domain": "\\udfff"}'
+        + ", "
+        + json.dumps(penalty(ent.uscc, scope=1, legal_basis="依据\ud83d\ude00"))
+        + "]}"
+    ).encode("utf-8", "surrogatepass")
     body = ok(sender("penalties", None, raw=raw))
     assert body["created"] == 1
     assert [r["index"] for r in body["rejected"]] == [0, 1]
@@ -323,9 +374,18 @@ def test_text_a_database_cannot_hold_is_rejected_and_still_kept(sender, enterpri
 def test_an_old_registration_number_belongs_to_one_enterprise(sender, enterprise_factory):
     enterprise_factory(registration_no="440301100000001")
     a, b = make_uscc("440305"), make_uscc("440305")
-    body = ok(sender("enterprises", [enterprise(a, registration_no="440301100000001"),
-                                     enterprise(b, registration_no="440301100000002"),
-                                     enterprise(make_uscc("440305"), registration_no="440301100000002")]))
+    body = ok(
+        sender(
+            "enterprises",
+            [
+                enterprise(a, registration_no="440301100000001"),
+                enterprise(b, registration_no="440301100000002"),
+                enterprise(make_uscc("440305"), registration_no="440301100000002"),
+            ],
+        )
+    )
     assert body["created"] == 1
     assert [(r["index"], r["errors"][0]["code"]) for r in body["rejected"]] == [
-        (0, "registration_no_taken"), (2, "registration_no_taken")]
+        (0, "registration_no_taken"),
+        (2, "registration_no_taken"),
+    ]

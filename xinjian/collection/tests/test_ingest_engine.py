@@ -20,7 +20,9 @@ from .helpers import penalty
 SYSTEM = Actor("api:test")
 # SQLite has one writer at a time (BEGIN IMMEDIATE, config/settings.py): batches cannot
 # overlap there, and the COPY path is PostgreSQL's. The logic itself runs on both.
-ONLY_PG = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: concurrent writers / COPY path")
+ONLY_PG = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: concurrent writers / COPY path"
+)
 
 
 class Boom(RuntimeError):
@@ -60,7 +62,10 @@ def test_each_chunk_writes_one_audit_entry_with_its_counts(enterprise_factory):
     run = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM, chunk_size=3)
     run.run([penalty(ent.uscc) for _ in range(4)] + [{"bad": 1}])
     entries = AuditEntry.objects.filter(action="ingest.penalties").order_by("id")
-    assert [(e.after["received"], e.after["created"], e.after["rejected"]) for e in entries] == [(3, 3, 0), (2, 1, 1)]
+    assert [(e.after["received"], e.after["created"], e.after["rejected"]) for e in entries] == [
+        (3, 3, 0),
+        (2, 1, 1),
+    ]
 
 
 @pytest.mark.django_db
@@ -102,7 +107,9 @@ def test_two_overlapping_batches_at_the_same_time_make_no_duplicates_and_no_erro
             # connect timeout would see the clock jump. The records' dates are in the past.
             barrier.wait()
             for fast in (True, False):  # both writers, same guarantee
-                run = Ingestion(get_kind("penalties"), source=f"sys-{fast}", actor=SYSTEM, chunk_size=50, fast=fast)
+                run = Ingestion(
+                    get_kind("penalties"), source=f"sys-{fast}", actor=SYSTEM, chunk_size=50, fast=fast
+                )
                 results.append(run.run(records))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -21,8 +21,28 @@ from .helpers import penalty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-HEADERS_CN = ["来源编号", "统一社会信用代码", "决定书文号", "处罚决定日期", "处罚机关", "领域", "违法行为类型", "处罚种类", "罚款金额（元）"]
-FIELDS = ["source_id", "uscc", "decision_no", "decided_on", "decided_by", "domain", "violation", "penalty_types", "fine_amount"]
+HEADERS_CN = [
+    "来源编号",
+    "统一社会信用代码",
+    "决定书文号",
+    "处罚决定日期",
+    "处罚机关",
+    "领域",
+    "违法行为类型",
+    "处罚种类",
+    "罚款金额（元）",
+]
+FIELDS = [
+    "source_id",
+    "uscc",
+    "decision_no",
+    "decided_on",
+    "decided_by",
+    "domain",
+    "violation",
+    "penalty_types",
+    "fine_amount",
+]
 
 
 @pytest.fixture
@@ -62,11 +82,19 @@ def test_chinese_and_english_headers_map_to_the_same_fields():
         assert set(header_map(kind).values()) == set(kind.fields)
 
 
-def test_an_officer_uploads_a_gbk_csv_previews_bad_rows_and_imports_the_rest(client, county_officer, enterprise_factory):
+def test_an_officer_uploads_a_gbk_csv_previews_bad_rows_and_imports_the_rest(
+    client, county_officer, enterprise_factory
+):
     ent = enterprise_factory()
     outside = enterprise_factory(region_code="440303")
-    rows = [penalty(ent.uscc), {**penalty(ent.uscc), "uscc": "123"}, penalty(ent.uscc, domain="天气"),
-            penalty(ent.uscc, decided_on="2030-01-01"), penalty(outside.uscc), penalty(ent.uscc, penalty_types=["罚款", "警告"])]
+    rows = [
+        penalty(ent.uscc),
+        {**penalty(ent.uscc), "uscc": "123"},
+        penalty(ent.uscc, domain="天气"),
+        penalty(ent.uscc, decided_on="2030-01-01"),
+        penalty(outside.uscc),
+        penalty(ent.uscc, penalty_types=["罚款", "警告"]),
+    ]
     client.force_login(county_officer)
     resp = upload(client, "penalties", "处罚.csv", csv_bytes(rows))
     assert resp.status_code == 302
@@ -80,9 +108,17 @@ def test_an_officer_uploads_a_gbk_csv_previews_bad_rows_and_imports_the_rest(cli
     resp = client.post(reverse("collection:confirm", args=[batch.pk]), {"action": "import"})
     client.post(reverse("collection:confirm", args=[batch.pk]), {"action": "import"})  # a double click
     batch.refresh_from_db()
-    assert (batch.status, batch.received, batch.created, batch.rejected_count) == (BatchStatus.COMPLETED, 6, 2, 4)
+    assert (batch.status, batch.received, batch.created, batch.rejected_count) == (
+        BatchStatus.COMPLETED,
+        6,
+        2,
+        4,
+    )
     assert set(Penalty.objects.values_list("source", flat=True)) == {"upload:440305"}
-    assert Penalty.objects.get(source_id=rows[5]["source_id"]).penalty_types == ["fine", "warning"]  # labels accepted
+    assert Penalty.objects.get(source_id=rows[5]["source_id"]).penalty_types == [
+        "fine",
+        "warning",
+    ]  # labels accepted
 
     download = client.get(reverse("collection:rejects", args=[batch.pk]))
     wb = load_workbook(io.BytesIO(download.content))
@@ -95,10 +131,17 @@ def test_an_officer_uploads_a_gbk_csv_previews_bad_rows_and_imports_the_rest(cli
     assert len(list(fixed.records)) == 4
 
 
-def test_the_batches_page_lists_counts_and_the_batch_page_its_rejected_rows(client, county_officer, enterprise_factory):
+def test_the_batches_page_lists_counts_and_the_batch_page_its_rejected_rows(
+    client, county_officer, enterprise_factory
+):
     ent = enterprise_factory()
     client.force_login(county_officer)
-    upload(client, "penalties", "p.csv", csv_bytes([penalty(ent.uscc), penalty(ent.uscc, fine_amount="-5")], "utf-8"))
+    upload(
+        client,
+        "penalties",
+        "p.csv",
+        csv_bytes([penalty(ent.uscc), penalty(ent.uscc, fine_amount="-5")], "utf-8"),
+    )
     batch = IngestBatch.objects.get()
     client.post(reverse("collection:confirm", args=[batch.pk]), {"action": "import"})
     page = client.get(reverse("collection:batches")).content.decode()
@@ -107,10 +150,17 @@ def test_the_batches_page_lists_counts_and_the_batch_page_its_rejected_rows(clie
     assert "罚款金额（元）" in detail and "不能为负数" in detail and "下载拒收记录" in detail
 
 
-def test_officers_see_only_batches_of_their_jurisdiction(client, county_officer, staff_factory, enterprise_factory):
+def test_officers_see_only_batches_of_their_jurisdiction(
+    client, county_officer, staff_factory, enterprise_factory
+):
     other = staff_factory("440303", ["credit_officer"])
     client.force_login(other)
-    upload(client, "penalties", "p.csv", csv_bytes([penalty(enterprise_factory(region_code="440303").uscc)], "utf-8"))
+    upload(
+        client,
+        "penalties",
+        "p.csv",
+        csv_bytes([penalty(enterprise_factory(region_code="440303").uscc)], "utf-8"),
+    )
     batch = IngestBatch.objects.get()
     client.force_login(county_officer)
     assert client.get(reverse("collection:batch", args=[batch.pk])).status_code == 404
@@ -131,7 +181,14 @@ def test_xlsx_uploads_with_english_headers_and_date_cells(client, county_officer
     ws = wb.active
     ws.append(FIELDS)
     rec = penalty(ent.uscc)
-    ws.append([dt.datetime(2024, 3, 5) if f == "decided_on" else (";".join(rec[f]) if isinstance(rec[f], list) else rec[f]) for f in FIELDS])
+    ws.append(
+        [
+            dt.datetime(2024, 3, 5)
+            if f == "decided_on"
+            else (";".join(rec[f]) if isinstance(rec[f], list) else rec[f])
+            for f in FIELDS
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     client.force_login(county_officer)
@@ -161,19 +218,37 @@ def test_a_template_per_kind_has_chinese_headers(client, county_officer):
 
 def test_collection_items_are_seeded_and_listed(client, county_officer):
     assert CollectionItem.objects.filter(record_kind="penalties").exists()
-    CollectionItem.objects.create(code="gd_food_sampling", name="广东省食品快检结果", category="检查结果", added_by_region="440000")
+    CollectionItem.objects.create(
+        code="gd_food_sampling", name="广东省食品快检结果", category="检查结果", added_by_region="440000"
+    )
     client.force_login(county_officer)
     page = client.get(reverse("collection:items")).content.decode()
     assert "行政处罚" in page and "广东省食品快检结果" in page and "440000" in page
 
 
-def test_the_enterprise_page_shows_one_timeline_with_source_and_batch(client, county_officer, inspector, api_client_factory, enterprise_factory):
+def test_the_enterprise_page_shows_one_timeline_with_source_and_batch(
+    client, county_officer, inspector, api_client_factory, enterprise_factory
+):
     ent = enterprise_factory()
     _, token = api_client_factory("case-system", ["ingest"])
-    client.post("/api/v1/ingest/penalties", json.dumps({"records": [penalty(ent.uscc, decision_no="深南罚〔2024〕77号")]}),
-                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
-    client.post("/api/v1/ingest/complaints", json.dumps({"records": [{"source_id": "C1", "uscc": ent.uscc, "received_on": "2024-01-02", "category": "食品投诉"}]}),
-                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.post(
+        "/api/v1/ingest/penalties",
+        json.dumps({"records": [penalty(ent.uscc, decision_no="深南罚〔2024〕77号")]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    client.post(
+        "/api/v1/ingest/complaints",
+        json.dumps(
+            {
+                "records": [
+                    {"source_id": "C1", "uscc": ent.uscc, "received_on": "2024-01-02", "category": "食品投诉"}
+                ]
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     batch = IngestBatch.objects.filter(kind="penalties").get()
     client.force_login(county_officer)
     page = client.get(reverse("registry:detail", args=[ent.uscc])).content.decode()
@@ -186,7 +261,10 @@ def test_the_enterprise_page_shows_one_timeline_with_source_and_batch(client, co
 
 def test_the_ingest_command_streams_a_file_and_prints_a_summary(tmp_path, enterprise_factory):
     ent = enterprise_factory()
-    rows = [penalty(ent.uscc) for _ in range(5)] + [penalty(make_uscc("440305")), penalty(ent.uscc, domain="x")]
+    rows = [penalty(ent.uscc) for _ in range(5)] + [
+        penalty(make_uscc("440305")),
+        penalty(ent.uscc, domain="x"),
+    ]
     path = tmp_path / "penalties.csv"
     path.write_bytes(csv_bytes(rows, "gb18030"))
     out = io.StringIO()

@@ -61,8 +61,15 @@ def test_create_api_client_prints_the_token_alone_on_its_last_line():
     from xinjian.sharing.models import ApiClient, hash_token
 
     out = io.StringIO()
-    call_command("create_api_client", "enforcement-system", "--scopes", "ingest,constraints", "--region", "440300",
-                 stdout=out)
+    call_command(
+        "create_api_client",
+        "enforcement-system",
+        "--scopes",
+        "ingest,constraints",
+        "--region",
+        "440300",
+        stdout=out,
+    )
     token = out.getvalue().strip().splitlines()[-1]
     client = ApiClient.objects.get(name="enforcement-system")
     assert client.token_hash == hash_token(token) and client.scopes == ["ingest", "constraints"]

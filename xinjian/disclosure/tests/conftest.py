@@ -32,10 +32,18 @@ def penalty_factory(db):
     def make(enterprise, **fields: Any) -> Penalty:
         n = next(_n)
         defaults = {
-            "enterprise": enterprise, "uscc": enterprise.uscc, "source": "test", "source_id": f"P-{n}",
-            "decision_no": f"深市监罚〔2025〕{n}号", "decided_on": dt.date(2025, 1, 6),
-            "decided_by": "深圳市市场监督管理局", "domain": "food_safety", "violation": "生产经营不符合食品安全标准的食品",
-            "penalty_types": ["fine"], "fine_amount": 50000, "status": "in_force",
+            "enterprise": enterprise,
+            "uscc": enterprise.uscc,
+            "source": "test",
+            "source_id": f"P-{n}",
+            "decision_no": f"深市监罚〔2025〕{n}号",
+            "decided_on": dt.date(2025, 1, 6),
+            "decided_by": "深圳市市场监督管理局",
+            "domain": "food_safety",
+            "violation": "生产经营不符合食品安全标准的食品",
+            "penalty_types": ["fine"],
+            "fine_amount": 50000,
+            "status": "in_force",
         }
         defaults.update(fields)
         return Penalty.objects.create(**defaults)
@@ -50,8 +58,13 @@ def inspection_factory(db):
     def make(enterprise, **fields: Any) -> Inspection:
         n = next(_n)
         defaults = {
-            "enterprise": enterprise, "uscc": enterprise.uscc, "source": "test", "source_id": f"I-{n}",
-            "inspected_on": dt.date(2025, 3, 3), "inspected_by": "南山区市场监督管理局", "kind": "random",
+            "enterprise": enterprise,
+            "uscc": enterprise.uscc,
+            "source": "test",
+            "source_id": f"I-{n}",
+            "inspected_on": dt.date(2025, 3, 3),
+            "inspected_by": "南山区市场监督管理局",
+            "kind": "random",
             "result": "corrected",
         }
         defaults.update(fields)
@@ -66,8 +79,15 @@ def complaint_factory(db):
 
     def make(enterprise, **fields: Any) -> Complaint:
         n = next(_n)
-        defaults = {"enterprise": enterprise, "uscc": enterprise.uscc, "source": "test", "source_id": f"C-{n}",
-                    "received_on": dt.date(2025, 2, 1), "category": "食品质量", "substantiated": True}
+        defaults = {
+            "enterprise": enterprise,
+            "uscc": enterprise.uscc,
+            "source": "test",
+            "source_id": f"C-{n}",
+            "received_on": dt.date(2025, 2, 1),
+            "category": "食品质量",
+            "substantiated": True,
+        }
         defaults.update(fields)
         return Complaint.objects.create(**defaults)
 

@@ -19,13 +19,33 @@ def test_public_search_to_enterprise_page_shows_only_penalties_in_their_period(p
     e = enterprise_factory(name="深圳市浏览器测试食品有限公司")
     now = today()
     current_pub = now - dt.timedelta(days=40)
-    common = {"enterprise": e, "uscc": e.uscc, "source": "test", "decided_by": "深圳市市场监督管理局",
-              "domain": "food_safety", "violation": "标签不符合规定", "status": "in_force"}
-    Penalty.objects.create(source_id="B-1", decision_no="深市监罚〔当前〕1号", decided_on=current_pub,
-                           penalty_types=["fine"], fine_amount=80000, published_on=current_pub, **common)
+    common = {
+        "enterprise": e,
+        "uscc": e.uscc,
+        "source": "test",
+        "decided_by": "深圳市市场监督管理局",
+        "domain": "food_safety",
+        "violation": "标签不符合规定",
+        "status": "in_force",
+    }
+    Penalty.objects.create(
+        source_id="B-1",
+        decision_no="深市监罚〔当前〕1号",
+        decided_on=current_pub,
+        penalty_types=["fine"],
+        fine_amount=80000,
+        published_on=current_pub,
+        **common,
+    )
     expired_pub = now - dt.timedelta(days=200)  # a criticism is shown 3 months only
-    Penalty.objects.create(source_id="B-2", decision_no="深市监罚〔过期〕2号", decided_on=expired_pub,
-                           penalty_types=["criticism"], published_on=expired_pub, **common)
+    Penalty.objects.create(
+        source_id="B-2",
+        decision_no="深市监罚〔过期〕2号",
+        decided_on=expired_pub,
+        penalty_types=["criticism"],
+        published_on=expired_pub,
+        **common,
+    )
     search.rebuild()
 
     page.goto("/")
@@ -37,6 +57,9 @@ def test_public_search_to_enterprise_page_shows_only_penalties_in_their_period(p
     current = page.locator('article.penalty[data-decision="深市监罚〔当前〕1号"]')
     current.wait_for()
     assert current.locator('[data-field="published_on"]').inner_text() == current_pub.isoformat()
-    assert current.locator('[data-field="disclosed_until"]').inner_text() == policy.add_months(current_pub, 36).isoformat()
+    assert (
+        current.locator('[data-field="disclosed_until"]').inner_text()
+        == policy.add_months(current_pub, 36).isoformat()
+    )
     assert page.locator('article.penalty[data-decision="深市监罚〔过期〕2号"]').count() == 0
     assert "深市监罚〔过期〕2号" not in page.content()

@@ -46,8 +46,12 @@ def test_penalty_with_only_criticism_disappears_after_three_months(ent, penalty_
 
 
 def test_lower_amount_fine_is_shown_three_months_and_the_threshold_is_inclusive(ent, penalty_factory):
-    low = penalty_factory(ent, penalty_types=["warning", "fine"], fine_amount=Decimal("10000"), published_on=D(2025, 1, 10))
-    high = penalty_factory(ent, penalty_types=["fine"], fine_amount=Decimal("10000.01"), published_on=D(2025, 1, 10))
+    low = penalty_factory(
+        ent, penalty_types=["warning", "fine"], fine_amount=Decimal("10000"), published_on=D(2025, 1, 10)
+    )
+    high = penalty_factory(
+        ent, penalty_types=["fine"], fine_amount=Decimal("10000.01"), published_on=D(2025, 1, 10)
+    )
     assert policy.disclosed_until(low) == D(2025, 4, 10)
     assert not visible_both(low, D(2025, 4, 11))
     assert policy.disclosed_until(high) == D(2028, 1, 10)
@@ -55,7 +59,9 @@ def test_lower_amount_fine_is_shown_three_months_and_the_threshold_is_inclusive(
 
 
 def test_other_penalties_are_shown_three_years(ent, penalty_factory):
-    p = penalty_factory(ent, penalty_types=["fine", "confiscation"], fine_amount=5000, published_on=D(2025, 1, 10))
+    p = penalty_factory(
+        ent, penalty_types=["fine", "confiscation"], fine_amount=5000, published_on=D(2025, 1, 10)
+    )
     assert policy.disclosed_until(p) == D(2028, 1, 10)
     assert visible_both(p, D(2028, 1, 10))
     assert not visible_both(p, D(2028, 1, 11))
@@ -68,13 +74,21 @@ def test_a_fine_without_an_amount_is_not_lower_and_gets_three_years(ent, penalty
 
 
 def test_a_restriction_longer_than_three_years_keeps_the_penalty_public_until_it_ends(ent, penalty_factory):
-    p = penalty_factory(ent, penalty_types=["fine", "practice_restriction"], published_on=D(2025, 1, 10),
-                        restriction_until=D(2030, 6, 30))
+    p = penalty_factory(
+        ent,
+        penalty_types=["fine", "practice_restriction"],
+        published_on=D(2025, 1, 10),
+        restriction_until=D(2030, 6, 30),
+    )
     assert policy.disclosed_until(p) == D(2030, 6, 30)
     assert visible_both(p, D(2030, 6, 30))
     assert not visible_both(p, D(2030, 7, 1))
-    shorter = penalty_factory(ent, penalty_types=["business_restriction"], published_on=D(2025, 1, 10),
-                              restriction_until=D(2026, 1, 1))
+    shorter = penalty_factory(
+        ent,
+        penalty_types=["business_restriction"],
+        published_on=D(2025, 1, 10),
+        restriction_until=D(2026, 1, 1),
+    )
     assert policy.disclosed_until(shorter) == D(2028, 1, 10)
 
 
@@ -126,8 +140,14 @@ def test_unpublished_unmatched_and_archived_penalties_are_not_public(ent, penalt
 def test_province_threshold_applies_from_its_effective_date(enterprise_factory, penalty_factory):
     gd = enterprise_factory(region_code="440305")
     sh = enterprise_factory(region_code="310101")
-    actions.add_rule_version(key=RuleKey.PENALTY_LOWER_FINE, province_code="440000", value=Decimal("50000"),
-                             effective_from=D(2022, 1, 1), basis="广东省规定（测试）", actor=SYSTEM)
+    actions.add_rule_version(
+        key=RuleKey.PENALTY_LOWER_FINE,
+        province_code="440000",
+        value=Decimal("50000"),
+        effective_from=D(2022, 1, 1),
+        basis="广东省规定（测试）",
+        actor=SYSTEM,
+    )
     after = penalty_factory(gd, fine_amount=30000, decided_on=D(2022, 3, 1), published_on=D(2022, 3, 5))
     before = penalty_factory(gd, fine_amount=30000, decided_on=D(2021, 12, 1), published_on=D(2021, 12, 5))
     elsewhere = penalty_factory(sh, fine_amount=30000, decided_on=D(2022, 3, 1), published_on=D(2022, 3, 5))
@@ -140,24 +160,57 @@ def test_province_threshold_applies_from_its_effective_date(enterprise_factory, 
 
 
 def test_the_sql_filter_agrees_with_the_policy_over_a_grid(enterprise_factory, penalty_factory):
-    actions.add_rule_version(key=RuleKey.PENALTY_LOWER_FINE, province_code="440000", value=Decimal("20000"),
-                             effective_from=D(2024, 7, 1), basis="测试", actor=SYSTEM)
+    actions.add_rule_version(
+        key=RuleKey.PENALTY_LOWER_FINE,
+        province_code="440000",
+        value=Decimal("20000"),
+        effective_from=D(2024, 7, 1),
+        basis="测试",
+        actor=SYSTEM,
+    )
     ents = [enterprise_factory(region_code="440305"), enterprise_factory(region_code="310101")]
-    kinds = [["warning"], ["criticism"], ["fine"], ["warning", "fine"], ["criticism", "fine"], ["confiscation"],
-             ["fine", "suspension"], ["licence_revocation"], ["other"]]
+    kinds = [
+        ["warning"],
+        ["criticism"],
+        ["fine"],
+        ["warning", "fine"],
+        ["criticism", "fine"],
+        ["confiscation"],
+        ["fine", "suspension"],
+        ["licence_revocation"],
+        ["other"],
+    ]
     made = []
     for e in ents:
         for i, types in enumerate(kinds):
             for amount in (None, 8000, 15000, 60000):
-                made.append(penalty_factory(
-                    e, penalty_types=types, fine_amount=amount, decided_on=D(2024, 5 + i % 4, 28),
-                    published_on=D(2024, 11, 30) if i % 3 else D(2024, 8, 31),
-                    restriction_until=D(2029, 1, 1) if i == 6 else None,
-                    withdrawn_on=D(2025, 2, 1) if (i == 5 and amount == 8000) else None,
-                    disclosure_exception="privacy" if (i == 7 and amount is None) else ""))
-    days = [D(2024, 11, 29), D(2024, 11, 30), D(2024, 11, 30) + ONE, D(2025, 2, 28), D(2025, 3, 1),
-            D(2025, 1, 31), D(2025, 2, 1), D(2027, 8, 31), D(2027, 9, 1), D(2027, 11, 30), D(2027, 12, 1),
-            D(2028, 12, 31), D(2029, 1, 2)]
+                made.append(
+                    penalty_factory(
+                        e,
+                        penalty_types=types,
+                        fine_amount=amount,
+                        decided_on=D(2024, 5 + i % 4, 28),
+                        published_on=D(2024, 11, 30) if i % 3 else D(2024, 8, 31),
+                        restriction_until=D(2029, 1, 1) if i == 6 else None,
+                        withdrawn_on=D(2025, 2, 1) if (i == 5 and amount == 8000) else None,
+                        disclosure_exception="privacy" if (i == 7 and amount is None) else "",
+                    )
+                )
+    days = [
+        D(2024, 11, 29),
+        D(2024, 11, 30),
+        D(2024, 11, 30) + ONE,
+        D(2025, 2, 28),
+        D(2025, 3, 1),
+        D(2025, 1, 31),
+        D(2025, 2, 1),
+        D(2027, 8, 31),
+        D(2027, 9, 1),
+        D(2027, 11, 30),
+        D(2027, 12, 1),
+        D(2028, 12, 31),
+        D(2029, 1, 2),
+    ]
     for on in days:
         sql = set(policy.visible_penalties(Penalty.objects.all(), on).values_list("pk", flat=True))
         py = {p.pk for p in made if policy.visible(p, on)}

@@ -22,23 +22,37 @@ NOW = "2025-06-01 04:00:00"  # noon in Shanghai
 def world(enterprise_factory, licence_factory, penalty_factory, inspection_factory, complaint_factory):
     """An enterprise with one current penalty, one expired, one withdrawn, one warning,
     a published inspection result, a complaint check and a complaint."""
-    e = enterprise_factory(name="深圳市华科食品有限公司", legal_representative="张三", registration_no="440301103456789")
+    e = enterprise_factory(
+        name="深圳市华科食品有限公司", legal_representative="张三", registration_no="440301103456789"
+    )
     other = enterprise_factory(name="广州华科机械有限公司", region_code="440300")
-    licence_factory(e, licence_no="SC10144030500012",
-                    created_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    licence_factory(e, licence_no="SC10144030500012", created_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
     w = {
-        "e": e, "other": other,
-        "current": penalty_factory(e, decision_no="深市监罚〔2025〕1号", published_on=D(2025, 1, 10),
-                                   decision_text="当事人法定代表人张三，身份证号码440305198001011234，电话13812345678。"),
-        "expired": penalty_factory(e, decision_no="深市监罚〔2024〕9号", penalty_types=["criticism"],
-                                   fine_amount=None, published_on=D(2025, 1, 10)),
-        "withdrawn": penalty_factory(e, decision_no="深市监罚〔2025〕3号", published_on=D(2025, 1, 10),
-                                     withdrawn_on=D(2025, 3, 1)),
-        "warning": penalty_factory(e, decision_no="深市监罚〔2025〕4号", penalty_types=["warning"],
-                                   published_on=D(2025, 1, 10)),
+        "e": e,
+        "other": other,
+        "current": penalty_factory(
+            e,
+            decision_no="深市监罚〔2025〕1号",
+            published_on=D(2025, 1, 10),
+            decision_text="当事人法定代表人张三，身份证号码440305198001011234，电话13812345678。",
+        ),
+        "expired": penalty_factory(
+            e,
+            decision_no="深市监罚〔2024〕9号",
+            penalty_types=["criticism"],
+            fine_amount=None,
+            published_on=D(2025, 1, 10),
+        ),
+        "withdrawn": penalty_factory(
+            e, decision_no="深市监罚〔2025〕3号", published_on=D(2025, 1, 10), withdrawn_on=D(2025, 3, 1)
+        ),
+        "warning": penalty_factory(
+            e, decision_no="深市监罚〔2025〕4号", penalty_types=["warning"], published_on=D(2025, 1, 10)
+        ),
         "inspection": inspection_factory(e, published_on=D(2025, 3, 10), findings="检查发现标签不规范"),
-        "complaint_check": inspection_factory(e, kind="complaint", published_on=D(2025, 3, 10),
-                                              findings="投诉核查MARK-COMPLAINT-CHECK"),
+        "complaint_check": inspection_factory(
+            e, kind="complaint", published_on=D(2025, 3, 10), findings="投诉核查MARK-COMPLAINT-CHECK"
+        ),
         "complaint": complaint_factory(e, category="MARK-COMPLAINT"),
     }
     search.rebuild()
@@ -101,7 +115,9 @@ def test_search_returns_at_most_fifty_and_has_no_paging(client, enterprise_facto
 def test_search_is_rate_limited_per_client_address(client, world, monkeypatch):
     monkeypatch.setattr(ratelimit, "LIMIT", 3)
     for _ in range(3):
-        assert client.get("/api/v1/public/enterprises", {"q": "华科"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+        assert (
+            client.get("/api/v1/public/enterprises", {"q": "华科"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+        )
     r = client.get("/api/v1/public/enterprises", {"q": "华科"}, REMOTE_ADDR="10.0.0.1")
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
     assert client.get("/api/v1/public/enterprises", {"q": "华科"}, REMOTE_ADDR="10.0.0.2").status_code == 200
@@ -154,7 +170,9 @@ def test_recent_publications_filter_by_region_and_key_area(client, world, penalt
 
     from xinjian.registry.models import KeyAreaTag
 
-    KeyAreaTag.objects.create(enterprise=world["other"], type_id="food_production", source="manual", since=timezone.now())
+    KeyAreaTag.objects.create(
+        enterprise=world["other"], type_id="food_production", source="manual", since=timezone.now()
+    )
     html = client.get("/public/recent/", {"key_area": "food_production"}).content.decode()
     assert "穗市监罚〔2025〕7号" in html and "深市监罚〔2025〕8号" not in html
     html = client.get("/public/recent/", {"kind": "inspections"}).content.decode()
@@ -165,7 +183,12 @@ def test_recent_publications_filter_by_region_and_key_area(client, world, penalt
 def test_open_data_files_hold_what_is_public_with_checksums(client, world, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     rows = export_open_data(D(2025, 6, 1), actor=SYSTEM)
-    assert {r.filename for r in rows} >= {"penalties.csv", "penalties.jsonl", "inspections.jsonl", "data_dictionary.json"}
+    assert {r.filename for r in rows} >= {
+        "penalties.csv",
+        "penalties.jsonl",
+        "inspections.jsonl",
+        "data_dictionary.json",
+    }
     folder = export_dir(D(2025, 6, 1))
     lines = (folder / "penalties.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["decision_no"] for x in lines] == ["深市监罚〔2025〕1号"]
@@ -187,16 +210,33 @@ def test_no_public_response_contains_a_complaint_or_a_risk_class(client, world, 
     export_open_data(D(2025, 6, 1), actor=SYSTEM)
     uscc = world["e"].uscc
     texts = []
-    for url in ("/public/", f"/public/?q={uscc}", "/public/?q=华科", f"/public/enterprises/{uscc}/",
-                "/public/recent/", "/public/recent/?kind=inspections", "/public/open-data/", "/public/rules/",
-                f"/api/v1/public/enterprises/{uscc}", "/api/v1/public/enterprises?q=华科"):
+    for url in (
+        "/public/",
+        f"/public/?q={uscc}",
+        "/public/?q=华科",
+        f"/public/enterprises/{uscc}/",
+        "/public/recent/",
+        "/public/recent/?kind=inspections",
+        "/public/open-data/",
+        "/public/rules/",
+        f"/api/v1/public/enterprises/{uscc}",
+        "/api/v1/public/enterprises?q=华科",
+    ):
         r = client.get(url)
         assert r.status_code == 200, url
         texts.append(r.content.decode())
     folder = export_dir(D(2025, 6, 1))
     texts += [p.read_text(encoding="utf-8-sig") for p in folder.iterdir()]
-    forbidden = ["MARK-COMPLAINT", "投诉举报信息：", "风险等级", "信用风险分类结果：", '"risk', '"class"',
-                 "substantiated", "received_on"]
+    forbidden = [
+        "MARK-COMPLAINT",
+        "投诉举报信息：",
+        "风险等级",
+        "信用风险分类结果：",
+        '"risk',
+        '"class"',
+        "substantiated",
+        "received_on",
+    ]
     for text in texts:
         for word in forbidden:
             assert word not in text
@@ -215,23 +255,34 @@ def test_no_public_response_contains_a_complaint_or_a_risk_class(client, world, 
 
 
 @freeze_time(NOW)
-def test_an_enterprise_reply_is_shown_beside_its_record_and_staff_can_hide_it(client, enterprise_user, penalty_factory,
-                                                                              county_officer):
+def test_an_enterprise_reply_is_shown_beside_its_record_and_staff_can_hide_it(
+    client, enterprise_user, penalty_factory, county_officer
+):
     ent = enterprise_user.enterprise_user.enterprise
     p = penalty_factory(ent, decision_no="深市监罚〔2025〕5号", published_on=D(2025, 5, 1))
     client.force_login(enterprise_user)
-    r = client.post("/public/my/records/", {"record_kind": "penalty", "record_id": p.pk, "text": "已全部整改并缴纳罚款。"})
+    r = client.post(
+        "/public/my/records/", {"record_kind": "penalty", "record_id": p.pk, "text": "已全部整改并缴纳罚款。"}
+    )
     assert r.status_code == 302
     client.logout()
     html = client.get(f"/public/enterprises/{ent.uscc}/").content.decode()
     block = html.split('data-decision="深市监罚〔2025〕5号"')[1].split("</article>")[0]
     assert "已全部整改并缴纳罚款。" in block
-    assert client.get(f"/api/v1/public/enterprises/{ent.uscc}").json()["penalties"][0]["reply"]["text"] == "已全部整改并缴纳罚款。"
+    assert (
+        client.get(f"/api/v1/public/enterprises/{ent.uscc}").json()["penalties"][0]["reply"]["text"]
+        == "已全部整改并缴纳罚款。"
+    )
     from xinjian.disclosure.models import EnterpriseReply
 
     reply = EnterpriseReply.objects.get()
     client.force_login(county_officer)
-    assert client.post(f"/public/staff/replies/{reply.pk}/status/", {"to": "hidden", "reason": "含侮辱性内容"}).status_code == 302
+    assert (
+        client.post(
+            f"/public/staff/replies/{reply.pk}/status/", {"to": "hidden", "reason": "含侮辱性内容"}
+        ).status_code
+        == 302
+    )
     reply.refresh_from_db()
     assert reply.status == "hidden" and reply.history.count() == 2
     client.logout()
@@ -239,13 +290,20 @@ def test_an_enterprise_reply_is_shown_beside_its_record_and_staff_can_hide_it(cl
 
 
 @freeze_time(NOW)
-def test_an_enterprise_cannot_reply_to_another_enterprises_record(enterprise_user, enterprise_factory, penalty_factory):
+def test_an_enterprise_cannot_reply_to_another_enterprises_record(
+    enterprise_user, enterprise_factory, penalty_factory
+):
     from xinjian.core.errors import DomainError
 
     other = penalty_factory(enterprise_factory(), published_on=D(2025, 5, 1))
     with pytest.raises(DomainError):
-        actions.submit_reply(enterprise_user.enterprise_user.enterprise, record_kind="penalty", record_id=other.pk,
-                             text="这不是我的处罚。", actor=enterprise_user)
+        actions.submit_reply(
+            enterprise_user.enterprise_user.enterprise,
+            record_kind="penalty",
+            record_id=other.pk,
+            text="这不是我的处罚。",
+            actor=enterprise_user,
+        )
 
 
 def test_rules_page_says_which_rules_are_assumed(client, db):
@@ -258,7 +316,9 @@ def test_landing_links_to_public_search(client, db):
 
 
 @freeze_time(NOW)
-def test_a_withdrawn_penalty_leaves_the_cached_profile_at_once(client, world, django_capture_on_commit_callbacks):
+def test_a_withdrawn_penalty_leaves_the_cached_profile_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
     url = f"/api/v1/public/enterprises/{world['e'].uscc}"
     assert len(client.get(url).json()["penalties"]) == 1  # now cached
     with django_capture_on_commit_callbacks(execute=True):
@@ -271,19 +331,40 @@ def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, wor
     import xinjian.lists.disclosure as lists_disclosure
 
     def fake(enterprise, on):
-        return {"anomaly_listings": [{"ground": "unreachable", "ground_name": "通过登记的住所无法联系",
-                                      "listed_on": D(2025, 2, 3), "decision_no": "深市监异〔2025〕1号",
-                                      "decided_by": "南山区市场监督管理局", "removed_on": None}],
-                "serious_listing": {"ground": "food_safety", "ground_name": "食品安全", "decided_on": D(2025, 3, 1),
-                                    "decision_no": "深市监严〔2025〕2号", "decided_by": "深圳市市场监督管理局",
-                                    "published_on": D(2025, 3, 5), "expires_on": D(2028, 3, 5), "measures": []}}
+        return {
+            "anomaly_listings": [
+                {
+                    "ground": "unreachable",
+                    "ground_name": "通过登记的住所无法联系",
+                    "listed_on": D(2025, 2, 3),
+                    "decision_no": "深市监异〔2025〕1号",
+                    "decided_by": "南山区市场监督管理局",
+                    "removed_on": None,
+                }
+            ],
+            "serious_listing": {
+                "ground": "food_safety",
+                "ground_name": "食品安全",
+                "decided_on": D(2025, 3, 1),
+                "decision_no": "深市监严〔2025〕2号",
+                "decided_by": "深圳市市场监督管理局",
+                "published_on": D(2025, 3, 5),
+                "expires_on": D(2028, 3, 5),
+                "measures": [],
+            },
+        }
 
     monkeypatch.setattr(lists_disclosure, "public_listings", fake)
     # The profile asks the lists contract only for an enterprise holding a listing row.
     from xinjian.lists.models import AnomalyListing, AnomalyStatus
 
-    AnomalyListing.objects.create(enterprise=world["e"], ground="unreachable", status=AnomalyStatus.LISTED,
-                                  proposed_on=D(2025, 1, 20), listed_on=D(2025, 2, 3))
+    AnomalyListing.objects.create(
+        enterprise=world["e"],
+        ground="unreachable",
+        status=AnomalyStatus.LISTED,
+        proposed_on=D(2025, 1, 20),
+        listed_on=D(2025, 2, 3),
+    )
     uscc = world["e"].uscc
     body = client.get(f"/api/v1/public/enterprises/{uscc}").json()
     assert body["anomaly_listings"][0]["listed_on"] == "2025-02-03"

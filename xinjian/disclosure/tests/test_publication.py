@@ -25,10 +25,17 @@ def ent(enterprise_factory):
 
 def test_disclosure_clocks_are_registered():
     names = {c.name for c in all_clocks()}
-    assert {"disclosure.publish", "disclosure.withdraw", "disclosure.search_index", "disclosure.open_data"} <= names
+    assert {
+        "disclosure.publish",
+        "disclosure.withdraw",
+        "disclosure.search_index",
+        "disclosure.open_data",
+    } <= names
 
 
-def test_publish_clock_publishes_new_penalties_and_results_with_events(ent, penalty_factory, inspection_factory):
+def test_publish_clock_publishes_new_penalties_and_results_with_events(
+    ent, penalty_factory, inspection_factory
+):
     p = penalty_factory(ent, decided_on=D(2025, 1, 6))
     i = inspection_factory(ent, inspected_on=D(2025, 1, 7))
     warning = penalty_factory(ent, penalty_types=["warning"], fine_amount=None)
@@ -58,7 +65,9 @@ def test_a_penalty_whose_period_would_have_ended_is_not_published_late(ent, pena
 
 def test_publishing_by_hand_refuses_a_warning_and_a_second_publication(ent, penalty_factory):
     with pytest.raises(NotAllowed):
-        actions.publish_penalty(penalty_factory(ent, penalty_types=["warning"]), actor=SYSTEM, on=D(2025, 1, 10))
+        actions.publish_penalty(
+            penalty_factory(ent, penalty_types=["warning"]), actor=SYSTEM, on=D(2025, 1, 10)
+        )
     p = actions.publish_penalty(penalty_factory(ent), actor=SYSTEM, on=D(2025, 1, 10))
     with pytest.raises(Conflict):
         actions.publish_penalty(p, actor=SYSTEM)
@@ -76,7 +85,9 @@ def test_withdraw_clock_takes_down_penalties_revoked_at_the_source(ent, penalty_
 
 
 @freeze_time("2025-02-20 02:00:00")
-def test_backlog_shows_the_twenty_working_day_deadline_and_marks_overdue(client, county_officer, ent, penalty_factory):
+def test_backlog_shows_the_twenty_working_day_deadline_and_marks_overdue(
+    client, county_officer, ent, penalty_factory
+):
     # 20 working days from 2025-01-06 skip the Spring Festival (28 Jan – 4 Feb) and count
     # the shifted working Sunday 26 Jan and Saturday 8 Feb.
     penalty_factory(ent, decided_on=D(2025, 1, 6), decision_no="逾期〔2025〕1号")

@@ -27,8 +27,10 @@ def test_fifteen_digit_id_number_is_removed_after_its_label_but_a_registration_n
     assert "440301103456789" in out
 
 
-@pytest.mark.parametrize("phone", ["13812345678", "138-1234-5678", "+86 138 1234 5678", "0755-26612345",
-                                   "(0755)26612345", "020-8765432"])
+@pytest.mark.parametrize(
+    "phone",
+    ["13812345678", "138-1234-5678", "+86 138 1234 5678", "0755-26612345", "(0755)26612345", "020-8765432"],
+)
 def test_mobile_and_landline_numbers_are_removed(phone):
     out = redact(f"经营者于2024年3月5日通过{phone}联系")
     assert phone not in out and PHONE_MASK in out
@@ -39,11 +41,14 @@ def test_labelled_phone_is_removed():
     assert "26612345" not in redact("联系电话：26612345")
 
 
-@pytest.mark.parametrize("text,account", [
-    ("开户银行账号：6222 0212 3456 7890 123", "6222 0212 3456 7890 123"),
-    ("罚款汇入6222021234567890123", "6222021234567890123"),
-    ("银行卡号为 6217000010001234567", "6217000010001234567"),
-])
+@pytest.mark.parametrize(
+    "text,account",
+    [
+        ("开户银行账号：6222 0212 3456 7890 123", "6222 0212 3456 7890 123"),
+        ("罚款汇入6222021234567890123", "6222021234567890123"),
+        ("银行卡号为 6217000010001234567", "6217000010001234567"),
+    ],
+)
 def test_bank_account_numbers_are_removed(text, account):
     out = redact(text)
     assert account not in out and BANK_MASK in out
@@ -60,13 +65,16 @@ def test_an_enterprises_registered_domicile_is_public_and_kept():
     assert "深圳市甲乙食品有限公司" in out and "科技园1号" in out
 
 
-@pytest.mark.parametrize("text,name,masked", [
-    ("当事人：张三，男，", "张三", "张某"),
-    ("法定代表人：李小龙。", "李小龙", "李某"),
-    ("负责人王五，", "王五", "王某"),
-    ("委托代理人（律师）：赵六、", "赵六", "赵某"),
-    ("经营者：欧阳娜娜，", "欧阳娜娜", "欧阳某"),
-])
+@pytest.mark.parametrize(
+    "text,name,masked",
+    [
+        ("当事人：张三，男，", "张三", "张某"),
+        ("法定代表人：李小龙。", "李小龙", "李某"),
+        ("负责人王五，", "王五", "王某"),
+        ("委托代理人（律师）：赵六、", "赵六", "赵某"),
+        ("经营者：欧阳娜娜，", "欧阳娜娜", "欧阳某"),
+    ],
+)
 def test_natural_persons_names_after_a_role_are_masked_everywhere(text, name, masked):
     out = redact(text + f"经查，{name}于2024年生产。")
     assert name not in out
@@ -90,9 +98,11 @@ def test_mask_name():
 
 
 def test_a_full_decision_text_keeps_its_facts_and_loses_personal_data():
-    text = ("当事人：深圳市甲乙食品有限公司，统一社会信用代码：9144030071526726XG，住所：深圳市南山区科技园1号。"
-            "法定代表人：张三，身份证号码：440305198001011234，联系电话：13812345678，家庭住址：深圳市福田区某路2号。"
-            "经查，当事人生产的食品不符合食品安全标准，张三对此负责。罚款缴入账号：6222021234567890123。")
+    text = (
+        "当事人：深圳市甲乙食品有限公司，统一社会信用代码：9144030071526726XG，住所：深圳市南山区科技园1号。"
+        "法定代表人：张三，身份证号码：440305198001011234，联系电话：13812345678，家庭住址：深圳市福田区某路2号。"
+        "经查，当事人生产的食品不符合食品安全标准，张三对此负责。罚款缴入账号：6222021234567890123。"
+    )
     out = redact(text, names=["张三"])
     for secret in ("440305198001011234", "13812345678", "福田区某路2号", "6222021234567890123", "张三"):
         assert secret not in out

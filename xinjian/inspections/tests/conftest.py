@@ -23,8 +23,11 @@ def _inspection_reference_data(request):
     from xinjian.inspections.seeding import load_defaults
 
     if not models.InspectionItem.objects.exists():
-        load_defaults(InspectionRule=models.InspectionRule, InspectionItem=models.InspectionItem,
-                      KeySupervisionItem=models.KeySupervisionItem)
+        load_defaults(
+            InspectionRule=models.InspectionRule,
+            InspectionItem=models.InspectionItem,
+            KeySupervisionItem=models.KeySupervisionItem,
+        )
 
 
 @pytest.fixture
@@ -41,7 +44,9 @@ def food_enterprises(enterprise_factory):
         out = []
         for _ in range(n):
             e = enterprise_factory(region_code=region_code)
-            KeyAreaTag.objects.create(enterprise=e, type_id="food_production", source="manual", since=timezone.now())
+            KeyAreaTag.objects.create(
+                enterprise=e, type_id="food_production", source="manual", since=timezone.now()
+            )
             out.append(e)
         return out
 
@@ -55,8 +60,13 @@ def inspector_factory(db):
 
     def make(quals=("food",), division="440305", name=None):
         n = next(_badge)
-        return actions.add_inspector(actor="test", department=Department.objects.get(division_id=division),
-                                     name=name or f"检查员{n}", badge_no=f"44030500{n:04d}", qualifications=list(quals))
+        return actions.add_inspector(
+            actor="test",
+            department=Department.objects.get(division_id=division),
+            name=name or f"检查员{n}",
+            badge_no=f"44030500{n:04d}",
+            qualifications=list(quals),
+        )
 
     return make
 
@@ -84,8 +94,15 @@ def food_task(supervisor):
         dept = Department.objects.get(division_id="440305")
         plan = actions.create_plan(actor=supervisor, department=dept, year=2026, title="2026年度抽查计划")
         return actions.create_task(
-            plan, actor=supervisor, title=title, region_code="440305",
-            items=list(InspectionItem.objects.filter(code__in=items)), key_area_types=["food_production"],
-            ratios=ratios, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 11, 30))
+            plan,
+            actor=supervisor,
+            title=title,
+            region_code="440305",
+            items=list(InspectionItem.objects.filter(code__in=items)),
+            key_area_types=["food_production"],
+            ratios=ratios,
+            starts_on=dt.date(2026, 3, 1),
+            ends_on=dt.date(2026, 11, 30),
+        )
 
     return make

@@ -63,11 +63,16 @@ def test_the_stand_alone_verifier_recomputes_a_real_draw(client, a_draw, api_cli
     draw_file = tmp_path / "draw.json"
     pop_file = tmp_path / "population.json"
     draw_file.write_bytes(client.get(f"/api/v1/public/draws/{a_draw.draw_id}").content)
-    pop_file.write_bytes(client.get(f"/api/v1/draws/{a_draw.draw_id}/population",
-                                    HTTP_AUTHORIZATION=f"Bearer {risk}").content)
+    pop_file.write_bytes(
+        client.get(f"/api/v1/draws/{a_draw.draw_id}/population", HTTP_AUTHORIZATION=f"Bearer {risk}").content
+    )
     # Run as a separate program, as an outsider would, with the standard library only.
-    run = subprocess.run([sys.executable, "-m", "xinjian.inspections.verify", str(draw_file), "--population",
-                          str(pop_file)], capture_output=True, text=True, cwd=Path(__file__).parents[3])
+    run = subprocess.run(
+        [sys.executable, "-m", "xinjian.inspections.verify", str(draw_file), "--population", str(pop_file)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[3],
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith(f"OK {a_draw.draw_id}") and "recomputed" in run.stdout
 
@@ -78,8 +83,12 @@ def test_the_stand_alone_verifier_recomputes_a_real_draw(client, a_draw, api_cli
     pool = next(p["uscc"] for p in population["strata"] if p["stratum"] == stratum["stratum"])
     stratum["selected"][-1] = next(u for u in pool if u not in stratum["selected"])
     draw_file.write_text(json.dumps(data))
-    run = subprocess.run([sys.executable, "-m", "xinjian.inspections.verify", str(draw_file), "--population",
-                          str(pop_file)], capture_output=True, text=True, cwd=Path(__file__).parents[3])
+    run = subprocess.run(
+        [sys.executable, "-m", "xinjian.inspections.verify", str(draw_file), "--population", str(pop_file)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[3],
+    )
     assert run.returncode == 1 and "differs" in run.stdout
 
 
@@ -94,21 +103,38 @@ def test_verifier_catches_a_seed_that_does_not_match_the_commitment(client, a_dr
 
 def test_verifier_imports_nothing_but_the_standard_library():
     source = (Path(__file__).parents[1] / "verify.py").read_text()
-    imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "argparse", "hashlib", "json", "math", "sys", "urllib", "decimal", "fractions",
-                       "typing"}
+    imports = {
+        line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))
+    }
+    assert imports <= {
+        "__future__",
+        "argparse",
+        "hashlib",
+        "json",
+        "math",
+        "sys",
+        "urllib",
+        "decimal",
+        "fractions",
+        "typing",
+    }
 
 
 def test_openapi_describes_the_draw_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/public/draws", "/api/v1/public/draws/{draw_id}", "/api/v1/draws/{draw_id}/population"} <= set(paths)
+    assert {
+        "/api/v1/public/draws",
+        "/api/v1/public/draws/{draw_id}",
+        "/api/v1/draws/{draw_id}/population",
+    } <= set(paths)
     population = paths["/api/v1/draws/{draw_id}/population"]["get"]
     assert population.get("security"), "the auditor endpoint declares its bearer auth"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_verifier_reads_a_draw_and_population_from_urls(live_server, food_enterprises, inspector_factory,
-                                                           supervisor, food_task, api_client_factory, capsys):
+def test_the_verifier_reads_a_draw_and_population_from_urls(
+    live_server, food_enterprises, inspector_factory, supervisor, food_task, api_client_factory, capsys
+):
     from xinjian.inspections.verify import main
 
     food_enterprises(12)
@@ -117,8 +143,15 @@ def test_the_verifier_reads_a_draw_and_population_from_urls(live_server, food_en
     actions.publish_task(task, actor=supervisor)
     draw = actions.draw_task(task, actor=supervisor)
     _c, token = api_client_factory(scopes=["risk"])
-    code = main([f"{live_server.url}/api/v1/public/draws/{draw.draw_id}",
-                 "--population", f"{live_server.url}/api/v1/draws/{draw.draw_id}/population", "--token", token])
+    code = main(
+        [
+            f"{live_server.url}/api/v1/public/draws/{draw.draw_id}",
+            "--population",
+            f"{live_server.url}/api/v1/draws/{draw.draw_id}/population",
+            "--token",
+            token,
+        ]
+    )
     assert code == 0, capsys.readouterr().out
     assert "recomputed" in capsys.readouterr().out
 

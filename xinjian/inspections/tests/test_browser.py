@@ -9,8 +9,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_creates_publishes_draws_and_opens_the_assignment_list(page, staff_factory, food_enterprises,
-                                                                        inspector_factory):
+def test_officer_creates_publishes_draws_and_opens_the_assignment_list(
+    page, staff_factory, food_enterprises, inspector_factory
+):
     from xinjian.inspections import actions
     from xinjian.registry.models import Department
 
@@ -18,8 +19,12 @@ def test_officer_creates_publishes_draws_and_opens_the_assignment_list(page, sta
     food_enterprises(6)
     for _ in range(3):
         inspector_factory()
-    actions.create_plan(actor="test", department=Department.objects.get(division_id="440305"), year=2026,
-                        title="南山区2026年度抽查计划")
+    actions.create_plan(
+        actor="test",
+        department=Department.objects.get(division_id="440305"),
+        year=2026,
+        title="南山区2026年度抽查计划",
+    )
 
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill("zhang")

@@ -18,10 +18,19 @@ def naive(seed, usccs, k):
     return sorted(usccs, key=lambda u: hashlib.sha256(f"{seed}:{u}".encode()).hexdigest())[:k]
 
 
-@pytest.mark.parametrize("ratio, population, expected", [
-    ("0.01", 500, 5), ("0.01", 501, 6), ("0.07", 100, 7), ("0.3", 10, 3), ("0.02", 1, 1), ("0.1", 0, 0),
-    ("1", 7, 7), ("0", 9, 0),
-])
+@pytest.mark.parametrize(
+    "ratio, population, expected",
+    [
+        ("0.01", 500, 5),
+        ("0.01", 501, 6),
+        ("0.07", 100, 7),
+        ("0.3", 10, 3),
+        ("0.02", 1, 1),
+        ("0.1", 0, 0),
+        ("1", 7, 7),
+        ("0", 9, 0),
+    ],
+)
 def test_selection_size_is_the_exact_ceiling_of_ratio_times_population(ratio, population, expected):
     assert core.selection_size(Decimal(ratio), population) == expected
 
@@ -42,7 +51,9 @@ def test_commitment_and_population_digest_are_sha256_hex():
 
 
 def test_stratum_names_follow_the_seed_not_the_class_order():
-    orders = {tuple(sorted(core.stratum_names(f"seed{i}", "ABCD").items(), key=lambda kv: kv[1])) for i in range(20)}
+    orders = {
+        tuple(sorted(core.stratum_names(f"seed{i}", "ABCD").items(), key=lambda kv: kv[1])) for i in range(20)
+    }
     assert len(orders) > 1  # the class behind S1 changes from draw to draw
     assert core.stratum_names("x", "ABCD") == core.stratum_names("x", "DCBA")
 

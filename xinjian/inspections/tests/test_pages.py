@@ -20,18 +20,32 @@ def drawn_task(food_enterprises, inspector_factory, risk_classes, supervisor, fo
     return task
 
 
-def test_supervisor_creates_publishes_and_draws_through_the_pages(client, supervisor, food_enterprises,
-                                                                   inspector_factory, risk_classes):
+def test_supervisor_creates_publishes_and_draws_through_the_pages(
+    client, supervisor, food_enterprises, inspector_factory, risk_classes
+):
     food_enterprises(5)
     inspector_factory(), inspector_factory()
     client.force_login(supervisor)
     client.post("/staff/inspections/plans/new/", {"year": "2026", "title": "2026年度计划"})
     plan = Plan.objects.get()
     item = InspectionItem.objects.get(code="SC-01")
-    r = client.post("/staff/inspections/tasks/new/", {
-        "plan": plan.pk, "title": "南山区食品生产抽查", "region_code": "440305", "key_area_types": ["food_production"],
-        "items": [item.pk], "ratio_A": "0.01", "ratio_B": "0.4", "ratio_C": "0.1", "ratio_D": "0.3",
-        "starts_on": "2026-03-01", "ends_on": "2026-10-31", "joint_departments": "南山区卫生健康局"})
+    r = client.post(
+        "/staff/inspections/tasks/new/",
+        {
+            "plan": plan.pk,
+            "title": "南山区食品生产抽查",
+            "region_code": "440305",
+            "key_area_types": ["food_production"],
+            "items": [item.pk],
+            "ratio_A": "0.01",
+            "ratio_B": "0.4",
+            "ratio_C": "0.1",
+            "ratio_D": "0.3",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-10-31",
+            "joint_departments": "南山区卫生健康局",
+        },
+    )
     task = Task.objects.get()
     assert r.status_code == 302 and task.joint_departments == ["南山区卫生健康局"]
     client.post(f"/staff/inspections/tasks/{task.pk}/publish/")
@@ -40,7 +54,9 @@ def test_supervisor_creates_publishes_and_draws_through_the_pages(client, superv
     assert task.state == TaskState.DRAWN
     page = client.get(f"/staff/inspections/tasks/{task.pk}/").content.decode()
     assert task.commitment in page and "检查对象与人员分派" in page
-    listing = client.get(f"/staff/inspections/draws/{task.current_draw().draw_id}/assignments/").content.decode()
+    listing = client.get(
+        f"/staff/inspections/draws/{task.current_draw().draw_id}/assignments/"
+    ).content.decode()
     assert all(t.uscc in listing for t in task.current_draw().targets.all())
 
 
@@ -55,24 +71,41 @@ def test_tasks_outside_the_jurisdiction_are_not_found(client, staff_factory, dra
     futian = staff_factory("440304", ["food_supervisor"])
     client.force_login(futian)
     assert client.get(f"/staff/inspections/tasks/{drawn_task.pk}/").status_code == 404
-    assert client.get(f"/staff/inspections/draws/{drawn_task.current_draw().draw_id}/assignments/").status_code == 404
+    assert (
+        client.get(f"/staff/inspections/draws/{drawn_task.current_draw().draw_id}/assignments/").status_code
+        == 404
+    )
 
 
 def test_inspector_enters_a_result_through_the_page(client, inspector, supervisor, drawn_task):
     actions.start_inspections(drawn_task, actor=supervisor)
     target = drawn_task.current_draw().targets.first()
     client.force_login(inspector)
-    r = client.post(f"/staff/inspections/targets/{target.pk}/results/", {
-        "item": InspectionItem.objects.get(code="SC-01").pk, "result": "corrected", "follow_up": "rectification",
-        "inspected_on": "2026-03-10", "findings": "台账不全"})
+    r = client.post(
+        f"/staff/inspections/targets/{target.pk}/results/",
+        {
+            "item": InspectionItem.objects.get(code="SC-01").pk,
+            "result": "corrected",
+            "follow_up": "rectification",
+            "inspected_on": "2026-03-10",
+            "findings": "台账不全",
+        },
+    )
     assert r.status_code == 302
     page = client.get(f"/staff/inspections/targets/{target.pk}/results/").content.decode()
     assert "发现问题已责令改正" in page and "公示期限" in page
 
 
-@pytest.mark.parametrize("url", ["/staff/inspections/items/", "/staff/inspections/inspectors/",
-                                 "/staff/inspections/rules/", "/staff/inspections/reports/",
-                                 "/staff/inspections/results/overdue/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/inspections/items/",
+        "/staff/inspections/inspectors/",
+        "/staff/inspections/rules/",
+        "/staff/inspections/reports/",
+        "/staff/inspections/results/overdue/",
+    ],
+)
 def test_staff_reference_and_report_pages_render(client, supervisor, drawn_task, url):
     client.force_login(supervisor)
     r = client.get(url)
@@ -106,16 +139,40 @@ def test_a_domain_office_maintains_the_item_lists(client, supervisor):
     from xinjian.inspections.models import KeySupervisionItem
 
     client.force_login(supervisor)
-    client.post("/staff/inspections/items/save/", {
-        "list": "item", "code": "SC-09", "name": "食品生产企业标签标识检查", "legal_basis": "《食品安全法》第六十七条",
-        "office": "food", "method": "onsite", "qualification": "food", "target_population": "食品生产企业",
-        "key_area_types": ["food_production"], "active": "on"})
+    client.post(
+        "/staff/inspections/items/save/",
+        {
+            "list": "item",
+            "code": "SC-09",
+            "name": "食品生产企业标签标识检查",
+            "legal_basis": "《食品安全法》第六十七条",
+            "office": "food",
+            "method": "onsite",
+            "qualification": "food",
+            "target_population": "食品生产企业",
+            "key_area_types": ["food_production"],
+            "active": "on",
+        },
+    )
     item = InspectionItem.objects.get(code="SC-09")
     assert item.key_area_types == ["food_production"] and not item.is_key
-    client.post("/staff/inspections/items/save/", {
-        "list": "key", "code": "ZD-X", "name": "示例", "supervisor": "市局", "target": "企业", "measures": "全覆盖",
-        "legal_basis": "依据", "active": "on"})
+    client.post(
+        "/staff/inspections/items/save/",
+        {
+            "list": "key",
+            "code": "ZD-X",
+            "name": "示例",
+            "supervisor": "市局",
+            "target": "企业",
+            "measures": "全覆盖",
+            "legal_basis": "依据",
+            "active": "on",
+        },
+    )
     assert KeySupervisionItem.objects.filter(code="ZD-X").exists()
-    assert AuditEntry.objects.filter(action__in=["inspections.save_item", "inspections.save_key_item"]).count() == 2
+    assert (
+        AuditEntry.objects.filter(action__in=["inspections.save_item", "inspections.save_key_item"]).count()
+        == 2
+    )
     r = client.post("/staff/inspections/items/save/", {"list": "item", "code": "SC-10", "office": "nope"})
     assert r.status_code == 302 and not InspectionItem.objects.filter(code="SC-10").exists()

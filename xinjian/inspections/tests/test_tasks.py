@@ -53,7 +53,14 @@ def test_task_moves_through_its_states_and_keeps_a_history(world, supervisor, fo
     actions.close_task(task, actor=supervisor)
     task.refresh_from_db()
     assert task.state == TaskState.CLOSED
-    assert [h.to_state for h in task.history.all()] == ["draft", "published", "drawn", "in_progress", "results", "closed"]
+    assert [h.to_state for h in task.history.all()] == [
+        "draft",
+        "published",
+        "drawn",
+        "in_progress",
+        "results",
+        "closed",
+    ]
     assert target is not None
     assert AuditEntry.objects.filter(action="inspections.draw").count() == 1
 
@@ -61,11 +68,13 @@ def test_task_moves_through_its_states_and_keeps_a_history(world, supervisor, fo
 @pytest.mark.parametrize("move", ["draw", "start", "complete", "close", "redraw"])
 def test_illegal_moves_from_draft_raise(world, supervisor, food_task, move):
     task = food_task()
-    call = {"draw": lambda: actions.draw_task(task, actor=supervisor),
-            "start": lambda: actions.start_inspections(task, actor=supervisor),
-            "complete": lambda: actions.complete_results(task, actor=supervisor),
-            "close": lambda: actions.close_task(task, actor=supervisor),
-            "redraw": lambda: actions.redraw(task, actor=supervisor, reason="x")}[move]
+    call = {
+        "draw": lambda: actions.draw_task(task, actor=supervisor),
+        "start": lambda: actions.start_inspections(task, actor=supervisor),
+        "complete": lambda: actions.complete_results(task, actor=supervisor),
+        "close": lambda: actions.close_task(task, actor=supervisor),
+        "redraw": lambda: actions.redraw(task, actor=supervisor, reason="x"),
+    }[move]
     with pytest.raises(InvalidTransition):
         call()
     task.refresh_from_db()
@@ -97,7 +106,11 @@ def test_ratios_per_class_are_honoured_with_the_ceiling(world, supervisor, food_
     # 10 without an assessment join B (ADR 0050): B has 30.
     assert {c: s.population_size for c, s in strata.items()} == {"A": 10, "B": 30, "C": 15, "D": 5}
     assert {c: len(s.selected) for c, s in strata.items()} == {
-        "A": math.ceil(0.05 * 10), "B": 3, "C": math.ceil(0.1 * 15), "D": 5}  # 0.07 × 30 = 2.1 → 3
+        "A": math.ceil(0.05 * 10),
+        "B": 3,
+        "C": math.ceil(0.1 * 15),
+        "D": 5,
+    }  # 0.07 × 30 = 2.1 → 3
     assert sorted(s.name for s in strata.values()) == ["S1", "S2", "S3", "S4"]
     assert Target.objects.filter(draw=draw).count() == 1 + 3 + 2 + 5
 
@@ -122,19 +135,26 @@ def test_every_target_has_two_qualified_inspectors_without_conflicts(world, supe
     assert set(per_target.values()) == {2} and len(per_target) == draw.targets.count()
     assigned = set(Assignment.objects.filter(target__draw=draw).values_list("inspector_id", flat=True))
     assert world["other"].id not in assigned  # not qualified for food items
-    conflicted_team = set(Assignment.objects.filter(target__draw=draw, target__enterprise=conflicted)
-                          .values_list("inspector_id", flat=True))
+    conflicted_team = set(
+        Assignment.objects.filter(target__draw=draw, target__enterprise=conflicted).values_list(
+            "inspector_id", flat=True
+        )
+    )
     assert conflicted_team.isdisjoint({i.id for i in world["food"][:4]})
 
 
 def test_next_task_rotates_inspectors_away_from_the_last_check(world, supervisor, food_task):
     first = drawn(food_task(ratios={"A": "1", "B": "1", "C": "1", "D": "1"}, items=("SC-K1",)), supervisor)
     second = drawn(food_task(ratios={"A": "1", "B": "1", "C": "1", "D": "1"}, items=("SC-K1",)), supervisor)
+
     def teams(draw):
         out = {}
-        for eid, iid in Assignment.objects.filter(target__draw=draw).values_list("target__enterprise_id", "inspector_id"):
+        for eid, iid in Assignment.objects.filter(target__draw=draw).values_list(
+            "target__enterprise_id", "inspector_id"
+        ):
             out.setdefault(eid, set()).add(iid)
         return out
+
     a, b = teams(first), teams(second)
     assert all(a[e].isdisjoint(b[e]) for e in a)  # six inspectors: a fresh pair is always possible
 
@@ -158,14 +178,17 @@ def test_the_draw_is_determined_by_the_seed(world, supervisor, food_task):
     for s in draw.strata.all():
         usccs = s.population_list()
         assert set(usccs) <= set(population) and usccs == sorted(usccs)
-        assert s.selected == sorted(usccs, key=lambda u: core.rank_key(draw.seed, u))[:len(s.selected)]
+        assert s.selected == sorted(usccs, key=lambda u: core.rank_key(draw.seed, u))[: len(s.selected)]
     assert core.commitment_of(draw.seed) == draw.commitment
     # The assignment, too, follows from the seed and the directory: recomputing it gives
     # the stored one.
     targets = [t.uscc for t in draw.targets.order_by("stratum__name", "rank")]
     stored = {}
-    for uscc, iid in Assignment.objects.filter(target__draw=draw).order_by("position").values_list(
-            "target__uscc", "inspector_id"):
+    for uscc, iid in (
+        Assignment.objects.filter(target__draw=draw)
+        .order_by("position")
+        .values_list("target__uscc", "inspector_id")
+    ):
         stored.setdefault(uscc, []).append(iid)
     assert core.assign_inspectors(draw.seed, targets, [i.id for i in world["food"]]) == stored
 
@@ -189,7 +212,13 @@ def test_redraw_needs_a_reason_and_keeps_the_earlier_draw_visible(world, supervi
 def test_task_region_must_be_inside_the_department(world, supervisor, food_task):
     plan = food_task().plan
     with pytest.raises(DomainError) as e:
-        actions.create_task(plan, actor=supervisor, title="越权", region_code="440106",
-                            items=list(InspectionItem.objects.filter(code="SC-01")),
-                            starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 1))
+        actions.create_task(
+            plan,
+            actor=supervisor,
+            title="越权",
+            region_code="440106",
+            items=list(InspectionItem.objects.filter(code="SC-01")),
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 12, 1),
+        )
     assert e.value.details[0]["field"] == "region_code"

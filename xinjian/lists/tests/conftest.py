@@ -16,10 +16,18 @@ def penalty_factory(db):
     def make(enterprise, **fields: Any) -> Penalty:
         n = next(_n)
         defaults = {
-            "enterprise": enterprise, "uscc": enterprise.uscc, "source": "case-system", "source_id": f"P-{n}",
-            "decision_no": f"深南市监罚〔2026〕{n}号", "decided_on": dt.date(2026, 3, 2),
-            "decided_by": "深圳市南山区市场监督管理局", "domain": "food_safety", "violation": "生产经营超范围使用食品添加剂的食品",
-            "penalty_types": ["fine", "licence_revocation"], "fine_amount": 200000, "legal_basis": "《食品安全法》第一百二十四条",
+            "enterprise": enterprise,
+            "uscc": enterprise.uscc,
+            "source": "case-system",
+            "source_id": f"P-{n}",
+            "decision_no": f"深南市监罚〔2026〕{n}号",
+            "decided_on": dt.date(2026, 3, 2),
+            "decided_by": "深圳市南山区市场监督管理局",
+            "domain": "food_safety",
+            "violation": "生产经营超范围使用食品添加剂的食品",
+            "penalty_types": ["fine", "licence_revocation"],
+            "fine_amount": 200000,
+            "legal_basis": "《食品安全法》第一百二十四条",
         }
         defaults.update(fields)
         return Penalty.objects.create(**defaults)
@@ -33,8 +41,12 @@ def batch_decision(db):
     from xinjian.registry.models import Department
 
     def make(division: str = "440305", year: int = 2025) -> BatchDecision:
-        return BatchDecision.objects.create(department=Department.objects.get(division_id=division), report_year=year,
-                                            decision_no=f"深南市监异字〔{year + 1}〕1号", decided_on=dt.date(year + 1, 6, 1))
+        return BatchDecision.objects.create(
+            department=Department.objects.get(division_id=division),
+            report_year=year,
+            decision_no=f"深南市监异字〔{year + 1}〕1号",
+            decided_on=dt.date(year + 1, 6, 1),
+        )
 
     return make
 
@@ -46,7 +58,14 @@ def listed_anomaly(enterprise_factory):
 
     def make(listed_on: dt.date, ground: str = "unreachable", **kw: Any):
         e = kw.pop("enterprise", None) or enterprise_factory()
-        return actions.list_anomaly(e, actor=CLOCK, ground=ground, on=listed_on, decision_no=f"深南异〔{listed_on.year}〕{next(_n)}号", **kw)
+        return actions.list_anomaly(
+            e,
+            actor=CLOCK,
+            ground=ground,
+            on=listed_on,
+            decision_no=f"深南异〔{listed_on.year}〕{next(_n)}号",
+            **kw,
+        )
 
     return make
 

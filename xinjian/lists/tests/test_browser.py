@@ -3,8 +3,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_takes_a_proposal_through_notice_decision_and_publication(page, staff_factory, enterprise_factory,
-                                                                          penalty_factory, api_client_factory):
+def test_officer_takes_a_proposal_through_notice_decision_and_publication(
+    page, staff_factory, enterprise_factory, penalty_factory, api_client_factory
+):
     from django.test import Client
 
     staff_factory("440000", ["credit_officer", "approver"], "guangdong_credit")
@@ -40,7 +41,12 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(page, 
     notice = notice_info.value
     notice.wait_for_load_state()
     text = notice.locator("article.notice").inner_text()
-    assert "列入严重违法失信名单告知书" in text and "陈述、申辩" in text and p.decision_no in text and "不适用告知承诺制" in text
+    assert (
+        "列入严重违法失信名单告知书" in text
+        and "陈述、申辩" in text
+        and p.decision_no in text
+        and "不适用告知承诺制" in text
+    )
     notice.close()
 
     page.locator("#waived").check()

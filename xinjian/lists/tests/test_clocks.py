@@ -25,12 +25,15 @@ def run(day: dt.date) -> str:
 
 
 def test_enterprise_without_last_years_report_is_listed_after_30_june_within_10_working_days(
-        enterprise_factory, batch_decision):
+    enterprise_factory, batch_decision
+):
     batch_decision("440305", 2025)
     late = enterprise_factory()
     filed = enterprise_factory()
     young = enterprise_factory(established_on=D(2026, 1, 5))
-    AnnualReport.objects.create(enterprise=filed, uscc=filed.uscc, year=2025, filed_on=D(2026, 5, 1), source="t")
+    AnnualReport.objects.create(
+        enterprise=filed, uscc=filed.uscc, year=2025, filed_on=D(2026, 5, 1), source="t"
+    )
 
     run(D(2026, 6, 30))
     assert not AnomalyListing.objects.exists()
@@ -43,14 +46,20 @@ def test_enterprise_without_last_years_report_is_listed_after_30_june_within_10_
     assert not AnomalyListing.objects.filter(enterprise__in=[filed, young]).exists()
 
 
-def test_run_clocks_is_idempotent_for_a_date(enterprise_factory, batch_decision, listed_anomaly, penalty_factory):
+def test_run_clocks_is_idempotent_for_a_date(
+    enterprise_factory, batch_decision, listed_anomaly, penalty_factory
+):
     batch_decision("440305", 2025)
     enterprise_factory()
     listed_anomaly(D(2023, 7, 3))
     run(D(2026, 7, 3))
     rows = (AnomalyListing.objects.count(), SeriousListing.objects.count(), ListingHistory.objects.count())
     second = run(D(2026, 7, 3))
-    assert (AnomalyListing.objects.count(), SeriousListing.objects.count(), ListingHistory.objects.count()) == rows
+    assert (
+        AnomalyListing.objects.count(),
+        SeriousListing.objects.count(),
+        ListingHistory.objects.count(),
+    ) == rows
     mine = [line.split() for line in second.splitlines() if line.startswith(("lists.", "sharing."))]
     assert len(mine) >= 6 and all(int(parts[1]) == 0 for parts in mine), second
 
@@ -59,10 +68,16 @@ def test_without_a_standing_decision_the_clock_prepares_drafts_for_approval(ente
     enterprise_factory()
     run(D(2026, 7, 2))
     listing = AnomalyListing.objects.get()
-    assert listing.status == "draft" and not listing.listed_on and listing.listing_due == add_working_days(D(2026, 6, 30), 10).due
+    assert (
+        listing.status == "draft"
+        and not listing.listed_on
+        and listing.listing_due == add_working_days(D(2026, 6, 30), 10).due
+    )
 
 
-def test_filing_the_missing_report_removes_the_listing_within_5_working_days(enterprise_factory, batch_decision):
+def test_filing_the_missing_report_removes_the_listing_within_5_working_days(
+    enterprise_factory, batch_decision
+):
     batch_decision("440305", 2025)
     e = enterprise_factory()
     run(D(2026, 7, 1))
@@ -87,7 +102,11 @@ def test_public_reminder_in_the_last_60_days_then_escalation_after_three_years(l
     assert not SeriousListing.objects.exists()
     run(D(2026, 7, 1))
     serious = SeriousListing.objects.get()
-    assert serious.ground == "anomaly_three_years" and serious.anomaly == listing and serious.status == "proposed"
+    assert (
+        serious.ground == "anomaly_three_years"
+        and serious.anomaly == listing
+        and serious.status == "proposed"
+    )
     listing.refresh_from_db()
     assert listing.escalated_to == serious and listing.status == "listed"
 
@@ -103,9 +122,13 @@ def test_serious_listing_is_removed_automatically_after_three_years(published_se
     assert s.status == "removed" and s.removal_reason == "period_expired" and s.removed_on == D(2026, 3, 1)
 
 
-def test_serious_listing_stays_while_a_legal_restriction_runs_longer(published_serious, penalty_factory, enterprise_factory):
+def test_serious_listing_stays_while_a_legal_restriction_runs_longer(
+    published_serious, penalty_factory, enterprise_factory
+):
     e = enterprise_factory()
-    p = penalty_factory(e, decided_on=D(2023, 3, 1), penalty_types=["practice_restriction"], restriction_until=D(2028, 3, 1))
+    p = penalty_factory(
+        e, decided_on=D(2023, 3, 1), penalty_types=["practice_restriction"], restriction_until=D(2028, 3, 1)
+    )
     s = published_serious(D(2023, 3, 1), penalty=p)
     run(D(2026, 3, 1))
     s.refresh_from_db()

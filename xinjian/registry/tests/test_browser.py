@@ -3,14 +3,18 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_logs_in_searches_and_opens_an_enterprise_page(page, county_officer, enterprise_factory, licence_factory):
+def test_officer_logs_in_searches_and_opens_an_enterprise_page(
+    page, county_officer, enterprise_factory, licence_factory
+):
     import datetime as dt
 
     from xinjian.core.actors import Actor
     from xinjian.registry.actions import apply_licence_changes
 
     e = enterprise_factory(name="南山区放心食品有限公司")
-    apply_licence_changes([licence_factory(e, licence_no="SC10144030500017")], actor=Actor("t"), on=dt.date(2025, 1, 1))
+    apply_licence_changes(
+        [licence_factory(e, licence_no="SC10144030500017")], actor=Actor("t"), on=dt.date(2025, 1, 1)
+    )
 
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill("nanshan")

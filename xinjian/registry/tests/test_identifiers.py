@@ -34,13 +34,13 @@ def test_every_single_character_corruption_is_rejected(code):
         for c in ALPHABET + FOREIGN:
             if c == original:
                 continue
-            corrupted = code[:i] + c + code[i + 1:]
+            corrupted = code[:i] + c + code[i + 1 :]
             with pytest.raises(IdentifierError) as err:
                 normalize_uscc(corrupted)
             assert err.value.code == "invalid_uscc"
             corruptions += 1
         # Dropping or doubling a character changes the length.
-        for corrupted in (code[:i] + code[i + 1:], code[:i] + original + code[i:]):
+        for corrupted in (code[:i] + code[i + 1 :], code[:i] + original + code[i:]):
             with pytest.raises(IdentifierError):
                 normalize_uscc(corrupted)
             corruptions += 1

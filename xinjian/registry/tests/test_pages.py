@@ -4,7 +4,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_county_officer_gets_404_for_an_enterprise_of_another_county(client, county_officer, enterprise_factory):
+def test_county_officer_gets_404_for_an_enterprise_of_another_county(
+    client, county_officer, enterprise_factory
+):
     other = enterprise_factory(region_code="440304")  # 福田区
     own = enterprise_factory(region_code="440305")
     client.force_login(county_officer)
@@ -12,7 +14,9 @@ def test_county_officer_gets_404_for_an_enterprise_of_another_county(client, cou
     assert client.get(reverse("registry:detail", args=[own.uscc])).status_code == 200
 
 
-def test_city_and_province_officers_see_their_counties(client, city_officer, province_officer, enterprise_factory):
+def test_city_and_province_officers_see_their_counties(
+    client, city_officer, province_officer, enterprise_factory
+):
     futian = enterprise_factory(region_code="440304")
     guangzhou = enterprise_factory(region_code="440106")
     client.force_login(city_officer)
@@ -47,8 +51,10 @@ def test_anonymous_visitors_are_sent_to_login_and_enterprise_users_refused(clien
 def test_manual_tag_through_the_page(client, county_officer, enterprise_factory):
     e = enterprise_factory()
     client.force_login(county_officer)
-    r = client.post(reverse("registry:change_tag", args=[e.uscc]),
-                    {"action": "tag", "type": "special_equipment_filling", "reason": "现场核查"})
+    r = client.post(
+        reverse("registry:change_tag", args=[e.uscc]),
+        {"action": "tag", "type": "special_equipment_filling", "reason": "现场核查"},
+    )
     assert r.status_code == 302
     page = client.get(reverse("registry:detail", args=[e.uscc])).content.decode()
     assert "现场核查" in page and "移动式压力容器/气瓶充装单位" in page
@@ -57,8 +63,10 @@ def test_manual_tag_through_the_page(client, county_officer, enterprise_factory)
 def test_inspector_cannot_tag(client, inspector, enterprise_factory):
     e = enterprise_factory()
     client.force_login(inspector)
-    r = client.post(reverse("registry:change_tag", args=[e.uscc]),
-                    {"action": "tag", "type": "food_production", "reason": "x"})
+    r = client.post(
+        reverse("registry:change_tag", args=[e.uscc]),
+        {"action": "tag", "type": "food_production", "reason": "x"},
+    )
     assert r.status_code == 403
 
 
@@ -74,8 +82,11 @@ def test_key_area_list_filters_and_exports_excel(client, county_officer, enterpr
     food = enterprise_factory(name="南山食品厂")
     boiler = enterprise_factory(name="南山锅炉厂")
     outside = enterprise_factory(region_code="440304", name="福田食品厂")
-    lics = [licence_factory(food), licence_factory(outside),
-            licence_factory(boiler, licence_type="special_equipment_production", licence_no="TS2310393-2025")]
+    lics = [
+        licence_factory(food),
+        licence_factory(outside),
+        licence_factory(boiler, licence_type="special_equipment_production", licence_no="TS2310393-2025"),
+    ]
     apply_licence_changes(lics, actor=Actor("t"), on=dt.date(2025, 1, 1))
     client.force_login(county_officer)
     page = client.get(reverse("registry:key_area_list"), {"type": "food_production"}).content.decode()

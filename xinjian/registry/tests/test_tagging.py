@@ -14,7 +14,9 @@ SYSTEM = Actor("system:test")
 
 
 def active_types(enterprise):
-    return set(KeyAreaTag.objects.filter(enterprise=enterprise, active=True).values_list("type_id", flat=True))
+    return set(
+        KeyAreaTag.objects.filter(enterprise=enterprise, active=True).values_list("type_id", flat=True)
+    )
 
 
 def test_a_valid_sc1_licence_tags_food_production(enterprise_factory, licence_factory):
@@ -24,7 +26,9 @@ def test_a_valid_sc1_licence_tags_food_production(enterprise_factory, licence_fa
     assert active_types(e) == {"food_production"}
     h = KeyAreaTagHistory.objects.get(enterprise=e)
     assert h.action == "tagged" and h.source == "licence" and "SC10144030500017" in h.reason
-    assert Event.objects.filter(type="key_area.tagged", uscc=e.uscc, data__key_area="food_production").exists()
+    assert Event.objects.filter(
+        type="key_area.tagged", uscc=e.uscc, data__key_area="food_production"
+    ).exists()
     assert AuditEntry.objects.filter(action="key_area.tagged", uscc=e.uscc).exists()
 
 
@@ -49,7 +53,9 @@ def test_revoking_the_licence_untags_the_same_day_with_history(enterprise_factor
     apply_licence_changes([lic], actor=SYSTEM, on=dt.date(2025, 1, 1))
     change_licence_status(lic, "revoked", actor=SYSTEM, reason="吊销许可决定", on=dt.date(2025, 3, 1))
     assert active_types(e) == set()
-    actions = list(KeyAreaTagHistory.objects.filter(enterprise=e).order_by("id").values_list("action", flat=True))
+    actions = list(
+        KeyAreaTagHistory.objects.filter(enterprise=e).order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["tagged", "untagged"]
     assert Event.objects.filter(type="licence.revoked", uscc=e.uscc).exists()
     assert Event.objects.filter(type="key_area.untagged", uscc=e.uscc).exists()
@@ -88,7 +94,9 @@ def test_hand_tagging_needs_a_reason_and_is_recorded(enterprise_factory, county_
     untag_by_hand(e, t, actor=county_officer, reason="已停止充装业务")
     history = list(KeyAreaTagHistory.objects.filter(enterprise=e).order_by("id"))
     assert [(h.action, h.source, h.actor_label) for h in history] == [
-        ("tagged", "manual", "nanshan"), ("untagged", "manual", "nanshan")]
+        ("tagged", "manual", "nanshan"),
+        ("untagged", "manual", "nanshan"),
+    ]
     entry = AuditEntry.objects.filter(action="key_area.untagged", uscc=e.uscc).get()
     assert entry.before == {"active": True} and entry.after == {"active": False}
     assert entry.actor_user == county_officer

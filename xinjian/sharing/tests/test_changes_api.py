@@ -47,18 +47,37 @@ def test_a_regional_client_reads_only_its_region(client, api_client_factory):
 def test_receivers_report_the_measure_they_applied(client, api_client_factory, enterprise_factory):
     e = enterprise_factory()
     _, token = api_client_factory(scopes=["changes"])
-    r = client.post("/api/v1/feedback", {"uscc": e.uscc, "measure": "no_procurement", "action_taken": "取消投标资格",
-                                         "applied_on": "2026-05-06"}, content_type="application/json", **_auth(token))
+    r = client.post(
+        "/api/v1/feedback",
+        {
+            "uscc": e.uscc,
+            "measure": "no_procurement",
+            "action_taken": "取消投标资格",
+            "applied_on": "2026-05-06",
+        },
+        content_type="application/json",
+        **_auth(token),
+    )
     assert r.status_code == 201, r.content
     assert Feedback.objects.get().measure == "no_procurement"
-    r = client.post("/api/v1/feedback", {"uscc": "9" * 18, "measure": "x", "action_taken": "y", "applied_on": "2026-05-06"},
-                    content_type="application/json", **_auth(token))
+    r = client.post(
+        "/api/v1/feedback",
+        {"uscc": "9" * 18, "measure": "x", "action_taken": "y", "applied_on": "2026-05-06"},
+        content_type="application/json",
+        **_auth(token),
+    )
     assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "uscc"
 
 
-def test_feedback_with_a_nul_character_is_bad_input_not_a_server_error(client, api_client_factory, enterprise_factory):
+def test_feedback_with_a_nul_character_is_bad_input_not_a_server_error(
+    client, api_client_factory, enterprise_factory
+):
     e = enterprise_factory()
     _, token = api_client_factory(scopes=["changes"])
-    r = client.post("/api/v1/feedback", {"uscc": e.uscc, "measure": "x\x00", "action_taken": "y", "applied_on": "2026-05-06"},
-                    content_type="application/json", **_auth(token))
+    r = client.post(
+        "/api/v1/feedback",
+        {"uscc": e.uscc, "measure": "x\x00", "action_taken": "y", "applied_on": "2026-05-06"},
+        content_type="application/json",
+        **_auth(token),
+    )
     assert r.status_code == 400 and r.json()["error"]["details"][0]["field"] == "measure"

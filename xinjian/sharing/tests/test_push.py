@@ -74,14 +74,23 @@ def _emit_changes(usccs: list[str], rounds: int) -> list[int]:
 
 
 def _subscribe(url: str, **kw):
-    sub, _ = actions.create_subscription(actor="test", name="住建局", department="深圳市住房和建设局", endpoint=url,
-                                         event_types=["listing.added", "listing.removed"], secret=SECRET, **kw)
+    sub, _ = actions.create_subscription(
+        actor="test",
+        name="住建局",
+        department="深圳市住房和建设局",
+        endpoint=url,
+        event_types=["listing.added", "listing.removed"],
+        secret=SECRET,
+        **kw,
+    )
     return sub
 
 
 def test_every_message_arrives_once_acknowledged_in_order_per_enterprise_with_valid_signatures():
     with Receiver(down_for=5) as rx:
-        sub = _subscribe(rx.url, )
+        sub = _subscribe(
+            rx.url,
+        )
         sub.backoff_seconds = 10
         sub.save()
         ids = _emit_changes(["A" * 18, "B" * 18, "C" * 18], rounds=4)
@@ -118,7 +127,9 @@ def test_retries_back_off_exponentially_and_wait_until_due():
         assert d.attempts == 2 and d.next_attempt_at == now + dt.timedelta(seconds=sub.backoff_seconds * 3)
 
 
-def test_a_dead_letter_is_replayed_from_the_staff_page_and_later_messages_follow_in_order(client, county_officer):
+def test_a_dead_letter_is_replayed_from_the_staff_page_and_later_messages_follow_in_order(
+    client, county_officer
+):
     with Receiver(down_for=3) as rx:
         sub = _subscribe(rx.url)
         sub.max_attempts, sub.backoff_seconds = 3, 1
@@ -129,7 +140,9 @@ def test_a_dead_letter_is_replayed_from_the_staff_page_and_later_messages_follow
         for i in range(6):
             deliver_due(now=now + dt.timedelta(seconds=10 * i))
         first, second = Delivery.objects.order_by("id")
-        assert first.status == "dead" and second.status == "pending" and second.attempts == 0  # held back in order
+        assert (
+            first.status == "dead" and second.status == "pending" and second.attempts == 0
+        )  # held back in order
         client.force_login(county_officer)
         page = client.get(reverse("sharing:deliveries"), {"status": "dead"}).content.decode()
         assert f"delivery-{first.pk}" in page

@@ -20,8 +20,14 @@ from .test_push import SECRET, Receiver
 @pytest.mark.django_db
 def test_push_worker_once_queues_and_delivers():
     with Receiver() as rx:
-        actions.create_subscription(actor="t", name="税务", department="税务局", endpoint=rx.url,
-                                    event_types=["listing.added"], secret=SECRET)
+        actions.create_subscription(
+            actor="t",
+            name="税务",
+            department="税务局",
+            endpoint=rx.url,
+            event_types=["listing.added"],
+            secret=SECRET,
+        )
         with transaction.atomic():
             emit(EventType.LISTING_ADDED, uscc="A" * 18, region_code="440305")
         out = io.StringIO()
@@ -41,8 +47,14 @@ def test_parallel_workers_on_postgresql_never_send_a_message_twice():
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED claims: PostgreSQL only (SQLite runs one worker)")
     with Receiver() as rx:
-        actions.create_subscription(actor="t", name="银保", department="金融监管局", endpoint=rx.url,
-                                    event_types=["listing.added"], secret=SECRET)
+        actions.create_subscription(
+            actor="t",
+            name="银保",
+            department="金融监管局",
+            endpoint=rx.url,
+            event_types=["listing.added"],
+            secret=SECRET,
+        )
         with transaction.atomic():
             for i in range(30):
                 emit(EventType.LISTING_ADDED, uscc=f"{i % 10:018d}", region_code="440305")

@@ -72,8 +72,16 @@ class Command(BaseCommand):
                 bar.close()
                 self.stdout.write(f"校验 {total} 条：{total - bad} 条有效，{bad} 条有误（未写入）")
                 return
-            batch, _ = ingest_records(kind.name, records(), actor=actor, source=source, channel="command",
-                                      file_name=path.name, keep_results=False, progress=bar.update)
+            batch, _ = ingest_records(
+                kind.name,
+                records(),
+                actor=actor,
+                source=source,
+                channel="command",
+                file_name=path.name,
+                keep_results=False,
+                progress=bar.update,
+            )
             bar.close()
         signal.signal(signal.SIGTERM, previous)
         elapsed = time.monotonic() - started

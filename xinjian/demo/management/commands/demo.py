@@ -27,7 +27,13 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, enterprises: int, seed: int, if_empty: bool, chunk: int, prepare: bool = False,
+        self,
+        *args: Any,
+        enterprises: int,
+        seed: int,
+        if_empty: bool,
+        chunk: int,
+        prepare: bool = False,
         **options: Any,
     ) -> None:
         if enterprises < 1:

@@ -34,7 +34,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             client, token = ApiClient.issue(name, wanted, region)
             audit.record(
-                "api_client.created", client, actor=Actor("cli"), after={"scopes": wanted, "region_code": region}
+                "api_client.created",
+                client,
+                actor=Actor("cli"),
+                after={"scopes": wanted, "region_code": region},
             )
         self.stdout.write(f"created API client {name} with scopes {','.join(wanted)}")
         self.stdout.write(token)

@@ -32,8 +32,10 @@ class Command(BaseCommand):
         while True:
             queued = fanout()
             counts = deliver_due(timeout=timeout)
-            self.stdout.write(f"queued {queued} deliveries; delivered {counts['delivered']}, "
-                              f"retry {counts['retry']}, dead {counts['dead']}")
+            self.stdout.write(
+                f"queued {queued} deliveries; delivered {counts['delivered']}, "
+                f"retry {counts['retry']}, dead {counts['dead']}"
+            )
             if once or stop:
                 return
             time.sleep(interval)
