@@ -343,11 +343,11 @@ def aggregation_sql(
     joins = []
     for src, cols in by_source.items():
         s = SOURCES[src]
-        where = _fill(s.where, params)
+        src_where = _fill(s.where, params)
         if ids is not None:
-            where += " AND " + s.id_filter.replace("{ids}", ids or "NULL")
+            src_where += " AND " + s.id_filter.replace("{ids}", ids or "NULL")
         joins.append(
-            f"LEFT JOIN (SELECT {s.key} AS k, {', '.join(cols)} FROM {s.sql_from} WHERE {where} "
+            f"LEFT JOIN (SELECT {s.key} AS k, {', '.join(cols)} FROM {s.sql_from} WHERE {src_where} "
             f"GROUP BY {s.key}) {src} ON {s.join}"
         )
     columns = [f"{_fill(ind.outer_sql(), params)} AS v_{n}" for n, ind in enumerate(indicators)]

@@ -43,10 +43,20 @@ def scored_sql(version: ModelVersion, as_of: dt.date, *, enterprise_ids: Sequenc
     pts = ", ".join(f"{_points_case(i, item['edges'], item['points'])} AS p_{i}" for i, item in enumerate(version.spec))
     vals = ", ".join(f"v_{i}" for i in range(n))
     total = " + ".join([str(int(version.base_points))] + [f"p_{i}" for i in range(n)])
+    fence = _fence()
     return (
         f"SELECT enterprise_id, {total} AS score, {vals} "
-        f"FROM (SELECT enterprise_id, {vals}, {pts} FROM ({agg}) a) s"
+        f"FROM (SELECT enterprise_id, {vals}, {pts} FROM ({agg}{fence}) a{fence}) s"
     )
+
+
+def _fence() -> str:
+    """Keeps PostgreSQL from flattening a subquery into the one above it. Flattened, every
+    reference to a column is its whole expression again: the class CASE names the score
+    four times, the score sums every points CASE, each CASE names its value up to five
+    times, so a row evaluated each indicator expression hundreds of times (ADR 0041).
+    `OFFSET 0` computes each level once per row. (SQLite takes OFFSET only after LIMIT.)"""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
 
 
 def _json_array(cols: list[str]) -> str:
@@ -77,7 +87,7 @@ def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands:
         "INSERT INTO risk_assessment (enterprise_id, model_id, version_id, run_id, as_of, assessed_at, score, "
         "risk_class, previous_class, values_json) "
         f"SELECT enterprise_id, '{version.model_id}', {int(version.pk)}, {int(run_id)}, '{as_of.isoformat()}', "
-        f"{_ts_literal(moment)}, score, {cls}, NULL, {values} FROM ({scored}) q WHERE 1 = 1 "
+        f"{_ts_literal(moment)}, score, {cls}, NULL, {values} FROM ({scored}{_fence()}) q WHERE 1 = 1 "
         "ON CONFLICT (enterprise_id, model_id) DO UPDATE SET version_id = excluded.version_id, "
         "run_id = excluded.run_id, as_of = excluded.as_of, assessed_at = excluded.assessed_at, "
         "score = excluded.score, previous_class = risk_assessment.risk_class, risk_class = excluded.risk_class, "
@@ -92,6 +102,10 @@ def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands:
             cur.execute(insert)
             cur.execute(summary.format(rows=f"risk_assessment WHERE run_id = {int(run_id)}"))
         rows = cur.fetchall()
+    return _tally(rows)
+
+
+def _tally(rows: list[Any]) -> tuple[dict[str, int], int]:
     counts = {c: 0 for c in "ABCD"}
     changes = 0
     for klass, count, changed in rows:
