@@ -36,7 +36,8 @@ test-pg: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy config xinjian
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 

@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 N = max(2000, int(1_000_000 * SCALE))
 # One database per size, so a scaled run never meets the full-size province.
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xinjian_bench_risk"
-                      + ("" if N == 1_000_000 else f"_{N}"))
+os.environ.setdefault(
+    "DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/xinjian_bench_risk" + ("" if N == 1_000_000 else f"_{N}"),
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 TARGET_SECONDS = 30.0
 TARGET_RATIO = 2.0
@@ -78,15 +80,19 @@ def main() -> int:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     records = sum(m.objects.count() for m in (Penalty, Inspection, Complaint, AnnualReport, Licence))
-    print(f"enterprises {N:,}  records {records:,} ({records / N:.1f} per enterprise)  vendor {connection.vendor}")
+    print(
+        f"enterprises {N:,}  records {records:,} ({records / N:.1f} per enterprise)  vendor {connection.vendor}"
+    )
 
     actor = Actor("bench")
     model = RiskModel.objects.get(code="general")
     version = model.active_version()
     as_of = today()
     inds = spec_indicators(version)
-    bare_sql = (f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(inds)))} "
-                f"FROM ({aggregation_sql(inds, as_of)}) a")
+    bare_sql = (
+        f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(inds)))} "
+        f"FROM ({aggregation_sql(inds, as_of)}) a"
+    )
 
     def bare() -> float:
         t = time.perf_counter()
@@ -108,29 +114,41 @@ def main() -> int:
     print(f"indicators {len(inds)} ({version.label})")
     print(f"bare SQL aggregation       {t_bare:7.2f} s")
     print(f"full rescore (first run)   {first:7.2f} s  ratio {first / t_bare:.2f}")
-    print(f"full rescore (replace)     {t_full:7.2f} s  ratio {ratio:.2f}  target < {TARGET_RATIO}"
-          f"  {'OK' if ratio < TARGET_RATIO else 'MISSED'}")
+    print(
+        f"full rescore (replace)     {t_full:7.2f} s  ratio {ratio:.2f}  target < {TARGET_RATIO}"
+        f"  {'OK' if ratio < TARGET_RATIO else 'MISSED'}"
+    )
     print(f"  run: assessed {run.assessed:,} counts {run.counts} changes {run.changes}")
     if SCALE >= 1.0:
-        print(f"  at full scale: {t_full:.1f} s, target ≤ {TARGET_SECONDS:.0f} s "
-              f"{'OK' if t_full <= TARGET_SECONDS else 'MISSED'}")
+        print(
+            f"  at full scale: {t_full:.1f} s, target ≤ {TARGET_SECONDS:.0f} s "
+            f"{'OK' if t_full <= TARGET_SECONDS else 'MISSED'}"
+        )
     else:
-        print(f"  scaled ×{SCALE}: linear estimate at 1M {t_full / SCALE:.1f} s (target ≤ {TARGET_SECONDS:.0f} s)")
+        print(
+            f"  scaled ×{SCALE}: linear estimate at 1M {t_full / SCALE:.1f} s (target ≤ {TARGET_SECONDS:.0f} s)"
+        )
 
     # Validation on the demo province: what calibrate prints and the report shows.
     t = time.perf_counter()
     draft = actions.draft_version(model, actor=actor, note="bench")
     report = draft.validation
     v = report["validation"]
-    print(f"calibration of {draft.label} in {time.perf_counter() - t:.1f} s: held-out {v['as_of']} → {v['window_end']}, "
-          f"{v['inspections']:,} inspections")
+    print(
+        f"calibration of {draft.label} in {time.perf_counter() - t:.1f} s: held-out {v['as_of']} → {v['window_end']}, "
+        f"{v['inspections']:,} inspections"
+    )
     for name, target in report["targets"].items():
-        print(f"  {name:9s} {target['value']}  target ≥ {target['target']}  {'OK' if target['met'] else 'MISSED'}")
+        print(
+            f"  {name:9s} {target['value']}  target ≥ {target['target']}  {'OK' if target['met'] else 'MISSED'}"
+        )
     print("  problem rate by class: " + "  ".join(f"{c} {b['rate']}" for c, b in v["by_class"].items()))
     ceiling = truth_auc(draft)
     if ceiling is not None:
-        print(f"  reference: AUC of the demo's hidden propensity on the same inspections {ceiling:.4f} "
-              "(the ceiling for any model on this history)")
+        print(
+            f"  reference: AUC of the demo's hidden propensity on the same inspections {ceiling:.4f} "
+            "(the ceiling for any model on this history)"
+        )
     actions.discard_version(draft, actor=actor, reason="bench")
     return 0
 
@@ -154,9 +172,16 @@ def truth_auc(version) -> float | None:  # type: ignore[no-untyped-def]
     scope = set(ids)
     problems = {str(p) for p in PROBLEM_RESULTS}
     ys, ps = [], []
-    for eid, result in Inspection.objects.filter(inspected_on__gt=start, inspected_on__lte=end,
-                                                 enterprise_id__isnull=False, archived_at__isnull=True
-                                                 ).values_list("enterprise_id", "result").iterator(chunk_size=50000):
+    for eid, result in (
+        Inspection.objects.filter(
+            inspected_on__gt=start,
+            inspected_on__lte=end,
+            enterprise_id__isnull=False,
+            archived_at__isnull=True,
+        )
+        .values_list("enterprise_id", "result")
+        .iterator(chunk_size=50000)
+    ):
         if eid in scope and eid in truth:
             ys.append(int(result in problems))
             ps.append(truth[eid])

@@ -95,7 +95,7 @@ def read_after(cursor: int, limit: int = 100, types: Sequence[str] | None = None
     return list(qs[:limit])
 
 
-def consume(name: str, handler: Callable[[list[Event]], None], *, batch: int = 500) -> int:
+def consume(name: str, handler: Callable[[list[Event]], object], *, batch: int = 500) -> int:
     """Feed the next batch of events to `handler` and advance the consumer's cursor in the
     same transaction, so a crash re-delivers the batch instead of losing it. Several
     workers may call this side by side: the cursor row lock makes them take turns."""

@@ -134,8 +134,8 @@ def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
                 "name": e.name,
                 "region_code": e.region_code,
                 "status": e.status,
-                "key_areas": e.key_area_codes,
-            }  # type: ignore[attr-defined]  # set by search.search
+                "key_areas": e.key_area_codes,  # type: ignore[attr-defined]  # set by search.search
+            }
             for e in found
         ]
     }

@@ -37,22 +37,45 @@ RESCORE_CONSUMER = "risk.rescore"
 
 # Records whose arrival or change can move an enterprise's class (the event log, read by
 # the worker with its own cursor).
-RESCORE_EVENTS = frozenset({
-    EventType.ENTERPRISE_REGISTERED, EventType.ENTERPRISE_CHANGED, EventType.KEY_AREA_TAGGED,
-    EventType.KEY_AREA_UNTAGGED, EventType.LICENCE_GRANTED, EventType.LICENCE_CHANGED, EventType.LICENCE_CANCELLED,
-    EventType.LICENCE_REVOKED, EventType.LICENCE_EXPIRED, EventType.PENALTY_RECORDED, EventType.PENALTY_CHANGED,
-    EventType.PENALTY_WITHDRAWN, EventType.INSPECTION_RECORDED, EventType.COMPLAINT_RECORDED,
-    EventType.ANNUAL_REPORT_FILED, EventType.LIST_DECISION_RECORDED, EventType.COMMITMENT_RECORDED,
-    EventType.COMMITMENT_UNTRUE, EventType.LISTING_ADDED, EventType.LISTING_REMOVED, EventType.REPAIR_APPROVED,
-})
+RESCORE_EVENTS = frozenset(
+    {
+        EventType.ENTERPRISE_REGISTERED,
+        EventType.ENTERPRISE_CHANGED,
+        EventType.KEY_AREA_TAGGED,
+        EventType.KEY_AREA_UNTAGGED,
+        EventType.LICENCE_GRANTED,
+        EventType.LICENCE_CHANGED,
+        EventType.LICENCE_CANCELLED,
+        EventType.LICENCE_REVOKED,
+        EventType.LICENCE_EXPIRED,
+        EventType.PENALTY_RECORDED,
+        EventType.PENALTY_CHANGED,
+        EventType.PENALTY_WITHDRAWN,
+        EventType.INSPECTION_RECORDED,
+        EventType.COMPLAINT_RECORDED,
+        EventType.ANNUAL_REPORT_FILED,
+        EventType.LIST_DECISION_RECORDED,
+        EventType.COMMITMENT_RECORDED,
+        EventType.COMMITMENT_UNTRUE,
+        EventType.LISTING_ADDED,
+        EventType.LISTING_REMOVED,
+        EventType.REPAIR_APPROVED,
+    }
+)
 
 
 def _transition(version: ModelVersion, to: str, *, actor: Any, reason: str) -> None:
     if to not in VERSION_TRANSITIONS[version.status]:
         raise InvalidTransition(
-            f"版本 {version.label} 不能从“{version.get_status_display()}”变为“{VersionStatus(to).label}”")
-    ModelVersionTransition.objects.create(version=version, from_status=version.status, to_status=to,
-                                          actor_label=as_actor(actor).label, reason=reason)
+            f"版本 {version.label} 不能从“{version.get_status_display()}”变为“{VersionStatus(to).label}”"
+        )
+    ModelVersionTransition.objects.create(
+        version=version,
+        from_status=version.status,
+        to_status=to,
+        actor_label=as_actor(actor).label,
+        reason=reason,
+    )
     version.status = to
     if to == VersionStatus.ACTIVE:
         version.activated_at = timezone.now()
@@ -69,14 +92,28 @@ def create_expert_version(model: RiskModel, *, actor: Any, activate: bool = True
     points of the model's indicators (indicators.py), marked as expert judgement."""
     from .indicators import indicators_for
 
-    spec = [{"code": i.code, "edges": [float(e) for e in i.edges], "points": list(i.default_points)}
-            for i in indicators_for(model.code, model.key_area_domain)]
+    spec = [
+        {"code": i.code, "edges": [float(e) for e in i.edges], "points": list(i.default_points)}
+        for i in indicators_for(model.code, model.key_area_domain)
+    ]
     version = ModelVersion.objects.create(
-        model=model, number=_next_number(model), method=VersionMethod.EXPERT, base_points=420, spec=spec,
-        created_by=as_actor(actor).label, note="专家初始赋分：未经历史数据校准，待检查结果积累后校准替换。")
-    ModelVersionTransition.objects.create(version=version, to_status=VersionStatus.DRAFT,
-                                          actor_label=as_actor(actor).label, reason="专家初始版本")
-    audit.record("risk.version_drafted", version, actor=actor, after={"label": version.label, "method": "expert"})
+        model=model,
+        number=_next_number(model),
+        method=VersionMethod.EXPERT,
+        base_points=420,
+        spec=spec,
+        created_by=as_actor(actor).label,
+        note="专家初始赋分：未经历史数据校准，待检查结果积累后校准替换。",
+    )
+    ModelVersionTransition.objects.create(
+        version=version,
+        to_status=VersionStatus.DRAFT,
+        actor_label=as_actor(actor).label,
+        reason="专家初始版本",
+    )
+    audit.record(
+        "risk.version_drafted", version, actor=actor, after={"label": version.label, "method": "expert"}
+    )
     if activate and model.active_version() is None:
         activate_version(version, actor=actor, reason="初始版本")
     return version
@@ -88,17 +125,35 @@ def draft_version(model: RiskModel, *, actor: Any, train_snapshots: int = 2, not
     validation report (calibration.py). Raises calibration.NotEnoughHistory."""
     fitted, windows, snaps = calibration.calibrate(model, train_snapshots=train_snapshots)
     version = ModelVersion(
-        model=model, number=_next_number(model), method=VersionMethod.WOE_LOGIT, base_points=fitted.base_points,
-        spec=fitted.spec, created_by=as_actor(actor).label, note=note, **windows)
+        model=model,
+        number=_next_number(model),
+        method=VersionMethod.WOE_LOGIT,
+        base_points=fitted.base_points,
+        spec=fitted.spec,
+        created_by=as_actor(actor).label,
+        note=note,
+        **windows,
+    )
     report = calibration.validation_report(version, snaps, on=today())
     report["dropped"] = fitted.dropped
     version.validation = report
     version.save()
-    ModelVersionTransition.objects.create(version=version, to_status=VersionStatus.DRAFT,
-                                          actor_label=as_actor(actor).label, reason=note or "历史数据校准")
-    audit.record("risk.version_drafted", version, actor=actor,
-                 after={"label": version.label, "auc": report["validation"].get("auc"),
-                        "lift": report["validation"]["draw"]["lift"]})
+    ModelVersionTransition.objects.create(
+        version=version,
+        to_status=VersionStatus.DRAFT,
+        actor_label=as_actor(actor).label,
+        reason=note or "历史数据校准",
+    )
+    audit.record(
+        "risk.version_drafted",
+        version,
+        actor=actor,
+        after={
+            "label": version.label,
+            "auc": report["validation"].get("auc"),
+            "lift": report["validation"]["draw"]["lift"],
+        },
+    )
     return version
 
 
@@ -107,7 +162,11 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
     """Make `version` the one that scores; the version in force is retired. Activating a
     retired version is how a rollback happens."""
     version = ModelVersion.objects.select_for_update().get(pk=version.pk)
-    current = ModelVersion.objects.select_for_update().filter(model_id=version.model_id, status=VersionStatus.ACTIVE).first()
+    current = (
+        ModelVersion.objects.select_for_update()
+        .filter(model_id=version.model_id, status=VersionStatus.ACTIVE)
+        .first()
+    )
     if current is not None and current.pk == version.pk:
         raise Conflict(f"版本 {version.label} 已经生效")
     missing = [item["code"] for item in version.spec if item["code"] not in BY_CODE]
@@ -116,10 +175,22 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
     if current is not None:
         _transition(current, VersionStatus.RETIRED, actor=actor, reason=f"由 {version.label} 替换")
     _transition(version, VersionStatus.ACTIVE, actor=actor, reason=reason)
-    audit.record("risk.version_activated", version, actor=actor, reason=reason,
-                 before={"active": current.label if current else None}, after={"active": version.label})
-    events.emit(EventType.RISK_VERSION_ACTIVATED, data={"model": version.model_id, "version": version.label,
-                                                        "replaced": current.label if current else None})
+    audit.record(
+        "risk.version_activated",
+        version,
+        actor=actor,
+        reason=reason,
+        before={"active": current.label if current else None},
+        after={"active": version.label},
+    )
+    events.emit(
+        EventType.RISK_VERSION_ACTIVATED,
+        data={
+            "model": version.model_id,
+            "version": version.label,
+            "replaced": current.label if current else None,
+        },
+    )
     return version
 
 
@@ -133,32 +204,58 @@ def discard_version(version: ModelVersion, *, actor: Any, reason: str = "") -> M
 def rollback(model: RiskModel, *, actor: Any, reason: str) -> ModelVersion:
     """Re-activate the version that was in force before the current one."""
     current = model.active_version()
-    previous = (ModelVersion.objects.filter(model=model, status=VersionStatus.RETIRED)
-                .exclude(activated_at__isnull=True).order_by("-activated_at", "-number").first())
+    previous = (
+        ModelVersion.objects.filter(model=model, status=VersionStatus.RETIRED)
+        .exclude(activated_at__isnull=True)
+        .order_by("-activated_at", "-number")
+        .first()
+    )
     if current is None or previous is None:
         raise Conflict("没有可以回退到的历史版本")
     return activate_version(previous, actor=actor, reason=reason or "回退")
 
 
-def _score(version: ModelVersion, *, kind: str, as_of: dt.date, actor: Any,
-           enterprise_ids: Sequence[int] | None = None) -> ScoringRun:
+def _score(
+    version: ModelVersion,
+    *,
+    kind: str,
+    as_of: dt.date,
+    actor: Any,
+    enterprise_ids: Sequence[int] | None = None,
+) -> ScoringRun:
     watch = Stopwatch()
     with transaction.atomic():
-        run = ScoringRun.objects.create(version=version, kind=kind, as_of=as_of, actor_label=as_actor(actor).label)
+        run = ScoringRun.objects.create(
+            version=version, kind=kind, as_of=as_of, actor_label=as_actor(actor).label
+        )
         bands = ClassBandRule.in_force(version.model, as_of)
         counts, changes = write_assessments(version, run.pk, as_of, bands, enterprise_ids=enterprise_ids)
         run.counts, run.changes, run.assessed = counts, changes, sum(counts.values())
         run.finished_at = timezone.now()
         run.duration_ms = watch.ms()
         run.save(update_fields=["counts", "changes", "assessed", "finished_at", "duration_ms"])
-        audit.record("risk.scored", run, actor=actor,
-                     after={"version": version.label, "kind": kind, "assessed": run.assessed, "changes": changes})
-        events.emit(EventType.RISK_RUN_COMPLETED, data={"run": run.pk, "version": version.label, "kind": kind,
-                                                       "counts": counts, "changes": changes})
+        audit.record(
+            "risk.scored",
+            run,
+            actor=actor,
+            after={"version": version.label, "kind": kind, "assessed": run.assessed, "changes": changes},
+        )
+        events.emit(
+            EventType.RISK_RUN_COMPLETED,
+            data={
+                "run": run.pk,
+                "version": version.label,
+                "kind": kind,
+                "counts": counts,
+                "changes": changes,
+            },
+        )
     return run
 
 
-def score_all(*, actor: Any, as_of: dt.date | None = None, models: Iterable[str] | None = None) -> list[ScoringRun]:
+def score_all(
+    *, actor: Any, as_of: dt.date | None = None, models: Iterable[str] | None = None
+) -> list[ScoringRun]:
     """Classify every enterprise in scope with each model's active version (one run per
     model, each in its own transaction)."""
     as_of = as_of or today()
@@ -213,6 +310,8 @@ def rescore_marked(*, actor: Any, limit: int = 5000, as_of: dt.date | None = Non
         for model in RiskModel.objects.all():
             version = model.active_version()
             if version is not None:
-                runs.append(_score(version, kind=RunKind.INCREMENTAL, as_of=as_of, actor=actor, enterprise_ids=ids))
+                runs.append(
+                    _score(version, kind=RunKind.INCREMENTAL, as_of=as_of, actor=actor, enterprise_ids=ids)
+                )
         RescoreMark.objects.filter(enterprise_id__in=ids).delete()
     return runs

@@ -46,8 +46,13 @@ class RiskOut(Schema):
     reasons: list[ReasonOut]
 
 
-@router.get("/enterprises/{uscc}/risk", auth=scope("risk"), by_alias=True,
-            response={200: RiskOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="查询信用风险分类")
+@router.get(
+    "/enterprises/{uscc}/risk",
+    auth=scope("risk"),
+    by_alias=True,
+    response={200: RiskOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="查询信用风险分类",
+)
 def risk(request: HttpRequest, uscc: str) -> dict[str, Any]:
     missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
     try:
@@ -64,6 +69,13 @@ def risk(request: HttpRequest, uscc: str) -> dict[str, Any]:
     found = enterprise_risk(enterprise)
     if found is None:
         raise NotFound("该主体尚未进行风险分类", code="not_assessed")
-    return {"uscc": enterprise.uscc, "class": found["class"], "score": found["score"], "model": found["model"],
-            "assessed_at": found["assessed_at"],
-            "reasons": [{k: r[k] for k in ("indicator", "value", "points", "name", "text")} for r in found["reasons"]]}
+    return {
+        "uscc": enterprise.uscc,
+        "class": found["class"],
+        "score": found["score"],
+        "model": found["model"],
+        "assessed_at": found["assessed_at"],
+        "reasons": [
+            {k: r[k] for k in ("indicator", "value", "points", "name", "text")} for r in found["reasons"]
+        ],
+    }

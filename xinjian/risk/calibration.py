@@ -61,7 +61,10 @@ def snapshot(inds: list[Indicator], key_area_domain: str, as_of: dt.date, window
     ent_y = np.full(len(ids), -1, dtype=int)
     problems = {str(p) for p in PROBLEM_RESULTS}
     qs = Inspection.objects.filter(
-        enterprise_id__isnull=False, archived_at__isnull=True, inspected_on__gt=as_of, inspected_on__lte=window_end
+        enterprise_id__isnull=False,
+        archived_at__isnull=True,
+        inspected_on__gt=as_of,
+        inspected_on__lte=window_end,
     ).values_list("enterprise_id", "result")
     for eid, result in qs.iterator(chunk_size=20000):
         n = index.get(eid)
@@ -125,7 +128,7 @@ def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
     y = np.concatenate([s.y for s in train])
     if len(y) < 100 or y.sum() < 10 or (len(y) - y.sum()) < 10:
         raise NotEnoughHistory(f"训练期内检查记录不足（{len(y)} 条，其中发现问题 {int(y.sum())} 条）")
-    binned = []
+    binned: list[dict[str, Any]] = []
     for j, ind in enumerate(inds):
         edges = fit_bins(X[:, j], y, list(ind.edges), ind.direction)
         idx = _bin_index(X[:, j], edges)
@@ -156,14 +159,16 @@ def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
         shift = float(raw.min())
         base += shift
         points = [int(round(p - shift)) for p in raw]
-        spec.append({
-            "code": ind.code,
-            "edges": [float(e) for e in b["edges"]],
-            "points": points,
-            "woe": [round(float(w), 4) for w in b["woe"]],
-            "coef": round(coef[j], 4),
-            "counts": [[int(c), int(bd)] for c, bd in zip(b["n"], b["bad"], strict=True)],
-        })
+        spec.append(
+            {
+                "code": ind.code,
+                "edges": [float(e) for e in b["edges"]],
+                "points": points,
+                "woe": [round(float(w), 4) for w in b["woe"]],
+                "coef": round(coef[j], 4),
+                "counts": [[int(c), int(bd)] for c, bd in zip(b["n"], b["bad"], strict=True)],
+            }
+        )
     return Fitted(spec, int(round(base)), dropped)
 
 
@@ -179,14 +184,20 @@ def _psi(expected: dict[str, int], actual: dict[str, int]) -> float | None:
     return round(total, 4)
 
 
-def evaluate(version: ModelVersion, snap: Snapshot, bands: ClassBandRule, measures: dict[str, SupervisionMeasure]) -> dict[str, Any]:
+def evaluate(
+    version: ModelVersion, snap: Snapshot, bands: ClassBandRule, measures: dict[str, SupervisionMeasure]
+) -> dict[str, Any]:
     """Discrimination, problem-discovery rate by class and the lift of a class-weighted
     draw, for one version on one snapshot."""
     scores = np.asarray(score_rows(version, snap.X.tolist()), dtype=float)
     classes = np.asarray([bands.classify(int(s)) for s in scores])
-    out: dict[str, Any] = {"as_of": snap.as_of.isoformat(), "window_end": snap.window_end.isoformat(),
-                           "enterprises": len(snap.enterprise_ids), "inspections": int(len(snap.y)),
-                           "problems": int(snap.y.sum())}
+    out: dict[str, Any] = {
+        "as_of": snap.as_of.isoformat(),
+        "window_end": snap.window_end.isoformat(),
+        "enterprises": len(snap.enterprise_ids),
+        "inspections": int(len(snap.y)),
+        "problems": int(snap.y.sum()),
+    }
     population = {c: int((classes == c).sum()) for c in CLASSES}
     out["population"] = population
     if len(snap.y) and 0 < snap.y.sum() < len(snap.y):
@@ -197,15 +208,19 @@ def evaluate(version: ModelVersion, snap: Snapshot, bands: ClassBandRule, measur
         keep = np.linspace(0, len(fpr) - 1, num=min(len(fpr), 40)).astype(int)
         out["roc"] = [[round(float(fpr[k]), 3), round(float(tpr[k]), 3)] for k in keep]
     row_classes = classes[snap.rows] if len(snap.rows) else np.asarray([])
-    by_class = {}
+    by_class: dict[str, dict[str, Any]] = {}
     for c in CLASSES:
         mask = row_classes == c
         n = int(mask.sum())
         bad = int(snap.y[mask].sum()) if n else 0
         inspected = snap.enterprise_y[(classes == c) & (snap.enterprise_y >= 0)]
-        by_class[c] = {"inspections": n, "problems": bad, "rate": round(bad / n, 4) if n else None,
-                       "inspected_enterprises": int(len(inspected)),
-                       "enterprise_rate": round(float(inspected.mean()), 4) if len(inspected) else None}
+        by_class[c] = {
+            "inspections": n,
+            "problems": bad,
+            "rate": round(bad / n, 4) if n else None,
+            "inspected_enterprises": int(len(inspected)),
+            "enterprise_rate": round(float(inspected.mean()), 4) if len(inspected) else None,
+        }
     out["by_class"] = by_class
     rate_a, rate_d = by_class["A"]["rate"], by_class["D"]["rate"]
     out["d_over_a"] = round(rate_d / rate_a, 2) if rate_a and rate_d is not None else None
@@ -220,18 +235,25 @@ def evaluate(version: ModelVersion, snap: Snapshot, bands: ClassBandRule, measur
     weighted = sum(draws[c] * erate[c] for c in CLASSES)
     overall = sum(population[c] * erate[c] for c in CLASSES) / total_pop if total_pop else 0.0
     uniform = sum(draws.values()) * overall
-    out["draw"] = {"size": round(sum(draws.values()), 1), "weighted_problems": round(weighted, 1),
-                   "uniform_problems": round(uniform, 1), "lift": round(weighted / uniform, 2) if uniform else None,
-                   "ratios": {c: float(measures[c].draw_ratio) for c in measures}}
+    out["draw"] = {
+        "size": round(sum(draws.values()), 1),
+        "weighted_problems": round(weighted, 1),
+        "uniform_problems": round(uniform, 1),
+        "lift": round(weighted / uniform, 2) if uniform else None,
+        "ratios": {c: float(measures[c].draw_ratio) for c in measures},
+    }
     hist_edges = np.linspace(scores.min(), scores.max() + 1, 11) if len(scores) else np.asarray([0, 1])
-    out["histogram"] = {"edges": [int(e) for e in hist_edges],
-                        "counts": [int(c) for c in np.histogram(scores, bins=hist_edges)[0]]}
+    out["histogram"] = {
+        "edges": [int(e) for e in hist_edges],
+        "counts": [int(c) for c in np.histogram(scores, bins=hist_edges)[0]],
+    }
     return out
 
 
 def history_bounds() -> tuple[dt.date, dt.date] | None:
     b = Inspection.objects.filter(enterprise_id__isnull=False, archived_at__isnull=True).aggregate(
-        lo=Min("inspected_on"), hi=Max("inspected_on"))
+        lo=Min("inspected_on"), hi=Max("inspected_on")
+    )
     return (b["lo"], b["hi"]) if b["lo"] else None
 
 
@@ -250,8 +272,12 @@ def calibrate(model: RiskModel, *, train_snapshots: int = 2) -> tuple[Fitted, di
     train = [snapshot(inds, model.key_area_domain, t, t + window) for t in snaps_at]
     fitted = fit(inds, train)
     valid = snapshot(inds, model.key_area_domain, t1, hi)
-    windows = {"trained_as_of": min(snaps_at), "train_window_end": t1, "validated_as_of": t1,
-               "validation_window_end": hi}
+    windows = {
+        "trained_as_of": min(snaps_at),
+        "train_window_end": t1,
+        "validated_as_of": t1,
+        "validation_window_end": hi,
+    }
     return fitted, windows, {"train": train, "valid": valid}
 
 
@@ -260,11 +286,18 @@ def validation_report(version: ModelVersion, snaps: dict[str, Any], *, on: dt.da
     measures = SupervisionMeasure.in_force(on)
     valid = evaluate(version, snaps["valid"], bands, measures)
     train = evaluate(version, snaps["train"][-1], bands, measures)
-    report: dict[str, Any] = {"validation": valid, "training": {k: train.get(k) for k in ("as_of", "auc", "ks", "population")},
-                              "bands": {"b_from": bands.b_from, "c_from": bands.c_from, "d_from": bands.d_from}}
+    report: dict[str, Any] = {
+        "validation": valid,
+        "training": {k: train.get(k) for k in ("as_of", "auc", "ks", "population")},
+        "bands": {"b_from": bands.b_from, "c_from": bands.c_from, "d_from": bands.d_from},
+    }
     # Stability: PSI of the class distribution against the latest run of the model, and
     # against the training snapshot (time stability of the candidate itself).
-    last_run = ScoringRun.objects.filter(version__model=version.model, kind="full").order_by("-started_at", "-id").first()
+    last_run = (
+        ScoringRun.objects.filter(version__model=version.model, kind="full")
+        .order_by("-started_at", "-id")
+        .first()
+    )
     report["psi_vs_previous_run"] = _psi(last_run.counts, valid["population"]) if last_run else None
     report["previous_run"] = last_run.version.label if last_run else None
     report["psi_vs_training"] = _psi(train["population"], valid["population"])
@@ -272,11 +305,20 @@ def validation_report(version: ModelVersion, snaps: dict[str, Any], *, on: dt.da
     if active is not None and active.pk != version.pk:
         inds = [i["code"] for i in active.spec]
         if inds:
-            vs = snapshot([BY_CODE[c] for c in inds],
-                          version.model.key_area_domain, snaps["valid"].as_of, snaps["valid"].window_end)
+            vs = snapshot(
+                [BY_CODE[c] for c in inds],
+                version.model.key_area_domain,
+                snaps["valid"].as_of,
+                snaps["valid"].window_end,
+            )
             cur = evaluate(active, vs, bands, measures)
-            report["active_version"] = {"label": active.label, "auc": cur.get("auc"), "ks": cur.get("ks"),
-                                        "d_over_a": cur.get("d_over_a"), "lift": cur["draw"]["lift"]}
+            report["active_version"] = {
+                "label": active.label,
+                "auc": cur.get("auc"),
+                "ks": cur.get("ks"),
+                "d_over_a": cur.get("d_over_a"),
+                "lift": cur["draw"]["lift"],
+            }
     v = valid
     report["targets"] = {
         "auc": {"value": v.get("auc"), "target": 0.75, "met": (v.get("auc") or 0) >= 0.75},

@@ -47,47 +47,85 @@ class Source:
 
 _LISTED = "x.action = 'add' AND x.decided_on > {d_36m}"
 SOURCES: dict[str, Source] = {
-    "pen": Source("collection_penalty x", "x.enterprise_id",
-                  "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d}",
-                  "pen.k = e.id", "x.enterprise_id IN ({ids})"),
-    "insp": Source("collection_inspection x", "x.enterprise_id",
-                   "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.inspected_on <= {d}",
-                   "insp.k = e.id", "x.enterprise_id IN ({ids})"),
-    "cmp": Source("collection_complaint x", "x.enterprise_id",
-                  "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.received_on <= {d}",
-                  "cmp.k = e.id", "x.enterprise_id IN ({ids})"),
-    "ar": Source("collection_annualreport x", "x.enterprise_id",
-                 "x.enterprise_id IS NOT NULL AND x.filed_on <= {d} AND x.year >= {y3}", "ar.k = e.id", "x.enterprise_id IN ({ids})"),
-    "ld": Source("collection_listdecision x", "x.enterprise_id",
-                 "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.decided_on <= {d}",
-                 "ld.k = e.id", "x.enterprise_id IN ({ids})"),
-    "lic": Source("collection_licence x", "x.enterprise_id",
-                  "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.issued_on <= {d}",
-                  "lic.k = e.id", "x.enterprise_id IN ({ids})"),
-    "com": Source("collection_commitmentrecord x", "x.enterprise_id",
-                  "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.committed_on <= {d}",
-                  "com.k = e.id", "x.enterprise_id IN ({ids})"),
+    "pen": Source(
+        "collection_penalty x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d}",
+        "pen.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "insp": Source(
+        "collection_inspection x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.inspected_on <= {d}",
+        "insp.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "cmp": Source(
+        "collection_complaint x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.received_on <= {d}",
+        "cmp.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "ar": Source(
+        "collection_annualreport x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.filed_on <= {d} AND x.year >= {y3}",
+        "ar.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "ld": Source(
+        "collection_listdecision x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.decided_on <= {d}",
+        "ld.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "lic": Source(
+        "collection_licence x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.issued_on <= {d}",
+        "lic.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
+    "com": Source(
+        "collection_commitmentrecord x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.committed_on <= {d}",
+        "com.k = e.id",
+        "x.enterprise_id IN ({ids})",
+    ),
     # Related parties: grouped by the legal representative's name / the address, counting
     # the enterprises behind them (the outer expression removes the enterprise itself).
-    "rep_ld": Source("collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
-                     "o.legal_representative",
-                     "x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
-                     "rep_ld.k = e.legal_representative",
-                     "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))"),
-    "rep_pen": Source("collection_penalty x JOIN registry_enterprise o ON o.id = x.enterprise_id",
-                      "o.legal_representative",
-                      "x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d} AND x.decided_on > {d_24m}",
-                      "rep_pen.k = e.legal_representative",
-                      "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))"),
-    "addr": Source("registry_enterprise o", "o.address",
-                   "o.address <> '' AND o.established_on <= {d} AND o.status = 'operating'",
-                   "addr.k = e.address",
-                   "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))"),
-    "addr_ld": Source("collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
-                      "o.address",
-                      "o.address <> '' AND x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
-                      "addr_ld.k = e.address",
-                      "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))"),
+    "rep_ld": Source(
+        "collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
+        "rep_ld.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))",
+    ),
+    "rep_pen": Source(
+        "collection_penalty x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d} AND x.decided_on > {d_24m}",
+        "rep_pen.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))",
+    ),
+    "addr": Source(
+        "registry_enterprise o",
+        "o.address",
+        "o.address <> '' AND o.established_on <= {d} AND o.status = 'operating'",
+        "addr.k = e.address",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))",
+    ),
+    "addr_ld": Source(
+        "collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.address",
+        "o.address <> '' AND x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
+        "addr_ld.k = e.address",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))",
+    ),
 }
 
 
@@ -146,8 +184,15 @@ class Indicator:
 _PROBLEMS = ", ".join(f"'{r}'" for r in sorted(PROBLEM_RESULTS))
 _HEAVY = " OR ".join(
     f"CAST(x.penalty_types AS TEXT) LIKE '%\"{t}\"%'"
-    for t in ("qualification_downgrade", "licence_revocation", "business_licence_revocation",
-              "business_restriction", "suspension", "closure", "practice_restriction")
+    for t in (
+        "qualification_downgrade",
+        "licence_revocation",
+        "business_licence_revocation",
+        "business_restriction",
+        "suspension",
+        "closure",
+        "practice_restriction",
+    )
 )
 _FOOD_LICENCES = "('food_production', 'food_additive_production')"
 _SE_LICENCES = "('special_equipment_production', 'special_equipment_filling')"
@@ -159,132 +204,438 @@ def _count(cond: str) -> str:
 
 CATALOGUE: tuple[Indicator, ...] = (
     # -- basic attributes ---------------------------------------------------------------
-    Indicator("age_years", "成立年限", "Years since establishment", Dimension.BASIC, {},
-              "CASE WHEN e.established_on > {d_1y} THEN 0 WHEN e.established_on > {d_2y} THEN 1 "
-              "WHEN e.established_on > {d_3y} THEN 2 WHEN e.established_on > {d_5y} THEN 3 "
-              "WHEN e.established_on > {d_10y} THEN 5 ELSE 10 END",
-              -1, (0, 1, 3, 5, 10), (30, 20, 10, 5, 0), "成立满 {value} 年"),
-    Indicator("registered_capital", "注册资本（万元）", "Registered capital (10k yuan)", Dimension.BASIC, {},
-              "COALESCE(e.registered_capital, 0)", -1, (0, 50, 100, 500, 1000), (20, 12, 8, 4, 0),
-              "注册资本 {value} 万元"),
-    Indicator("natural_person_invested", "自然人投资或独资", "Invested or owned by natural persons",
-              Dimension.BASIC, {}, "CASE WHEN e.entity_type LIKE '%自然人%' OR e.entity_type LIKE '%个人独资%' "
-              "OR e.entity_type LIKE '%个体%' THEN 1 ELSE 0 END", 0, (0, 1), (0, 5), "自然人投资或独资主体（{value}）"),
+    Indicator(
+        "age_years",
+        "成立年限",
+        "Years since establishment",
+        Dimension.BASIC,
+        {},
+        "CASE WHEN e.established_on > {d_1y} THEN 0 WHEN e.established_on > {d_2y} THEN 1 "
+        "WHEN e.established_on > {d_3y} THEN 2 WHEN e.established_on > {d_5y} THEN 3 "
+        "WHEN e.established_on > {d_10y} THEN 5 ELSE 10 END",
+        -1,
+        (0, 1, 3, 5, 10),
+        (30, 20, 10, 5, 0),
+        "成立满 {value} 年",
+    ),
+    Indicator(
+        "registered_capital",
+        "注册资本（万元）",
+        "Registered capital (10k yuan)",
+        Dimension.BASIC,
+        {},
+        "COALESCE(e.registered_capital, 0)",
+        -1,
+        (0, 50, 100, 500, 1000),
+        (20, 12, 8, 4, 0),
+        "注册资本 {value} 万元",
+    ),
+    Indicator(
+        "natural_person_invested",
+        "自然人投资或独资",
+        "Invested or owned by natural persons",
+        Dimension.BASIC,
+        {},
+        "CASE WHEN e.entity_type LIKE '%自然人%' OR e.entity_type LIKE '%个人独资%' "
+        "OR e.entity_type LIKE '%个体%' THEN 1 ELSE 0 END",
+        0,
+        (0, 1),
+        (0, 5),
+        "自然人投资或独资主体（{value}）",
+    ),
     # -- dynamic behaviour --------------------------------------------------------------
-    Indicator("annual_reports_late_3y", "近三年年报逾期或未报", "Annual reports late or missing (3 years)",
-              Dimension.DYNAMIC, {"ar": _count("{filed_on_time}")},
-              "CASE WHEN e.established_on <= {end_y1} THEN 1 ELSE 0 END "
-              "+ CASE WHEN e.established_on <= {end_y2} THEN 1 ELSE 0 END "
-              "+ CASE WHEN e.established_on <= {end_y3} THEN 1 ELSE 0 END - {ar}",
-              1, (0, 1, 2), (0, 25, 45), "近三年有 {value} 个年度年报逾期或未报"),
-    Indicator("licences_lapsed_24m", "近两年许可到期失效", "Licences lapsed in 24 months", Dimension.DYNAMIC,
-              {"lic": _count("x.valid_until IS NOT NULL AND x.valid_until < {d} AND x.valid_until >= {d_24m}")},
-              "{lic}", 1, (0, 1), (0, 10), "近两年 {value} 件许可到期失效"),
-    Indicator("valid_licences", "有效许可数", "Valid licences", Dimension.DYNAMIC,
-              {"lic": _count("(x.valid_until IS NULL OR x.valid_until >= {d}) AND x.status IN ('valid', 'expired')")},
-              "{lic}", 0, (0, 1, 3), (5, 0, 0), "持有 {value} 件有效许可"),
-    Indicator("notification_commitments_24m", "近两年告知承诺次数", "Notification commitments in 24 months",
-              Dimension.DYNAMIC, {"com": _count("x.kind = 'notification' AND x.committed_on > {d_24m}")},
-              "{com}", 0, (0, 1, 3), (0, 3, 6), "近两年作出 {value} 次告知承诺"),
+    Indicator(
+        "annual_reports_late_3y",
+        "近三年年报逾期或未报",
+        "Annual reports late or missing (3 years)",
+        Dimension.DYNAMIC,
+        {"ar": _count("{filed_on_time}")},
+        "CASE WHEN e.established_on <= {end_y1} THEN 1 ELSE 0 END "
+        "+ CASE WHEN e.established_on <= {end_y2} THEN 1 ELSE 0 END "
+        "+ CASE WHEN e.established_on <= {end_y3} THEN 1 ELSE 0 END - {ar}",
+        1,
+        (0, 1, 2),
+        (0, 25, 45),
+        "近三年有 {value} 个年度年报逾期或未报",
+    ),
+    Indicator(
+        "licences_lapsed_24m",
+        "近两年许可到期失效",
+        "Licences lapsed in 24 months",
+        Dimension.DYNAMIC,
+        {"lic": _count("x.valid_until IS NOT NULL AND x.valid_until < {d} AND x.valid_until >= {d_24m}")},
+        "{lic}",
+        1,
+        (0, 1),
+        (0, 10),
+        "近两年 {value} 件许可到期失效",
+    ),
+    Indicator(
+        "valid_licences",
+        "有效许可数",
+        "Valid licences",
+        Dimension.DYNAMIC,
+        {
+            "lic": _count(
+                "(x.valid_until IS NULL OR x.valid_until >= {d}) AND x.status IN ('valid', 'expired')"
+            )
+        },
+        "{lic}",
+        0,
+        (0, 1, 3),
+        (5, 0, 0),
+        "持有 {value} 件有效许可",
+    ),
+    Indicator(
+        "notification_commitments_24m",
+        "近两年告知承诺次数",
+        "Notification commitments in 24 months",
+        Dimension.DYNAMIC,
+        {"com": _count("x.kind = 'notification' AND x.committed_on > {d_24m}")},
+        "{com}",
+        0,
+        (0, 1, 3),
+        (0, 3, 6),
+        "近两年作出 {value} 次告知承诺",
+    ),
     # -- supervision --------------------------------------------------------------------
-    Indicator("penalties_24m", "近两年行政处罚次数", "Penalties in 24 months", Dimension.SUPERVISION,
-              {"pen": _count("x.decided_on > {d_24m}")}, "{pen}", 1, (0, 1, 2, 3), (0, 20, 35, 50),
-              "近两年受到 {value} 次行政处罚"),
-    Indicator("heavy_penalties_36m", "近三年较重行政处罚", "Heavier penalties in 36 months", Dimension.SUPERVISION,
-              {"pen": _count(f"x.decided_on > {{d_36m}} AND (x.aggravated OR {_HEAVY})")}, "{pen}", 1, (0, 1),
-              (0, 40), "近三年受到 {value} 次较重行政处罚"),
-    Indicator("fines_36m", "近三年罚款金额（元）", "Fines in 36 months (yuan)", Dimension.SUPERVISION,
-              {"pen": "SUM(CASE WHEN x.decided_on > {d_36m} THEN COALESCE(x.fine_amount, 0) ELSE 0 END)"},
-              "{pen}", 1, (0, 1, 10000, 100000), (0, 5, 10, 20), "近三年罚款合计 {value} 元"),
-    Indicator("problem_inspections_24m", "近两年检查发现问题次数", "Inspections finding problems in 24 months",
-              Dimension.SUPERVISION, {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.result IN ({_PROBLEMS})")},
-              "{insp}", 1, (0, 1, 2), (0, 25, 45), "近两年检查 {value} 次发现问题"),
-    Indicator("clean_inspections_24m", "近两年检查未发现问题次数", "Inspections without problems in 24 months",
-              Dimension.SUPERVISION,
-              {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.result NOT IN ({_PROBLEMS})")},
-              "{insp}", -1, (0, 1, 2), (10, 5, 0), "近两年检查 {value} 次未发现问题"),
-    Indicator("problem_share_60m", "近五年检查发现问题占比（%）", "Share of inspections finding problems in 60 months (%)",
-              Dimension.SUPERVISION,
-              {"insp": f"100.0 * SUM(CASE WHEN x.inspected_on > {{d_60m}} AND x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END) "
-                       "/ (1 + SUM(CASE WHEN x.inspected_on > {d_60m} THEN 1 ELSE 0 END))"},
-              "{insp}", 1, (0, 1, 15, 30, 50), (0, 10, 20, 35, 50), "近五年检查发现问题占比 {value}%"),
-    Indicator("penalties_60m", "近五年行政处罚次数", "Penalties in 60 months", Dimension.SUPERVISION,
-              {"pen": _count("x.decided_on > {d_60m}")}, "{pen}", 1, (0, 1, 2, 3), (0, 10, 20, 30),
-              "近五年受到 {value} 次行政处罚"),
-    Indicator("anomaly_listings_36m", "近三年列入经营异常名录", "Anomaly listings in 36 months",
-              Dimension.SUPERVISION, {"ld": _count("x.list = 'anomaly' AND " + _LISTED)}, "{ld}", 1, (0, 1, 2),
-              (0, 30, 45), "近三年 {value} 次列入经营异常名录"),
-    Indicator("serious_listings_36m", "近三年列入严重违法失信名单", "Serious-violation listings in 36 months",
-              Dimension.SUPERVISION, {"ld": _count("x.list = 'serious' AND " + _LISTED)}, "{ld}", 1, (0, 1),
-              (0, 60), "近三年 {value} 次列入严重违法失信名单"),
+    Indicator(
+        "penalties_24m",
+        "近两年行政处罚次数",
+        "Penalties in 24 months",
+        Dimension.SUPERVISION,
+        {"pen": _count("x.decided_on > {d_24m}")},
+        "{pen}",
+        1,
+        (0, 1, 2, 3),
+        (0, 20, 35, 50),
+        "近两年受到 {value} 次行政处罚",
+    ),
+    Indicator(
+        "heavy_penalties_36m",
+        "近三年较重行政处罚",
+        "Heavier penalties in 36 months",
+        Dimension.SUPERVISION,
+        {"pen": _count(f"x.decided_on > {{d_36m}} AND (x.aggravated OR {_HEAVY})")},
+        "{pen}",
+        1,
+        (0, 1),
+        (0, 40),
+        "近三年受到 {value} 次较重行政处罚",
+    ),
+    Indicator(
+        "fines_36m",
+        "近三年罚款金额（元）",
+        "Fines in 36 months (yuan)",
+        Dimension.SUPERVISION,
+        {"pen": "SUM(CASE WHEN x.decided_on > {d_36m} THEN COALESCE(x.fine_amount, 0) ELSE 0 END)"},
+        "{pen}",
+        1,
+        (0, 1, 10000, 100000),
+        (0, 5, 10, 20),
+        "近三年罚款合计 {value} 元",
+    ),
+    Indicator(
+        "problem_inspections_24m",
+        "近两年检查发现问题次数",
+        "Inspections finding problems in 24 months",
+        Dimension.SUPERVISION,
+        {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.result IN ({_PROBLEMS})")},
+        "{insp}",
+        1,
+        (0, 1, 2),
+        (0, 25, 45),
+        "近两年检查 {value} 次发现问题",
+    ),
+    Indicator(
+        "clean_inspections_24m",
+        "近两年检查未发现问题次数",
+        "Inspections without problems in 24 months",
+        Dimension.SUPERVISION,
+        {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.result NOT IN ({_PROBLEMS})")},
+        "{insp}",
+        -1,
+        (0, 1, 2),
+        (10, 5, 0),
+        "近两年检查 {value} 次未发现问题",
+    ),
+    Indicator(
+        "problem_share_60m",
+        "近五年检查发现问题占比（%）",
+        "Share of inspections finding problems in 60 months (%)",
+        Dimension.SUPERVISION,
+        {
+            "insp": f"100.0 * SUM(CASE WHEN x.inspected_on > {{d_60m}} AND x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END) "
+            "/ (1 + SUM(CASE WHEN x.inspected_on > {d_60m} THEN 1 ELSE 0 END))"
+        },
+        "{insp}",
+        1,
+        (0, 1, 15, 30, 50),
+        (0, 10, 20, 35, 50),
+        "近五年检查发现问题占比 {value}%",
+    ),
+    Indicator(
+        "penalties_60m",
+        "近五年行政处罚次数",
+        "Penalties in 60 months",
+        Dimension.SUPERVISION,
+        {"pen": _count("x.decided_on > {d_60m}")},
+        "{pen}",
+        1,
+        (0, 1, 2, 3),
+        (0, 10, 20, 30),
+        "近五年受到 {value} 次行政处罚",
+    ),
+    Indicator(
+        "anomaly_listings_36m",
+        "近三年列入经营异常名录",
+        "Anomaly listings in 36 months",
+        Dimension.SUPERVISION,
+        {"ld": _count("x.list = 'anomaly' AND " + _LISTED)},
+        "{ld}",
+        1,
+        (0, 1, 2),
+        (0, 30, 45),
+        "近三年 {value} 次列入经营异常名录",
+    ),
+    Indicator(
+        "serious_listings_36m",
+        "近三年列入严重违法失信名单",
+        "Serious-violation listings in 36 months",
+        Dimension.SUPERVISION,
+        {"ld": _count("x.list = 'serious' AND " + _LISTED)},
+        "{ld}",
+        1,
+        (0, 1),
+        (0, 60),
+        "近三年 {value} 次列入严重违法失信名单",
+    ),
     # -- related parties ----------------------------------------------------------------
-    Indicator("rep_other_listed", "同一法定代表人的其他企业被列入名单", "Other enterprises of the legal representative listed",
-              Dimension.RELATED,
-              {"rep_ld": "COUNT(DISTINCT x.enterprise_id)",
-               "ld": "MAX(CASE WHEN " + _LISTED + " THEN 1 ELSE 0 END)"},
-              "{rep_ld} - {ld}", 1, (0, 1, 2), (0, 20, 30), "同一法定代表人的其他 {value} 家企业近三年被列入名单"),
-    Indicator("rep_other_penalised", "同一法定代表人的其他企业受处罚", "Other enterprises of the legal representative penalised",
-              Dimension.RELATED,
-              {"rep_pen": "COUNT(DISTINCT x.enterprise_id)", "pen": "MAX(CASE WHEN x.decided_on > {d_24m} THEN 1 ELSE 0 END)"},
-              "{rep_pen} - {pen}", 1, (0, 1, 2), (0, 10, 20), "同一法定代表人的其他 {value} 家企业近两年受到处罚"),
-    Indicator("enterprises_at_address", "同一住所的其他企业数", "Other enterprises at the same address",
-              Dimension.RELATED, {"addr": "COUNT(*)"},
-              "CASE WHEN {addr} > 0 THEN {addr} - 1 ELSE 0 END", 1, (0, 1, 3, 10), (0, 3, 10, 25),
-              "同一住所登记了其他 {value} 家企业"),
-    Indicator("address_other_listed", "同一住所的其他企业被列入名单", "Other enterprises at the address listed",
-              Dimension.RELATED,
-              {"addr_ld": "COUNT(DISTINCT x.enterprise_id)", "ld": "MAX(CASE WHEN " + _LISTED + " THEN 1 ELSE 0 END)"},
-              "CASE WHEN e.address = '' THEN 0 ELSE {addr_ld} - {ld} END", 1, (0, 1), (0, 15),
-              "同一住所的其他 {value} 家企业近三年被列入名单"),
+    Indicator(
+        "rep_other_listed",
+        "同一法定代表人的其他企业被列入名单",
+        "Other enterprises of the legal representative listed",
+        Dimension.RELATED,
+        {
+            "rep_ld": "COUNT(DISTINCT x.enterprise_id)",
+            "ld": "MAX(CASE WHEN " + _LISTED + " THEN 1 ELSE 0 END)",
+        },
+        "{rep_ld} - {ld}",
+        1,
+        (0, 1, 2),
+        (0, 20, 30),
+        "同一法定代表人的其他 {value} 家企业近三年被列入名单",
+    ),
+    Indicator(
+        "rep_other_penalised",
+        "同一法定代表人的其他企业受处罚",
+        "Other enterprises of the legal representative penalised",
+        Dimension.RELATED,
+        {
+            "rep_pen": "COUNT(DISTINCT x.enterprise_id)",
+            "pen": "MAX(CASE WHEN x.decided_on > {d_24m} THEN 1 ELSE 0 END)",
+        },
+        "{rep_pen} - {pen}",
+        1,
+        (0, 1, 2),
+        (0, 10, 20),
+        "同一法定代表人的其他 {value} 家企业近两年受到处罚",
+    ),
+    Indicator(
+        "enterprises_at_address",
+        "同一住所的其他企业数",
+        "Other enterprises at the same address",
+        Dimension.RELATED,
+        {"addr": "COUNT(*)"},
+        "CASE WHEN {addr} > 0 THEN {addr} - 1 ELSE 0 END",
+        1,
+        (0, 1, 3, 10),
+        (0, 3, 10, 25),
+        "同一住所登记了其他 {value} 家企业",
+    ),
+    Indicator(
+        "address_other_listed",
+        "同一住所的其他企业被列入名单",
+        "Other enterprises at the address listed",
+        Dimension.RELATED,
+        {
+            "addr_ld": "COUNT(DISTINCT x.enterprise_id)",
+            "ld": "MAX(CASE WHEN " + _LISTED + " THEN 1 ELSE 0 END)",
+        },
+        "CASE WHEN e.address = '' THEN 0 ELSE {addr_ld} - {ld} END",
+        1,
+        (0, 1),
+        (0, 15),
+        "同一住所的其他 {value} 家企业近三年被列入名单",
+    ),
     # -- social evaluation --------------------------------------------------------------
-    Indicator("complaints_12m", "近一年投诉举报", "Complaints in 12 months", Dimension.SOCIAL,
-              {"cmp": _count("x.received_on > {d_12m}")}, "{cmp}", 1, (0, 1, 3), (0, 8, 15),
-              "近一年收到 {value} 件投诉举报"),
-    Indicator("substantiated_complaints_24m", "近两年查证属实的投诉举报", "Substantiated complaints in 24 months",
-              Dimension.SOCIAL, {"cmp": _count("x.received_on > {d_24m} AND x.substantiated")}, "{cmp}", 1,
-              (0, 1, 2), (0, 20, 35), "近两年 {value} 件投诉举报查证属实"),
-    Indicator("substantiated_complaints_60m", "近五年查证属实的投诉举报", "Substantiated complaints in 60 months",
-              Dimension.SOCIAL, {"cmp": _count("x.received_on > {d_60m} AND x.substantiated")}, "{cmp}", 1,
-              (0, 1, 2, 4), (0, 10, 20, 30), "近五年 {value} 件投诉举报查证属实"),
+    Indicator(
+        "complaints_12m",
+        "近一年投诉举报",
+        "Complaints in 12 months",
+        Dimension.SOCIAL,
+        {"cmp": _count("x.received_on > {d_12m}")},
+        "{cmp}",
+        1,
+        (0, 1, 3),
+        (0, 8, 15),
+        "近一年收到 {value} 件投诉举报",
+    ),
+    Indicator(
+        "substantiated_complaints_24m",
+        "近两年查证属实的投诉举报",
+        "Substantiated complaints in 24 months",
+        Dimension.SOCIAL,
+        {"cmp": _count("x.received_on > {d_24m} AND x.substantiated")},
+        "{cmp}",
+        1,
+        (0, 1, 2),
+        (0, 20, 35),
+        "近两年 {value} 件投诉举报查证属实",
+    ),
+    Indicator(
+        "substantiated_complaints_60m",
+        "近五年查证属实的投诉举报",
+        "Substantiated complaints in 60 months",
+        Dimension.SOCIAL,
+        {"cmp": _count("x.received_on > {d_60m} AND x.substantiated")},
+        "{cmp}",
+        1,
+        (0, 1, 2, 4),
+        (0, 10, 20, 30),
+        "近五年 {value} 件投诉举报查证属实",
+    ),
     # -- food production domain ---------------------------------------------------------
-    Indicator("food_sampling_failures_24m", "近两年食品抽检不合格", "Failed food sampling tests in 24 months",
-              Dimension.SUPERVISION,
-              {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.SAMPLING_TEST}' "
-                              f"AND x.result = '{InspectionResult.SAMPLE_UNQUALIFIED}'")},
-              "{insp}", 1, (0, 1, 2), (0, 30, 50), "近两年 {value} 批次抽检不合格", models=("food",)),
-    Indicator("food_penalties_36m", "近三年食品安全领域处罚", "Food safety penalties in 36 months",
-              Dimension.SUPERVISION,
-              {"pen": _count(f"x.decided_on > {{d_36m}} AND x.domain = '{PenaltyDomain.FOOD_SAFETY}'")},
-              "{pen}", 1, (0, 1, 2), (0, 30, 45), "近三年 {value} 次食品安全行政处罚", models=("food",)),
-    Indicator("food_licence_expiring", "食品生产许可已过期或 90 日内到期", "Food licence expired or expiring in 90 days",
-              Dimension.DYNAMIC,
-              {"lic": _count(f"x.licence_type IN {_FOOD_LICENCES} AND x.valid_until IS NOT NULL "
-                             "AND x.valid_until >= {d_12m} AND x.valid_until <= {d_plus_90}")},
-              "{lic}", 1, (0, 1), (0, 15), "{value} 件食品生产许可已过期或即将到期", models=("food",)),
-    Indicator("food_complaints_24m", "近两年食品类投诉举报", "Food complaints in 24 months", Dimension.SOCIAL,
-              {"cmp": _count("x.received_on > {d_24m} AND (x.category LIKE '%食品%' OR x.category LIKE '%食用%')")},
-              "{cmp}", 1, (0, 1, 2), (0, 10, 20), "近两年 {value} 件食品类投诉举报", models=("food",)),
+    Indicator(
+        "food_sampling_failures_24m",
+        "近两年食品抽检不合格",
+        "Failed food sampling tests in 24 months",
+        Dimension.SUPERVISION,
+        {
+            "insp": _count(
+                f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.SAMPLING_TEST}' "
+                f"AND x.result = '{InspectionResult.SAMPLE_UNQUALIFIED}'"
+            )
+        },
+        "{insp}",
+        1,
+        (0, 1, 2),
+        (0, 30, 50),
+        "近两年 {value} 批次抽检不合格",
+        models=("food",),
+    ),
+    Indicator(
+        "food_penalties_36m",
+        "近三年食品安全领域处罚",
+        "Food safety penalties in 36 months",
+        Dimension.SUPERVISION,
+        {"pen": _count(f"x.decided_on > {{d_36m}} AND x.domain = '{PenaltyDomain.FOOD_SAFETY}'")},
+        "{pen}",
+        1,
+        (0, 1, 2),
+        (0, 30, 45),
+        "近三年 {value} 次食品安全行政处罚",
+        models=("food",),
+    ),
+    Indicator(
+        "food_licence_expiring",
+        "食品生产许可已过期或 90 日内到期",
+        "Food licence expired or expiring in 90 days",
+        Dimension.DYNAMIC,
+        {
+            "lic": _count(
+                f"x.licence_type IN {_FOOD_LICENCES} AND x.valid_until IS NOT NULL "
+                "AND x.valid_until >= {d_12m} AND x.valid_until <= {d_plus_90}"
+            )
+        },
+        "{lic}",
+        1,
+        (0, 1),
+        (0, 15),
+        "{value} 件食品生产许可已过期或即将到期",
+        models=("food",),
+    ),
+    Indicator(
+        "food_complaints_24m",
+        "近两年食品类投诉举报",
+        "Food complaints in 24 months",
+        Dimension.SOCIAL,
+        {"cmp": _count("x.received_on > {d_24m} AND (x.category LIKE '%食品%' OR x.category LIKE '%食用%')")},
+        "{cmp}",
+        1,
+        (0, 1, 2),
+        (0, 10, 20),
+        "近两年 {value} 件食品类投诉举报",
+        models=("food",),
+    ),
     # -- special equipment domain -------------------------------------------------------
-    Indicator("se_inspection_failures_24m", "近两年特种设备检验检测不合格", "Failed special-equipment tests in 24 months",
-              Dimension.SUPERVISION,
-              {"insp": _count(f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.SAMPLING_TEST}' "
-                              f"AND x.result = '{InspectionResult.SAMPLE_UNQUALIFIED}'")},
-              "{insp}", 1, (0, 1, 2), (0, 30, 50), "近两年 {value} 次检验检测不合格", models=("special_equipment",)),
-    Indicator("se_penalties_36m", "近三年特种设备安全领域处罚", "Special equipment penalties in 36 months",
-              Dimension.SUPERVISION,
-              {"pen": _count(f"x.decided_on > {{d_36m}} AND x.domain = '{PenaltyDomain.SPECIAL_EQUIPMENT}'")},
-              "{pen}", 1, (0, 1, 2), (0, 30, 45), "近三年 {value} 次特种设备安全行政处罚", models=("special_equipment",)),
-    Indicator("se_licence_expiring", "特种设备许可已过期或 90 日内到期", "Special equipment licence expired or expiring in 90 days",
-              Dimension.DYNAMIC,
-              {"lic": _count(f"x.licence_type IN {_SE_LICENCES} AND x.valid_until IS NOT NULL "
-                             "AND x.valid_until >= {d_12m} AND x.valid_until <= {d_plus_90}")},
-              "{lic}", 1, (0, 1), (0, 15), "{value} 件特种设备许可已过期或即将到期", models=("special_equipment",)),
-    Indicator("se_complaints_24m", "近两年特种设备类投诉举报与事故", "Special equipment complaints and accidents in 24 months",
-              Dimension.SOCIAL,
-              {"cmp": _count("x.received_on > {d_24m} AND (x.category LIKE '%特种设备%' OR x.category LIKE '%电梯%' "
-                             "OR x.category LIKE '%锅炉%' OR x.category LIKE '%气瓶%' OR x.category LIKE '%事故%')")},
-              "{cmp}", 1, (0, 1, 2), (0, 10, 20), "近两年 {value} 件特种设备类投诉举报或事故",
-              models=("special_equipment",)),
+    Indicator(
+        "se_inspection_failures_24m",
+        "近两年特种设备检验检测不合格",
+        "Failed special-equipment tests in 24 months",
+        Dimension.SUPERVISION,
+        {
+            "insp": _count(
+                f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.SAMPLING_TEST}' "
+                f"AND x.result = '{InspectionResult.SAMPLE_UNQUALIFIED}'"
+            )
+        },
+        "{insp}",
+        1,
+        (0, 1, 2),
+        (0, 30, 50),
+        "近两年 {value} 次检验检测不合格",
+        models=("special_equipment",),
+    ),
+    Indicator(
+        "se_penalties_36m",
+        "近三年特种设备安全领域处罚",
+        "Special equipment penalties in 36 months",
+        Dimension.SUPERVISION,
+        {"pen": _count(f"x.decided_on > {{d_36m}} AND x.domain = '{PenaltyDomain.SPECIAL_EQUIPMENT}'")},
+        "{pen}",
+        1,
+        (0, 1, 2),
+        (0, 30, 45),
+        "近三年 {value} 次特种设备安全行政处罚",
+        models=("special_equipment",),
+    ),
+    Indicator(
+        "se_licence_expiring",
+        "特种设备许可已过期或 90 日内到期",
+        "Special equipment licence expired or expiring in 90 days",
+        Dimension.DYNAMIC,
+        {
+            "lic": _count(
+                f"x.licence_type IN {_SE_LICENCES} AND x.valid_until IS NOT NULL "
+                "AND x.valid_until >= {d_12m} AND x.valid_until <= {d_plus_90}"
+            )
+        },
+        "{lic}",
+        1,
+        (0, 1),
+        (0, 15),
+        "{value} 件特种设备许可已过期或即将到期",
+        models=("special_equipment",),
+    ),
+    Indicator(
+        "se_complaints_24m",
+        "近两年特种设备类投诉举报与事故",
+        "Special equipment complaints and accidents in 24 months",
+        Dimension.SOCIAL,
+        {
+            "cmp": _count(
+                "x.received_on > {d_24m} AND (x.category LIKE '%特种设备%' OR x.category LIKE '%电梯%' "
+                "OR x.category LIKE '%锅炉%' OR x.category LIKE '%气瓶%' OR x.category LIKE '%事故%')"
+            )
+        },
+        "{cmp}",
+        1,
+        (0, 1, 2),
+        (0, 10, 20),
+        "近两年 {value} 件特种设备类投诉举报或事故",
+        models=("special_equipment",),
+    ),
 )
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
@@ -310,15 +661,27 @@ def date_params(as_of: dt.date) -> dict[str, str]:
     last_due = as_of.year - 1 if as_of >= dt.date(as_of.year, 6, 30) else as_of.year - 2
     years = [last_due, last_due - 1, last_due - 2]
     params = {
-        "d": _lit(as_of), "d_12m": ago(months=12), "d_24m": ago(months=24), "d_36m": ago(months=36), "d_60m": ago(months=60),
-        "d_1y": ago(years=1), "d_2y": ago(years=2), "d_3y": ago(years=3), "d_5y": ago(years=5),
-        "d_10y": ago(years=10), "d_plus_90": _lit(as_of + dt.timedelta(days=90)),
-        "y1": str(years[0]), "y2": str(years[1]), "y3": str(years[2]),
-        "end_y1": _lit(dt.date(years[0], 12, 31)), "end_y2": _lit(dt.date(years[1], 12, 31)),
+        "d": _lit(as_of),
+        "d_12m": ago(months=12),
+        "d_24m": ago(months=24),
+        "d_36m": ago(months=36),
+        "d_60m": ago(months=60),
+        "d_1y": ago(years=1),
+        "d_2y": ago(years=2),
+        "d_3y": ago(years=3),
+        "d_5y": ago(years=5),
+        "d_10y": ago(years=10),
+        "d_plus_90": _lit(as_of + dt.timedelta(days=90)),
+        "y1": str(years[0]),
+        "y2": str(years[1]),
+        "y3": str(years[2]),
+        "end_y1": _lit(dt.date(years[0], 12, 31)),
+        "end_y2": _lit(dt.date(years[1], 12, 31)),
         "end_y3": _lit(dt.date(years[2], 12, 31)),
         # Anomaly Measures art. 4: filed by 30 June of the following year.
-        "filed_on_time": "(" + " OR ".join(
-            f"(x.year = {y} AND x.filed_on <= {_lit(dt.date(y + 1, 6, 30))})" for y in years) + ")",
+        "filed_on_time": "("
+        + " OR ".join(f"(x.year = {y} AND x.filed_on <= {_lit(dt.date(y + 1, 6, 30))})" for y in years)
+        + ")",
     }
     return params
 
@@ -328,7 +691,10 @@ def _fill(template: str, params: dict[str, str]) -> str:
 
 
 def aggregation_sql(
-    indicators: Iterable[Indicator], as_of: dt.date, *, enterprise_ids: Sequence[int] | None = None,
+    indicators: Iterable[Indicator],
+    as_of: dt.date,
+    *,
+    enterprise_ids: Sequence[int] | None = None,
     key_area_domain: str = "",
 ) -> str:
     """SELECT e.id AS enterprise_id, v_0, v_1, … — one row per operating enterprise in
@@ -361,7 +727,9 @@ def aggregation_sql(
         )
     return (
         f"SELECT e.id AS enterprise_id, {', '.join(columns)} FROM registry_enterprise e "
-        + " ".join(joins) + " WHERE " + " AND ".join(where)
+        + " ".join(joins)
+        + " WHERE "
+        + " AND ".join(where)
     )
 
 

@@ -84,7 +84,9 @@ class VersionMethod(models.TextChoices):
 class ModelVersion(models.Model):
     model = models.ForeignKey(RiskModel, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     method = models.CharField(_("方法"), max_length=20, choices=VersionMethod.choices)
     # Score = base_points + Σ points of each indicator's bin (higher = riskier). The
     # lowest-risk bin of every indicator has 0 points, so each reason is an increment.
@@ -161,8 +163,12 @@ class ClassBandRule(models.Model):
         verbose_name_plural = _("分类分值区间")
         ordering = ["model", "-effective_from", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(b_from__lt=models.F("c_from")), name="risk_band_b_lt_c"),
-            models.CheckConstraint(condition=models.Q(c_from__lt=models.F("d_from")), name="risk_band_c_lt_d"),
+            models.CheckConstraint(
+                condition=models.Q(b_from__lt=models.F("c_from")), name="risk_band_b_lt_c"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(c_from__lt=models.F("d_from")), name="risk_band_c_lt_d"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,7 +186,11 @@ class ClassBandRule(models.Model):
     @classmethod
     def in_force(cls, model: RiskModel | str, on: dt.date) -> ClassBandRule:
         code = model if isinstance(model, str) else model.code
-        rule = cls.objects.filter(model_id=code, effective_from__lte=on).order_by("-effective_from", "-id").first()
+        rule = (
+            cls.objects.filter(model_id=code, effective_from__lte=on)
+            .order_by("-effective_from", "-id")
+            .first()
+        )
         if rule is None:
             raise LookupError(f"no class bands in force for {code} on {on}")
         return rule
@@ -257,14 +267,18 @@ class Assessment(models.Model):
     rows, and the scorer takes them from rows it has just read. The enterprise keeps its
     constraint; (enterprise, model) is unique."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="risk_assessments",
-                                   db_index=False)
-    model = models.ForeignKey(RiskModel, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
-                              db_index=False)
-    version = models.ForeignKey(ModelVersion, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
-                                db_index=False)
-    run = models.ForeignKey(ScoringRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
-                            db_index=False)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="risk_assessments", db_index=False
+    )
+    model = models.ForeignKey(
+        RiskModel, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    version = models.ForeignKey(
+        ModelVersion, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    run = models.ForeignKey(
+        ScoringRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
     as_of = models.DateField(_("评分基准日"))
     assessed_at = models.DateTimeField(_("评分时间"))
     score = models.IntegerField(_("分值"))
@@ -277,7 +291,9 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = _("风险分类结果")
         verbose_name_plural = _("风险分类结果")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "model"], name="risk_one_assessment_per_model")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "model"], name="risk_one_assessment_per_model")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.model_id} {self.risk_class}"
@@ -303,7 +319,9 @@ class RescoreMark(models.Model):
     """An enterprise whose records changed since it was last scored (set by the worker
     from the event log, cleared when rescored)."""
 
-    enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     marked_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -42,7 +42,9 @@ def applicable_assessments(enterprise: Enterprise) -> list[Assessment]:
     """The enterprise's assessments, the applicable one first: domain models for the
     domains it is tagged with, then the general model."""
     domains = set(enterprise.key_area_tags.filter(active=True).values_list("type__domain", flat=True))
-    rows = list(Assessment.objects.filter(enterprise=enterprise).select_related("model", "version", "version__model"))
+    rows = list(
+        Assessment.objects.filter(enterprise=enterprise).select_related("model", "version", "version__model")
+    )
     applicable = [a for a in rows if a.model.key_area_domain in domains]
     applicable.sort(key=lambda a: a.risk_class, reverse=True)
     general = [a for a in rows if a.model_id == GENERAL]

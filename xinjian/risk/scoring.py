@@ -31,16 +31,23 @@ def spec_indicators(version: ModelVersion) -> list[Indicator]:
 
 
 def _points_case(n: int, edges: Sequence[float], points: Sequence[int]) -> str:
-    parts = [f"WHEN v_{n} >= {float(lo)!r} THEN {int(p)}" for lo, p in reversed(list(zip(edges, points, strict=True))[1:])]
+    parts = [
+        f"WHEN v_{n} >= {float(lo)!r} THEN {int(p)}"
+        for lo, p in reversed(list(zip(edges, points, strict=True))[1:])
+    ]
     return f"CASE {' '.join(parts)} ELSE {int(points[0])} END" if parts else str(int(points[0]))
 
 
 def scored_sql(version: ModelVersion, as_of: dt.date, *, enterprise_ids: Sequence[int] | None = None) -> str:
     """SELECT enterprise_id, score, v_0…, p_0… for the enterprises in the model's scope."""
     inds = spec_indicators(version)
-    agg = aggregation_sql(inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=version.model.key_area_domain)
+    agg = aggregation_sql(
+        inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=version.model.key_area_domain
+    )
     n = len(inds)
-    pts = ", ".join(f"{_points_case(i, item['edges'], item['points'])} AS p_{i}" for i, item in enumerate(version.spec))
+    pts = ", ".join(
+        f"{_points_case(i, item['edges'], item['points'])} AS p_{i}" for i, item in enumerate(version.spec)
+    )
     vals = ", ".join(f"v_{i}" for i in range(n))
     total = " + ".join([str(int(version.base_points))] + [f"p_{i}" for i in range(n)])
     fence = _fence()
@@ -71,16 +78,24 @@ def _ts_literal(moment: dt.datetime) -> str:
     return "'" + moment.isoformat() + "'"
 
 
-def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands: ClassBandRule, *,
-                      enterprise_ids: Sequence[int] | None = None,
-                      assessed_at: dt.datetime | None = None) -> tuple[dict[str, int], int]:
+def write_assessments(
+    version: ModelVersion,
+    run_id: int,
+    as_of: dt.date,
+    bands: ClassBandRule,
+    *,
+    enterprise_ids: Sequence[int] | None = None,
+    assessed_at: dt.datetime | None = None,
+) -> tuple[dict[str, int], int]:
     """Score and upsert in one statement; returns (counts per class, class changes). The
     previous class is kept in `previous_class`, so the changes are counted from the rows
     written (PostgreSQL: from the statement's RETURNING, without reading the table again)."""
     n = len(version.spec)
     scored = scored_sql(version, as_of, enterprise_ids=enterprise_ids)
-    cls = (f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
-           f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END")
+    cls = (
+        f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
+        f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END"
+    )
     values = _json_array([f"v_{i}" for i in range(n)])
     moment = assessed_at or timezone.now()
     insert = (
@@ -93,11 +108,15 @@ def write_assessments(version: ModelVersion, run_id: int, as_of: dt.date, bands:
         "score = excluded.score, previous_class = risk_assessment.risk_class, risk_class = excluded.risk_class, "
         "values_json = excluded.values_json"
     )
-    summary = ("SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
-               "THEN 1 ELSE 0 END) FROM {rows} GROUP BY risk_class")
+    summary = (
+        "SELECT risk_class, COUNT(*), SUM(CASE WHEN previous_class IS NOT NULL AND previous_class <> risk_class "
+        "THEN 1 ELSE 0 END) FROM {rows} GROUP BY risk_class"
+    )
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"WITH w AS ({insert} RETURNING risk_class, previous_class) " + summary.format(rows="w"))
+            cur.execute(
+                f"WITH w AS ({insert} RETURNING risk_class, previous_class) " + summary.format(rows="w")
+            )
         else:
             cur.execute(insert)
             cur.execute(summary.format(rows=f"risk_assessment WHERE run_id = {int(run_id)}"))
@@ -114,8 +133,13 @@ def _tally(rows: list[Any]) -> tuple[dict[str, int], int]:
     return counts, changes
 
 
-def indicator_matrix(version_or_inds: ModelVersion | list[Indicator], as_of: dt.date, *, key_area_domain: str = "",
-                     enterprise_ids: Sequence[int] | None = None) -> tuple[list[int], list[list[float]]]:
+def indicator_matrix(
+    version_or_inds: ModelVersion | list[Indicator],
+    as_of: dt.date,
+    *,
+    key_area_domain: str = "",
+    enterprise_ids: Sequence[int] | None = None,
+) -> tuple[list[int], list[list[float]]]:
     """Raw indicator values for calibration: (enterprise ids, rows of values)."""
     if isinstance(version_or_inds, ModelVersion):
         inds = spec_indicators(version_or_inds)
@@ -157,13 +181,15 @@ def reasons(version: ModelVersion, values: list[Any], points: list[Any]) -> list
         if not pts:
             continue
         ind = BY_CODE.get(item["code"])
-        out.append({
-            "indicator": item["code"],
-            "name": ind.name if ind else item["code"],
-            "dimension": ind.dimension if ind else "",
-            "value": value,
-            "points": int(pts),
-            "text": ind.explain(value) if ind else str(value),
-        })
+        out.append(
+            {
+                "indicator": item["code"],
+                "name": ind.name if ind else item["code"],
+                "dimension": ind.dimension if ind else "",
+                "value": value,
+                "points": int(pts),
+                "text": ind.explain(value) if ind else str(value),
+            }
+        )
     out.sort(key=lambda r: (-abs(r["points"]), r["indicator"]))
     return out

@@ -38,13 +38,26 @@ def spec_by_dimension(version: ModelVersion) -> list[dict[str, Any]]:
             else:
                 label = f"[{lower:g}, {upper:g})"
             counts = item.get("counts")
-            bins.append({"label": label, "points": item["points"][n], "woe": (item.get("woe") or [None] * len(edges))[n],
-                         "n": counts[n][0] if counts else None, "bad": counts[n][1] if counts else None})
-        groups.setdefault(ind.dimension if ind else "basic", []).append({
-            "code": item["code"], "name": ind.name if ind else item["code"], "name_en": ind.name_en if ind else "",
-            "direction": ind.direction if ind else 0, "bins": bins, "coef": item.get("coef"),
-            "max_points": max(item["points"]),
-        })
+            bins.append(
+                {
+                    "label": label,
+                    "points": item["points"][n],
+                    "woe": (item.get("woe") or [None] * len(edges))[n],
+                    "n": counts[n][0] if counts else None,
+                    "bad": counts[n][1] if counts else None,
+                }
+            )
+        groups.setdefault(ind.dimension if ind else "basic", []).append(
+            {
+                "code": item["code"],
+                "name": ind.name if ind else item["code"],
+                "name_en": ind.name_en if ind else "",
+                "direction": ind.direction if ind else 0,
+                "bins": bins,
+                "coef": item.get("coef"),
+                "max_points": max(item["points"]),
+            }
+        )
     labels = dict(Dimension.choices)
     return [{"code": d, "label": labels.get(d, d), "indicators": inds} for d, inds in groups.items() if inds]
 
@@ -54,37 +67,63 @@ def models_index(request: HttpRequest) -> HttpResponse:
     on = today()
     rows = []
     for model in RiskModel.objects.all():
-        rows.append({"model": model, "active": model.active_version(),
-                     "versions": model.versions.count(), "bands": ClassBandRule.in_force(model, on),
-                     "last_run": ScoringRun.objects.filter(version__model=model).select_related("version").first()})
-    return render(request, "risk/models.html", {
-        "rows": rows, "measures": sorted(SupervisionMeasure.in_force(on).values(), key=lambda m: m.risk_class),
-        "runs": ScoringRun.objects.select_related("version", "version__model")[:20],
-        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
-    })
+        rows.append(
+            {
+                "model": model,
+                "active": model.active_version(),
+                "versions": model.versions.count(),
+                "bands": ClassBandRule.in_force(model, on),
+                "last_run": ScoringRun.objects.filter(version__model=model).select_related("version").first(),
+            }
+        )
+    return render(
+        request,
+        "risk/models.html",
+        {
+            "rows": rows,
+            "measures": sorted(SupervisionMeasure.in_force(on).values(), key=lambda m: m.risk_class),
+            "runs": ScoringRun.objects.select_related("version", "version__model")[:20],
+            "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+        },
+    )
 
 
 @staff(Perm.VIEW_RISK)
 def model_detail(request: HttpRequest, code: str) -> HttpResponse:
     model = get_object_or_404(RiskModel, code=code)
     active = model.active_version()
-    return render(request, "risk/model.html", {
-        "model": model, "active": active, "dimensions": spec_by_dimension(active) if active else [],
-        "versions": model.versions.all(), "band_rules": model.band_rules.all(),
-        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
-    })
+    return render(
+        request,
+        "risk/model.html",
+        {
+            "model": model,
+            "active": active,
+            "dimensions": spec_by_dimension(active) if active else [],
+            "versions": model.versions.all(),
+            "band_rules": model.band_rules.all(),
+            "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+        },
+    )
 
 
 @staff(Perm.VIEW_RISK)
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ModelVersion.objects.select_related("model"), pk=pk)
     report = version.validation or {}
-    return render(request, "risk/version.html", {
-        "version": version, "model": version.model, "dimensions": spec_by_dimension(version), "report": report,
-        "charts": charts.for_report(report) if report else None,
-        "transitions": version.transitions.all(), "runs": version.runs.all()[:10],
-        "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
-    })
+    return render(
+        request,
+        "risk/version.html",
+        {
+            "version": version,
+            "model": version.model,
+            "dimensions": spec_by_dimension(version),
+            "report": report,
+            "charts": charts.for_report(report) if report else None,
+            "transitions": version.transitions.all(),
+            "runs": version.runs.all()[:10],
+            "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+        },
+    )
 
 
 @require_POST

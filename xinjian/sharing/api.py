@@ -126,8 +126,8 @@ class FeedbackOut(Schema):
 )
 def feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
     fb = actions.record_feedback(
-        client=request.api_client,
-        uscc=payload.uscc.upper(),  # type: ignore[attr-defined]
+        client=request.api_client,  # type: ignore[attr-defined]
+        uscc=payload.uscc.upper(),
         measure=payload.measure,
         action_taken=payload.action_taken,
         applied_on=payload.applied_on,

@@ -56,9 +56,9 @@ def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
                     at=now,
                 )
             )
-        model.objects.bulk_update(
+        model.objects.bulk_update(  # type: ignore[attr-defined]
             waiting, ["enterprise", "uscc", "modified_at", "modified_by"], batch_size=1000
-        )  # type: ignore[attr-defined]
+        )
         # Every stored change has its event: readers that skipped a pending record (no
         # enterprise, no region) learn that it now stands under a name.
         kind = kind_of[model]

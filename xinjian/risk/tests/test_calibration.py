@@ -29,19 +29,41 @@ def history(enterprise_factory):
     n = 0
     for i in range(240):
         offender = i % 3 == 0
-        e = enterprise_factory(legal_representative=f"法人{i}", registered_capital=rng.choice([10, 100, 1000]))
+        e = enterprise_factory(
+            legal_representative=f"法人{i}", registered_capital=rng.choice([10, 100, 1000])
+        )
         for year in range(2021, 2027):
             for month in (3, 9):
                 n += 1
                 bad = rng.random() < (0.6 if offender else 0.08)
-                inspections.append(Inspection(
-                    enterprise=e, uscc=e.uscc, source="t", source_id=f"I{n}", inspected_on=dt.date(year, month, 10),
-                    inspected_by="局", kind="random", result="follow_up" if bad else "no_problem"))
+                inspections.append(
+                    Inspection(
+                        enterprise=e,
+                        uscc=e.uscc,
+                        source="t",
+                        source_id=f"I{n}",
+                        inspected_on=dt.date(year, month, 10),
+                        inspected_by="局",
+                        kind="random",
+                        result="follow_up" if bad else "no_problem",
+                    )
+                )
                 if offender and bad and rng.random() < 0.5:
-                    penalties.append(Penalty(
-                        enterprise=e, uscc=e.uscc, source="t", source_id=f"P{n}", decision_no=f"罚{n}",
-                        decided_on=dt.date(year, month, 20), decided_by="局", domain="other", violation="违法",
-                        penalty_types=["fine"], fine_amount=5000))
+                    penalties.append(
+                        Penalty(
+                            enterprise=e,
+                            uscc=e.uscc,
+                            source="t",
+                            source_id=f"P{n}",
+                            decision_no=f"罚{n}",
+                            decided_on=dt.date(year, month, 20),
+                            decided_by="局",
+                            domain="other",
+                            violation="违法",
+                            penalty_types=["fine"],
+                            fine_amount=5000,
+                        )
+                    )
     Inspection.objects.bulk_create(inspections)
     Penalty.objects.bulk_create(penalties)
     return Enterprise.objects.count()
@@ -52,7 +74,12 @@ def test_calibration_learns_monotonic_points_and_validates_on_a_later_period(his
     model = RiskModel.objects.get(code="general")
     version = actions.draft_version(model, actor=SYSTEM)
     assert version.status == "draft" and version.method == "woe_logit"
-    assert version.trained_as_of < version.train_window_end <= version.validated_as_of < version.validation_window_end
+    assert (
+        version.trained_as_of
+        < version.train_window_end
+        <= version.validated_as_of
+        < version.validation_window_end
+    )
     spec = {item["code"]: item for item in version.spec}
     problems = spec["problem_inspections_24m"]["points"]
     assert problems == sorted(problems) and problems[-1] > 0  # monotonic, riskier with more findings

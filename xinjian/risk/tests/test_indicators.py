@@ -67,10 +67,19 @@ def test_inspection_findings_and_sampling_failures(enterprise_factory, record):
     e = enterprise_factory()
     record("inspection", e, inspected_on=dt.date(2025, 5, 1), result="corrected")
     record("inspection", e, inspected_on=dt.date(2025, 6, 1), result="no_problem")
-    record("inspection", e, inspected_on=dt.date(2026, 1, 1), kind="sampling_test", result="sample_unqualified")
+    record(
+        "inspection", e, inspected_on=dt.date(2026, 1, 1), kind="sampling_test", result="sample_unqualified"
+    )
     record("inspection", e, inspected_on=dt.date(2026, 7, 1), result="refused")  # after as-of
-    v = values_of(e, ["problem_inspections_24m", "clean_inspections_24m", "problem_share_60m",
-                      "food_sampling_failures_24m"])
+    v = values_of(
+        e,
+        [
+            "problem_inspections_24m",
+            "clean_inspections_24m",
+            "problem_share_60m",
+            "food_sampling_failures_24m",
+        ],
+    )
     assert v["problem_inspections_24m"] == 2
     assert v["clean_inspections_24m"] == 1
     assert v["food_sampling_failures_24m"] == 1
@@ -81,8 +90,12 @@ def test_inspection_findings_and_sampling_failures(enterprise_factory, record):
 def test_annual_reports_late_or_missing_in_the_last_three_due_years(enterprise_factory):
     e = enterprise_factory(established_on=dt.date(2015, 1, 1))
     # As of 2026-06-01 the due years are 2022, 2023, 2024 (2025's deadline is 2026-06-30).
-    AnnualReport.objects.create(enterprise=e, uscc=e.uscc, year=2024, filed_on=dt.date(2025, 5, 1), source="t")
-    AnnualReport.objects.create(enterprise=e, uscc=e.uscc, year=2023, filed_on=dt.date(2024, 9, 1), source="t")  # late
+    AnnualReport.objects.create(
+        enterprise=e, uscc=e.uscc, year=2024, filed_on=dt.date(2025, 5, 1), source="t"
+    )
+    AnnualReport.objects.create(
+        enterprise=e, uscc=e.uscc, year=2023, filed_on=dt.date(2024, 9, 1), source="t"
+    )  # late
     assert values_of(e, ["annual_reports_late_3y"])["annual_reports_late_3y"] == 2
     young = enterprise_factory(established_on=dt.date(2024, 3, 1))  # only 2024 was due
     assert values_of(young, ["annual_reports_late_3y"])["annual_reports_late_3y"] == 1
@@ -106,7 +119,10 @@ def test_domain_licence_expired_or_expiring_within_ninety_days(enterprise_factor
     e = enterprise_factory()
     record("licence", e, valid_until=dt.date(2026, 8, 1))  # within 90 days
     record("licence", e, licence_no="SC10144030000012", valid_until=dt.date(2030, 1, 1))
-    assert values_of(e, ["food_licence_expiring", "valid_licences"]) == {"food_licence_expiring": 1, "valid_licences": 2}
+    assert values_of(e, ["food_licence_expiring", "valid_licences"]) == {
+        "food_licence_expiring": 1,
+        "valid_licences": 2,
+    }
 
 
 @pytest.mark.django_db
@@ -122,4 +138,7 @@ def test_complaints_recent_and_substantiated(enterprise_factory, record):
     record("complaint", e, received_on=dt.date(2025, 1, 1), substantiated=False)
     record("complaint", e, received_on=dt.date(2026, 7, 1), substantiated=True)  # after as-of
     assert values_of(e, ["complaints_12m", "substantiated_complaints_24m", "food_complaints_24m"]) == {
-        "complaints_12m": 1, "substantiated_complaints_24m": 1, "food_complaints_24m": 2}
+        "complaints_12m": 1,
+        "substantiated_complaints_24m": 1,
+        "food_complaints_24m": 2,
+    }

@@ -31,8 +31,12 @@ def general():
 
 
 def tag(enterprise, code="food_production"):
-    return KeyAreaTag.objects.create(enterprise=enterprise, type=KeyAreaType.objects.get(code=code), source="manual",
-                                     since=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    return KeyAreaTag.objects.create(
+        enterprise=enterprise,
+        type=KeyAreaType.objects.get(code=code),
+        source="manual",
+        since=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )
 
 
 def test_reasons_add_up_to_the_score(enterprise_factory, record):
@@ -54,11 +58,15 @@ def file_reports(e):
     from xinjian.collection.models import AnnualReport
 
     for year in (2022, 2023, 2024):
-        AnnualReport.objects.create(enterprise=e, uscc=e.uscc, year=year, filed_on=dt.date(year + 1, 3, 1), source="t")
+        AnnualReport.objects.create(
+            enterprise=e, uscc=e.uscc, year=year, filed_on=dt.date(year + 1, 3, 1), source="t"
+        )
 
 
 def test_sql_scoring_matches_the_points_table(enterprise_factory, record):
-    clean = enterprise_factory(registered_capital=2000, established_on=dt.date(2010, 1, 1), legal_representative="王五")
+    clean = enterprise_factory(
+        registered_capital=2000, established_on=dt.date(2010, 1, 1), legal_representative="王五"
+    )
     file_reports(clean)
     risky = enterprise_factory(registered_capital=10, established_on=dt.date(2026, 1, 1))
     for day in (dt.date(2025, 1, 1), dt.date(2026, 1, 1)):
@@ -80,7 +88,11 @@ def test_sql_scoring_matches_the_points_table(enterprise_factory, record):
 def test_each_run_is_kept_with_counts_and_class_changes(enterprise_factory, record):
     e = enterprise_factory(registered_capital=2000, established_on=dt.date(2010, 1, 1))
     file_reports(e)
-    file_reports(enterprise_factory(registered_capital=2000, established_on=dt.date(2010, 1, 1), legal_representative="赵六"))
+    file_reports(
+        enterprise_factory(
+            registered_capital=2000, established_on=dt.date(2010, 1, 1), legal_representative="赵六"
+        )
+    )
     first = actions.score_all(actor=SYSTEM, models=["general"])[0]
     assert first.assessed == 2 and first.counts["A"] == 2 and first.changes == 0
     for day in (dt.date(2025, 1, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)):
@@ -93,7 +105,9 @@ def test_each_run_is_kept_with_counts_and_class_changes(enterprise_factory, reco
     assert Assessment.objects.get(enterprise=e, model_id="general").previous_class == "A"
 
 
-def test_domain_tagged_enterprise_gets_its_domain_class_and_everyone_the_general_class(enterprise_factory, record):
+def test_domain_tagged_enterprise_gets_its_domain_class_and_everyone_the_general_class(
+    enterprise_factory, record
+):
     food = enterprise_factory(registered_capital=2000, established_on=dt.date(2010, 1, 1))
     other = enterprise_factory(registered_capital=2000, established_on=dt.date(2010, 1, 1))
     tag(food)
@@ -102,7 +116,9 @@ def test_domain_tagged_enterprise_gets_its_domain_class_and_everyone_the_general
         record("penalty", food, decided_on=day, domain="food_safety")
     actions.score_all(actor=SYSTEM)
     assert set(Assessment.objects.filter(enterprise=food).values_list("model_id", flat=True)) == {
-        "general", "food_production"}
+        "general",
+        "food_production",
+    }
     assert list(Assessment.objects.filter(enterprise=other).values_list("model_id", flat=True)) == ["general"]
     food_class = Assessment.objects.get(enterprise=food, model_id="food_production").risk_class
     classes = current_class_map()
@@ -111,7 +127,10 @@ def test_domain_tagged_enterprise_gets_its_domain_class_and_everyone_the_general
     assert current_class_map([other.pk]) == {other.pk: classes[other.pk]}
     # Untagged: back to the general class.
     KeyAreaTag.objects.filter(enterprise=food).update(active=False)
-    assert current_class_map([food.pk])[food.pk] == Assessment.objects.get(enterprise=food, model_id="general").risk_class
+    assert (
+        current_class_map([food.pk])[food.pk]
+        == Assessment.objects.get(enterprise=food, model_id="general").risk_class
+    )
 
 
 def test_not_assessed_enterprises_are_missing_from_the_class_map(enterprise_factory):

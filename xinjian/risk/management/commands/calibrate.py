@@ -16,17 +16,28 @@ from xinjian.risk.models import RiskModel
 def summary_lines(version: Any) -> list[str]:
     r = version.validation
     v = r["validation"]
-    lines = [f"{version.label}（{version.model.name}）  验证期 {v['as_of']} → {v['window_end']}，"
-             f"检查 {v['inspections']} 次，发现问题 {v['problems']} 次"]
-    lines.append(f"  AUC {v.get('auc')}  KS {v.get('ks')}  训练期 AUC {r['training'].get('auc')}  "
-                 f"PSI（上次评分）{r.get('psi_vs_previous_run')}  PSI（训练期）{r.get('psi_vs_training')}")
-    rates = "  ".join(f"{c}: {b['problems']}/{b['inspections']}={b['rate']}" for c, b in v["by_class"].items())
+    lines = [
+        f"{version.label}（{version.model.name}）  验证期 {v['as_of']} → {v['window_end']}，"
+        f"检查 {v['inspections']} 次，发现问题 {v['problems']} 次"
+    ]
+    lines.append(
+        f"  AUC {v.get('auc')}  KS {v.get('ks')}  训练期 AUC {r['training'].get('auc')}  "
+        f"PSI（上次评分）{r.get('psi_vs_previous_run')}  PSI（训练期）{r.get('psi_vs_training')}"
+    )
+    rates = "  ".join(
+        f"{c}: {b['problems']}/{b['inspections']}={b['rate']}" for c, b in v["by_class"].items()
+    )
     lines.append(f"  各类检查发现问题率  {rates}  D/A = {v.get('d_over_a')}")
     d = v["draw"]
-    lines.append(f"  按类加权抽查 {d['size']} 户：预计发现 {d['weighted_problems']}，等量随机 {d['uniform_problems']}，"
-                 f"提升 {d['lift']} 倍")
+    lines.append(
+        f"  按类加权抽查 {d['size']} 户：预计发现 {d['weighted_problems']}，等量随机 {d['uniform_problems']}，"
+        f"提升 {d['lift']} 倍"
+    )
     t = r["targets"]
-    lines.append("  目标：" + "  ".join(f"{k} {x['value']} ≥ {x['target']} {'✓' if x['met'] else '✗'}" for k, x in t.items()))
+    lines.append(
+        "  目标："
+        + "  ".join(f"{k} {x['value']} ≥ {x['target']} {'✓' if x['met'] else '✗'}" for k, x in t.items())
+    )
     if r.get("active_version"):
         a = r["active_version"]
         lines.append(f"  对照现行 {a['label']}：AUC {a['auc']} D/A {a['d_over_a']} 提升 {a['lift']}")

@@ -24,5 +24,7 @@ class Command(BaseCommand):
             self.stdout.write("没有生效的模型版本")
         for run in runs:
             counts = " ".join(f"{c}={n}" for c, n in run.counts.items())
-            self.stdout.write(f"{run.version.label}: {run.assessed} 户 {counts} 类别变化 {run.changes} "
-                              f"耗时 {run.duration_ms / 1000:.2f} s")
+            self.stdout.write(
+                f"{run.version.label}: {run.assessed} 户 {counts} 类别变化 {run.changes} "
+                f"耗时 {run.duration_ms / 1000:.2f} s"
+            )
