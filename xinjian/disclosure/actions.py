@@ -60,6 +60,36 @@ def _penalty_event(p: Penalty) -> dict[str, Any]:
 # --- publication -----------------------------------------------------------------------
 
 
+def _record_publication(
+    record: Penalty | Inspection,
+    on: dt.date,
+    *,
+    actor: Any,
+    action: str,
+    event_type: str,
+    data: dict[str, Any],
+) -> None:
+    """Save a record whose `published_on` was just set, with its audit entry, its event
+    and the profile cache cleared — the same steps for every kind that is published."""
+    record.touch(as_actor(actor).label)
+    record.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
+    audit.record(
+        action,
+        record,
+        actor=actor,
+        before=audit.jsonable({"published_on": None}),
+        after=audit.jsonable({"published_on": on}),
+        uscc=record.uscc,
+    )
+    emit(
+        event_type,
+        uscc=record.uscc,
+        region_code=record.enterprise.region_code if record.enterprise else "",
+        data=data,
+    )
+    _forget(record.uscc)
+
+
 @transaction.atomic
 def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) -> Penalty:
     """Publish one collected penalty (Order 45 art. 9: within 20 working days of the
@@ -73,23 +103,14 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
             "该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）", code="not_publishable"
         )
     p.published_on = on
-    p.touch(as_actor(actor).label)
-    p.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record(
-        "penalty.publish",
+    _record_publication(
         p,
+        on,
         actor=actor,
-        before=audit.jsonable({"published_on": None}),
-        after=audit.jsonable({"published_on": on}),
-        uscc=p.uscc,
-    )
-    emit(
-        EventType.PENALTY_PUBLISHED,
-        uscc=p.uscc,
-        region_code=p.enterprise.region_code if p.enterprise else "",
+        action="penalty.publish",
+        event_type=EventType.PENALTY_PUBLISHED,
         data=_penalty_event(p),
     )
-    _forget(p.uscc)
     return p
 
 
@@ -102,20 +123,12 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     if not policy.inspection_publishable(i):
         raise NotAllowed("该检查结果依规定不予公示", code="not_publishable")
     i.published_on = on
-    i.touch(as_actor(actor).label)
-    i.save(update_fields=["published_on", "modified_at", "modified_by", "created_by"])
-    audit.record(
-        "inspection.publish",
+    _record_publication(
         i,
+        on,
         actor=actor,
-        before=audit.jsonable({"published_on": None}),
-        after=audit.jsonable({"published_on": on}),
-        uscc=i.uscc,
-    )
-    emit(
-        EventType.INSPECTION_PUBLISHED,
-        uscc=i.uscc,
-        region_code=i.enterprise.region_code if i.enterprise else "",
+        action="inspection.publish",
+        event_type=EventType.INSPECTION_PUBLISHED,
         data={
             "inspection_id": i.pk,
             "inspected_on": i.inspected_on.isoformat(),
@@ -123,7 +136,6 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
             "published_on": on.isoformat(),
         },
     )
-    _forget(i.uscc)
     return i
 
 
