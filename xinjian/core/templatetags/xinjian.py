@@ -1,4 +1,7 @@
-"""Template helpers: Chinese conventions for dates, amounts and division names."""
+"""Template helpers: dates, amounts and division names.
+
+Chinese conventions by default (2026年11月27日, 5.2万元); with another language active (the
+English UI) the same values follow English conventions (27 Nov 2026, CNY 52,000.00)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
+from django.utils import translation
 
 register = template.Library()
 
@@ -25,19 +29,33 @@ def division_name(code: str) -> str:
     return _division_names(int(time.time() // 300)).get(code or "", code or "")
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
 @register.filter
 def cn_date(value: dt.date | None) -> str:
+    """2026年11月27日 in Chinese, 27 Nov 2026 otherwise (month names not localised further:
+    English is the only other language)."""
     if not value:
         return "—"
-    return f"{value.year}年{value.month}月{value.day}日"
+    if _chinese():
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 @register.filter
 def yuan(value: Decimal | float | None) -> str:
-    """Amounts in yuan with thousands separators; 万元 from 10,000 up (罚款 5.2万元)."""
+    """Amounts in yuan with thousands separators; 万元 from 10,000 up (罚款 5.2万元).
+    English: CNY 12,345.00 (no 万 grouping: English readers count in thousands)."""
     if value is None:
         return "—"
     amount = Decimal(value)
+    if not _chinese():
+        return f"CNY {amount:,.2f}"
     if amount >= 10000:
         wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
         return f"{wan:f}万元"
