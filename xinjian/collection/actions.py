@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
@@ -44,9 +45,9 @@ def change_licence_status(
     """A licence is cancelled, revoked (or restored) — tags follow the same day."""
     if status not in LicenceStatus.values:
         raise DomainError(
-            "许可状态无效",
+            gettext("许可状态无效"),
             code="invalid_choice",
-            details=[{"field": "status", "code": "invalid_choice", "message": "许可状态无效"}],
+            details=[{"field": "status", "code": "invalid_choice", "message": gettext("许可状态无效")}],
         )
     if licence.status == status:
         return licence

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Path, Router, Schema
 
 from xinjian.core.errors import DomainError, NotFound
@@ -101,23 +102,23 @@ def _records(request: HttpRequest) -> list[Any]:
     try:
         body = request.body
     except RequestDataTooBig:
-        raise DomainError("请求体过大", code="payload_too_large")
+        raise DomainError(gettext("请求体过大"), code="payload_too_large")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError("请求体不是合法的JSON", code="malformed_json")
+        raise DomainError(gettext("请求体不是合法的JSON"), code="malformed_json")
     if not isinstance(data, dict) or "records" not in data:
         raise DomainError(
-            "请求体应为包含records数组的JSON对象",
+            gettext("请求体应为包含records数组的JSON对象"),
             code="missing_records",
-            details=[{"field": "records", "code": "required", "message": "缺少records"}],
+            details=[{"field": "records", "code": "required", "message": gettext("缺少records")}],
         )
     records = data["records"]
     if not isinstance(records, list):
         raise DomainError(
-            "records应为数组",
+            gettext("records应为数组"),
             code="invalid_records",
-            details=[{"field": "records", "code": "invalid_type", "message": "records应为数组"}],
+            details=[{"field": "records", "code": "invalid_type", "message": gettext("records应为数组")}],
         )
     return records
 
@@ -136,7 +137,7 @@ class TooLarge(DomainError):
 )
 def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KINDS))) -> dict[str, Any]:
     if kind not in KINDS:
-        raise NotFound(f"未知的数据类别：{kind[:40]}", code="unknown_kind")
+        raise NotFound(gettext("未知的数据类别：%(value)s") % {"value": kind[:40]}, code="unknown_kind")
     try:
         records = _records(request)
     except DomainError as e:
@@ -144,7 +145,10 @@ def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KI
             raise TooLarge(e.message, code="payload_too_large")
         raise
     if len(records) > MAX_RECORDS:
-        raise TooLarge(f"每次最多{MAX_RECORDS}条记录，本次{len(records)}条")
+        raise TooLarge(
+            gettext("每次最多%(MAX_RECORDS)s条记录，本次%(len)s条")
+            % {"MAX_RECORDS": MAX_RECORDS, "len": len(records)}
+        )
     client = request.api_client  # type: ignore[attr-defined]
     batch, rejects = ingest_records(
         kind, records, actor=client, source=client.name, channel="api", region_code=client.region_code
@@ -164,11 +168,11 @@ def batch_detail(request: HttpRequest, batch_id: str) -> dict[str, Any]:
     try:
         pk = uuid.UUID(batch_id)
     except ValueError:
-        raise NotFound("批次不存在")
+        raise NotFound(gettext("批次不存在"))
     # A client sees its own batches only.
     batch = IngestBatch.objects.filter(pk=pk, source=request.api_client.name).first()  # type: ignore[attr-defined]
     if batch is None:
-        raise NotFound("批次不存在")
+        raise NotFound(gettext("批次不存在"))
     out = batch.summary()
     out.update(
         kind=batch.kind,

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from xinjian.accounts.roles import has_perm
 from xinjian.core.permissions import Perm
 
@@ -31,9 +33,10 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
         items.append(
             Item(
                 lic.issued_on,
-                "行政许可",
+                gettext("行政许可"),
                 f"{lic.get_licence_type_display()} {lic.licence_no}",
-                f"{lic.issued_by}；有效期至{lic.valid_until or '长期'}",
+                gettext("%(issued_by)s；有效期至%(valid_until)s")
+                % {"issued_by": lic.issued_by, "valid_until": lic.valid_until or gettext("长期")},
                 lic.source,
                 lic.batch_id,
                 lic.received_at,
@@ -41,11 +44,15 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
             )
         )
     for p in m.Penalty.objects.filter(enterprise=enterprise):
-        amount = f"；罚款{p.fine_amount:,.2f}元" if p.fine_amount is not None else ""
+        amount = (
+            gettext("；罚款%(fine_amount)s元") % {"fine_amount": f"{p.fine_amount:,.2f}"}
+            if p.fine_amount is not None
+            else ""
+        )
         items.append(
             Item(
                 p.decided_on,
-                "行政处罚",
+                gettext("行政处罚"),
                 p.decision_no,
                 f"{p.decided_by}：{'、'.join(p.type_labels())}{amount}",
                 p.source,
@@ -58,7 +65,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
         items.append(
             Item(
                 i.inspected_on,
-                "检查结果",
+                gettext("检查结果"),
                 i.get_kind_display(),
                 f"{i.inspected_by}：{i.get_result_display()}",
                 i.source,
@@ -69,12 +76,12 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
     # Complaints are never public and only some staff see them (domain.md §5).
     if has_perm(user, Perm.VIEW_COMPLAINTS):
         for c in m.Complaint.objects.filter(enterprise=enterprise):
-            verdict = {True: "查证属实", False: "查证不属实", None: ""}[c.substantiated]
+            verdict = {True: gettext("查证属实"), False: gettext("查证不属实"), None: ""}[c.substantiated]
             items.append(
                 Item(
                     c.received_on,
-                    "投诉举报",
-                    c.category or "投诉举报",
+                    gettext("投诉举报"),
+                    c.category or gettext("投诉举报"),
                     verdict,
                     c.source,
                     c.batch_id,
@@ -85,9 +92,9 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
         items.append(
             Item(
                 a.filed_on,
-                "年度报告",
-                f"{a.year}年度报告",
-                "按时报送" if a.on_time else "逾期报送",
+                gettext("年度报告"),
+                gettext("%(year)s年度报告") % {"year": a.year},
+                gettext("按时报送") if a.on_time else gettext("逾期报送"),
                 a.source,
                 a.batch_id,
                 a.received_at,
@@ -97,9 +104,10 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
         items.append(
             Item(
                 d.decided_on,
-                "名单决定",
+                gettext("名单决定"),
                 f"{d.get_action_display()}{d.get_list_display()}",
-                f"{d.decision_no}；事由：{d.ground}",
+                gettext("%(decision_no)s；事由：%(ground)s")
+                % {"decision_no": d.decision_no, "ground": d.ground},
                 d.source,
                 d.batch_id,
                 d.received_at,
@@ -109,7 +117,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
         items.append(
             Item(
                 k.committed_on,
-                "信用承诺",
+                gettext("信用承诺"),
                 k.get_kind_display(),
                 k.matter,
                 k.source,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.jurisdiction import user_region_prefix
@@ -50,14 +51,21 @@ def prepare(kind_name: str, upload: Any, *, user: Any) -> IngestBatch:
         for rec in sheet.records:
             rows.append(audit.jsonable(rec))
             if len(rows) > MAX_RECORDS:
-                raise UploadError(f"单个文件最多{MAX_RECORDS}行，更大的文件请由管理员使用 ingest 命令导入")
+                raise UploadError(
+                    gettext("单个文件最多%(MAX_RECORDS)s行，更大的文件请由管理员使用 ingest 命令导入")
+                    % {"MAX_RECORDS": MAX_RECORDS}
+                )
     except FileFormatError as e:
         raise UploadError(str(e))
     if not rows:
-        raise UploadError("文件中没有数据行")
+        raise UploadError(gettext("文件中没有数据行"))
     notes = list(sheet.notes)
     if sheet.encoding and sheet.encoding not in ("xlsx", "jsonl"):
-        notes.insert(0, f"文件编码：{'GBK/GB18030' if sheet.encoding == 'gb18030' else 'UTF-8'}")
+        notes.insert(
+            0,
+            gettext("文件编码：%(value)s")
+            % {"value": "GBK/GB18030" if sheet.encoding == "gb18030" else "UTF-8"},
+        )
     batch = IngestBatch.objects.create(
         kind=kind.name,
         source=source_for(user),
@@ -135,7 +143,7 @@ def reject_rows(kind: Kind, rejects: Any) -> list[dict[str, Any]]:
                     {
                         "label": kind.fields[e["field"]].label
                         if e.get("field") in kind.fields
-                        else (e.get("field") or "记录"),
+                        else (e.get("field") or gettext("记录")),
                         **e,
                     }
                     for e in errors

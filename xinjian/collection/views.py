@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
@@ -57,8 +59,8 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="数据类别", choices=[(k.name, k.label) for k in KINDS.values()])
-    file = forms.FileField(label="文件（CSV/XLSX）")
+    kind = forms.ChoiceField(label=_("数据类别"), choices=[(k.name, k.label) for k in KINDS.values()])
+    file = forms.FileField(label=_("文件（CSV/XLSX）"))
 
 
 @staff(Perm.INGEST)
@@ -98,17 +100,24 @@ def preview(request: HttpRequest, batch_id: Any) -> HttpResponse:
 def confirm(request: HttpRequest, batch_id: Any) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
     if batch.status != BatchStatus.PREVIEWED:
-        messages.error(request, "该批次已处理")
+        messages.error(request, gettext("该批次已处理"))
         return redirect("collection:batch", batch_id=batch.pk)
     if request.POST.get("action") == "discard":
         uploads.discard(batch, user=request.user)
-        messages.success(request, "已放弃导入")
+        messages.success(request, gettext("已放弃导入"))
         return redirect("collection:batches")
     batch = uploads.confirm(batch, user=request.user)
     messages.success(
         request,
-        f"已导入：新增{batch.created}条，更新{batch.updated}条，未变化{batch.unchanged}条，"
-        f"拒收{batch.rejected_count}条",
+        gettext(
+            "已导入：新增%(created)s条，更新%(updated)s条，未变化%(unchanged)s条，拒收%(rejected_count)s条"
+        )
+        % {
+            "created": batch.created,
+            "updated": batch.updated,
+            "unchanged": batch.unchanged,
+            "rejected_count": batch.rejected_count,
+        },
     )
     return redirect("collection:batch", batch_id=batch.pk)
 
