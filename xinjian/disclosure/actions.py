@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.collection.models import Inspection, Penalty, PenaltyStatus
 from xinjian.core import audit
@@ -97,10 +98,11 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
     on = on or today()
     p = Penalty.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=penalty.pk)
     if p.published_on is not None:
-        raise Conflict("该处罚信息已公示", code="already_published")
+        raise Conflict(gettext("该处罚信息已公示"), code="already_published")
     if not policy.publishable(p):
         raise NotAllowed(
-            "该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）", code="not_publishable"
+            gettext("该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）"),
+            code="not_publishable",
         )
     p.published_on = on
     _record_publication(
@@ -119,9 +121,9 @@ def publish_inspection(inspection: Inspection, *, actor: Any, on: dt.date | None
     on = on or today()
     i = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=inspection.pk)
     if i.published_on is not None:
-        raise Conflict("该检查结果已公示", code="already_published")
+        raise Conflict(gettext("该检查结果已公示"), code="already_published")
     if not policy.inspection_publishable(i):
-        raise NotAllowed("该检查结果依规定不予公示", code="not_publishable")
+        raise NotAllowed(gettext("该检查结果依规定不予公示"), code="not_publishable")
     i.published_on = on
     _record_publication(
         i,
@@ -244,13 +246,15 @@ def withdraw_penalty(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     void (Order 45 art. 15: within 3 working days). The policy already hides a revoked
     decision on the day it is revoked; this records the withdrawal and tells the world."""
     if not reason.strip():
-        raise DomainError("撤下公示须说明理由", details=[field_error("reason", "required", "必填")])
+        raise DomainError(
+            gettext("撤下公示须说明理由"), details=[field_error("reason", "required", gettext("必填"))]
+        )
     on = on or today()
     p = Penalty.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=penalty.pk)
     if p.withdrawn_on is not None:
-        raise Conflict("该处罚信息已撤下", code="already_withdrawn")
+        raise Conflict(gettext("该处罚信息已撤下"), code="already_withdrawn")
     if p.published_on is None:
-        raise Conflict("该处罚信息尚未公示", code="not_published")
+        raise Conflict(gettext("该处罚信息尚未公示"), code="not_published")
     p.withdrawn_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["withdrawn_on", "modified_at", "modified_by", "created_by"])
@@ -299,7 +303,7 @@ def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
     on = on or today()
     p = Penalty.objects.select_for_update().get(pk=penalty.pk)
     if p.publication_stopped_on is not None:
-        raise Conflict("该处罚信息已停止公示", code="already_stopped")
+        raise Conflict(gettext("该处罚信息已停止公示"), code="already_stopped")
     p.publication_stopped_on = on
     p.touch(as_actor(actor).label)
     p.save(update_fields=["publication_stopped_on", "modified_at", "modified_by", "created_by"])
@@ -321,7 +325,7 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
     """Repair obtained by fraud is revoked and the record restored (Repair Measures)."""
     p = Penalty.objects.select_for_update().get(pk=penalty.pk)
     if p.publication_stopped_on is None:
-        raise Conflict("该处罚信息未停止公示", code="not_stopped")
+        raise Conflict(gettext("该处罚信息未停止公示"), code="not_stopped")
     before = p.publication_stopped_on
     p.publication_stopped_on = None
     p.touch(as_actor(actor).label)
@@ -354,13 +358,14 @@ def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
     model = models_by_kind.get(kind)
     if model is None:
         raise DomainError(
-            "暂不支持对该类信息提交情况说明", details=[field_error("record_kind", "invalid", "不支持")]
+            gettext("暂不支持对该类信息提交情况说明"),
+            details=[field_error("record_kind", "invalid", gettext("不支持"))],
         )
     record = model.objects.filter(pk=record_id, enterprise=enterprise).first()
     if record is None or not policy.visible(record, today()):
         raise DomainError(
-            "只能对本企业正在公示的信息提交情况说明",
-            details=[field_error("record_id", "not_public", "该信息不存在或未公示")],
+            gettext("只能对本企业正在公示的信息提交情况说明"),
+            details=[field_error("record_id", "not_public", gettext("该信息不存在或未公示"))],
         )
     return record
 
@@ -372,7 +377,9 @@ def submit_reply(
     """An enterprise attaches a statement to one of its own published records."""
     text = (text or "").strip()
     if not 5 <= len(text) <= 2000:
-        raise DomainError("情况说明应为5至2000字", details=[field_error("text", "length", "5至2000字")])
+        raise DomainError(
+            gettext("情况说明应为5至2000字"), details=[field_error("text", "length", gettext("5至2000字"))]
+        )
     _record_of(enterprise, record_kind, record_id)
     who = as_actor(actor)
     reply = EnterpriseReply.objects.create(
@@ -396,10 +403,13 @@ def submit_reply(
 def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str) -> EnterpriseReply:
     """Staff hide an abusive reply (or show it again), always with a reason."""
     if not reason.strip():
-        raise DomainError("须说明理由", details=[field_error("reason", "required", "必填")])
+        raise DomainError(gettext("须说明理由"), details=[field_error("reason", "required", gettext("必填"))])
     r = EnterpriseReply.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=reply.pk)
     if (r.status, to) not in REPLY_TRANSITIONS:
-        raise InvalidTransition(f"不能从「{r.get_status_display()}」变为「{ReplyStatus(to).label}」")
+        raise InvalidTransition(
+            gettext("不能从「%(status)s」变为「%(label)s」")
+            % {"status": r.get_status_display(), "label": ReplyStatus(to).label}
+        )
     before = r.status
     r.status = to
     r.hidden_reason = reason if to == ReplyStatus.HIDDEN else ""
@@ -437,20 +447,22 @@ def add_rule_version(
 ) -> DisclosureRule:
     """A new version of a rule (never an edit of an old one)."""
     if key not in RuleKey.values:
-        raise DomainError("未知规则", details=[field_error("key", "invalid", "未知规则")])
+        raise DomainError(gettext("未知规则"), details=[field_error("key", "invalid", gettext("未知规则"))])
     if province_code and not (
         len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")
     ):
         raise DomainError(
-            "省级区划代码应为6位且以0000结尾",
-            details=[field_error("province_code", "invalid", "省级区划代码")],
+            gettext("省级区划代码应为6位且以0000结尾"),
+            details=[field_error("province_code", "invalid", gettext("省级区划代码"))],
         )
     if value < 0:
-        raise DomainError("取值不能为负", details=[field_error("value", "invalid", "取值不能为负")])
+        raise DomainError(
+            gettext("取值不能为负"), details=[field_error("value", "invalid", gettext("取值不能为负"))]
+        )
     if DisclosureRule.objects.filter(
         key=key, province_code=province_code, effective_from=effective_from
     ).exists():
-        raise Conflict("该日期已有此规则的版本", code="duplicate_version")
+        raise Conflict(gettext("该日期已有此规则的版本"), code="duplicate_version")
     rule = DisclosureRule.objects.create(
         key=key,
         province_code=province_code,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from xinjian.core.access import public_api
@@ -151,8 +152,8 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     try:
         code = normalize_uscc(uscc)
     except IdentifierError:
-        raise NotFound("统一社会信用代码无效或企业不存在")
+        raise NotFound(gettext("统一社会信用代码无效或企业不存在"))
     data = queries.profile_by_uscc(code)
     if data is None:
-        raise NotFound("统一社会信用代码无效或企业不存在")
+        raise NotFound(gettext("统一社会信用代码无效或企业不存在"))
     return data

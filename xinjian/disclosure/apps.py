@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DisclosureConfig(AppConfig):
     name = "xinjian.disclosure"
     label = "disclosure"
-    verbose_name = "信息公示"
+    verbose_name = _("信息公示")
 
     def ready(self) -> None:
         from xinjian.core import reference

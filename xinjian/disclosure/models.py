@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
@@ -65,7 +66,7 @@ class DisclosureRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key}@{self.province_code or '全国'} {self.effective_from}: {self.value}"
+        return f"{self.key}@{self.province_code or gettext('全国')} {self.effective_from}: {self.value}"
 
 
 class RecordKind(models.TextChoices):

@@ -9,6 +9,7 @@ import time
 
 from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from xinjian.core.errors import DomainError
 
@@ -43,4 +44,4 @@ def hit(request: HttpRequest, bucket: str = "search") -> None:
             cache.set(key, 1, WINDOW + 5)
             n = 1
     if n > LIMIT:
-        raise RateLimited("查询过于频繁，请稍后再试")
+        raise RateLimited(gettext("查询过于频繁，请稍后再试"))

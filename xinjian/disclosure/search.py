@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from xinjian.core.errors import DomainError, field_error
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
@@ -66,11 +67,18 @@ def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
         return _with_tags(list(Enterprise.objects.filter(registration_no=norm)))
     if len(norm) < MIN_FRAGMENT:
         raise QueryTooShort(
-            "请输入至少2个字的企业名称、统一社会信用代码或注册号",
-            details=[field_error("q", "too_short", "至少2个字")],
+            gettext("请输入至少2个字的企业名称、统一社会信用代码或注册号"),
+            details=[field_error("q", "too_short", gettext("至少2个字"))],
         )
     if len(norm) > MAX_FRAGMENT:
-        raise DomainError("查询内容过长", details=[field_error("q", "too_long", f"至多{MAX_FRAGMENT}个字")])
+        raise DomainError(
+            gettext("查询内容过长"),
+            details=[
+                field_error(
+                    "q", "too_long", gettext("至多%(MAX_FRAGMENT)s个字") % {"MAX_FRAGMENT": MAX_FRAGMENT}
+                )
+            ],
+        )
     return _with_tags(fragment_search(norm, limit))
 
 

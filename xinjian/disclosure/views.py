@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.accounts.roles import has_perm
@@ -44,9 +45,9 @@ def _list_links() -> list[dict[str, str]]:
     """The lists' public pages (issue 7), when they exist."""
     links = []
     for name, label in (
-        ("anomaly", "经营异常名录"),
-        ("serious", "严重违法失信名单"),
-        ("exposure", "集中公示曝光"),
+        ("anomaly", gettext("经营异常名录")),
+        ("serious", gettext("严重违法失信名单")),
+        ("exposure", gettext("集中公示曝光")),
     ):
         with contextlib.suppress(NoReverseMatch):
             links.append({"url": reverse(f"lists_public:{name}"), "label": label})
@@ -270,7 +271,7 @@ def rule_add(request: HttpRequest) -> HttpResponse:
         value = Decimal(request.POST.get("value", ""))
         effective_from = dt.date.fromisoformat(request.POST.get("effective_from", ""))
     except (InvalidOperation, ValueError):
-        messages.error(request, "请填写有效的取值和生效日期")
+        messages.error(request, gettext("请填写有效的取值和生效日期"))
         return redirect("disclosure:rules")
     try:
         actions.add_rule_version(
@@ -283,7 +284,7 @@ def rule_add(request: HttpRequest) -> HttpResponse:
             note=request.POST.get("note", ""),
             actor=request.user,
         )
-        messages.success(request, "已新增规则版本")
+        messages.success(request, gettext("已新增规则版本"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("disclosure:rules")
@@ -304,9 +305,9 @@ def my_records(request: HttpRequest) -> HttpResponse:
                 text=request.POST.get("text", ""),
                 actor=request.user,
             )
-            messages.success(request, "情况说明已提交，将在公示信息旁展示")
+            messages.success(request, gettext("情况说明已提交，将在公示信息旁展示"))
         except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "提交失败"))
+            messages.error(request, getattr(exc, "message", gettext("提交失败")))
         return redirect("disclosure:my_records")
     profile = _decorate(queries.profile(enterprise, use_cache=False))
     mine = EnterpriseReply.objects.filter(enterprise=enterprise).order_by("-submitted_at")
@@ -334,7 +335,7 @@ def publish_record(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             actions.publish_penalty(record, actor=request.user)
         else:
             actions.publish_inspection(record, actor=request.user)
-        messages.success(request, "已公示")
+        messages.success(request, gettext("已公示"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("disclosure:backlog")
@@ -347,7 +348,7 @@ def withdraw_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.withdraw_penalty(record, actor=request.user, reason=request.POST.get("reason", ""))
         queries.forget_profile(record.uscc)
-        messages.success(request, "已撤下公示")
+        messages.success(request, gettext("已撤下公示"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("disclosure:backlog")
@@ -367,7 +368,7 @@ def reply_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.set_reply_status(reply, to, actor=request.user, reason=request.POST.get("reason", ""))
         queries.forget_profile(reply.enterprise.uscc)
-        messages.success(request, "已更新")
+        messages.success(request, gettext("已更新"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("disclosure:replies")
