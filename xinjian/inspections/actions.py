@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.collection.models import Inspection, InspectionKind, InspectionResult
 from xinjian.core import audit
@@ -67,13 +68,18 @@ def add_inspector(
     bad = [q for q in qualifications if q not in Qualification.values]
     if bad or not qualifications:
         raise DomainError(
-            "检查资格不合法", details=[field_error("qualifications", "invalid", "、".join(bad) or "至少一项")]
+            gettext("检查资格不合法"),
+            details=[field_error("qualifications", "invalid", "、".join(bad) or gettext("至少一项"))],
         )
     if not name.strip() or not badge_no.strip():
-        raise DomainError("姓名和执法证号必填", details=[field_error("badge_no", "required", "必填")])
+        raise DomainError(
+            gettext("姓名和执法证号必填"), details=[field_error("badge_no", "required", gettext("必填"))]
+        )
     if Inspector.objects.filter(badge_no=badge_no).exists():
         raise DomainError(
-            "执法证号已存在", code="duplicate", details=[field_error("badge_no", "duplicate", "已存在")]
+            gettext("执法证号已存在"),
+            code="duplicate",
+            details=[field_error("badge_no", "duplicate", gettext("已存在"))],
         )
     who = as_actor(actor)
     inspector = Inspector(
@@ -97,7 +103,7 @@ def add_inspector(
 @transaction.atomic
 def set_inspector_active(inspector: Inspector, *, actor: Any, active: bool, reason: str) -> Inspector:
     if not reason.strip():
-        raise DomainError("请说明原因", details=[field_error("reason", "required", "必填")])
+        raise DomainError(gettext("请说明原因"), details=[field_error("reason", "required", gettext("必填"))])
     who = as_actor(actor)
     before = audit.snapshot(inspector, ["active"])
     inspector.active = active
@@ -130,7 +136,9 @@ def declare_conflict(
 ) -> ConflictOfInterest:
     """Penalty Law art. 43: an inspector with a direct interest in the party withdraws."""
     if not reason.strip():
-        raise DomainError("请说明回避事由", details=[field_error("reason", "required", "必填")])
+        raise DomainError(
+            gettext("请说明回避事由"), details=[field_error("reason", "required", gettext("必填"))]
+        )
     conflict, _created = ConflictOfInterest.objects.update_or_create(
         inspector=inspector,
         enterprise=enterprise,
@@ -159,9 +167,11 @@ def set_rule(
 ) -> InspectionRule:
     """A new version of a rule, effective from a date (rules are data)."""
     if code not in RuleCode.values:
-        raise DomainError("未知规则", details=[field_error("code", "invalid", code)])
+        raise DomainError(gettext("未知规则"), details=[field_error("code", "invalid", code)])
     if code.startswith("ratio_") and not (Decimal(0) <= value <= Decimal(1)):
-        raise DomainError("抽查比例须在0到1之间", details=[field_error("value", "out_of_range", str(value))])
+        raise DomainError(
+            gettext("抽查比例须在0到1之间"), details=[field_error("value", "out_of_range", str(value))]
+        )
     who = as_actor(actor)
     rule, _ = InspectionRule.objects.update_or_create(
         code=code,
@@ -197,7 +207,7 @@ def save_inspection_item(
     from .models import InspectionMethod
 
     details = [
-        field_error(f, "required", "必填")
+        field_error(f, "required", gettext("必填"))
         for f, v in [
             ("code", code),
             ("name", name),
@@ -214,7 +224,7 @@ def save_inspection_item(
         if v not in allowed:
             details.append(field_error(f, "invalid_choice", v))
     if details:
-        raise DomainError("抽查事项信息不完整或不合法", details=details)
+        raise DomainError(gettext("抽查事项信息不完整或不合法"), details=details)
     item = InspectionItem.objects.filter(code=code.strip()).first()
     before = audit.snapshot(item) if item else None
     item = item or InspectionItem(code=code.strip())
@@ -250,9 +260,9 @@ def save_key_supervision_item(
         "measures": measures,
         "legal_basis": legal_basis,
     }
-    details = [field_error(f, "required", "必填") for f, v in values.items() if not str(v).strip()]
+    details = [field_error(f, "required", gettext("必填")) for f, v in values.items() if not str(v).strip()]
     if details:
-        raise DomainError("重点监管事项信息不完整", details=details)
+        raise DomainError(gettext("重点监管事项信息不完整"), details=details)
     item = KeySupervisionItem.objects.filter(code=code.strip()).first()
     before = audit.snapshot(item) if item else None
     item = item or KeySupervisionItem(code=code.strip())
@@ -271,7 +281,9 @@ def save_key_supervision_item(
 @transaction.atomic
 def create_plan(*, actor: Any, department: Department, year: int, title: str, description: str = "") -> Plan:
     if not title.strip():
-        raise DomainError("计划名称必填", details=[field_error("title", "required", "必填")])
+        raise DomainError(
+            gettext("计划名称必填"), details=[field_error("title", "required", gettext("必填"))]
+        )
     who = as_actor(actor)
     plan = Plan(
         department=department,
@@ -296,21 +308,25 @@ def _clean_ratios(ratios: dict[str, Any], *, key_items: bool) -> dict[str, str]:
         try:
             value = Decimal(str(raw)).normalize()
         except (InvalidOperation, TypeError, ValueError):
-            details.append(field_error(f"ratios.{cls}", "invalid", "须为0到1之间的小数"))
+            details.append(field_error(f"ratios.{cls}", "invalid", gettext("须为0到1之间的小数")))
             continue
         if not (Decimal(0) <= value <= Decimal(1)) or value.as_tuple().exponent < -4:  # type: ignore[operator]
-            details.append(field_error(f"ratios.{cls}", "out_of_range", "须为0到1之间、最多四位小数"))
+            details.append(
+                field_error(f"ratios.{cls}", "out_of_range", gettext("须为0到1之间、最多四位小数"))
+            )
             continue
         out[cls] = format(value, "f")
     if details:
-        raise DomainError("抽查比例不合法", details=details)
+        raise DomainError(gettext("抽查比例不合法"), details=details)
     # Key items have no upper limit (domain.md §8); without one, a 100% "random" check is
     # not random: it must be planned as a key item.
     if not key_items and any(Decimal(v) == 1 for v in out.values()):
         raise DomainError(
-            "一般抽查事项的抽查比例不得为100%，全覆盖检查请选择重点检查事项",
+            gettext("一般抽查事项的抽查比例不得为100%，全覆盖检查请选择重点检查事项"),
             details=[
-                field_error("ratios", "full_coverage_needs_key_item", "含100%比例的任务须包含重点检查事项")
+                field_error(
+                    "ratios", "full_coverage_needs_key_item", gettext("含100%比例的任务须包含重点检查事项")
+                )
             ],
         )
     return out
@@ -334,21 +350,23 @@ def create_task(
     department = department or plan.department
     details = []
     if not title.strip():
-        details.append(field_error("title", "required", "必填"))
+        details.append(field_error("title", "required", gettext("必填")))
     if not items:
-        details.append(field_error("items", "required", "至少选择一项抽查事项"))
+        details.append(field_error("items", "required", gettext("至少选择一项抽查事项")))
     if ends_on < starts_on:
-        details.append(field_error("ends_on", "before_start", "结束日期早于开始日期"))
+        details.append(field_error("ends_on", "before_start", gettext("结束日期早于开始日期")))
     if not (len(region_code) == 6 and region_code.isdigit()) or not region_code.startswith(
         region_prefix(department.division_id)
     ):
-        details.append(field_error("region_code", "outside_jurisdiction", "抽查区域须在本部门辖区内"))
+        details.append(
+            field_error("region_code", "outside_jurisdiction", gettext("抽查区域须在本部门辖区内"))
+        )
     known_types = set(KeyAreaType.objects.values_list("code", flat=True))
     unknown = [t for t in key_area_types or [] if t not in known_types]
     if unknown:
         details.append(field_error("key_area_types", "unknown", "、".join(unknown)))
     if details:
-        raise DomainError("任务信息不完整或不合法", details=details)
+        raise DomainError(gettext("任务信息不完整或不合法"), details=details)
     clean = _clean_ratios(
         ratios if ratios is not None else queries.default_ratios(starts_on),
         key_items=any(i.is_key for i in items),
@@ -403,7 +421,8 @@ def _move(task: Task, to: str, *, who: Any, reason: str = "") -> None:
     """The one place a task changes state: checks the transition table, writes history."""
     if to not in TASK_TRANSITIONS[task.state]:
         raise InvalidTransition(
-            f"任务处于“{task.get_state_display()}”状态，不能变更为“{TaskState(to).label}”",
+            gettext("任务处于“%(state)s”状态，不能变更为“%(label)s”")
+            % {"state": task.get_state_display(), "label": TaskState(to).label},
             details=[field_error("state", "invalid_transition", f"{task.state} → {to}")],
         )
     TaskTransition.objects.create(
@@ -429,7 +448,8 @@ def _require(task: Task, state: str, to: str) -> None:
     the re-draw's target): the move this action makes starts from `state` only."""
     if task.state != state:
         raise InvalidTransition(
-            f"任务处于“{task.get_state_display()}”状态，不能变更为“{TaskState(to).label}”",
+            gettext("任务处于“%(state)s”状态，不能变更为“%(label)s”")
+            % {"state": task.get_state_display(), "label": TaskState(to).label},
             details=[field_error("state", "invalid_transition", f"{task.state} → {to}")],
         )
 
@@ -518,7 +538,8 @@ def draw_task(task: Task, *, actor: Any) -> Draw:
         )
     except core.NotEnoughInspectors as e:
         raise DomainError(
-            f"符合资格且无利害关系的检查人员不足：{e.uscc} 需要{e.needed}名，仅有{e.found}名",
+            gettext("符合资格且无利害关系的检查人员不足：%(uscc)s 需要%(needed)s名，仅有%(found)s名")
+            % {"uscc": e.uscc, "needed": e.needed, "found": e.found},
             code="not_enough_inspectors",
             details=[field_error("inspectors", "not_enough_inspectors", e.uscc)],
         ) from e
@@ -560,7 +581,9 @@ def redraw(task: Task, *, actor: Any, reason: str) -> Task:
     task returns to published with a fresh seed whose commitment is published now, so the
     next draw is as verifiable as the first."""
     if not reason.strip():
-        raise DomainError("重新抽取须说明原因", details=[field_error("reason", "required", "必填")])
+        raise DomainError(
+            gettext("重新抽取须说明原因"), details=[field_error("reason", "required", gettext("必填"))]
+        )
     who = as_actor(actor)
     task = _locked(task)
     _require(task, TaskState.DRAWN, TaskState.PUBLISHED)
@@ -620,7 +643,7 @@ def complete_results(task: Task, *, actor: Any) -> Task:
         entered = TargetResult.objects.filter(target__draw=draw).count() if draw else 0
         if entered < expected:
             raise DomainError(
-                f"尚有{expected - entered}项检查结果未录入",
+                gettext("尚有%(value)s项检查结果未录入") % {"value": expected - entered},
                 code="results_missing",
                 details=[field_error("results", "missing", str(expected - entered))],
             )
@@ -700,12 +723,12 @@ def record_result(
     details = []
     if task.state != TaskState.IN_PROGRESS:
         raise InvalidTransition(
-            "任务不在检查实施阶段，不能录入结果",
+            gettext("任务不在检查实施阶段，不能录入结果"),
             code="task_not_in_progress",
             details=[field_error("state", "invalid_state", task.state)],
         )
     if target.draw.superseded_at is not None:
-        raise DomainError("该抽取已作废", code="draw_superseded")
+        raise DomainError(gettext("该抽取已作废"), code="draw_superseded")
     if result not in InspectionResult.values:
         details.append(field_error("result", "invalid_choice", result))
     if follow_up not in FollowUp.values:
@@ -713,14 +736,14 @@ def record_result(
     if not task.items.filter(pk=item.pk).exists():
         details.append(field_error("item", "not_in_task", item.code))
     if inspected_on > today():
-        details.append(field_error("inspected_on", "in_future", "检查日期不能晚于今天"))
+        details.append(field_error("inspected_on", "in_future", gettext("检查日期不能晚于今天")))
     if (
         result in (InspectionResult.SAMPLE_QUALIFIED, InspectionResult.SAMPLE_UNQUALIFIED)
         and item.method != "sampling"
     ):
-        details.append(field_error("result", "sampling_only", "抽检结论仅适用于抽样检测事项"))
+        details.append(field_error("result", "sampling_only", gettext("抽检结论仅适用于抽样检测事项")))
     if details:
-        raise DomainError("检查结果不合法", details=details)
+        raise DomainError(gettext("检查结果不合法"), details=details)
     existing = TargetResult.objects.filter(target=target, item=item).select_related("inspection").first()
     before = (
         audit.snapshot(existing, ["result", "follow_up", "findings", "inspected_on"]) if existing else None

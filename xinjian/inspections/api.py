@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from xinjian.core.access import public_api
@@ -75,7 +76,7 @@ def _get(draw_id: str) -> Draw:
     draw = _draws().filter(draw_id=draw_id).first()
     if draw is None:
         raise NotFound(
-            "没有该抽取记录", details=[{"field": "draw_id", "code": "not_found", "message": draw_id}]
+            gettext("没有该抽取记录"), details=[{"field": "draw_id", "code": "not_found", "message": draw_id}]
         )
     return draw
 
@@ -144,7 +145,7 @@ def draw_population(request: HttpRequest, draw_id: str) -> dict[str, Any]:
     client = request.api_client  # type: ignore[attr-defined]
     # Like the risk endpoint, a client bound to a region reads only draws inside it.
     if client.region_code and not draw.task.region_code.startswith(region_prefix(client.region_code)):
-        raise NotFound("没有该抽取记录")
+        raise NotFound(gettext("没有该抽取记录"))
     return {
         "strata": [
             {"stratum": s.name, "class": s.risk_class, "uscc": s.population_list()}

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from xinjian.collection.models import PROBLEM_RESULTS, Inspection, InspectionKind
 from xinjian.core.jurisdiction import region_prefix
@@ -208,7 +209,7 @@ def discovery_rates(task: Task) -> tuple[RateRow, list[RateRow]]:
     draw = task.current_draw()
     per_class = {c: RateRow(c, 0, 0) for c in RISK_CLASSES}
     if draw is None:
-        return RateRow("合计", 0, 0), list(per_class.values())
+        return RateRow(gettext("合计"), 0, 0), list(per_class.values())
     found: dict[int, bool] = {}
     for target_id, result in TargetResult.objects.filter(target__draw=draw).values_list(
         "target_id", "result"
@@ -219,7 +220,9 @@ def discovery_rates(task: Task) -> tuple[RateRow, list[RateRow]]:
             per_class[cls].inspected += 1
             per_class[cls].with_problem += found[target_id]
     total = RateRow(
-        "合计", sum(r.inspected for r in per_class.values()), sum(r.with_problem for r in per_class.values())
+        gettext("合计"),
+        sum(r.inspected for r in per_class.values()),
+        sum(r.with_problem for r in per_class.values()),
     )
     return total, list(per_class.values())
 

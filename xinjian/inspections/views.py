@@ -14,6 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.accounts.roles import has_perm
@@ -45,13 +48,13 @@ from .models import (
     TaskState,
 )
 
-RULE_NOTE = f"未进行信用风险分类的企业按“一般（{DEFAULT_CLASS}类）”分层抽取"
+RULE_NOTE = format_lazy(_("未进行信用风险分类的企业按“一般（{cls}类）”分层抽取"), cls=DEFAULT_CLASS)
 
 
 def _department(request: HttpRequest) -> Department:
     profile = getattr(request.user, "staff_profile", None)
     if profile is None:
-        raise DomainError("仅限市场监管部门工作人员操作")
+        raise DomainError(gettext("仅限市场监管部门工作人员操作"))
     return profile.department
 
 
@@ -95,38 +98,38 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             title=request.POST.get("title", ""),
             description=request.POST.get("description", ""),
         )
-        messages.success(request, "年度抽查计划已创建")
+        messages.success(request, gettext("年度抽查计划已创建"))
     except ValueError:
-        messages.error(request, "年度不合法")
+        messages.error(request, gettext("年度不合法"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:tasks")
 
 
 class TaskForm(forms.Form):
-    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label="年度计划")
-    title = forms.CharField(label="任务名称", max_length=200)
-    region_code = forms.ChoiceField(label="抽查区域")
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("年度计划"))
+    title = forms.CharField(label=_("任务名称"), max_length=200)
+    region_code = forms.ChoiceField(label=_("抽查区域"))
     key_area_types = forms.MultipleChoiceField(
-        label="重点领域类型", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("重点领域类型"), required=False, widget=forms.CheckboxSelectMultiple
     )
     items = forms.ModelMultipleChoiceField(
         queryset=InspectionItem.objects.filter(active=True),
-        label="抽查事项",
+        label=_("抽查事项"),
         widget=forms.CheckboxSelectMultiple,
     )
-    ratio_A = forms.DecimalField(label="A类比例", min_value=0, max_value=1, decimal_places=4)
-    ratio_B = forms.DecimalField(label="B类比例", min_value=0, max_value=1, decimal_places=4)
-    ratio_C = forms.DecimalField(label="C类比例", min_value=0, max_value=1, decimal_places=4)
-    ratio_D = forms.DecimalField(label="D类比例", min_value=0, max_value=1, decimal_places=4)
+    ratio_A = forms.DecimalField(label=_("A类比例"), min_value=0, max_value=1, decimal_places=4)
+    ratio_B = forms.DecimalField(label=_("B类比例"), min_value=0, max_value=1, decimal_places=4)
+    ratio_C = forms.DecimalField(label=_("C类比例"), min_value=0, max_value=1, decimal_places=4)
+    ratio_D = forms.DecimalField(label=_("D类比例"), min_value=0, max_value=1, decimal_places=4)
     starts_on = forms.DateField(
-        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     ends_on = forms.DateField(
-        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     joint_departments = forms.CharField(
-        label="联合抽查部门（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("联合抽查部门（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any):
@@ -170,7 +173,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 joint_departments=d["joint_departments"].splitlines(),
                 department=_department(request),
             )
-            messages.success(request, f"抽查任务 {task.code} 已创建（草稿）")
+            messages.success(request, gettext("抽查任务 %(code)s 已创建（草稿）") % {"code": task.code})
             return redirect("inspections:task", pk=task.pk)
         except DomainError as e:
             _errors(request, e)
@@ -204,11 +207,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _TASK_ACTIONS = {
-    "publish": (actions.publish_task, "任务已公布，种子承诺值已公开"),
-    "draw": (actions.draw_task, "已完成抽取并分派检查人员"),
-    "start": (actions.start_inspections, "已开始实施检查"),
-    "complete": (actions.complete_results, "检查结果已汇总"),
-    "close": (actions.close_task, "任务已办结"),
+    "publish": (actions.publish_task, _("任务已公布，种子承诺值已公开")),
+    "draw": (actions.draw_task, _("已完成抽取并分派检查人员")),
+    "start": (actions.start_inspections, _("已开始实施检查")),
+    "complete": (actions.complete_results, _("检查结果已汇总")),
+    "close": (actions.close_task, _("任务已办结")),
 }
 
 
@@ -219,7 +222,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "redraw":
             actions.redraw(task, actor=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "原抽取已作废，已公布新的种子承诺值，请重新抽取")
+            messages.success(request, gettext("原抽取已作废，已公布新的种子承诺值，请重新抽取"))
         elif action in _TASK_ACTIONS:
             fn, text = _TASK_ACTIONS[action]
             fn(task, actor=request.user)
@@ -272,9 +275,9 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
                 findings=request.POST.get("findings", ""),
                 inspected_on=day,
             )
-            messages.success(request, f"已录入“{item.name}”的检查结果")
+            messages.success(request, gettext("已录入“%(name)s”的检查结果") % {"name": item.name})
         except ValueError:
-            messages.error(request, "检查日期不合法")
+            messages.error(request, gettext("检查日期不合法"))
         except DomainError as e:
             _errors(request, e)
         return redirect("inspections:target_results", pk=target.pk)
@@ -356,7 +359,7 @@ def item_save(request: HttpRequest) -> HttpResponse:
                 key_area_types=p.getlist("key_area_types"),
                 active=p.get("active", "on") == "on",
             )
-        messages.success(request, "清单已更新")
+        messages.success(request, gettext("清单已更新"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:items")
@@ -391,7 +394,7 @@ def inspector_add(request: HttpRequest) -> HttpResponse:
             badge_no=request.POST.get("badge_no", ""),
             qualifications=request.POST.getlist("qualifications"),
         )
-        messages.success(request, "已加入执法检查人员名录库")
+        messages.success(request, gettext("已加入执法检查人员名录库"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:inspectors")
@@ -409,11 +412,11 @@ def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
                 .first()
             )
             if enterprise is None:
-                raise DomainError("辖区内没有该统一社会信用代码的企业")
+                raise DomainError(gettext("辖区内没有该统一社会信用代码的企业"))
             actions.declare_conflict(
                 inspector, enterprise, actor=request.user, reason=request.POST.get("reason", "")
             )
-            messages.success(request, "已登记利害关系，抽取时将自动回避")
+            messages.success(request, gettext("已登记利害关系，抽取时将自动回避"))
         else:
             actions.set_inspector_active(
                 inspector,
@@ -421,7 +424,7 @@ def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
                 active=request.POST.get("op") == "activate",
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, "已更新在岗状态")
+            messages.success(request, gettext("已更新在岗状态"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:inspectors")
@@ -433,7 +436,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         if not has_perm(request.user, Perm.MANAGE_RULES):
-            messages.error(request, "没有维护规则的权限")
+            messages.error(request, gettext("没有维护规则的权限"))
         else:
             try:
                 actions.set_rule(
@@ -443,9 +446,9 @@ def rules(request: HttpRequest) -> HttpResponse:
                     effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
                     basis=request.POST.get("basis", ""),
                 )
-                messages.success(request, "已录入新版本规则")
+                messages.success(request, gettext("已录入新版本规则"))
             except (ValueError, ArithmeticError):
-                messages.error(request, "取值或生效日期不合法")
+                messages.error(request, gettext("取值或生效日期不合法"))
             except DomainError as e:
                 _errors(request, e)
         return redirect("inspections:rules")
