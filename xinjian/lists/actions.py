@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
@@ -80,7 +81,8 @@ def _move(
     before = listing.status or ""
     if before not in allowed:
         raise InvalidTransition(
-            f"当前状态“{listing.get_status_display() if before else '无'}”不能执行此操作",
+            gettext("当前状态“%(status)s”不能执行此操作")
+            % {"status": listing.get_status_display() if before else gettext("无")},
             code="invalid_transition",
         )
     who = as_actor(actor)
@@ -168,21 +170,21 @@ def list_anomaly(
     g = rules.ground(ground, on)
     if g is None or g.list != ListKind.ANOMALY:
         raise DomainError(
-            "不是经营异常名录的列入事由",
+            gettext("不是经营异常名录的列入事由"),
             code="invalid_ground",
             details=[{"field": "ground", "code": "invalid_ground", "message": ground}],
         )
     if not draft and not decision_no:
         raise DomainError(
-            "列入决定需要决定书文号",
+            gettext("列入决定需要决定书文号"),
             code="decision_no_required",
-            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+            details=[{"field": "decision_no", "code": "required", "message": gettext("必填")}],
         )
     # One open listing per ground (per report year for the annual-report ground).
     if AnomalyListing.objects.filter(
         enterprise=enterprise, ground=ground, report_year=report_year, status__in=[A.DRAFT, A.LISTED]
     ).exists():
-        raise DomainError("该企业已因同一事由列入或待审批", code="already_listed")
+        raise DomainError(gettext("该企业已因同一事由列入或待审批"), code="already_listed")
     department = department or department_for(enterprise.region_code)
     proposed_on = proposed_on or on
     r = rules.rules_on(proposed_on, enterprise.region_code)
@@ -332,9 +334,9 @@ def approve_anomaly_draft(
     on = on or today()
     if not decision_no:
         raise DomainError(
-            "列入决定需要决定书文号",
+            gettext("列入决定需要决定书文号"),
             code="decision_no_required",
-            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+            details=[{"field": "decision_no", "code": "required", "message": gettext("必填")}],
         )
     listing.decision_no, listing.listed_on = decision_no, on
     _move(listing, "list", actor=actor, on=on, document_no=decision_no)
@@ -357,7 +359,7 @@ def note_ground_ceased(
     decided within 5 working days (Anomaly Measures arts. 11–13)."""
     on = on or today()
     if reason not in CEASING_REASONS.get(listing.ground, []) and reason != RemovalReason.OTHER:
-        raise DomainError("该情形不能消除此列入事由", code="invalid_reason")
+        raise DomainError(gettext("该情形不能消除此列入事由"), code="invalid_reason")
     if listing.ground_ceased_on:
         return listing
     r = rules.rules_on(on, listing.enterprise.region_code)
@@ -374,7 +376,7 @@ def remove_anomaly(
     on = on or today()
     if reason not in RemovalReason.values:
         raise DomainError(
-            "移出原因无效",
+            gettext("移出原因无效"),
             code="invalid_reason",
             details=[{"field": "reason", "code": "invalid", "message": reason}],
         )
@@ -454,7 +456,7 @@ def propose_serious(
     g = rules.ground(ground, on)
     if g is None or g.list != ListKind.SERIOUS:
         raise DomainError(
-            "不是严重违法失信名单的列入事由",
+            gettext("不是严重违法失信名单的列入事由"),
             code="invalid_ground",
             details=[{"field": "ground", "code": "invalid_ground", "message": ground}],
         )
@@ -465,7 +467,7 @@ def propose_serious(
             status__in=[S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED],
         ).exists()
     ):
-        raise DomainError("该处罚已有列入程序", code="already_proposed")
+        raise DomainError(gettext("该处罚已有列入程序"), code="already_proposed")
     department = department or _actor_department(actor) or department_for(enterprise.region_code)
     listing = SeriousListing(
         enterprise=enterprise,
@@ -520,7 +522,9 @@ def submit_for_approval(
     # waived the right in writing.
     if listing.statement_due and on <= listing.statement_due and not (listing.statement or waived):
         raise DomainError(
-            f"陈述申辩期限至{listing.statement_due}，期满前不能报批", code="statement_period_running"
+            gettext("陈述申辩期限至%(statement_due)s，期满前不能报批")
+            % {"statement_due": listing.statement_due},
+            code="statement_period_running",
         )
     _move(listing, "submit", actor=actor, on=on, reason="当事人放弃陈述申辩" if waived else "")
     return listing
@@ -547,11 +551,11 @@ def approve_serious(
 
     on = on or today()
     if not has_perm(actor, Perm.APPROVE):
-        raise NotAllowed("没有审批权限")
+        raise NotAllowed(gettext("没有审批权限"))
     needed = approving_department(listing)
     mine = _actor_department(actor)
     if needed is not None and not getattr(actor, "is_superuser", False) and mine != needed:
-        raise NotAllowed(f"应由{needed.name}审批", code="wrong_approver")
+        raise NotAllowed(gettext("应由%(name)s审批") % {"name": needed.name}, code="wrong_approver")
     if not approve:
         _move(listing, "return", actor=actor, on=on, reason=reason or "退回")
         return listing
@@ -566,7 +570,7 @@ def drop_serious(
 ) -> SeriousListing:
     """Not listed (e.g. the party proved there was no intent: Order 44 art. 5)."""
     if not reason:
-        raise DomainError("请说明不予列入的理由", code="reason_required")
+        raise DomainError(gettext("请说明不予列入的理由"), code="reason_required")
     _move(listing, "drop", actor=actor, on=on or today(), reason=reason)
     return listing
 
@@ -586,9 +590,9 @@ def decide_serious(
     on = on or today()
     if not decision_no.strip():
         raise DomainError(
-            "列入决定需要决定书文号",
+            gettext("列入决定需要决定书文号"),
             code="decision_no_required",
-            details=[{"field": "decision_no", "code": "required", "message": "必填"}],
+            details=[{"field": "decision_no", "code": "required", "message": gettext("必填")}],
         )
     r = rules.rules_on(on, listing.enterprise.region_code)
     listing.decision_no, listing.decided_on = decision_no.strip(), on
@@ -644,7 +648,7 @@ def import_serious_decision(
     on = on or today()
     g = rules.ground(ground, decided_on)
     if g is None or g.list != ListKind.SERIOUS:
-        raise DomainError("不是严重违法失信名单的列入事由", code="invalid_ground")
+        raise DomainError(gettext("不是严重违法失信名单的列入事由"), code="invalid_ground")
     r = rules.rules_on(decided_on, enterprise.region_code)
     listing = SeriousListing(
         enterprise=enterprise,
@@ -684,7 +688,10 @@ def remove_serious_early(
     on = on or today()
     earliest = listing.earliest_repair_date()
     if earliest is None or on < earliest:
-        raise DomainError(f"列入满1年且限制期届满后方可申请提前移出（最早{earliest}）", code="too_early")
+        raise DomainError(
+            gettext("列入满1年且限制期届满后方可申请提前移出（最早%(earliest)s）") % {"earliest": earliest},
+            code="too_early",
+        )
     listing.removed_on, listing.removal_reason = on, RemovalReason.CREDIT_REPAIR
     _move(
         listing,
@@ -736,11 +743,11 @@ def save_case(
 ) -> TypicalCase:
     who = as_actor(actor)
     if not title.strip() or not body.strip():
-        raise DomainError("标题和正文必填", code="required")
+        raise DomainError(gettext("标题和正文必填"), code="required")
     if case is None:
         case = TypicalCase(written_by=who.label)
     elif case.status == CaseStatus.PUBLISHED:
-        raise InvalidTransition("已发布的案例需先撤回再修改")
+        raise InvalidTransition(gettext("已发布的案例需先撤回再修改"))
     before = audit.snapshot(case) if case.pk else None
     case.title, case.body, case.region_code = title.strip(), body.strip(), region_code
     case.status = CaseStatus.DRAFT  # any edit needs a new review
@@ -764,9 +771,9 @@ def move_case(case: TypicalCase, action: str, *, actor: Any, on: dt.date | None 
     who = as_actor(actor)
     allowed, target = CASE_TRANSITIONS[action]
     if case.status not in allowed:
-        raise InvalidTransition("当前状态不能执行此操作")
+        raise InvalidTransition(gettext("当前状态不能执行此操作"))
     if action == "review" and who.label == case.written_by:
-        raise NotAllowed("案例须由撰写人以外的人员审核", code="four_eyes")
+        raise NotAllowed(gettext("案例须由撰写人以外的人员审核"), code="four_eyes")
     before = audit.snapshot(case)
     case.status = target
     if action == "review":

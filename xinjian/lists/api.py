@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from xinjian.core.errors import NotFound
@@ -51,10 +52,10 @@ def constraints(request: HttpRequest, uscc: str) -> dict[str, Any]:
     try:
         code = normalize_uscc(uscc)
     except IdentifierError:
-        raise NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+        raise NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
     enterprise = Enterprise.objects.filter(uscc=code).first()
     if enterprise is None:
-        raise NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+        raise NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
     result = constraints_of(enterprise, today())
     result["as_of"] = timezone.now()
     return result

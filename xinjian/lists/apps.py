@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ListsConfig(AppConfig):
     name = "xinjian.lists"
     label = "lists"
-    verbose_name = "名单管理"
+    verbose_name = _("名单管理")
 
     def ready(self) -> None:
         from xinjian.core import reference

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.clocks import register
 
@@ -14,7 +15,7 @@ from . import actions, reactions, rules
 from .models import AnomalyListing, AnomalyStatus, BatchDecision, SeriousListing, SeriousStatus
 
 
-@register("lists.react", "名单：处理归集事件（较重处罚、年报、检查结果、名单决定）", order=10)
+@register("lists.react", _("名单：处理归集事件（较重处罚、年报、检查结果、名单决定）"), order=10)
 def react(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
         return 0
@@ -49,7 +50,7 @@ def _batch_decision_for(
 
 @register(
     "lists.anomaly_annual_report",
-    "经营异常名录：6月30日后列入未报送上一年度年报的企业（10个工作日内）",
+    _("经营异常名录：6月30日后列入未报送上一年度年报的企业（10个工作日内）"),
     order=20,
 )
 def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
@@ -101,7 +102,7 @@ def _list_chunk(
     )
 
 
-@register("lists.anomaly_removal", "经营异常名录：补报年报、变更住所后移出（5个工作日内）", order=30)
+@register("lists.anomaly_removal", _("经营异常名录：补报年报、变更住所后移出（5个工作日内）"), order=30)
 def anomaly_removal(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
         return 0
@@ -110,7 +111,7 @@ def anomaly_removal(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     )
 
 
-@register("lists.serious_revocation", "严重违法失信名单：处罚决定撤销后撤销列入（3个工作日内）", order=35)
+@register("lists.serious_revocation", _("严重违法失信名单：处罚决定撤销后撤销列入（3个工作日内）"), order=35)
 def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     if dry_run:
         return SeriousListing.objects.filter(
@@ -120,7 +121,9 @@ def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int
 
 
 @register(
-    "lists.anomaly_three_years", "经营异常名录：届满前60日公告提醒，满3年提出列入严重违法失信名单", order=40
+    "lists.anomaly_three_years",
+    _("经营异常名录：届满前60日公告提醒，满3年提出列入严重违法失信名单"),
+    order=40,
 )
 def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     r = rules.rules_on(on)
@@ -147,7 +150,7 @@ def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> in
     return n
 
 
-@register("lists.serious_expiry", "严重违法失信名单：列入满3年（或限制期届满）自动移出", order=50)
+@register("lists.serious_expiry", _("严重违法失信名单：列入满3年（或限制期届满）自动移出"), order=50)
 def serious_expiry(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
     qs = SeriousListing.objects.filter(status=SeriousStatus.PUBLISHED, expires_on__lte=on).order_by("id")
     if dry_run:

@@ -11,6 +11,7 @@ import builtins
 import datetime as dt
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
@@ -78,7 +79,7 @@ class ListRuleSet(models.Model):
         ordering = ["-effective_from", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.province_code or '默认'} {self.effective_from}"
+        return f"{self.province_code or gettext('默认')} {self.effective_from}"
 
 
 class ListGround(models.Model):

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
@@ -223,7 +224,7 @@ def _apply_one(d: Any, on: dt.date, actor: Any, Penalty: Any) -> None:
         target = open_.filter(decision_no=d.basis_decision_no).first() if d.basis_decision_no else None
         target = target or open_.first()
         if target is None:
-            raise DomainError("该企业没有可移出的经营异常名录记录", code="nothing_to_remove")
+            raise DomainError(gettext("该企业没有可移出的经营异常名录记录"), code="nothing_to_remove")
         if d.action == "remove":
             reason = d.ground if d.ground in RemovalReason.values else RemovalReason.OTHER
             actions.remove_anomaly(
@@ -254,7 +255,7 @@ def _apply_one(d: Any, on: dt.date, actor: Any, Penalty: Any) -> None:
         return
     serious = SeriousListing.objects.filter(enterprise=e, status__in=OPEN_SERIOUS).order_by("-id").first()
     if serious is None:
-        raise DomainError("该企业没有可移出的严重违法失信名单记录", code="nothing_to_remove")
+        raise DomainError(gettext("该企业没有可移出的严重违法失信名单记录"), code="nothing_to_remove")
     if d.action == "revoke":
         actions.revoke_serious(serious, actor=actor, on=on, reason=d.ground, decision_no=d.decision_no)
     elif serious.status == SeriousStatus.PUBLISHED:

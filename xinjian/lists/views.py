@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.accounts.roles import has_perm
@@ -132,7 +133,7 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": listing.history.all(),
             "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
             "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])]
-            + [("other", "其他")],
+            + [("other", gettext("其他"))],
             "reasons": RemovalReason.choices,
             "listing_deadline": add_working_days(
                 listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days
@@ -173,8 +174,8 @@ def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
                 decision_no=p.get("decision_no", "").strip(),
             )
         else:
-            raise DomainError("未知操作")
-        messages.success(request, "已办理")
+            raise DomainError(gettext("未知操作"))
+        messages.success(request, gettext("已办理"))
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("lists:anomaly_detail", pk=listing.pk)
@@ -204,10 +205,10 @@ def _enterprise_from(request: HttpRequest) -> Enterprise:
     try:
         uscc = normalize_uscc(request.POST.get("uscc", ""))
     except IdentifierError as e:
-        raise DomainError(f"统一社会信用代码无效：{e}", code="invalid_uscc")
+        raise DomainError(gettext("统一社会信用代码无效：%(e)s") % {"e": e}, code="invalid_uscc")
     enterprise = Enterprise.objects.visible_to(request.user).filter(uscc=uscc).first()
     if enterprise is None:
-        raise DomainError("辖区内没有该企业", code="unknown_enterprise")
+        raise DomainError(gettext("辖区内没有该企业"), code="unknown_enterprise")
     return enterprise
 
 
@@ -251,7 +252,7 @@ def serious_propose(request: HttpRequest) -> HttpResponse:
                 enterprise=enterprise, decision_no=request.POST["penalty_no"].strip()
             ).first()
             if penalty is None:
-                raise DomainError("该企业名下没有此处罚决定书文号", code="unknown_penalty")
+                raise DomainError(gettext("该企业名下没有此处罚决定书文号"), code="unknown_penalty")
         listing = actions.propose_serious(
             enterprise,
             actor=request.user,
@@ -263,7 +264,7 @@ def serious_propose(request: HttpRequest) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("lists:serious_list")
-    messages.success(request, "已提出列入建议")
+    messages.success(request, gettext("已提出列入建议"))
     return redirect("lists:serious_detail", pk=listing.pk)
 
 
@@ -327,7 +328,7 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     needs = Perm.APPROVE if action in ("approve", "return") else Perm.MANAGE_LISTS
     if not has_perm(user, needs):
-        messages.error(request, "没有执行此操作的权限")
+        messages.error(request, gettext("没有执行此操作的权限"))
         return redirect("lists:serious_detail", pk=s.pk)
     try:
         if action == "notify":
@@ -357,8 +358,8 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
                 s, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip()
             )
         else:
-            raise DomainError("未知操作")
-        messages.success(request, "已办理")
+            raise DomainError(gettext("未知操作"))
+        messages.success(request, gettext("已办理"))
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("lists:serious_detail", pk=s.pk)
@@ -404,7 +405,7 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
         if dept is None or not number:
             raise ValueError
     except ValueError:
-        messages.error(request, "请填写年报年度、决定书文号和决定日期")
+        messages.error(request, gettext("请填写年报年度、决定书文号和决定日期"))
         return redirect("lists:rules")
     with transaction.atomic():
         bd, _ = BatchDecision.objects.update_or_create(
@@ -415,7 +416,7 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
         bd.touch(request.user.get_username())
         bd.save()
         audit.record("lists.batch_decision", bd, actor=request.user, after=audit.snapshot(bd))
-    messages.success(request, "已登记常设批量列入决定")
+    messages.success(request, gettext("已登记常设批量列入决定"))
     return redirect("lists:rules")
 
 
@@ -436,7 +437,7 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
         try:
             if len(enterprises) != len(set(usccs)):
-                raise DomainError("有企业不在辖区内或代码有误")
+                raise DomainError(gettext("有企业不在辖区内或代码有误"))
             case = actions.save_case(
                 case,
                 actor=request.user,
@@ -445,7 +446,7 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 enterprises=enterprises,
                 region_code=case.region_code if case else (dept.division_id if dept else "440000"),
             )
-            messages.success(request, "已保存，待审核")
+            messages.success(request, gettext("已保存，待审核"))
             return redirect("lists:cases")
         except DomainError as e:
             messages.error(request, e.message)
@@ -458,7 +459,7 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
     case: TypicalCase = get_visible_or_404(TypicalCase.objects, request.user, pk=pk)
     try:
         actions.move_case(case, request.POST.get("action", ""), actor=request.user)
-        messages.success(request, "已办理")
+        messages.success(request, gettext("已办理"))
     except (DomainError, KeyError) as e:
-        messages.error(request, getattr(e, "message", "未知操作"))
+        messages.error(request, getattr(e, "message", gettext("未知操作")))
     return redirect("lists:cases")
