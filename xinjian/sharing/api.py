@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
@@ -64,13 +65,13 @@ def changes(request: HttpRequest, after: str = "0", limit: int = 100) -> dict[st
     # with the field named.
     if not (after.isascii() and after.isdigit() and len(after) <= 18):
         raise DomainError(
-            "游标无效",
+            gettext("游标无效"),
             code="invalid_cursor",
-            details=[field_error("after", "invalid_cursor", "游标应为数字字符串")],
+            details=[field_error("after", "invalid_cursor", gettext("游标应为数字字符串"))],
         )
     if not 1 <= limit <= MAX_LIMIT:
         raise DomainError(
-            "limit 超出范围",
+            gettext("limit 超出范围"),
             code="invalid_limit",
             details=[field_error("limit", "out_of_range", f"1–{MAX_LIMIT}")],
         )
@@ -107,7 +108,7 @@ class FeedbackIn(Schema):
     def no_nul(cls, value: str | None) -> str | None:
         # PostgreSQL text cannot hold NUL: refuse it as bad input (400), never a 500.
         if value and "\x00" in value:
-            raise ValueError("不得包含空字符（NUL）")
+            raise ValueError(gettext("不得包含空字符（NUL）"))
         return value
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SharingConfig(AppConfig):
     name = "xinjian.sharing"
     label = "sharing"
-    verbose_name = "共享与推送"
+    verbose_name = _("共享与推送")
 
     def ready(self) -> None:
         import datetime as dt
@@ -12,7 +13,7 @@ class SharingConfig(AppConfig):
 
         from xinjian.core.clocks import register
 
-        @register("sharing.fanout", "推送：为订阅方排队新的变更事件（投递由 push_worker 执行）", order=90)
+        @register("sharing.fanout", _("推送：为订阅方排队新的变更事件（投递由 push_worker 执行）"), order=90)
         def fanout_clock(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
             from .push import fanout
 

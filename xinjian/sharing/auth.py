@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
 from xinjian.core.errors import NotAllowed
@@ -22,7 +23,9 @@ class ScopedBearer(HttpBearer):
         if client is None:
             return None
         if not client.has_scope(self.scope):
-            raise NotAllowed(f"该令牌没有“{self.scope}”权限", code="missing_scope")
+            raise NotAllowed(
+                gettext("该令牌没有“%(scope)s”权限") % {"scope": self.scope}, code="missing_scope"
+            )
         request.api_client = client
         return client
 

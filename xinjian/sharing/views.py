@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
@@ -58,7 +59,9 @@ def create_subscription(request: HttpRequest) -> HttpResponse:
         messages.error(request, e.message)
         return redirect("sharing:index")
     request.session["new_secret"] = {"name": sub.name, "secret": secret}
-    messages.success(request, f"已创建订阅“{sub.name}”，请将共享密钥告知接收方（仅显示一次）")
+    messages.success(
+        request, gettext("已创建订阅“%(name)s”，请将共享密钥告知接收方（仅显示一次）") % {"name": sub.name}
+    )
     return redirect("sharing:index")
 
 
@@ -98,7 +101,7 @@ def replay(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=pk)
     try:
         actions.replay(delivery, actor=request.user)
-        messages.success(request, f"投递 #{delivery.pk} 已重新排队")
+        messages.success(request, gettext("投递 #%(pk)s 已重新排队") % {"pk": delivery.pk})
     except DomainError as e:
         messages.error(request, e.message)
     target = request.POST.get("next", "")
