@@ -97,6 +97,7 @@ for prefix, path in [
     ("", "xinjian.risk.api.router"),
     ("", "xinjian.inspections.api.router"),
     ("", "xinjian.sharing.api.router"),
+    ("", "xinjian.sharing.report_api.router"),
     ("", "xinjian.commitments.api.router"),
     ("", "xinjian.repair.api.router"),
 ]:

@@ -173,3 +173,39 @@ def record_feedback(
         },
     )
     return fb
+
+
+@transaction.atomic
+def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") -> tuple[Any, str]:
+    """Issue a credit report on `enterprise` as of now (domain.md §13): number it, freeze
+    what is public as canonical JSON with its SHA-256, and return the report with its
+    verification code (derived, never stored: docs/adr/0066). Audited; no event, since a
+    report changes nothing about the enterprise."""
+    from . import reports
+    from .models import CreditReport
+
+    issued_at = timezone.now().replace(microsecond=0)
+    as_of = issued_at.astimezone(reports.SHANGHAI).date()
+    number = reports.next_number(as_of)
+    canonical = reports.canonical_json(
+        reports.snapshot(enterprise, number=number, issued_at=issued_at, as_of=as_of)
+    )
+    report = CreditReport.objects.create(
+        number=number,
+        enterprise=enterprise,
+        uscc=enterprise.uscc,
+        name=enterprise.name,
+        issued_at=issued_at,
+        as_of=as_of,
+        canonical=canonical,
+        sha256=reports.digest(canonical),
+        channel=channel,
+    )
+    audit.record(
+        "sharing.credit_report_issued",
+        report,
+        actor=actor,
+        uscc=enterprise.uscc,
+        after={"number": number, "as_of": as_of.isoformat(), "sha256": report.sha256, "channel": channel},
+    )
+    return report, reports.verification_code(number, report.sha256)

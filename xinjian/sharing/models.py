@@ -179,3 +179,60 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uscc} {self.measure}"
+
+
+# --- credit reports (domain.md §13: a point-in-time report with a number and a
+# verification code; docs/adr/0066) -----------------------------------------------------
+
+
+class ReportSequence(models.Model):
+    """The last report number handed out on a day (numbers run per day, per instance)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("信用报告编号序列")
+        verbose_name_plural = _("信用报告编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class CreditReport(models.Model):
+    """An issued credit report: an immutable snapshot of what the disclosure policy made
+    public about one enterprise at `issued_at`. `canonical` is the exact text hashed
+    (sorted keys, no whitespace, UTF-8), kept as text because a JSON column may reorder
+    keys (PostgreSQL jsonb). The verification code is not stored: it is an HMAC of
+    `sha256` (reports.verification_code), so the database alone cannot mint or alter a
+    genuine report."""
+
+    number = models.CharField(_("报告编号"), max_length=32, unique=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="credit_reports"
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=200)
+    issued_at = models.DateTimeField(_("出具时间"))
+    as_of = models.DateField(_("信息截至"))
+    canonical = models.TextField(_("报告内容（规范JSON）"), editable=False)
+    sha256 = models.CharField(_("内容摘要（SHA-256）"), max_length=64, editable=False)
+    channel = models.CharField(_("出具渠道"), max_length=10, default="web")
+
+    class Meta:
+        verbose_name = _("信用报告")
+        verbose_name_plural = _("信用报告")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "issued_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A report is what was issued: it is written once and never changed.
+        if not self._state.adding:
+            raise ValueError("credit reports are immutable")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("credit reports are immutable")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "sharing"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("subscriptions/<int:pk>/toggle/", views.toggle_subscription, name="toggle_subscription"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<int:pk>/replay/", views.replay, name="replay"),
+    path("reports/", report_views.report_counts, name="reports"),
 ]
