@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class CommitmentsConfig(AppConfig):
     name = "xinjian.commitments"
     label = "commitments"
+    verbose_name = "信用承诺"
+
+    def ready(self) -> None:
+        from xinjian.core import reference
+
+        from . import clocks  # noqa: F401  registers the rectification clock with run_clocks
+
+        @reference.register
+        def commitment_rules() -> None:
+            from . import models
+            from .rules import seed
+
+            seed(CommitmentRuleSet=models.CommitmentRuleSet, CommitmentTemplate=models.CommitmentTemplate)
