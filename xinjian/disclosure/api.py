@@ -116,6 +116,8 @@ class ProfileOut(Schema):
     anomaly_listings: list[dict[str, Any]]
     serious_listing: dict[str, Any] | None
     commitments: list[CommitmentOut]
+    # Published untrue findings (承诺不实) with their consequences (commitments.disclosure).
+    commitment_findings: list[dict[str, Any]] = []
     as_of: str
 
 

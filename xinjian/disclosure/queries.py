@@ -306,6 +306,7 @@ def build_profile(
     """What the disclosure policy allows about `enterprise` on `as_of` — nothing else.
     Risk classes and complaints are not read here at all. `present` (from
     `_enterprise_with_flags`) skips the kinds the enterprise has nothing public in."""
+    from xinjian.commitments.disclosure import public_findings
     from xinjian.lists.disclosure import public_listings
 
     names = [enterprise.legal_representative]
@@ -328,6 +329,8 @@ def build_profile(
     licences = _record_rows("licences", as_of, enterprise.pk) if want("licences") else []
     commitments = _record_rows("commitments", as_of, enterprise.pk) if want("commitments") else []
     listings = public_listings(enterprise, as_of) if want("listings") else {}
+    # A finding rests on a commitment: none without one (commitments.disclosure).
+    findings = public_findings(enterprise, as_of) if want("commitments") else []
     return {
         "uscc": enterprise.uscc,
         "name": enterprise.name,
@@ -349,6 +352,7 @@ def build_profile(
         "anomaly_listings": list(listings.get("anomaly_listings") or []),
         "serious_listing": listings.get("serious_listing"),
         "commitments": [with_reply(RecordKind.COMMITMENT, commitment_item(x)) for x in commitments],
+        "commitment_findings": findings,
         "as_of": as_of.isoformat(),
     }
 

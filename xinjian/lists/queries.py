@@ -87,14 +87,21 @@ def on_serious_list(enterprise: Any, on: dt.date) -> bool:
 
 def untrue_commitment_unrepaired(enterprise: Any) -> bool:
     """domain.md §6: an untrue commitment not yet repaired bars notification-and-
-    commitment. The commitments work reports findings on the event log
-    (`commitment.untrue`) and repairs as `repair.approved`; read from there so that this
-    holds whichever models those apps keep."""
+    commitment. Findings made here live in `commitments.Verification` (repaired ones carry
+    `repaired_on`, ADR 0064); findings reported before that, on the event log only
+    (`commitment.untrue` without a `verification_id`), count until a later
+    `repair.approved` event (ADR 0063)."""
+    from xinjian.commitments.queries import unrepaired_untrue
     from xinjian.core.events import EventType
     from xinjian.core.models import Event
 
+    if unrepaired_untrue(enterprise):
+        return True
     last_untrue = (
-        Event.objects.filter(uscc=enterprise.uscc, type=EventType.COMMITMENT_UNTRUE).order_by("-id").first()
+        Event.objects.filter(uscc=enterprise.uscc, type=EventType.COMMITMENT_UNTRUE)
+        .exclude(data__has_key="verification_id")
+        .order_by("-id")
+        .first()
     )
     if last_untrue is None:
         return False

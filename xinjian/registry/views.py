@@ -83,6 +83,10 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     from xinjian.lists.queries import enterprise_panel
 
     context["lists_panel"] = enterprise_panel(enterprise, today())
+    from xinjian.commitments.queries import enterprise_panel as commitments_panel
+
+    context["commitments_panel"] = commitments_panel(enterprise)
+    context["can_manage_commitments"] = has_perm(request.user, Perm.MANAGE_COMMITMENTS)
     return render(request, "registry/enterprise.html", context)
 
 

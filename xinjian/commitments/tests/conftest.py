@@ -38,10 +38,11 @@ def assigned(commitment_factory, enterprise_factory, county_officer):
     """A commitment selected and assigned to the county officer (Nanshan)."""
     from xinjian.commitments import actions
 
-    def make(enterprise=None, on: dt.date = dt.date(2026, 4, 1), **fields: Any):
+    def make(enterprise=None, on: dt.date = dt.date(2026, 4, 1), officer=None, **fields: Any):
+        officer = officer or county_officer
         e = enterprise or enterprise_factory(**fields)
         c = commitment_factory(e)
-        v = actions.select_for_verification(c, actor=county_officer, reason="投诉线索", on=on)
-        return actions.assign(v, actor=county_officer, assignee=county_officer, on=on)
+        v = actions.select_for_verification(c, actor=officer, reason="投诉线索", on=on)
+        return actions.assign(v, actor=officer, assignee=officer, on=on)
 
     return make

@@ -18,13 +18,23 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def test_a_commitment_is_selected_assigned_and_found_kept_with_a_history_row_per_move(assigned, county_officer):
+def test_a_commitment_is_selected_assigned_and_found_kept_with_a_history_row_per_move(
+    assigned, county_officer
+):
     v = assigned(on=D(2026, 4, 1))
-    actions.conclude_kept(v, actor=county_officer, facts="现场核查与承诺一致", documents="笔录1份", on=D(2026, 4, 8))
+    actions.conclude_kept(
+        v, actor=county_officer, facts="现场核查与承诺一致", documents="笔录1份", on=D(2026, 4, 8)
+    )
     v.refresh_from_db()
     assert v.status == "kept" and v.concluded_on == D(2026, 4, 8) and v.published_on is None
-    moves = list(VerificationHistory.objects.filter(verification=v).values_list("action", "from_status", "to_status"))
-    assert moves == [("select", "", "selected"), ("assign", "selected", "assigned"), ("conclude_kept", "assigned", "kept")]
+    moves = list(
+        VerificationHistory.objects.filter(verification=v).values_list("action", "from_status", "to_status")
+    )
+    assert moves == [
+        ("select", "", "selected"),
+        ("assign", "selected", "assigned"),
+        ("conclude_kept", "assigned", "kept"),
+    ]
     assert AuditEntry.objects.filter(object_type="commitments.verification", object_id=str(v.pk)).count() == 3
     # A kept commitment is not an untrue finding: nothing goes out on the event log.
     assert not Event.objects.filter(type="commitment.untrue").exists()
@@ -40,7 +50,9 @@ def test_illegal_moves_raise_and_change_nothing(commitment_factory, enterprise_f
     actions.assign(v, actor=county_officer, assignee=county_officer)
     actions.conclude_kept(v, actor=county_officer, facts="属实")
     for move in (
-        lambda: actions.conclude_untrue(v, actor=county_officer, facts="x", consequences=[{"kind": "terminate"}]),
+        lambda: actions.conclude_untrue(
+            v, actor=county_officer, facts="x", consequences=[{"kind": "terminate"}]
+        ),
         lambda: actions.cancel(v, actor=county_officer, reason="x"),
         lambda: actions.assign(v, actor=county_officer, assignee=county_officer),
         lambda: actions.mark_repaired(v, actor=county_officer, repair_ref="粤信修〔2026〕1号"),
@@ -130,7 +142,11 @@ def test_rectification_deadline_counts_working_days_and_explains_itself(assigned
     v = assigned(on=D(2025, 9, 20))
     # domain.md §14: 20 working days from 2025-09-26 is 2025-10-30.
     actions.conclude_untrue(
-        v, actor=county_officer, facts="不实", consequences=[{"kind": "rectify", "working_days": 20}], on=D(2025, 9, 26)
+        v,
+        actor=county_officer,
+        facts="不实",
+        consequences=[{"kind": "rectify", "working_days": 20}],
+        on=D(2025, 9, 26),
     )
     c = Consequence.objects.get()
     assert c.due_on == D(2025, 10, 30)
@@ -141,9 +157,13 @@ def test_rectification_deadline_counts_working_days_and_explains_itself(assigned
 def test_the_default_rectification_period_comes_from_the_rule_table(assigned, county_officer):
     from xinjian.commitments.models import CommitmentRuleSet
 
-    CommitmentRuleSet.objects.create(effective_from=D(2026, 1, 1), province_code="440000", rectification_working_days=5)
+    CommitmentRuleSet.objects.create(
+        effective_from=D(2026, 1, 1), province_code="440000", rectification_working_days=5
+    )
     v = assigned()
-    actions.conclude_untrue(v, actor=county_officer, facts="不实", consequences=[{"kind": "rectify"}], on=D(2026, 4, 13))
+    actions.conclude_untrue(
+        v, actor=county_officer, facts="不实", consequences=[{"kind": "rectify"}], on=D(2026, 4, 13)
+    )
     assert Consequence.objects.get().working_days == 5
 
 
@@ -170,7 +190,11 @@ def test_the_rectification_clock_flags_only_after_the_due_day_and_once(assigned,
 def test_rectification_in_time_stops_the_clock(assigned, county_officer):
     v = assigned()
     actions.conclude_untrue(
-        v, actor=county_officer, facts="不实", consequences=[{"kind": "rectify", "working_days": 5}], on=D(2026, 4, 13)
+        v,
+        actor=county_officer,
+        facts="不实",
+        consequences=[{"kind": "rectify", "working_days": 5}],
+        on=D(2026, 4, 13),
     )
     c = Consequence.objects.get()
     actions.record_rectified(c, actor=county_officer, on=D(2026, 4, 15))

@@ -73,6 +73,7 @@ class Command(BaseCommand):
             ("calibrate", ["--activate"]),
             ("score", []),
             ("demo_inspections", ["--seed", "1"]),
+            ("demo_commitments", ["--seed", "1"]),
         ]:
             self.stdout.write(f"— {name} {' '.join(args)}")
             call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
