@@ -51,15 +51,15 @@ def batches(request: HttpRequest) -> HttpResponse:
         "collection/batches.html",
         {
             "page": page,
-            "kinds": [(k.name, k.label) for k in KINDS.values()],
+            "kinds": [(k.name, gettext(k.label)) for k in KINDS.values()],
             "kind": kind,
-            "labels": {k.name: k.label for k in KINDS.values()},
+            "labels": {k.name: gettext(k.label) for k in KINDS.values()},
         },
     )
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("数据类别"), choices=[(k.name, k.label) for k in KINDS.values()])
+    kind = forms.ChoiceField(label=_("数据类别"), choices=[(k.name, _(k.label)) for k in KINDS.values()])
     file = forms.FileField(label=_("文件（CSV/XLSX）"))
 
 
@@ -172,7 +172,7 @@ def items(request: HttpRequest) -> HttpResponse:
         "collection/items.html",
         {
             "items": CollectionItem.objects.all(),
-            "labels": {k.name: k.label for k in KINDS.values()},
+            "labels": {k.name: gettext(k.label) for k in KINDS.values()},
             "can_add": request.user.is_superuser
             or (len(prefix) == 2 and request.user.has_perm("collection.add_collectionitem")),
         },

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -39,13 +40,16 @@ class Deadline:
 
     def explain(self) -> str:
         """How the date was computed, for every place a person sees it (rule 4)."""
-        text = (
-            f"自{cn_date(self.start)}起算{self.working_days}个工作日"
-            f"（按国务院公布的节假日安排，含调休上班日），截止{cn_date(self.due)}"
-        )
+        from xinjian.core.templatetags.xinjian import cn_date as local_date  # follows the UI language
+
+        text = gettext(
+            "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s"
+        ) % {"start": local_date(self.start), "days": self.working_days, "due": local_date(self.due)}
         if self.provisional:
-            years = "、".join(str(y) for y in self.provisional_years)
-            text += f"。{years}年节假日安排尚未录入，暂按周一至周五计算，属临时期限，录入后将重新计算"
+            years = gettext("、").join(str(y) for y in self.provisional_years)
+            text += gettext(
+                "。%(years)s年节假日安排尚未录入，暂按周一至周五计算，属临时期限，录入后将重新计算"
+            ) % {"years": years}
         return text
 
     def explain_en(self) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from xinjian.core.events import EventType
 from xinjian.registry.identifiers import IdentifierError, normalize_licence_no
@@ -186,7 +187,7 @@ class Kind:
 
 
 class EnterpriseKind(Kind):
-    name, label, model = "enterprises", "市场主体", Enterprise
+    name, label, model = "enterprises", gettext_noop("市场主体"), Enterprise
     fields = {
         "uscc": Uscc(allow_registration_no=False, required=True),
         "name": Text("名称", _max(Enterprise, "name"), required=True, aliases=("企业名称", "主体名称")),
@@ -281,7 +282,7 @@ class EnterpriseKind(Kind):
 
 
 class LicenceKind(Kind):
-    name, label, model = "licences", "行政许可", m.Licence
+    name, label, model = "licences", gettext_noop("行政许可"), m.Licence
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
@@ -326,7 +327,7 @@ class LicenceKind(Kind):
 
 
 class PenaltyKind(Kind):
-    name, label, model = "penalties", "行政处罚", m.Penalty
+    name, label, model = "penalties", gettext_noop("行政处罚"), m.Penalty
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
@@ -368,7 +369,7 @@ class PenaltyKind(Kind):
 
 
 class InspectionKind(Kind):
-    name, label, model = "inspections", "检查结果", m.Inspection
+    name, label, model = "inspections", gettext_noop("检查结果"), m.Inspection
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
@@ -390,7 +391,7 @@ class InspectionKind(Kind):
 
 
 class ComplaintKind(Kind):
-    name, label, model = "complaints", "投诉举报", m.Complaint
+    name, label, model = "complaints", gettext_noop("投诉举报"), m.Complaint
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
@@ -403,7 +404,7 @@ class ComplaintKind(Kind):
 
 
 class AnnualReportKind(Kind):
-    name, label, model = "annual-reports", "年度报告", m.AnnualReport
+    name, label, model = "annual-reports", gettext_noop("年度报告"), m.AnnualReport
     fields = {
         "uscc": Uscc(required=True),
         "year": Year("年度", required=True, aliases=("报告年度",)),
@@ -459,7 +460,7 @@ class AnnualReportKind(Kind):
 
 
 class ListDecisionKind(Kind):
-    name, label, model = "list-decisions", "名单决定", m.ListDecision
+    name, label, model = "list-decisions", gettext_noop("名单决定"), m.ListDecision
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
@@ -476,7 +477,7 @@ class ListDecisionKind(Kind):
 
 
 class CommitmentKind(Kind):
-    name, label, model = "commitments", "信用承诺", m.CommitmentRecord
+    name, label, model = "commitments", gettext_noop("信用承诺"), m.CommitmentRecord
     fields = {
         "source_id": Text("来源编号", 100, required=True, aliases=("业务编号",)),
         "uscc": Uscc(required=True),
