@@ -492,3 +492,37 @@ def test_staff_see_report_counts_in_their_jurisdiction_only(
 
     client.force_login(inspector)  # no MANAGE_SHARING
     assert client.get("/staff/sharing/reports/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuers_on_postgresql_get_distinct_consecutive_numbers(enterprise_factory):
+    import threading
+
+    from django.db import connection, connections
+
+    from xinjian.core.actors import Actor
+    from xinjian.sharing import actions
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL only (SQLite serialises writers)")
+    e = enterprise_factory(name="深圳市并发报告食品有限公司")
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            for _ in range(5):
+                actions.issue_credit_report(e, actor=Actor("public:test"))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    day = reports.today().strftime("%Y%m%d")
+    numbers = sorted(CreditReport.objects.values_list("number", flat=True))
+    assert numbers == [f"XJ-440000-{day}-{n:06d}" for n in range(1, 21)]
