@@ -26,6 +26,7 @@ urlpatterns = [
     path("public/inspections/", include("xinjian.inspections.public_urls")),
     path("public/my/commitments/", include("xinjian.commitments.enterprise_urls")),
     path("public/reports/", include("xinjian.sharing.public_urls")),
+    path("public/my/repair/", include("xinjian.repair.public_urls")),
     path("public/", include("xinjian.disclosure.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

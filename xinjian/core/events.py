@@ -52,6 +52,7 @@ class EventType(models.TextChoices):
     LISTING_ADDED = "listing.added", "列入名单"
     LISTING_REMOVED = "listing.removed", "移出名单"
     REPAIR_APPROVED = "repair.approved", "信用修复通过"
+    REPAIR_REVOKED = "repair.revoked", "信用修复撤销"
     # sharing
     FEEDBACK_RECEIVED = "feedback.received", "惩戒措施反馈"
     # risk

@@ -1,3 +1,81 @@
-from ninja import Router
+"""`GET /api/v1/enterprises/{uscc}/repairs` — scope `share`, only within the client's
+region (outside it the enterprise does not exist: 404). Read-only: the credit-repair
+applications of one enterprise and where each stands (domain.md §12: repairs are shared
+with the departments that received the original information)."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from xinjian.core.errors import NotFound
+from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+from xinjian.registry.models import Enterprise
+from xinjian.sharing.auth import scope
+
+from .queries import as_dict, for_enterprise
+
+router = Router(tags=["repair"])
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class RepairOut(Schema):
+    id: int
+    number: str
+    uscc: str
+    kind: str
+    target_id: int | None
+    status: str
+    department: str
+    strict: bool
+    onsite_required: bool
+    submitted_on: dt.date
+    accept_due: dt.date
+    accepted_on: dt.date | None
+    decide_due: dt.date | None
+    verified_on: dt.date | None
+    decided_on: dt.date | None
+    decision_no: str
+    reasons: str
+    publication_due: dt.date | None
+    publication_updated_on: dt.date | None
+    revoked_on: dt.date | None
+
+
+class RepairsOut(Schema):
+    uscc: str
+    results: list[RepairOut]
+
+
+@router.get(
+    "/enterprises/{uscc}/repairs",
+    auth=scope("share"),
+    response={200: RepairsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="查询企业信用修复申请",
+)
+def repairs(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise missing
+    qs = Enterprise.objects.filter(uscc=code)
+    region = request.api_client.region_code  # type: ignore[attr-defined]
+    if region:
+        qs = qs.in_region(region)
+    enterprise = qs.first()
+    if enterprise is None:
+        raise missing
+    return {"uscc": enterprise.uscc, "results": [as_dict(a) for a in for_enterprise(enterprise)]}

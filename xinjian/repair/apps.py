@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class RepairConfig(AppConfig):
     name = "xinjian.repair"
     label = "repair"
+    verbose_name = "信用修复"
+
+    def ready(self) -> None:
+        from xinjian.core import reference
+
+        from . import clocks  # noqa: F401  registers the overdue clock with run_clocks
+
+        @reference.register
+        def repair_rules() -> None:
+            from .models import RepairRuleSet
+            from .rules import seed_repair_rules
+
+            seed_repair_rules(RepairRuleSet=RepairRuleSet)

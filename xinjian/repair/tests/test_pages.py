@@ -1,0 +1,171 @@
+"""Pages and the API: the enterprise applies for its own records only, with uploads
+checked; staff see their jurisdiction (another county is 404) and act through the
+detail page; the API answers authorised clients within their region."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from freezegun import freeze_time
+
+from xinjian.repair import actions
+from xinjian.repair.models import RepairApplication, RepairDocument
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOW = "2025-07-15 10:00:00+08:00"
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture
+def own_penalty(own_enterprise, penalty_factory):
+    return penalty_factory(own_enterprise, published_on=D(2025, 1, 15), decision_no="深南市监罚〔2025〕777号")
+
+
+def _post_apply(client, penalty, **extra):
+    data = {
+        "application_text": "已缴清罚款并完成整改，申请提前停止公示。",
+        "proof_description": "罚款缴纳凭证；整改报告",
+        "commitment_confirmed": "on",
+        "documents": [SimpleUploadedFile("缴款凭证.pdf", PDF, content_type="application/pdf")],
+    }
+    data.update(extra)
+    return client.post(f"/public/my/repair/apply/penalty_publication/{penalty.pk}/", data)
+
+
+@freeze_time(NOW)
+def test_the_enterprise_applies_with_a_document_and_follows_its_application(
+    client, enterprise_user, own_penalty
+):
+    client.force_login(enterprise_user)
+    form = client.get(f"/public/my/repair/apply/penalty_publication/{own_penalty.pk}/")
+    assert form.status_code == 200 and "郑重承诺" in form.content.decode()
+    response = _post_apply(client, own_penalty)
+    app = RepairApplication.objects.get()
+    assert response.status_code == 302 and response.url == f"/public/my/repair/{app.pk}/"
+    doc = RepairDocument.objects.get()
+    assert doc.content_type == "application/pdf" and doc.original_name == "缴款凭证.pdf"
+    assert not doc.stored_name.startswith("缴款")  # stored under a random name
+    page = client.get(response.url).content.decode()
+    assert app.number in page and "自2025年7月15日起算2个工作日" in page
+    download = client.get(f"/public/my/repair/{app.pk}/documents/{doc.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+@freeze_time(NOW)
+def test_a_file_that_is_not_pdf_or_image_is_refused_and_nothing_is_saved(
+    client, enterprise_user, own_penalty
+):
+    client.force_login(enterprise_user)
+    fake = SimpleUploadedFile("凭证.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = _post_apply(client, own_penalty, documents=[fake])
+    assert response.status_code == 200 and "不是PDF、JPG或PNG文件" in response.content.decode()
+    assert not RepairApplication.objects.exists() and not RepairDocument.objects.exists()
+
+
+@freeze_time(NOW)
+def test_an_oversized_file_is_refused(client, enterprise_user, own_penalty):
+    from xinjian.repair.models import RepairRuleSet
+
+    RepairRuleSet.objects.update(max_document_mb=1)
+    client.force_login(enterprise_user)
+    big = SimpleUploadedFile("大.pdf", PDF + b"0" * (1024 * 1024), content_type="application/pdf")
+    response = _post_apply(client, own_penalty, documents=[big])
+    assert "超过1MB" in response.content.decode() and not RepairApplication.objects.exists()
+
+
+@freeze_time(NOW)
+def test_an_enterprise_user_cannot_reach_another_enterprises_records_or_applications(
+    client, enterprise_user, enterprise_factory, penalty_factory, apply_for
+):
+    other = penalty_factory(enterprise_factory(), published_on=D(2025, 1, 15))
+    their_app = apply_for("penalty_publication", other, D(2025, 7, 15))
+    client.force_login(enterprise_user)
+    assert client.get(f"/public/my/repair/apply/penalty_publication/{other.pk}/").status_code == 404
+    assert _post_apply(client, other).status_code == 404
+    assert client.get(f"/public/my/repair/{their_app.pk}/").status_code == 404
+
+
+def test_staff_and_anonymous_users_do_not_reach_the_enterprise_pages(client, county_officer):
+    assert client.get("/public/my/repair/").status_code == 302  # to the login page
+    client.force_login(county_officer)
+    assert client.get("/public/my/repair/").status_code == 403
+
+
+@freeze_time(NOW)
+def test_staff_queue_detail_and_actions_within_jurisdiction(
+    client, nanshan_head, baoan_head, own_penalty, apply_for
+):
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    client.force_login(nanshan_head)
+    queue = client.get("/staff/repair/").content.decode()
+    assert app.number in queue and "2025-07-17" in queue
+    detail = client.get(f"/staff/repair/{app.pk}/").content.decode()
+    assert "公示期已满最短期限" in detail and 'id="accept"' in detail
+    client.post(f"/staff/repair/{app.pk}/action/", {"action": "accept"})
+    client.post(
+        f"/staff/repair/{app.pk}/action/",
+        {"action": "approve", "decision_no": "深南信修〔2025〕11号", "confirmed": "on", "update_now": "on"},
+    )
+    app.refresh_from_db()
+    assert app.status == "done"
+    enterprise_page = client.get(f"/staff/enterprises/{app.enterprise.uscc}/").content.decode()
+    assert app.number in enterprise_page
+    client.force_login(baoan_head)
+    assert client.get(f"/staff/repair/{app.pk}/").status_code == 404
+    assert client.post(f"/staff/repair/{app.pk}/action/", {"action": "revoke"}).status_code == 404
+    assert app.number not in client.get("/staff/repair/?status=all").content.decode()
+
+
+@freeze_time(NOW)
+def test_an_action_the_user_may_not_take_shows_an_error_and_changes_nothing(
+    client, county_officer, own_penalty, apply_for
+):
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    actions.accept(app, actor=county_officer)
+    client.force_login(county_officer)
+    response = client.post(
+        f"/staff/repair/{app.pk}/action/",
+        {"action": "approve", "decision_no": "X", "confirmed": "on"},
+        follow=True,
+    )
+    assert "没有执行此操作的权限" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == "accepted"
+
+
+def test_the_rules_page_shows_the_rules_in_force(client, county_officer):
+    client.force_login(county_officer)
+    page = client.get("/staff/repair/rules/").content.decode()
+    assert "6个月" in page and "12个月" in page and "（假定）" in page and "郑重承诺" in page
+
+
+@freeze_time(NOW)
+def test_the_api_lists_an_enterprises_repairs_for_a_client_with_the_share_scope(
+    client, api_client_factory, own_penalty, apply_for
+):
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    uscc = app.enterprise.uscc
+    _, token = api_client_factory(scopes=["share"])
+    body = client.get(f"/api/v1/enterprises/{uscc}/repairs", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert body["uscc"] == uscc
+    assert body["results"][0]["number"] == app.number
+    assert body["results"][0]["kind"] == "penalty_publication"
+    assert (
+        body["results"][0]["target_id"] == own_penalty.pk and body["results"][0]["accept_due"] == "2025-07-17"
+    )
+    _, wrong = api_client_factory(scopes=["risk"])
+    denied = client.get(f"/api/v1/enterprises/{uscc}/repairs", HTTP_AUTHORIZATION=f"Bearer {wrong}")
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "missing_scope"
+    assert client.get(f"/api/v1/enterprises/{uscc}/repairs").status_code == 401
+    _, elsewhere = api_client_factory(scopes=["share"], region_code="440104")
+    outside = client.get(f"/api/v1/enterprises/{uscc}/repairs", HTTP_AUTHORIZATION=f"Bearer {elsewhere}")
+    assert outside.status_code == 404 and outside.json()["error"]["code"] == "unknown_enterprise"
