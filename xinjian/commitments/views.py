@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(v, label, counts.get(v, 0)) for v, label in VerificationStatus.choices],
             "open": with_details(qs.filter(status__in=OPEN_STATUSES)).order_by("selected_on", "id")[:50],
-            "mine": qs.filter(status=VerificationStatus.ASSIGNED, assignee=request.user).select_related(
+            "mine": qs.filter(status=VerificationStatus.ASSIGNED, assignee_id=request.user.pk).select_related(
                 "enterprise", "commitment"
             )[:50],
             "overdue": overdue_rectifications(request.user, day)[:50],

@@ -5,6 +5,7 @@ templates, the random sample, the share-scoped API and the demo."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import caches
@@ -452,10 +453,10 @@ def test_the_demo_command_produces_kept_and_untrue_findings_once(enterprise_fact
         enterprise_factory()
     for _ in range(4):
         enterprise_factory(region_code="440306")
-    call_command("demo_commitments", stdout=open("/dev/null", "w"))
+    call_command("demo_commitments", stdout=io.StringIO())
     assert Verification.objects.filter(status="kept").exists()
     untrue = Verification.objects.filter(status="untrue")
     assert untrue.exists() and Event.objects.filter(type="commitment.untrue").count() == untrue.count()
     n = CommitmentRecord.objects.count()
-    call_command("demo_commitments", stdout=open("/dev/null", "w"))
+    call_command("demo_commitments", stdout=io.StringIO())
     assert CommitmentRecord.objects.count() == n

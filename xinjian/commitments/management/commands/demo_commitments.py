@@ -121,7 +121,7 @@ class Command(BaseCommand):
             .select_related("enterprise")
             .order_by("id")[:6]
         )
-        plans = [
+        plans: list[tuple[str, int, int, list[dict[str, Any]] | None]] = [
             ("kept", 70, 55, None),
             ("kept", 40, 30, None),
             ("kept", 20, 10, None),

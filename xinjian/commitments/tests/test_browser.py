@@ -1,0 +1,44 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_selects_a_commitment_concludes_it_untrue_and_the_public_page_shows_it(
+    page, county_officer, enterprise_factory, commitment_factory
+):
+    e = enterprise_factory(name="南山区承诺不实食品有限公司", legal_representative="王建国")
+    c = commitment_factory(e, matter="食品生产许可（告知承诺办理）")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("nanshan")
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+
+    page.goto("/staff/commitments/list/")
+    page.get_by_role("link", name="南山区承诺不实食品有限公司").click()
+    page.locator("#select-reason").fill("投诉反映生产场所与承诺不符")
+    page.locator("#select").click()
+    assert page.locator("#status").inner_text() == "已选定待核查"
+
+    page.locator("#assign").click()
+    assert page.locator("#status").inner_text() == "核查中"
+
+    page.locator("#facts").fill("经现场核查，王建国承诺的检验设备不存在，联系电话：13912345678。")
+    page.locator("#finding_no").fill("深南市监核〔2026〕9号")
+    page.locator("#c-rectify").check()
+    page.locator("#rectify_working_days").fill("10")
+    page.locator("#c-penalty").check()
+    page.locator("#penalty_decision_no").fill("深南市监罚〔2026〕99号")
+    page.locator("#conclude-untrue").click()
+    assert page.locator("#status").inner_text() == "承诺不实"
+    table = page.locator("#consequences").inner_text()
+    assert "责令限期整改" in table and "起算10个工作日" in table and "深南市监罚〔2026〕99号" in table
+
+    page.goto(f"/public/enterprises/{e.uscc}/")
+    finding = page.locator("#commitment-findings article.finding")
+    assert finding.count() == 1
+    text = finding.inner_text()
+    assert "承诺不实" in text and "深南市监罚〔2026〕99号" in text and "深南市监核〔2026〕9号" in text
+    assert "13912345678" not in text and "王建国" not in text
+    assert c.matter in text
