@@ -30,7 +30,7 @@ from xinjian.registry.models import Department, Enterprise
 
 from . import documents as docs
 from . import eligibility, rules
-from .models import OverdueStage, RepairApplication, RepairHistory, RepairKind, RepairStatus
+from .models import TARGET_FIELD, OverdueStage, RepairApplication, RepairHistory, RepairKind, RepairStatus
 
 R = RepairStatus
 
@@ -132,7 +132,7 @@ def deciding_department(kind: str, target: Any) -> Department | None:
     of the enterprise's county, city or province whose name it contains."""
     from xinjian.lists.actions import department_for
 
-    if kind in (RepairKind.ANOMALY, RepairKind.SERIOUS):
+    if kind in (RepairKind.ANOMALY, RepairKind.SERIOUS, RepairKind.UNTRUE_COMMITMENT):
         return target.department or department_for(target.enterprise.region_code)
     region = target.enterprise.region_code
     codes = [region, region[:4] + "00", region[:2] + "0000"]
@@ -161,6 +161,8 @@ def _event(type: str, app: RepairApplication, on: dt.date, **data: Any) -> None:
     if app.kind == RepairKind.PENALTY_PUBLICATION:
         payload["penalty_id"] = app.penalty_id
         payload["penalty_decision_no"] = app.penalty.decision_no  # type: ignore[union-attr]
+    elif app.kind == RepairKind.UNTRUE_COMMITMENT:
+        payload["verification_id"] = app.verification_id
     else:
         payload["list"] = "anomaly" if app.kind == RepairKind.ANOMALY else "serious"
         payload["listing_id"] = app.target_id
@@ -170,12 +172,14 @@ def _event(type: str, app: RepairApplication, on: dt.date, **data: Any) -> None:
 def target_of(enterprise: Enterprise, kind: str, target_id: int) -> Any:
     """The enterprise's own record of that kind, or a field error."""
     from xinjian.collection.models import Penalty
+    from xinjian.commitments.models import Verification
     from xinjian.lists.models import AnomalyListing, SeriousListing
 
     model: Any = {
         RepairKind.ANOMALY: AnomalyListing,
         RepairKind.PENALTY_PUBLICATION: Penalty,
         RepairKind.SERIOUS: SeriousListing,
+        RepairKind.UNTRUE_COMMITMENT: Verification,
     }.get(kind)  # type: ignore[call-overload]
     if model is None:
         raise DomainError(_("修复类型无效"), details=[field_error("kind", "invalid", _("修复类型无效"))])
@@ -226,7 +230,7 @@ def apply(
             details=[field_error("commitment_confirmed", "required", _("须确认守信承诺书"))],
         )
     busy = RepairApplication.objects.filter(
-        **{kind if kind != RepairKind.PENALTY_PUBLICATION else "penalty": target},
+        **{TARGET_FIELD[kind]: target},
         status__in=[R.SUBMITTED, R.ACCEPTED, R.VERIFIED, R.APPROVED, R.DONE],
     ).first()
     if busy is not None:
@@ -258,7 +262,7 @@ def apply(
         # §12 (assumed): accept or reject within 2 working days.
         accept_due=add_working_days(on, r.accept_working_days).due,
     )
-    setattr(app, "penalty" if kind == RepairKind.PENALTY_PUBLICATION else kind, target)
+    setattr(app, TARGET_FIELD[kind], target)
     app.save()
     app.number = f"XF{on.year}{app.pk:06d}"
     _move(app, "submit", actor=actor, on=on, reason=text)
@@ -418,6 +422,15 @@ def update_publication(app: RepairApplication, *, actor: Any, on: dt.date | None
             lists.remove_serious_early(serious, actor=actor, on=on, reference=app.decision_no, reason=why)
         else:
             note = _("该名单记录当前状态为“%s”，无需移出") % serious.get_status_display()
+    elif app.kind == RepairKind.UNTRUE_COMMITMENT:
+        from xinjian.commitments.actions import mark_repaired
+
+        verification = app.verification
+        assert verification is not None
+        if verification.repaired_on is None:
+            mark_repaired(verification, actor=actor, repair_ref=app.decision_no, on=on)
+        else:
+            note = _("该核查结论已于%s修复") % verification.repaired_on
     else:
         anomaly = app.anomaly
         assert anomaly is not None
@@ -496,6 +509,9 @@ def revoke(
             facts=facts,
         )
         restored = _("名单管理无恢复列入操作：已重新提出列入严重违法失信名单，须依程序作出决定")
+    elif applied and app.kind == RepairKind.UNTRUE_COMMITMENT:
+        # commitments offers `mark_repaired` but no action that undoes it.
+        restored = _("信用承诺模块无撤销修复操作：核查结论的修复标记须由承诺管理部门恢复")
     app.revoked_on, app.revoke_decision_no = on, decision_no
     _move(app, "revoke", actor=actor, on=on, reason=f"{reason}；{restored}", document_no=decision_no)
     _event(

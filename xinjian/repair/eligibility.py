@@ -397,6 +397,56 @@ def for_anomaly(listing: AnomalyListing, on: dt.date, *, exclude: int | None = N
     return e
 
 
+# --- untrue commitment (domain.md §6) ---------------------------------------------------
+
+
+def for_commitment(verification: Any, on: dt.date, *, exclude: int | None = None) -> Eligibility:
+    """An untrue-commitment finding (commitments.Verification): repairable once every
+    rectification ordered has been completed and the harm is eliminated; it then no longer
+    bars notification-and-commitment (§6). The stricter path applies as for the others."""
+    from xinjian.commitments.models import ConsequenceKind, VerificationStatus
+
+    enterprise = verification.enterprise
+    r = rules.rules_on(on, enterprise.region_code)
+    e = Eligibility(RepairKind.UNTRUE_COMMITMENT, verification.pk, on, rules_version_id=r.pk)
+    _stricter(e, enterprise, None, verification.concluded_on, r, exclude)
+    untrue = verification.status == VerificationStatus.UNTRUE and verification.repaired_on is None
+    e.conditions.append(
+        Condition(
+            "untrue_unrepaired",
+            _("存在未修复的承诺不实核查结论"),
+            MET if untrue else NOT_MET,
+            _("%(day)s核查认定承诺不实（%(no)s）")
+            % {"day": cn_date(verification.concluded_on), "no": verification.finding_no}
+            if untrue
+            else _("当前状态：%s") % verification.get_status_display()
+            + (_("，已于%s修复") % cn_date(verification.repaired_on) if verification.repaired_on else ""),
+        )
+    )
+    open_orders = [
+        c
+        for c in verification.consequences.all()
+        if c.kind == ConsequenceKind.RECTIFY and (c.rectified_on is None or c.rectified_on > on)
+    ]
+    e.conditions.append(
+        Condition(
+            "rectified",
+            _("责令整改事项已整改完毕"),
+            NOT_MET if open_orders else MET,
+            _("尚未整改完毕：%s")
+            % "、".join(
+                f"{c.decision_no or c.get_kind_display()}（{_('期限')}{cn_date(c.due_on)}）"
+                for c in open_orders
+            )
+            if open_orders
+            else _("无未完成的责令整改事项"),
+        )
+    )
+    _harm_eliminated(e)
+    e.earliest = on if e.eligible else None
+    return e
+
+
 def check(kind: str, target: Any, on: dt.date, *, exclude: int | None = None) -> Eligibility:
     if kind == RepairKind.PENALTY_PUBLICATION:
         return for_penalty(target, on, exclude=exclude)
@@ -404,6 +454,8 @@ def check(kind: str, target: Any, on: dt.date, *, exclude: int | None = None) ->
         return for_serious(target, on, exclude=exclude)
     if kind == RepairKind.ANOMALY:
         return for_anomaly(target, on, exclude=exclude)
+    if kind == RepairKind.UNTRUE_COMMITMENT:
+        return for_commitment(target, on, exclude=exclude)
     raise ValueError(kind)
 
 

@@ -26,6 +26,25 @@ class RepairKind(models.TextChoices):
     ANOMALY = "anomaly", _("经营异常名录移出")
     PENALTY_PUBLICATION = "penalty_publication", _("行政处罚信息提前停止公示")
     SERIOUS = "serious", _("严重违法失信名单提前移出")
+    UNTRUE_COMMITMENT = "untrue_commitment", _("承诺不实信用修复")
+
+
+# The foreign key that holds the record repaired, per kind.
+TARGET_FIELD: dict[str, str] = {
+    RepairKind.ANOMALY: "anomaly",
+    RepairKind.PENALTY_PUBLICATION: "penalty",
+    RepairKind.SERIOUS: "serious",
+    RepairKind.UNTRUE_COMMITMENT: "verification",
+}
+
+
+def target_label(kind: str, target: Any) -> str:
+    """How a person recognises the record repaired."""
+    if kind == RepairKind.PENALTY_PUBLICATION:
+        return f"{target.decision_no} {target.violation}"
+    if kind == RepairKind.UNTRUE_COMMITMENT:
+        return f"{target.commitment.matter} {target.finding_no}".strip()
+    return f"{target.ground_name()} {target.decision_no}"
 
 
 class RepairRuleSet(models.Model):
@@ -116,6 +135,10 @@ class RepairApplication(AuditedModel):
     serious = models.ForeignKey(
         "lists.SeriousListing", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An untrue-commitment finding (domain.md §6; commitments.Verification, ADR 0064).
+    verification = models.ForeignKey(
+        "commitments.Verification", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # §12: decided by the department that made the original decision.
     department = models.ForeignKey(Department, null=True, on_delete=models.PROTECT, related_name="+")
     # Materials (§12): application, integrity commitment (守信承诺书), proof of fulfilment.
@@ -164,16 +187,32 @@ class RepairApplication(AuditedModel):
             models.CheckConstraint(
                 condition=(
                     models.Q(
-                        kind="anomaly", anomaly__isnull=False, penalty__isnull=True, serious__isnull=True
+                        kind="anomaly",
+                        anomaly__isnull=False,
+                        penalty__isnull=True,
+                        serious__isnull=True,
+                        verification__isnull=True,
                     )
                     | models.Q(
                         kind="penalty_publication",
                         penalty__isnull=False,
                         anomaly__isnull=True,
                         serious__isnull=True,
+                        verification__isnull=True,
                     )
                     | models.Q(
-                        kind="serious", serious__isnull=False, anomaly__isnull=True, penalty__isnull=True
+                        kind="serious",
+                        serious__isnull=False,
+                        anomaly__isnull=True,
+                        penalty__isnull=True,
+                        verification__isnull=True,
+                    )
+                    | models.Q(
+                        kind="untrue_commitment",
+                        verification__isnull=False,
+                        anomaly__isnull=True,
+                        penalty__isnull=True,
+                        serious__isnull=True,
                     )
                 ),
                 name="repair_one_target_of_its_kind",
@@ -185,25 +224,14 @@ class RepairApplication(AuditedModel):
 
     @property
     def target(self) -> Any:
-        return {
-            RepairKind.ANOMALY: self.anomaly,
-            RepairKind.PENALTY_PUBLICATION: self.penalty,
-            RepairKind.SERIOUS: self.serious,
-        }[RepairKind(self.kind)]
+        return getattr(self, TARGET_FIELD[RepairKind(self.kind)])
 
     @property
     def target_id(self) -> int | None:
-        return {
-            RepairKind.ANOMALY: self.anomaly_id,
-            RepairKind.PENALTY_PUBLICATION: self.penalty_id,
-            RepairKind.SERIOUS: self.serious_id,
-        }[RepairKind(self.kind)]
+        return getattr(self, TARGET_FIELD[RepairKind(self.kind)] + "_id")
 
     def target_label(self) -> str:
-        t = self.target
-        if self.kind == RepairKind.PENALTY_PUBLICATION:
-            return f"{t.decision_no} {t.violation}"
-        return f"{t.ground_name()} {t.decision_no}"
+        return target_label(self.kind, self.target)
 
     def current_due(self) -> dt.date | None:
         """The legal time limit of the step now awaited (None when nothing is awaited)."""

@@ -23,7 +23,7 @@ from xinjian.core.permissions import Perm
 from xinjian.core.workdays import add_working_days, today
 
 from . import actions, documents, eligibility, queries, rules
-from .models import RepairApplication, RepairDocument, RepairKind, RepairRuleSet, RepairStatus
+from .models import RepairApplication, RepairDocument, RepairKind, RepairRuleSet, RepairStatus, target_label
 
 R = RepairStatus
 
@@ -241,6 +241,7 @@ def my_apply(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
             "kind": kind,
             "kind_label": RepairKind(kind).label,
             "target": target,
+            "target_label": target_label(kind, target),
             "check": eligibility.check(kind, target, day),
             "commitment": rules.STANDARD_COMMITMENT,
             "form": request.POST,

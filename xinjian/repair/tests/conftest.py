@@ -129,3 +129,36 @@ def apply_for():
         )
 
     return make
+
+
+@pytest.fixture
+def untrue_finding(enterprise_factory, county_officer):
+    """An untrue-commitment finding made by 南山区 through the commitments actions, with a
+    rectification order of 10 working days."""
+    from xinjian.collection.models import CommitmentRecord
+    from xinjian.commitments import actions as commitments
+
+    def make(on: dt.date = dt.date(2025, 4, 1), enterprise=None):
+        e = enterprise or enterprise_factory()
+        n = next(_n)
+        c = CommitmentRecord.objects.create(
+            enterprise=e,
+            uscc=e.uscc,
+            source="approval-system",
+            source_id=f"RC-{n}",
+            kind="notification",
+            matter="食品生产许可（告知承诺办理）",
+            committed_on=on - dt.timedelta(days=30),
+        )
+        v = commitments.select_for_verification(c, actor=county_officer, reason="投诉线索", on=on)
+        commitments.assign(v, actor=county_officer, assignee=county_officer, on=on)
+        return commitments.conclude_untrue(
+            v,
+            actor=county_officer,
+            facts="现场核查不具备承诺的生产条件",
+            consequences=[{"kind": "rectify", "working_days": 10}],
+            finding_no=f"深南核〔2025〕{n}号",
+            on=on,
+        )
+
+    return make
