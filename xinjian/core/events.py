@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import ConsumerCursor, Event
 
@@ -22,42 +23,42 @@ _EVENT_LOG_LOCK = 7_340_017
 
 class EventType(models.TextChoices):
     # registry
-    ENTERPRISE_REGISTERED = "enterprise.registered", "主体登记"
-    ENTERPRISE_CHANGED = "enterprise.changed", "主体信息变更"
-    KEY_AREA_TAGGED = "key_area.tagged", "重点领域标注"
-    KEY_AREA_UNTAGGED = "key_area.untagged", "重点领域取消标注"
+    ENTERPRISE_REGISTERED = "enterprise.registered", _("主体登记")
+    ENTERPRISE_CHANGED = "enterprise.changed", _("主体信息变更")
+    KEY_AREA_TAGGED = "key_area.tagged", _("重点领域标注")
+    KEY_AREA_UNTAGGED = "key_area.untagged", _("重点领域取消标注")
     # collection
-    LICENCE_GRANTED = "licence.granted", "许可准予"
-    LICENCE_CHANGED = "licence.changed", "许可变更"
-    LICENCE_CANCELLED = "licence.cancelled", "许可注销"
-    LICENCE_REVOKED = "licence.revoked", "许可撤销"
-    LICENCE_EXPIRED = "licence.expired", "许可到期"
-    PENALTY_RECORDED = "penalty.recorded", "处罚归集"
-    PENALTY_CHANGED = "penalty.changed", "处罚变更"
-    PENALTY_PUBLISHED = "penalty.published", "处罚公示"
-    PENALTY_WITHDRAWN = "penalty.withdrawn", "处罚撤下"
-    INSPECTION_RECORDED = "inspection.recorded", "检查结果归集"
-    INSPECTION_PUBLISHED = "inspection.published", "检查结果公示"
+    LICENCE_GRANTED = "licence.granted", _("许可准予")
+    LICENCE_CHANGED = "licence.changed", _("许可变更")
+    LICENCE_CANCELLED = "licence.cancelled", _("许可注销")
+    LICENCE_REVOKED = "licence.revoked", _("许可撤销")
+    LICENCE_EXPIRED = "licence.expired", _("许可到期")
+    PENALTY_RECORDED = "penalty.recorded", _("处罚归集")
+    PENALTY_CHANGED = "penalty.changed", _("处罚变更")
+    PENALTY_PUBLISHED = "penalty.published", _("处罚公示")
+    PENALTY_WITHDRAWN = "penalty.withdrawn", _("处罚撤下")
+    INSPECTION_RECORDED = "inspection.recorded", _("检查结果归集")
+    INSPECTION_PUBLISHED = "inspection.published", _("检查结果公示")
     # inspections (double random)
-    INSPECTION_TASK_PUBLISHED = "inspection.task_published", "抽查任务公布"
-    INSPECTION_DRAWN = "inspection.drawn", "抽查对象抽取"
-    INSPECTION_REDRAW = "inspection.redraw", "抽查重新抽取"
-    INSPECTION_ANOMALY_PROPOSED = "inspection.anomaly_proposed", "检查结果提请列入经营异常名录"
-    COMPLAINT_RECORDED = "complaint.recorded", "投诉举报归集"
-    ANNUAL_REPORT_FILED = "annual_report.filed", "年报报送"
-    LIST_DECISION_RECORDED = "list_decision.recorded", "名单决定归集"
-    COMMITMENT_RECORDED = "commitment.recorded", "承诺归集"
+    INSPECTION_TASK_PUBLISHED = "inspection.task_published", _("抽查任务公布")
+    INSPECTION_DRAWN = "inspection.drawn", _("抽查对象抽取")
+    INSPECTION_REDRAW = "inspection.redraw", _("抽查重新抽取")
+    INSPECTION_ANOMALY_PROPOSED = "inspection.anomaly_proposed", _("检查结果提请列入经营异常名录")
+    COMPLAINT_RECORDED = "complaint.recorded", _("投诉举报归集")
+    ANNUAL_REPORT_FILED = "annual_report.filed", _("年报报送")
+    LIST_DECISION_RECORDED = "list_decision.recorded", _("名单决定归集")
+    COMMITMENT_RECORDED = "commitment.recorded", _("承诺归集")
     # commitments, lists, repair
-    COMMITMENT_UNTRUE = "commitment.untrue", "承诺不实"
-    LISTING_ADDED = "listing.added", "列入名单"
-    LISTING_REMOVED = "listing.removed", "移出名单"
-    REPAIR_APPROVED = "repair.approved", "信用修复通过"
-    REPAIR_REVOKED = "repair.revoked", "信用修复撤销"
+    COMMITMENT_UNTRUE = "commitment.untrue", _("承诺不实")
+    LISTING_ADDED = "listing.added", _("列入名单")
+    LISTING_REMOVED = "listing.removed", _("移出名单")
+    REPAIR_APPROVED = "repair.approved", _("信用修复通过")
+    REPAIR_REVOKED = "repair.revoked", _("信用修复撤销")
     # sharing
-    FEEDBACK_RECEIVED = "feedback.received", "惩戒措施反馈"
+    FEEDBACK_RECEIVED = "feedback.received", _("惩戒措施反馈")
     # risk
-    RISK_VERSION_ACTIVATED = "risk.version_activated", "风险模型版本生效"
-    RISK_RUN_COMPLETED = "risk.run_completed", "风险分类评分完成"
+    RISK_VERSION_ACTIVATED = "risk.version_activated", _("风险模型版本生效")
+    RISK_RUN_COMPLETED = "risk.run_completed", _("风险分类评分完成")
 
 
 def _serialise_writers() -> None:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
@@ -29,9 +30,9 @@ def check_endpoint(url: str) -> None:
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
         return
     raise DomainError(
-        "接收地址必须为HTTPS",
+        gettext("接收地址必须为HTTPS"),
         code="invalid_endpoint",
-        details=[field_error("endpoint", "https_required", "接收地址必须为HTTPS地址")],
+        details=[field_error("endpoint", "https_required", gettext("接收地址必须为HTTPS地址"))],
     )
 
 
@@ -52,13 +53,13 @@ def create_subscription(
     unknown = [t for t in event_types if t not in SHAREABLE_EVENT_TYPES]
     if not event_types or unknown:
         raise DomainError(
-            "事件类型无效",
+            gettext("事件类型无效"),
             code="invalid_event_types",
-            details=[field_error("event_types", "invalid", ",".join(unknown) or "至少选择一种")],
+            details=[field_error("event_types", "invalid", ",".join(unknown) or gettext("至少选择一种"))],
         )
     if region_code and not (len(region_code) == 6 and region_code.isdigit()):
         raise DomainError(
-            "区划代码无效",
+            gettext("区划代码无效"),
             code="invalid_region",
             details=[field_error("region_code", "invalid", region_code)],
         )
@@ -97,7 +98,7 @@ def replay(delivery: Delivery, *, actor: Any) -> Delivery:
     once acknowledged, the enterprise's later messages follow in order)."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.DEAD:
-        raise InvalidTransition("只有死信可以重放")
+        raise InvalidTransition(gettext("只有死信可以重放"))
     before = audit.snapshot(delivery, ["status", "attempts"])
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, timezone.now()
     delivery.replays += 1
@@ -130,7 +131,7 @@ def record_feedback(
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     if enterprise is None:
         raise DomainError(
-            "未知的统一社会信用代码",
+            gettext("未知的统一社会信用代码"),
             code="unknown_enterprise",
             details=[field_error("uscc", "unknown_enterprise", uscc)],
         )
@@ -140,7 +141,7 @@ def record_feedback(
         event = Event.objects.filter(pk=int(cursor), uscc=uscc).first() if ok else None
         if event is None:
             raise DomainError(
-                "事件不存在或不属于该企业",
+                gettext("事件不存在或不属于该企业"),
                 code="unknown_event",
                 details=[field_error("cursor", "unknown_event", cursor)],
             )
