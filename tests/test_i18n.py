@@ -7,7 +7,10 @@ compiled (django.mo) so a machine without gettext still serves English.
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import html
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -158,3 +161,329 @@ def test_domain_terms_use_the_agreed_english(msgid, english):
 
     with translation.override("en"):
         assert translation.gettext(msgid) == english
+
+
+# --- dates and amounts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, value, expected",
+    [
+        ("zh-hans", dt.date(2026, 11, 27), "2026年11月27日"),
+        ("en", dt.date(2026, 11, 27), "27 Nov 2026"),
+        ("en", dt.date(2027, 1, 3), "3 Jan 2027"),
+        ("en", None, "—"),
+    ],
+)
+def test_cn_date_follows_the_active_language(language, value, expected):
+    from django.utils import translation
+
+    from xinjian.core.templatetags.xinjian import cn_date
+
+    with translation.override(language):
+        assert cn_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "language, value, expected",
+    [
+        ("zh-hans", Decimal("12345"), "1.23万元"),
+        ("zh-hans", Decimal("52000"), "5.2万元"),
+        ("zh-hans", Decimal("800.5"), "800.50元"),
+        ("en", Decimal("12345"), "CNY 12,345.00"),
+        ("en", Decimal("1234567.891"), "CNY 1,234,567.89"),
+        ("en", 800.5, "CNY 800.50"),
+        ("en", None, "—"),
+    ],
+)
+def test_yuan_follows_the_active_language(language, value, expected):
+    from django.utils import translation
+
+    from xinjian.core.templatetags.xinjian import yuan
+
+    with translation.override(language):
+        assert yuan(value) == expected
+
+
+# --- every page of the workflow apps in English -----------------------------------------------
+
+# Views whose pages this walk covers (the five workflow apps). A page of another module
+# (registry, risk, commitments, repair, credit reports) is covered by its own tests.
+WALKED_MODULES = {
+    "xinjian.collection.views",
+    "xinjian.disclosure.views",
+    "xinjian.inspections.views",
+    "xinjian.lists.views",
+    "xinjian.lists.public_views",
+    "xinjian.sharing.views",
+}
+# The printed notice (告知书) is a legal document served on the party: it stays Chinese
+# whatever the UI language (ADR 0070).
+CHINESE_DOCUMENTS = {"lists:serious_notice"}
+# File downloads (Chinese exchange files, open data), not pages.
+DOWNLOADS = {"collection:rejects", "collection:template", "disclosure:open_data_file"}
+CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+BRAND = "信监"  # the product's name in the header, like a logo
+
+
+def _walked_routes():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace, prefix):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in ("admin", "api-v1"):
+                    continue
+                yield from walk(p, p.namespace or namespace, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and p.callback.__module__ in WALKED_MODULES:
+                yield f"{namespace}:{p.name}", prefix + str(p.pattern)
+
+    return sorted(set(walk(get_resolver(), "", "")))
+
+
+def _data_values() -> list[str]:
+    """Every Chinese text stored in the database: names, addresses, record contents, rule
+    rows seeded in Chinese. These stay as entered whatever the UI language."""
+    from django.apps import apps
+    from django.db import models
+
+    found: set[str] = set()
+
+    def collect(value):
+        if isinstance(value, str):
+            if CJK.search(value):
+                found.add(value)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                collect(v)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                collect(k)
+                collect(v)
+
+    for model in apps.get_models():
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        for name in names:
+            for value in model._default_manager.values_list(name, flat=True).iterator():
+                collect(value)
+    return sorted(found, key=len, reverse=True)
+
+
+def _exchange_vocabulary() -> set[str]:
+    """Column names of the Chinese exchange files (interfaces.md): shown as they are in the
+    files an officer fills in."""
+    from xinjian.collection.ingest.kinds import KINDS
+
+    return {h for k in KINDS.values() for f in k.fields.values() for h in (f.label, *f.aliases)}
+
+
+@pytest.fixture
+def world(db, staff_factory, enterprise_factory):
+    """One of everything the walked pages show, in Nanshan, for an officer holding every role."""
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from xinjian.accounts.models import EnterpriseUser
+    from xinjian.accounts.roles import Role
+    from xinjian.collection import actions as collection
+    from xinjian.collection import uploads
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.collection.models import Inspection, Penalty
+    from xinjian.core.actors import CLOCK, SYSTEM
+    from xinjian.disclosure import actions as disclosure
+    from xinjian.inspections import actions as inspections
+    from xinjian.inspections.models import InspectionItem
+    from xinjian.lists import actions as lists
+    from xinjian.registry.models import Department, KeyAreaTag
+    from xinjian.sharing import actions as sharing
+
+    officer = staff_factory("440305", [r.value for r in Role], "all-roles")
+    reviewer = staff_factory("440305", ["credit_officer"], "reviewer")
+    nanshan = Department.objects.get(division_id="440305")
+    e = enterprise_factory()
+    user = User.objects.create_user("qiye-en", password="correct-horse-9")
+    EnterpriseUser.objects.create(user=user, enterprise=e)
+    on = dt.date(2026, 3, 2)
+
+    penalty = Penalty.objects.create(
+        enterprise=e, uscc=e.uscc, source="case-system", source_id="P-1",
+        decision_no="深南市监罚〔2026〕1号", decided_on=on, decided_by="深圳市南山区市场监督管理局",
+        domain="food_safety", violation="生产经营超范围使用食品添加剂的食品",
+        penalty_types=["fine", "licence_revocation"], fine_amount=200000,
+        legal_basis="《食品安全法》第一百二十四条",
+    )  # fmt: skip
+    Penalty.objects.create(
+        enterprise=e,
+        uscc=e.uscc,
+        source="case-system",
+        source_id="P-2",
+        decision_no="深南市监罚〔2026〕2号",
+        decided_on=on,
+        decided_by="深圳市南山区市场监督管理局",
+        domain="food_safety",
+        violation="未按规定公示信息",
+        penalty_types=["fine"],
+        fine_amount=5000,
+    )  # fmt: skip — left unpublished: the backlog shows it
+    inspection = Inspection.objects.create(
+        enterprise=e, uscc=e.uscc, source="inspection-system", source_id="I-1", inspected_on=on,
+        inspected_by="深圳市南山区市场监督管理局", kind="random", result="problem", findings="现场检查发现问题",
+    )  # fmt: skip
+    disclosure.publish_penalty(penalty, actor=SYSTEM, on=on)
+    disclosure.publish_inspection(inspection, actor=SYSTEM, on=on)
+    disclosure.submit_reply(
+        e, record_kind="penalty", record_id=penalty.pk, text="已按要求完成整改。", actor=user
+    )
+
+    anomaly = lists.list_anomaly(e, actor=CLOCK, ground="unreachable", on=on, decision_no="深南异〔2026〕1号")
+    serious = lists.propose_serious(e, actor=SYSTEM, ground="food_safety", on=on, penalty=penalty)
+    lists.notify_party(serious, actor=SYSTEM, on=on)
+    other = lists.propose_serious(enterprise_factory(), actor=SYSTEM, ground="food_safety", on=on)
+    case = lists.save_case(
+        None, actor=officer, title="典型案例", body="案情", region_code="440305", enterprises=[e]
+    )
+    lists.move_case(case, "review", actor=reviewer)
+    lists.move_case(case, "publish", actor=reviewer)
+
+    for _ in range(4):
+        KeyAreaTag.objects.create(
+            enterprise=enterprise_factory(), type_id="food_production", source="manual", since=timezone.now()
+        )
+    for n in range(3):
+        inspections.add_inspector(
+            actor=officer,
+            department=nanshan,
+            name=f"检查员{n}",
+            badge_no=f"4403050000{n}",
+            qualifications=["food"],
+        )
+    plan = inspections.create_plan(actor=officer, department=nanshan, year=2026, title="2026年度抽查计划")
+    task = inspections.create_task(
+        plan, actor=officer, title="食品生产企业双随机抽查", region_code="440305",
+        items=list(InspectionItem.objects.filter(code="SC-01")), key_area_types=["food_production"],
+        ratios={"A": "0.5", "B": "0.5", "C": "0.5", "D": "0.5"},
+        starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 11, 30),
+    )  # fmt: skip
+    inspections.publish_task(task, actor=officer)
+    draw = inspections.draw_task(task, actor=officer)
+
+    batch, _result = collection.ingest_records(
+        "penalties", [{"source_id": "bad"}], actor=officer, source="case-system", region_code="440305"
+    )
+    header = ",".join(f.label for f in KINDS["penalties"].fields.values())
+    upload = SimpleUploadedFile("penalties.csv", f"{header}\nbad,{e.uscc}\n".encode())
+    previewed = uploads.prepare("penalties", upload, user=officer)
+    sub, _secret = sharing.create_subscription(
+        actor=officer, name="省发展改革委", department="省发展改革委",
+        endpoint="https://example.org/hook", event_types=["listing.added"],
+    )  # fmt: skip
+
+    return {
+        "officer": officer,
+        "enterprise_user": user,
+        "kwargs": {
+            "collection:batch": {"batch_id": batch.pk},
+            "collection:preview": {"batch_id": previewed.pk},
+            "disclosure:enterprise": {"uscc": e.uscc},
+            "inspections:task": {"pk": task.pk},
+            "inspections:assignments": {"draw_id": draw.draw_id},
+            "inspections:target_results": {"pk": draw.targets.first().pk},
+            "inspections:inspector_change": {"pk": 1},
+            "lists:anomaly_detail": {"pk": anomaly.pk},
+            "lists:serious_detail": {"pk": serious.pk},
+            "lists:case_edit": {"pk": case.pk},
+            "lists_public:case": {"pk": case.pk},
+            "inspections_public:task": {"code": task.code},
+            "inspections_public:draw": {"draw_id": draw.draw_id},
+            "sharing:toggle_subscription": {"pk": sub.pk},
+        },
+        "also": [("lists:serious_detail", {"pk": other.pk})],
+        # URL arguments of the remaining routes (actions answer GET with 405)
+        "defaults": {
+            "batch_id": batch.pk, "pk": 1, "uscc": e.uscc, "code": task.code,
+            "draw_id": draw.draw_id, "kind": "penalty", "action": "publish", "day": "2026-03-02", "filename": "-",
+        },
+    }  # fmt: skip
+
+
+def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, world):
+    from django.urls import NoReverseMatch
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    routes = [
+        (
+            name,
+            world["kwargs"].get(name) or {p: world["defaults"][p] for p in re.findall(r"<\w+:(\w+)>", route)},
+        )
+        for name, route in _walked_routes()
+    ] + world["also"]
+    data = _data_values()
+    vocabulary = _exchange_vocabulary()
+    rendered, chinese = [], {}
+    for name, kwargs in routes:
+        if name in CHINESE_DOCUMENTS | DOWNLOADS:
+            continue
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            pytest.fail(f"{name}: give its URL arguments in the world fixture")
+        as_enterprise = "/my/" in url
+        client.force_login(world["enterprise_user"] if as_enterprise else world["officer"])
+        response = client.get(url)
+        if response.status_code == 405 or "html" not in response.get("Content-Type", ""):
+            continue  # an action (POST only) or a file download, not a page
+        assert response.status_code == 200, (name, url, response.status_code)
+        assert '<html lang="en"' in response.content.decode()
+        rendered.append(name)
+        text = html.unescape(re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S))
+        for value in data:
+            text = text.replace(value, " ")
+        runs = [r for r in CJK_RUN.findall(text) if r not in vocabulary and r != BRAND]
+        if runs:
+            chinese[f"{name} {url}"] = sorted(set(runs))
+    assert chinese == {}, "\n".join(f"{page}: {runs}" for page, runs in chinese.items())
+    # the walk reached the pages of every app (not just an empty list)
+    assert {n.split(":")[0] for n in rendered} >= {
+        "collection", "disclosure", "inspections", "lists", "lists_public", "inspections_public", "sharing",
+    }  # fmt: skip
+    assert len(rendered) >= 35
+
+
+def test_api_errors_translate_the_message_but_keep_the_code(client, db):
+    url = "/api/v1/public/enterprises/not-a-uscc"
+
+    chinese = client.get(url).json()["error"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["error"]
+
+    assert chinese == {"code": "not_found", "message": "统一社会信用代码无效或企业不存在", "details": []}
+    assert english == {"code": "not_found", "message": "Invalid USCC or no such enterprise", "details": []}
+
+
+def test_a_flash_message_and_a_deadline_explanation_are_english(client, staff_factory, enterprise_factory):
+    """Messages built in Python (flash messages, Deadline.explain) follow the UI language."""
+    from xinjian.core.actors import CLOCK
+    from xinjian.lists import actions
+
+    officer = staff_factory("440305", ["credit_officer"], "flash")
+    listing = actions.list_anomaly(
+        enterprise_factory(),
+        actor=CLOCK,
+        ground="unreachable",
+        on=dt.date(2026, 3, 2),
+        decision_no="深南异1号",
+    )
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = _page(client, reverse("lists:anomaly_detail", args=[listing.pk]))
+    response = client.post(
+        reverse("lists:anomaly_action", args=[listing.pk]), {"action": "nonsense"}, follow=True
+    )
+
+    assert re.search(r"\d+ working days from \d+ \w{3} 2026 \(on the State Council holiday schedule", page)
+    assert "Unknown action" in response.content.decode()
