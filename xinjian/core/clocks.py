@@ -8,13 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 ClockFn = Callable[..., int]
 
 
 @dataclass(frozen=True)
 class Clock:
     name: str
-    description: str
+    description: str | Promise  # gettext_lazy: shown in the UI language
     fn: ClockFn
     order: int
 
@@ -22,7 +24,7 @@ class Clock:
 _CLOCKS: dict[str, Clock] = {}
 
 
-def register(name: str, description: str, order: int = 100) -> Callable[[ClockFn], ClockFn]:
+def register(name: str, description: str | Promise, order: int = 100) -> Callable[[ClockFn], ClockFn]:
     """Decorator: `fn(on: date, *, actor, dry_run) -> number of changes`."""
 
     def wrap(fn: ClockFn) -> ClockFn:
