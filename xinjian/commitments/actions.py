@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core import audit
@@ -61,7 +62,9 @@ def _required(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(
-            f"{label}不能为空", code="required", details=[field_error(field, "required", "必填")]
+            gettext("%(label)s不能为空") % {"label": label},
+            code="required",
+            details=[field_error(field, "required", "必填")],
         )
     return value
 
@@ -94,7 +97,9 @@ def _move(
     before = v.status or ""
     if before not in allowed:
         raise InvalidTransition(
-            f"当前状态“{v.get_status_display() if before else '无'}”不能执行此操作", code="invalid_transition"
+            gettext("当前状态“%(status)s”不能执行此操作")
+            % {"status": v.get_status_display() if before else gettext("无")},
+            code="invalid_transition",
         )
     who = as_actor(actor)
     snap = audit.snapshot(v) if v.pk else None
@@ -141,23 +146,25 @@ def save_template(
 ) -> CommitmentTemplate:
     """Issue a template, or a new version of one. The new version ends the version in
     force on its effective date; old versions stay (commitments were made on them)."""
-    code = _required(code, "code", "格式文本编号")
+    code = _required(code, "code", gettext("格式文本编号"))
     if not _TEMPLATE_CODE.match(code):
         raise DomainError(
-            "格式文本编号只能包含字母、数字、连字符和下划线（至多40位）",
+            gettext("格式文本编号只能包含字母、数字、连字符和下划线（至多40位）"),
             code="invalid_code",
             details=[field_error("code", "invalid_code", "字母、数字、-、_")],
         )
-    title = _required(title, "title", "标题")
-    matter = _required(matter, "matter", "承诺事项")
-    body = _required(body, "body", "承诺正文")
+    title = _required(title, "title", gettext("标题"))
+    matter = _required(matter, "matter", gettext("承诺事项"))
+    body = _required(body, "body", gettext("承诺正文"))
     if kind not in CommitmentKind.values:
         raise DomainError(
-            "承诺类型无效", code="invalid_kind", details=[field_error("kind", "invalid_choice", kind)]
+            gettext("承诺类型无效"),
+            code="invalid_kind",
+            details=[field_error("kind", "invalid_choice", kind)],
         )
     if effective_to is not None and effective_to <= effective_from:
         raise DomainError(
-            "失效日期应晚于生效日期",
+            gettext("失效日期应晚于生效日期"),
             code="invalid_period",
             details=[field_error("effective_to", "invalid_period", "应晚于生效日期")],
         )
@@ -169,7 +176,8 @@ def save_template(
     latest = current.order_by("-version").first()
     if latest is not None and latest.effective_from >= effective_from:
         raise DomainError(
-            f"新版本的生效日期应晚于第{latest.version}版的生效日期（{latest.effective_from}）",
+            gettext("新版本的生效日期应晚于第%(version)d版的生效日期（%(day)s）")
+            % {"version": latest.version, "day": latest.effective_from},
             code="invalid_period",
             details=[field_error("effective_from", "invalid_period", "应晚于上一版本")],
         )
@@ -220,13 +228,13 @@ def make_public_commitment(
     on = on or today()
     if not template.in_force_on(on) or not template.applies_to(enterprise.region_code):
         raise DomainError(
-            "该格式文本当前不适用于本企业",
+            gettext("该格式文本当前不适用于本企业"),
             code="template_not_in_force",
             details=[field_error("template", "template_not_in_force", template.code)],
         )
     if template.kind != CommitmentKind.PUBLIC:
         raise DomainError(
-            "该格式文本用于审批中的告知承诺，不能作为主动公开承诺",
+            gettext("该格式文本用于审批中的告知承诺，不能作为主动公开承诺"),
             code="template_not_public",
             details=[field_error("template", "template_not_public", template.code)],
         )
@@ -237,7 +245,7 @@ def make_public_commitment(
         archived_at__isnull=True,
         committed_on__gte=template.effective_from,
     ).exists():
-        raise Conflict("本企业已就该格式文本作出承诺", code="already_committed")
+        raise Conflict(gettext("本企业已就该格式文本作出承诺"), code="already_committed")
     who = as_actor(actor)
     record = CommitmentRecord(
         enterprise=enterprise,
@@ -296,11 +304,11 @@ def _select(
     sample: VerificationSample | None = None,
 ) -> Verification:
     if commitment.enterprise_id is None:
-        raise DomainError("该承诺尚未关联到登记主体，不能核查", code="pending_enterprise")
+        raise DomainError(gettext("该承诺尚未关联到登记主体，不能核查"), code="pending_enterprise")
     if commitment.archived_at is not None:
-        raise DomainError("该承诺已归档，不能核查", code="archived")
+        raise DomainError(gettext("该承诺已归档，不能核查"), code="archived")
     if Verification.objects.filter(commitment=commitment, status__in=OPEN_STATUSES).exists():
-        raise Conflict("该承诺已在核查中", code="already_selected")
+        raise Conflict(gettext("该承诺已在核查中"), code="already_selected")
     enterprise = commitment.enterprise
     assert enterprise is not None
     v = Verification(
@@ -326,7 +334,7 @@ def select_for_verification(
         commitment,
         actor=actor,
         on=on or today(),
-        reason=_required(reason, "reason", "选定理由"),
+        reason=_required(reason, "reason", gettext("选定理由")),
         method=SelectionMethod.MANUAL,
     )
 
@@ -358,42 +366,46 @@ def draw_sample(
         pct = Decimal("-1")
     if not pct.is_finite() or pct <= 0 or pct > 100:
         raise DomainError(
-            "抽取比例应大于0且不超过100",
+            gettext("抽取比例应大于0且不超过100"),
             code="invalid_percent",
             details=[field_error("percent", "invalid_percent", "0 < 比例 ≤ 100")],
         )
     if period_to < period_from:
         raise DomainError(
-            "承诺日期范围无效",
+            gettext("承诺日期范围无效"),
             code="invalid_period",
             details=[field_error("period_to", "invalid_period", "应不早于起始日期")],
         )
     if kind not in CommitmentKind.values:
         raise DomainError(
-            "承诺类型无效", code="invalid_kind", details=[field_error("kind", "invalid_choice", kind)]
+            gettext("承诺类型无效"),
+            code="invalid_kind",
+            details=[field_error("kind", "invalid_choice", kind)],
         )
     # A person samples inside their jurisdiction; a command (system actor) names the region.
     user = as_actor(actor).user
     own = user_region_prefix(user) if user is not None else ""
     if own is None:
-        raise NotAllowed("仅限市场监管部门工作人员")
+        raise NotAllowed(gettext("仅限市场监管部门工作人员"))
     prefix = own
     if region_code:
         try:
             wanted = region_prefix(region_code)
         except ValueError:
             raise DomainError(
-                "区划代码无效",
+                gettext("区划代码无效"),
                 code="invalid_region",
                 details=[field_error("region", "invalid_region", region_code)],
             )
         if not wanted.startswith(own):
-            raise NotAllowed("只能在本辖区内抽取")
+            raise NotAllowed(gettext("只能在本辖区内抽取"))
         prefix = wanted
     seed = (seed or "").strip() or secrets.token_hex(16)
     if len(seed) > 64:
         raise DomainError(
-            "随机种子至多64个字符", code="invalid_seed", details=[field_error("seed", "too_long", "≤64")]
+            gettext("随机种子至多64个字符"),
+            code="invalid_seed",
+            details=[field_error("seed", "too_long", "≤64")],
         )
     open_ids = Verification.objects.filter(status__in=OPEN_STATUSES).values("commitment_id")
     candidates = list(
@@ -409,7 +421,7 @@ def draw_sample(
         .values_list("id", flat=True)
     )
     if not candidates:
-        raise DomainError("所选范围内没有可抽取的承诺", code="empty_population")
+        raise DomainError(gettext("所选范围内没有可抽取的承诺"), code="empty_population")
     digest = hashlib.sha256("\n".join(str(i) for i in sorted(candidates)).encode()).hexdigest()
     n = math.ceil(pct * len(candidates) / 100)
     chosen = sorted(candidates, key=lambda i: rank_key(seed, i))[:n]
@@ -447,7 +459,7 @@ def assign(
     prefix = user_region_prefix(assignee)
     if prefix is None or not v.enterprise.region_code.startswith(prefix):
         raise DomainError(
-            "核查人员须为辖区覆盖该企业的工作人员",
+            gettext("核查人员须为辖区覆盖该企业的工作人员"),
             code="invalid_assignee",
             details=[field_error("assignee", "invalid_assignee", "辖区不覆盖该企业")],
         )
@@ -469,7 +481,7 @@ def conclude_kept(
     on: dt.date | None = None,
 ) -> Verification:
     on = on or today()
-    v.facts = _required(facts, "facts", "核查事实")
+    v.facts = _required(facts, "facts", gettext("核查事实"))
     v.documents = documents.strip()
     v.finding_no = finding_no.strip()
     v.concluded_on = on
@@ -480,7 +492,7 @@ def conclude_kept(
 def _consequence_rows(consequences: list[dict[str, Any]], on: dt.date, region_code: str) -> list[Consequence]:
     if not consequences:
         raise DomainError(
-            "承诺不实应至少采取一项处理措施",
+            gettext("承诺不实应至少采取一项处理措施"),
             code="consequence_required",
             details=[field_error("consequences", "required", "至少一项")],
         )
@@ -490,13 +502,13 @@ def _consequence_rows(consequences: list[dict[str, Any]], on: dt.date, region_co
         kind = str(c.get("kind", ""))
         if kind not in ConsequenceKind.values:
             raise DomainError(
-                "处理措施无效",
+                gettext("处理措施无效"),
                 code="invalid_consequence",
                 details=[field_error(f"consequences.{i}.kind", "invalid_choice", kind)],
             )
         if kind in seen:
             raise DomainError(
-                "同一处理措施只能选择一次",
+                gettext("同一处理措施只能选择一次"),
                 code="duplicate_consequence",
                 details=[field_error(f"consequences.{i}.kind", "duplicate", kind)],
             )
@@ -505,9 +517,13 @@ def _consequence_rows(consequences: list[dict[str, Any]], on: dt.date, region_co
         # A penalty is decided in the enforcement procedure and a decision is revoked by a
         # decision: the finding references that document (domain.md §6).
         if kind in (ConsequenceKind.PENALTY, ConsequenceKind.REVOKE_DECISION) and not decision_no:
-            label = "行政处罚决定书文号" if kind == ConsequenceKind.PENALTY else "撤销决定书文号"
+            label = (
+                gettext("行政处罚决定书文号")
+                if kind == ConsequenceKind.PENALTY
+                else gettext("撤销决定书文号")
+            )
             raise DomainError(
-                f"{label}不能为空",
+                gettext("%(label)s不能为空") % {"label": label},
                 code="decision_no_required",
                 details=[field_error(f"consequences.{i}.decision_no", "required", label)],
             )
@@ -523,7 +539,7 @@ def _consequence_rows(consequences: list[dict[str, Any]], on: dt.date, region_co
                     days = 0
             if not 1 <= days <= 250:
                 raise DomainError(
-                    "整改期限应为1至250个工作日",
+                    gettext("整改期限应为1至250个工作日"),
                     code="invalid_working_days",
                     details=[field_error(f"consequences.{i}.working_days", "invalid", "1–250")],
                 )
@@ -549,7 +565,7 @@ def conclude_untrue(
     consequences; the finding enters the credit record and is published the same day
     (domain.md §6), and `commitment.untrue` goes out in this transaction."""
     on = on or today()
-    facts = _required(facts, "facts", "核查事实")
+    facts = _required(facts, "facts", gettext("核查事实"))
     rows = _consequence_rows(consequences, on, v.enterprise.region_code)
     v.facts = facts
     v.documents = documents.strip()
@@ -589,7 +605,7 @@ def conclude_untrue(
 
 @transaction.atomic
 def cancel(v: Verification, *, actor: Any, reason: str, on: dt.date | None = None) -> Verification:
-    _move(v, "cancel", actor=actor, on=on or today(), reason=_required(reason, "reason", "撤销理由"))
+    _move(v, "cancel", actor=actor, on=on or today(), reason=_required(reason, "reason", gettext("撤销理由")))
     return v
 
 
@@ -600,9 +616,9 @@ def record_rectified(
     """The enterprise rectified as ordered (责令限期整改 fulfilled)."""
     on = on or today()
     if consequence.kind != ConsequenceKind.RECTIFY:
-        raise DomainError("该处理措施不是责令限期整改", code="not_rectification")
+        raise DomainError(gettext("该处理措施不是责令限期整改"), code="not_rectification")
     if consequence.rectified_on is not None:
-        raise Conflict("已登记整改完成", code="already_rectified")
+        raise Conflict(gettext("已登记整改完成"), code="already_rectified")
     v = consequence.verification
     consequence.rectified_on = on
     consequence.save()
@@ -622,11 +638,11 @@ def record_rectified(
 def flag_overdue(consequence: Consequence, *, actor: Any, on: dt.date) -> Consequence:
     """The rectification deadline passed without rectification (run by the clock)."""
     if consequence.kind != ConsequenceKind.RECTIFY or consequence.rectified_on is not None:
-        raise DomainError("该处理措施无需标记逾期", code="not_overdue")
+        raise DomainError(gettext("该处理措施无需标记逾期"), code="not_overdue")
     if consequence.due_on is None or on <= consequence.due_on:
-        raise DomainError("整改期限尚未届满", code="not_overdue")
+        raise DomainError(gettext("整改期限尚未届满"), code="not_overdue")
     if consequence.overdue_on is not None:
-        raise Conflict("已标记逾期", code="already_flagged")
+        raise Conflict(gettext("已标记逾期"), code="already_flagged")
     consequence.overdue_on = on
     consequence.save()
     dl = consequence.deadline()
@@ -647,11 +663,11 @@ def mark_repaired(
     """Credit repair of kind `untrue_commitment` was approved (called by the repair work,
     which emits `repair.approved` itself): the finding shows 已修复 and no longer bars
     notification-and-commitment (domain.md §6, §12)."""
-    repair_ref = _required(repair_ref, "repair_ref", "信用修复决定编号")
+    repair_ref = _required(repair_ref, "repair_ref", gettext("信用修复决定编号"))
     if verification.status != V.UNTRUE:
-        raise InvalidTransition("只有承诺不实的核查结论可以信用修复", code="invalid_transition")
+        raise InvalidTransition(gettext("只有承诺不实的核查结论可以信用修复"), code="invalid_transition")
     if verification.repaired_on is not None:
-        raise Conflict("该核查结论已修复", code="already_repaired")
+        raise Conflict(gettext("该核查结论已修复"), code="already_repaired")
     on = on or today()
     verification.repaired_on = on
     verification.repair_ref = repair_ref[:100]
