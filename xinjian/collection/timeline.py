@@ -125,5 +125,28 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 k.received_at,
             )
         )
+    # Verification findings on those commitments enter the credit record too (ADR 0064).
+    from xinjian.commitments.models import Verification
+
+    for v in (
+        Verification.objects.filter(enterprise=enterprise, concluded_on__isnull=False)
+        .select_related("commitment")
+        .prefetch_related("consequences")
+    ):
+        if v.concluded_on is None:
+            continue
+        measures = "、".join(str(c.get_kind_display()) for c in v.consequences.all())
+        items.append(
+            Item(
+                v.concluded_on,
+                "承诺核查",
+                f"{v.get_status_display()}：{v.commitment.matter}",
+                (measures or v.finding_no) + ("；已修复" if v.repaired_on else ""),
+                "xinjian",
+                None,
+                None,
+                v.get_status_display(),
+            )
+        )
     items.sort(key=lambda it: (it.on, it.received_at or dt.datetime.min.replace(tzinfo=dt.UTC)), reverse=True)
     return items[:limit]

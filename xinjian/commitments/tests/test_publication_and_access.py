@@ -134,6 +134,8 @@ def test_the_staff_enterprise_page_shows_the_finding_in_the_credit_record(assign
     page = client.get(f"/staff/enterprises/{v.enterprise.uscc}/").content.decode()
     section = page.split('id="commitments"')[1]
     assert "承诺不实" in section and "责令限期整改" in section and "不适用告知承诺" in section
+    timeline = page.split('id="timeline"')[1].split("</section>")[0]
+    assert "承诺核查" in timeline and "承诺不实：" in timeline and "予以行政处罚" in timeline
 
 
 def test_a_county_officer_cannot_see_another_countys_commitments(
