@@ -213,3 +213,25 @@ def test_the_enterprise_sees_each_condition_explained_before_applying(
     assert "深南市监罚〔2025〕901号" in page and "深南市监罚〔2025〕902号" in page
     assert "符合申请条件" in page and "暂不符合申请条件" in page
     assert "2026年3月1日起可申请" in page  # the food penalty: one year from publication
+
+
+def test_a_province_rule_version_changes_the_wait_from_its_effective_date(
+    enterprise_factory, penalty_factory
+):
+    from xinjian.repair.models import RepairRuleSet
+    from xinjian.repair.rules import DEFAULT_RULES
+
+    RepairRuleSet.objects.create(
+        **{
+            **DEFAULT_RULES,
+            "effective_from": D(2025, 6, 1),
+            "province_code": "440000",
+            "penalty_min_months": 4,
+            "note": "广东省",
+        }
+    )
+    p = penalty_factory(enterprise_factory(), published_on=D(2025, 1, 15))
+    assert not eligibility.for_penalty(p, D(2025, 5, 31)).eligible  # the national 6 months still apply
+    assert eligibility.for_penalty(p, D(2025, 6, 1)).eligible  # 4 months under the province's version
+    other = penalty_factory(enterprise_factory(region_code="110105"), published_on=D(2025, 1, 15))
+    assert not eligibility.for_penalty(other, D(2025, 6, 1)).eligible

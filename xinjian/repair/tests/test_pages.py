@@ -169,3 +169,17 @@ def test_the_api_lists_an_enterprises_repairs_for_a_client_with_the_share_scope(
     _, elsewhere = api_client_factory(scopes=["share"], region_code="440104")
     outside = client.get(f"/api/v1/enterprises/{uscc}/repairs", HTTP_AUTHORIZATION=f"Bearer {elsewhere}")
     assert outside.status_code == 404 and outside.json()["error"]["code"] == "unknown_enterprise"
+
+
+def test_an_administrator_may_add_a_rule_version_but_not_edit_one(client, db):
+    from django.contrib.auth.models import User
+
+    from xinjian.repair.models import RepairRuleSet
+
+    admin_user = User.objects.create_superuser("root", password="correct-horse-9")
+    client.force_login(admin_user)
+    assert client.get("/admin/repair/repairruleset/add/").status_code == 200
+    existing = RepairRuleSet.objects.get()
+    page = client.get(f"/admin/repair/repairruleset/{existing.pk}/change/")
+    assert page.status_code == 200 and b'name="penalty_min_months"' not in page.content  # read-only view
+    assert client.get("/admin/repair/repairapplication/add/").status_code == 403
