@@ -193,8 +193,23 @@ def target_of(enterprise: Enterprise, kind: str, target_id: int) -> Any:
     return target
 
 
-def _text(value: str, field: str, label: str, low: int, high: int) -> str:
+def _clean(value: str | None, field: str, *, limit: int = 4000) -> str:
+    """Free text from a form: trimmed; NUL characters (no PostgreSQL column holds them)
+    and over-long values are bad input, never a 500."""
     value = (value or "").strip()
+    if "\x00" in value:
+        raise DomainError(
+            _("含有不允许的空字符（0x00）"),
+            code="invalid_character",
+            details=[field_error(field, "invalid_character", "0x00")],
+        )
+    if len(value) > limit:
+        raise DomainError(_("内容过长"), details=[field_error(field, "too_long", str(limit))])
+    return value
+
+
+def _text(value: str, field: str, label: str, low: int, high: int) -> str:
+    value = _clean(value, field, limit=high + 1)
     if not low <= len(value) <= high:
         raise DomainError(
             _("%(label)s应为%(low)d至%(high)d字") % {"label": label, "low": low, "high": high},
@@ -292,8 +307,8 @@ def accept(app: RepairApplication, *, actor: Any, on: dt.date | None = None) -> 
     return app
 
 
-def _reasons(reasons: str) -> str:
-    reasons = (reasons or "").strip()
+def _reasons(reasons: str, field: str = "reasons") -> str:
+    reasons = _clean(reasons, field)
     if not reasons:
         raise DomainError(
             _("须说明理由"), code="reason_required", details=[field_error("reasons", "required", _("必填"))]
@@ -318,7 +333,7 @@ def verify(app: RepairApplication, *, actor: Any, note: str, on: dt.date | None 
     """The on-site verification (§12: required on the stricter path) and its findings."""
     on = on or today()
     _authorise(app, actor, "verify")
-    note = (note or "").strip()
+    note = _clean(note, "note")
     if not note:
         raise DomainError(_("须填写现场核查情况"), details=[field_error("note", "required", _("必填"))])
     app.verified_on, app.verification_note = on, note
@@ -340,7 +355,7 @@ def approve(
     the decider. Emits `repair.approved`; the records change in `update_publication`."""
     on = on or today()
     _authorise(app, actor, "approve")
-    decision_no = (decision_no or "").strip()
+    decision_no = _clean(decision_no, "decision_no", limit=100)
     if not decision_no:
         raise DomainError(
             _("须填写信用修复决定书编号"),
@@ -461,8 +476,8 @@ def revoke(
 
     on = on or today()
     _authorise(app, actor, "revoke")
-    reason = _reasons(reason)
-    decision_no = (decision_no or "").strip()
+    reason = _reasons(reason, "reason")
+    decision_no = _clean(decision_no, "decision_no", limit=100)
     if not decision_no:
         raise DomainError(
             _("须填写撤销决定书编号"),

@@ -54,7 +54,7 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
 def store(app: RepairApplication, upload: Any, *, actor: Any, max_mb: int) -> RepairDocument:
     """Check and keep one uploaded file (a Django UploadedFile); called inside the
     application's action transaction."""
-    name = (getattr(upload, "name", "") or "file")[-200:]
+    name = (getattr(upload, "name", "") or "file").replace("\x00", "")[-200:] or "file"
     if app.documents.count() >= MAX_FILES:
         raise DomainError(
             _("每份申请最多上传%d个材料") % MAX_FILES, details=[field_error("documents", "too_many", name)]

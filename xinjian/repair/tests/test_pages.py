@@ -183,3 +183,24 @@ def test_an_administrator_may_add_a_rule_version_but_not_edit_one(client, db):
     page = client.get(f"/admin/repair/repairruleset/{existing.pk}/change/")
     assert page.status_code == 200 and b'name="penalty_min_months"' not in page.content  # read-only view
     assert client.get("/admin/repair/repairapplication/add/").status_code == 403
+
+
+@freeze_time(NOW)
+def test_nul_characters_and_unknown_steps_are_bad_input_not_errors(
+    client, enterprise_user, own_penalty, nanshan_head, apply_for
+):
+    client.force_login(enterprise_user)
+    response = _post_apply(client, own_penalty, application_text="已履行全部义务\x00申请修复。", documents=[])
+    assert response.status_code == 200 and "空字符" in response.content.decode()
+    assert not RepairApplication.objects.exists()
+    assert client.get("/public/my/repair/apply/nonsense/1/").status_code == 404
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    client.force_login(nanshan_head)
+    bad = client.post(
+        f"/staff/repair/{app.pk}/action/", {"action": "reject", "reasons": "x\x00"}, follow=True
+    )
+    assert "空字符" in bad.content.decode()
+    unknown = client.post(f"/staff/repair/{app.pk}/action/", {"action": "drop_table"}, follow=True)
+    assert "未知操作" in unknown.content.decode()
+    app.refresh_from_db()
+    assert app.status == "submitted"
