@@ -321,3 +321,23 @@ def test_run_clocks_command_applies_the_repair_clock(penalty_app):
     call_command("run_clocks", "--date", "2025-07-18")
     penalty_app.refresh_from_db()
     assert penalty_app.overdue_stage == "accept"
+
+
+def test_demo_repair_makes_applications_at_each_step_once(enterprise_factory, penalty_factory):
+    from django.core.management import call_command
+
+    from xinjian.core.workdays import today
+
+    for i in range(4):
+        e = enterprise_factory(source="demo")
+        penalty_factory(
+            e,
+            decided_on=today() - dt.timedelta(days=230 + i),
+            published_on=today() - dt.timedelta(days=220 + i),
+        )
+    call_command("demo_repair")
+    statuses = sorted(RepairApplication.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "done", "submitted", "submitted"]
+    assert RepairApplication.objects.exclude(overdue_stage="").count() == 1
+    call_command("demo_repair")
+    assert RepairApplication.objects.count() == 4

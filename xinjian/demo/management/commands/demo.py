@@ -74,6 +74,7 @@ class Command(BaseCommand):
             ("score", []),
             ("demo_inspections", ["--seed", "1"]),
             ("demo_commitments", ["--seed", "1"]),
+            ("demo_repair", []),
         ]:
             self.stdout.write(f"— {name} {' '.join(args)}")
             call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
