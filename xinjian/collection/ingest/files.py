@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.utils.translation import gettext
+
 from .kinds import Kind
 
 SAMPLE = 256 * 1024
@@ -67,16 +69,16 @@ def _mapped(kind: Kind, headers: list[Any]) -> tuple[list[str | None], list[str]
     for h in headers:
         name = hm.get(_norm(h))
         if name is None and _norm(h):
-            notes.append(f"未识别的列“{h}”已忽略")
+            notes.append(gettext("未识别的列“%(h)s”已忽略") % {"h": h})
         if name is not None and name in names:
-            notes.append(f"列“{h}”重复，仅使用第一列")
+            notes.append(gettext("列“%(h)s”重复，仅使用第一列") % {"h": h})
             name = None
         names.append(name)
     missing = [kind.fields[n].label for n, f in kind.fields.items() if f.required and n not in names]
     if not any(names):
-        raise FileFormatError("未找到可识别的表头：请使用下载的模板，第一行为列名")
+        raise FileFormatError(gettext("未找到可识别的表头：请使用下载的模板，第一行为列名"))
     if missing:
-        notes.append("缺少必填列：" + "、".join(missing))
+        notes.append(gettext("缺少必填列：") + "、".join(missing))
     return names, notes
 
 
@@ -127,7 +129,7 @@ def read_file(kind: Kind, fh: IO[bytes], filename: str) -> Sheet:
         return _read_jsonl(fh)
     if lower.endswith((".csv", ".txt")):
         return _read_csv(kind, fh)
-    raise FileFormatError("仅支持CSV（UTF-8或GBK编码）、XLSX和JSONL文件")
+    raise FileFormatError(gettext("仅支持CSV（UTF-8或GBK编码）、XLSX和JSONL文件"))
 
 
 def _read_csv(kind: Kind, fh: IO[bytes]) -> Sheet:
@@ -139,7 +141,7 @@ def _read_csv(kind: Kind, fh: IO[bytes]) -> Sheet:
     try:
         headers = next(reader)
     except StopIteration:
-        raise FileFormatError("文件为空")
+        raise FileFormatError(gettext("文件为空"))
     names, notes = _mapped(kind, headers)
     return Sheet(_text_rows_to_records(names, reader), [n for n in names if n], notes, encoding)
 
@@ -169,13 +171,13 @@ def _read_xlsx(kind: Kind, fh: IO[bytes]) -> Sheet:
     try:
         wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise FileFormatError(f"无法读取XLSX文件：{type(exc).__name__}")
+        raise FileFormatError(gettext("无法读取XLSX文件：%(name)s") % {"name": type(exc).__name__})
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:
         headers = list(next(rows))
     except StopIteration:
-        raise FileFormatError("工作表为空")
+        raise FileFormatError(gettext("工作表为空"))
     names, notes = _mapped(kind, headers)
     return Sheet(_rows_to_records(names, rows), [n for n in names if n], notes, "xlsx")
 
