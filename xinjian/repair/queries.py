@@ -15,8 +15,30 @@ def overdue_ids(on: dt.date) -> Any:
     return overdue(on).values("id")
 
 
+def current_deadline(app: RepairApplication) -> Any:
+    """The awaited step's time limit recomputed with its explanation (rule 4), or None."""
+    from xinjian.core.workdays import add_working_days
+
+    from .rules import rules_on
+
+    r = rules_on(app.submitted_on, app.enterprise.region_code)
+    if app.status == RepairStatus.SUBMITTED:
+        return add_working_days(app.submitted_on, r.accept_working_days)
+    if app.status in (RepairStatus.ACCEPTED, RepairStatus.VERIFIED) and app.accepted_on:
+        return add_working_days(app.accepted_on, r.decide_working_days)
+    if app.status == RepairStatus.APPROVED and app.decided_on:
+        return add_working_days(app.decided_on, r.publication_working_days)
+    return None
+
+
 def queue_row(app: RepairApplication, on: dt.date) -> dict[str, Any]:
-    return {"app": app, "due": app.current_due(), "overdue": app.is_overdue(on), "stage": app.awaited_stage()}
+    return {
+        "app": app,
+        "due": app.current_due(),
+        "deadline": current_deadline(app),
+        "overdue": app.is_overdue(on),
+        "stage": app.awaited_stage(),
+    }
 
 
 def counts(user: Any) -> list[tuple[str, str, int]]:

@@ -107,7 +107,7 @@ def test_staff_queue_detail_and_actions_within_jurisdiction(
     app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
     client.force_login(nanshan_head)
     queue = client.get("/staff/repair/").content.decode()
-    assert app.number in queue and "2025-07-17" in queue
+    assert app.number in queue and "2025-07-17" in queue and "自2025年7月15日起算2个工作日" in queue
     detail = client.get(f"/staff/repair/{app.pk}/").content.decode()
     assert "公示期已满最短期限" in detail and 'id="accept"' in detail
     client.post(f"/staff/repair/{app.pk}/action/", {"action": "accept"})

@@ -27,7 +27,7 @@ PROOF = "罚没款缴纳凭证、整改报告、情况说明（演示材料说�
 
 def _candidates(limit: int) -> list[tuple[str, Any]]:
     """Eligible records today, the demo enterprise's first."""
-    from xinjian.demo.users import demo_enterprise
+    from xinjian.demo.users import DEMO_COUNTY, demo_enterprise
 
     day = today()
     found: list[tuple[str, Any]] = []
@@ -35,11 +35,16 @@ def _candidates(limit: int) -> list[tuple[str, Any]]:
     if own is not None:
         found += [(k, t) for k, t, c in eligibility.candidates(own, day) if c.eligible]
     penalties = policy.visible_penalties(Penalty.objects.filter(enterprise__source="demo"), day)
-    for p in penalties.select_related("enterprise").order_by("id")[:300]:
-        if len(found) >= limit:
-            break
-        if eligibility.for_penalty(p, day).eligible:
-            found.append((RepairKind.PENALTY_PUBLICATION, p))
+    # The demo county's officers (demo_nanshan) should find work in their own queue.
+    for qs in (
+        penalties.filter(enterprise__region_code=DEMO_COUNTY),
+        penalties.exclude(enterprise__region_code=DEMO_COUNTY),
+    ):
+        for p in qs.select_related("enterprise").order_by("id")[:300]:
+            if len(found) >= limit:
+                break
+            if eligibility.for_penalty(p, day).eligible:
+                found.append((RepairKind.PENALTY_PUBLICATION, p))
     for a in AnomalyListing.objects.filter(status=AnomalyStatus.LISTED).select_related("enterprise")[:50]:
         if eligibility.for_anomaly(a, day).eligible:
             found.append((RepairKind.ANOMALY, a))
