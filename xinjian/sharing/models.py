@@ -65,6 +65,7 @@ SHAREABLE_EVENT_TYPES = [
     "penalty.published",
     "penalty.withdrawn",
     "repair.approved",
+    "repair.revoked",
     "commitment.untrue",
     "key_area.tagged",
     "key_area.untagged",

@@ -341,3 +341,25 @@ def test_demo_repair_makes_applications_at_each_step_once(enterprise_factory, pe
     assert RepairApplication.objects.exclude(overdue_stage="").count() == 1
     call_command("demo_repair")
     assert RepairApplication.objects.count() == 4
+
+
+def test_a_revoked_repair_reaches_the_changes_feed_like_the_approval(
+    penalty_app, nanshan_head, client, api_client_factory
+):
+    actions.accept(penalty_app, actor=nanshan_head, on=D(2025, 7, 16))
+    actions.approve(
+        penalty_app, actor=nanshan_head, decision_no="深南信修〔2025〕30号", confirmed=True, on=D(2025, 7, 17)
+    )
+    actions.revoke(
+        penalty_app,
+        actor=nanshan_head,
+        reason="伪造凭证",
+        decision_no="深南撤修〔2025〕30号",
+        on=D(2025, 7, 18),
+    )
+    _, token = api_client_factory(scopes=["changes"])
+    events = client.get("/api/v1/changes?after=0&limit=100", HTTP_AUTHORIZATION=f"Bearer {token}").json()[
+        "events"
+    ]
+    types = [e["type"] for e in events if e["uscc"] == penalty_app.enterprise.uscc]
+    assert types[-2:] == ["repair.approved", "repair.revoked"]
