@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
@@ -185,7 +186,8 @@ class Ingestion:
                             _err(
                                 kind.key[-1],
                                 "duplicate_key",
-                                f"与本批第{first}条记录的键重复（{'、'.join(map(str, key[-2:]))}）",
+                                gettext("与本批第%(first)s条记录的键重复（%(join)s）")
+                                % {"first": first, "join": "、".join(map(str, key[-2:]))},
                             )
                         ],
                     )
@@ -222,7 +224,7 @@ class Ingestion:
                                 _err(
                                     fieldname,
                                     "out_of_jurisdiction",
-                                    "该记录所属主体不在本部门辖区内，不能由本部门导入",
+                                    gettext("该记录所属主体不在本部门辖区内，不能由本部门导入"),
                                 )
                             ],
                         )
@@ -392,7 +394,13 @@ def write_orm(kind: Kind, rows: list[Row], *, source: str, batch: IngestBatch, a
                     r.index,
                     kind.source_id_of(r.raw),
                     r.raw,
-                    [_err(kind.key[0], "other_source", f"该记录由“{obj.source}”提供，只有提供方可以修改")],
+                    [
+                        _err(
+                            kind.key[0],
+                            "other_source",
+                            gettext("该记录由“%(source)s”提供，只有提供方可以修改") % {"source": obj.source},
+                        )
+                    ],
                 )
             )
             continue

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext
+
 from xinjian.registry.identifiers import IdentifierError, normalize_division, normalize_uscc
 
 
@@ -82,7 +84,7 @@ class Text(Field):
         elif isinstance(value, int) and not isinstance(value, bool):
             text = str(value)
         else:
-            raise FieldError("invalid_type", f"{self.label}应为文本")
+            raise FieldError("invalid_type", gettext("%(label)s应为文本") % {"label": self.label})
         if "\x00" in text:
             check_text(text, self.label)
         elif not text.isascii():
@@ -91,19 +93,23 @@ class Text(Field):
             except UnicodeEncodeError:
                 check_text(text, self.label)
         if self.max_length and len(text) > self.max_length:
-            raise FieldError("too_long", f"{self.label}不能超过{self.max_length}个字符")
+            raise FieldError(
+                "too_long",
+                gettext("%(label)s不能超过%(max_length)s个字符")
+                % {"label": self.label, "max_length": self.max_length},
+            )
         return text
 
 
 def check_text(text: str, label: str) -> None:
     """Text a database can hold: no NUL characters, no lone surrogates (JSON allows both)."""
     if "\x00" in text:
-        raise FieldError("invalid_text", f"{label}含有不可见的空字符")
+        raise FieldError("invalid_text", gettext("%(label)s含有不可见的空字符") % {"label": label})
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise FieldError("invalid_text", f"{label}含有无效的Unicode字符")
+            raise FieldError("invalid_text", gettext("%(label)s含有无效的Unicode字符") % {"label": label})
 
 
 def safe(value: Any) -> Any:
@@ -138,7 +144,9 @@ class Date(Field):
             try:
                 day = dt.date.fromisoformat(value)
             except ValueError:
-                raise FieldError("invalid_date", f"{self.label}应为YYYY-MM-DD格式的有效日期")
+                raise FieldError(
+                    "invalid_date", gettext("%(label)s应为YYYY-MM-DD格式的有效日期") % {"label": self.label}
+                )
         elif isinstance(value, dt.datetime):  # XLSX date cells
             day = value.date()
         elif isinstance(value, dt.date):
@@ -146,9 +154,11 @@ class Date(Field):
         elif isinstance(value, str):
             day = _parse_date(value.strip())
         else:
-            raise FieldError("invalid_date", f"{self.label}应为YYYY-MM-DD格式的日期")
+            raise FieldError(
+                "invalid_date", gettext("%(label)s应为YYYY-MM-DD格式的日期") % {"label": self.label}
+            )
         if self.past and day > _today():
-            raise FieldError("future_date", f"{self.label}不能晚于今天")
+            raise FieldError("future_date", gettext("%(label)s不能晚于今天") % {"label": self.label})
         return day
 
 
@@ -162,7 +172,7 @@ def _parse_date(text: str) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         pass
-    raise FieldError("invalid_date", "应为YYYY-MM-DD格式的有效日期")
+    raise FieldError("invalid_date", gettext("应为YYYY-MM-DD格式的有效日期"))
 
 
 # The ingest sets "today" once per chunk (engine.Ingestion.validate); elsewhere it is read
@@ -191,13 +201,17 @@ class Choice(Field):
         if value.__class__ is str and value in self.values:
             return value
         if not isinstance(value, str):
-            raise FieldError("invalid_type", f"{self.label}应为文本")
+            raise FieldError("invalid_type", gettext("%(label)s应为文本") % {"label": self.label})
         v = value.strip()
         if v in self.values:
             return v
         if v in self.by_label:
             return self.by_label[v]
-        raise FieldError("invalid_choice", f"{self.label}“{v[:40]}”无效，应为：{self.choices_text}")
+        raise FieldError(
+            "invalid_choice",
+            gettext("%(label)s“%(value)s”无效，应为：%(choices_text)s")
+            % {"label": self.label, "value": v[:40], "choices_text": self.choices_text},
+        )
 
     def example(self) -> str:
         return self.help or self.choices_text
@@ -219,7 +233,7 @@ class ChoiceList(Choice):
         elif isinstance(value, list):
             items = value
         else:
-            raise FieldError("invalid_type", f"{self.label}应为列表")
+            raise FieldError("invalid_type", gettext("%(label)s应为列表") % {"label": self.label})
         out: list[str] = []
         for item in items:
             v = Choice.clean(self, item)
@@ -243,7 +257,7 @@ class TextList(Field):
             for v in value:
                 check_text(v, self.label)
             return [v.strip() for v in value if v.strip()]
-        raise FieldError("invalid_type", f"{self.label}应为文本列表")
+        raise FieldError("invalid_type", gettext("%(label)s应为文本列表") % {"label": self.label})
 
 
 class Amount(Field):
@@ -258,7 +272,7 @@ class Amount(Field):
 
     def clean(self, value: Any) -> decimal.Decimal:
         if isinstance(value, bool):
-            raise FieldError("invalid_amount", f"{self.label}应为数字")
+            raise FieldError("invalid_amount", gettext("%(label)s应为数字") % {"label": self.label})
         try:
             amount = (
                 decimal.Decimal(str(value).strip().replace(",", ""))
@@ -268,11 +282,11 @@ class Amount(Field):
         except decimal.InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite():
-            raise FieldError("invalid_amount", f"{self.label}应为数字")
+            raise FieldError("invalid_amount", gettext("%(label)s应为数字") % {"label": self.label})
         if amount < 0:
-            raise FieldError("negative_amount", f"{self.label}不能为负数")
+            raise FieldError("negative_amount", gettext("%(label)s不能为负数") % {"label": self.label})
         if amount >= self.limit:
-            raise FieldError("invalid_amount", f"{self.label}数值过大")
+            raise FieldError("invalid_amount", gettext("%(label)s数值过大") % {"label": self.label})
         return amount.quantize(self.quantum)
 
 
@@ -289,7 +303,7 @@ class Bool(Field):
                 return True
             if v in _FALSE:
                 return False
-        raise FieldError("invalid_bool", f"{self.label}应为true或false（是/否）")
+        raise FieldError("invalid_bool", gettext("%(label)s应为true或false（是/否）") % {"label": self.label})
 
 
 class Year(Field):
@@ -297,13 +311,15 @@ class Year(Field):
 
     def clean(self, value: Any) -> int:
         if isinstance(value, bool):
-            raise FieldError("invalid_year", f"{self.label}应为四位年份")
+            raise FieldError("invalid_year", gettext("%(label)s应为四位年份") % {"label": self.label})
         try:
             year = int(str(value).strip()) if isinstance(value, int | str | float) else None
         except ValueError:
             year = None
         if year is None or not 1949 <= year <= _today().year:
-            raise FieldError("invalid_year", f"{self.label}应为1949年至今的四位年份")
+            raise FieldError(
+                "invalid_year", gettext("%(label)s应为1949年至今的四位年份") % {"label": self.label}
+            )
         return year
 
 
@@ -317,7 +333,7 @@ class Uscc(Field):
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise FieldError("invalid_type", f"{self.label}应为文本")
+            raise FieldError("invalid_type", gettext("%(label)s应为文本") % {"label": self.label})
         return _clean_uscc(value, self.allow_registration_no)
 
 
@@ -335,7 +351,7 @@ def _clean_uscc(value: str, allow_registration_no: bool) -> str:
 class Division(Field):
     def clean(self, value: Any) -> str:
         if not isinstance(value, str | int) or isinstance(value, bool):
-            raise FieldError("invalid_type", f"{self.label}应为文本")
+            raise FieldError("invalid_type", gettext("%(label)s应为文本") % {"label": self.label})
         try:
             return normalize_division(str(value))
         except IdentifierError as e:
@@ -348,7 +364,9 @@ class RegistrationNo(Field):
     def clean(self, value: Any) -> str:
         text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
         if not re.fullmatch(r"\d{15}", text):
-            raise FieldError("invalid_registration_no", f"{self.label}应为15位数字")
+            raise FieldError(
+                "invalid_registration_no", gettext("%(label)s应为15位数字") % {"label": self.label}
+            )
         return text
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from xinjian.core.events import EventType
 from xinjian.registry.identifiers import IdentifierError, normalize_licence_no
@@ -70,7 +70,9 @@ class Kind:
     def validate(self, raw: Any) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
         """The record as stored (every field, defaults filled) or its errors."""
         if not isinstance(raw, dict):
-            return None, [{"field": "", "code": "not_an_object", "message": "每条记录应为一个JSON对象"}]
+            return None, [
+                {"field": "", "code": "not_an_object", "message": gettext("每条记录应为一个JSON对象")}
+            ]
         plan, defaults, required, order = self._plan()
         errors: list[dict[str, str]] = []
         clean = defaults.copy()
@@ -90,7 +92,11 @@ class Kind:
         for name in required:
             if clean[name] is _REQUIRED:
                 errors.append(
-                    {"field": name, "code": "required", "message": f"{self.fields[name].label}不能为空"}
+                    {
+                        "field": name,
+                        "code": "required",
+                        "message": gettext("%(label)s不能为空") % {"label": self.fields[name].label},
+                    }
                 )
         if errors:
             errors.sort(key=lambda e: order[e["field"]])
@@ -270,7 +276,8 @@ class EnterpriseKind(Kind):
                 out[r.index] = {
                     "field": "registration_no",
                     "code": "registration_no_taken",
-                    "message": f"注册号{regno}已属于统一社会信用代码为{holder}的主体",
+                    "message": gettext("注册号%(regno)s已属于统一社会信用代码为%(holder)s的主体")
+                    % {"regno": regno, "holder": holder},
                 }
         return out
 
@@ -309,7 +316,7 @@ class LicenceKind(Kind):
         except IdentifierError as e:
             errors.append(("licence_no", e.code, e.message))
         if rec["valid_until"] and rec["valid_until"] < rec["issued_on"]:
-            errors.append(("valid_until", "date_order", "有效期至不能早于发证日期"))
+            errors.append(("valid_until", "date_order", gettext("有效期至不能早于发证日期")))
         return errors
 
     def event_type(self, old: dict[str, Any] | None, obj: Any) -> str:
@@ -358,13 +365,15 @@ class PenaltyKind(Kind):
     def check(self, rec: dict[str, Any]) -> list[Error]:
         errors: list[Error] = []
         if m.PenaltyType.FINE in rec["penalty_types"] and rec["fine_amount"] is None:
-            errors.append(("fine_amount", "fine_amount_required", "处罚种类含罚款时必须填写罚款金额"))
+            errors.append(
+                ("fine_amount", "fine_amount_required", gettext("处罚种类含罚款时必须填写罚款金额"))
+            )
         if rec["restriction_until"] and rec["restriction_until"] <= rec["decided_on"]:
-            errors.append(("restriction_until", "date_order", "限制期限至应晚于处罚决定日期"))
+            errors.append(("restriction_until", "date_order", gettext("限制期限至应晚于处罚决定日期")))
         if rec["fulfilled_on"] and rec["fulfilled_on"] < rec["decided_on"]:
-            errors.append(("fulfilled_on", "date_order", "履行完毕日期不能早于处罚决定日期"))
+            errors.append(("fulfilled_on", "date_order", gettext("履行完毕日期不能早于处罚决定日期")))
         if rec["published_on"] and rec["published_on"] < rec["decided_on"]:
-            errors.append(("published_on", "date_order", "公示日期不能早于处罚决定日期"))
+            errors.append(("published_on", "date_order", gettext("公示日期不能早于处罚决定日期")))
         return errors
 
 
@@ -386,7 +395,7 @@ class InspectionKind(Kind):
 
     def check(self, rec: dict[str, Any]) -> list[Error]:
         if rec["published_on"] and rec["published_on"] < rec["inspected_on"]:
-            return [("published_on", "date_order", "公示日期不能早于检查日期")]
+            return [("published_on", "date_order", gettext("公示日期不能早于检查日期"))]
         return []
 
 
@@ -419,7 +428,7 @@ class AnnualReportKind(Kind):
     def check(self, rec: dict[str, Any]) -> list[Error]:
         # A report covers a finished year: it is filed from 1 January of the next year.
         if rec["filed_on"].year <= rec["year"]:
-            return [("filed_on", "date_order", "年度报告应在次年报送：报送日期应晚于所报年度")]
+            return [("filed_on", "date_order", gettext("年度报告应在次年报送：报送日期应晚于所报年度"))]
         return []
 
     def key_of(self, rec: dict[str, Any], source: str) -> tuple[Any, ...]:
