@@ -497,3 +497,32 @@ def test_a_flash_message_and_a_deadline_explanation_are_english(client, staff_fa
 
     assert re.search(r"\d+ working days from \d+ \w{3} 2026 \(on the State Council holiday schedule", page)
     assert "Unknown action" in response.content.decode()
+
+
+def test_ingest_rejects_answer_in_the_requested_language_with_the_same_codes(
+    client, api_client_factory, enterprise_factory
+):
+    import json
+
+    _api, token = api_client_factory("case-system", ["ingest"])
+    uscc = enterprise_factory().uscc
+    record = {"source_id": "P-9", "uscc": uscc, "decision_no": "深南罚9号", "decided_on": "2030-01-01"}
+
+    def reject(**headers):
+        response = client.post(
+            "/api/v1/ingest/penalties",
+            json.dumps({"records": [record]}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+            **headers,
+        )
+        assert response.status_code == 200, response.content
+        [rejected] = response.json()["rejected"]
+        return {e["code"]: e["message"] for e in rejected["errors"]}
+
+    chinese, english = reject(), reject(HTTP_ACCEPT_LANGUAGE="en")
+
+    assert chinese.keys() == english.keys() and "future_date" in english
+    assert chinese["future_date"] == "处罚决定日期不能晚于今天"
+    assert english["future_date"] == "处罚决定日期 cannot be later than today"  # the label is the column name
+    assert english["required"].endswith(" is required")
