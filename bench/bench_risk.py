@@ -53,6 +53,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -85,6 +86,7 @@ def main() -> int:
     )
 
     actor = Actor("bench")
+    default_slices = settings.XINJIAN_SCORING_SLICES
     model = RiskModel.objects.get(code="general")
     version = model.active_version()
     as_of = today()
@@ -101,24 +103,42 @@ def main() -> int:
             cur.fetchall()
         return time.perf_counter() - t
 
-    def rescore() -> tuple[float, object]:
+    def rescore(slices: int, *, fresh: bool = False) -> tuple[float, object]:
+        settings.XINJIAN_SCORING_SLICES = slices
+        if fresh:  # a first run: nothing to replace
+            with connection.cursor() as cur:
+                cur.execute("TRUNCATE risk_assessment")
+                cur.execute("VACUUM ANALYZE risk_assessment")
         t = time.perf_counter()
         run = actions.score_all(actor=actor, as_of=as_of, models=["general"])[0]
         return time.perf_counter() - t, run
 
-    bare_first = bare()
-    first, _ = rescore()  # the first run inserts; later ones replace (the monthly case)
-    t_bare = min(bare_first, bare())
-    t_full, run = rescore()
-    ratio = t_full / t_bare
+    # Full runs are written in slices on PostgreSQL (XINJIAN_SCORING_SLICES, default the
+    # cores up to 4; ADR 0041); one statement (1 slice) is measured beside them.
+    sliced = default_slices if default_slices > 1 else 2
+    t_bare = bare()
+    first_1, _ = rescore(1, fresh=True)
+    replace_1, run_1 = rescore(1)
+    first_n, _ = rescore(sliced, fresh=True)
+    t_bare = min(t_bare, bare())
+    replace_n, run = rescore(sliced)
+    settings.XINJIAN_SCORING_SLICES = default_slices
     print(f"indicators {len(inds)} ({version.label})")
-    print(f"bare SQL aggregation       {t_bare:7.2f} s")
-    print(f"full rescore (first run)   {first:7.2f} s  ratio {first / t_bare:.2f}")
-    print(
-        f"full rescore (replace)     {t_full:7.2f} s  ratio {ratio:.2f}  target < {TARGET_RATIO}"
-        f"  {'OK' if ratio < TARGET_RATIO else 'MISSED'}"
-    )
-    print(f"  run: assessed {run.assessed:,} counts {run.counts} changes {run.changes}")
+    print(f"bare SQL aggregation                 {t_bare:7.2f} s  (PostgreSQL may use parallel workers)")
+    for label, took in (
+        ("full rescore, 1 statement, first run", first_1),
+        ("full rescore, 1 statement, replace  ", replace_1),
+        (f"full rescore, {sliced} slices, first run  ", first_n),
+        (f"full rescore, {sliced} slices, replace    ", replace_n),
+    ):
+        ratio = took / t_bare
+        print(
+            f"{label} {took:7.2f} s  ratio {ratio:.2f}  target < {TARGET_RATIO} "
+            f"{'OK' if ratio < TARGET_RATIO else 'MISSED'}"
+        )
+    t_full = max(first_n, replace_n)
+    print(f"  run: assessed {run.assessed:,} counts {run.counts} changes {run.changes} slices {run.slices}")
+    assert run.counts == run_1.counts, "sliced and single-statement runs disagree"
     if SCALE >= 1.0:
         print(
             f"  at full scale: {t_full:.1f} s, target ≤ {TARGET_SECONDS:.0f} s "

@@ -185,6 +185,10 @@ LOGGING = {
 
 # --- the platform ---------------------------------------------------------------------
 # The province this instance serves (GB/T 2260). Each province runs its own instance.
+# Full risk scoring runs on PostgreSQL are written in this many slices of the register at
+# once, each on its own connection (ADR 0041); 1 writes in one statement. SQLite: always 1.
+XINJIAN_SCORING_SLICES = max(1, envint("XINJIAN_SCORING_SLICES", min(4, os.cpu_count() or 1)))
+
 XINJIAN_PROVINCE = os.environ.get("XINJIAN_PROVINCE", "440000")
 if len(XINJIAN_PROVINCE) != 6 or not XINJIAN_PROVINCE.isdigit() or not XINJIAN_PROVINCE.endswith("0000"):
     raise ImproperlyConfigured(f"XINJIAN_PROVINCE={XINJIAN_PROVINCE!r} is not a province code like 440000")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from xinjian.core import audit, events
@@ -34,6 +36,9 @@ from .models import (
 from .scoring import Stopwatch, write_assessments
 
 RESCORE_CONSUMER = "risk.rescore"
+# Below this many ids per slice a full run is written in one statement (slicing costs each
+# slice its own scan of the record tables).
+SLICE_MIN_ENTERPRISES = 1000
 
 # Records whose arrival or change can move an enterprise's class (the event log, read by
 # the worker with its own cursor).
@@ -224,32 +229,108 @@ def _score(
     enterprise_ids: Sequence[int] | None = None,
 ) -> ScoringRun:
     watch = Stopwatch()
+    slices = _slices() if kind == RunKind.FULL and enterprise_ids is None else []
+    if len(slices) > 1:
+        return _score_sliced(version, slices, as_of=as_of, actor=actor, watch=watch)
     with transaction.atomic():
         run = ScoringRun.objects.create(
             version=version, kind=kind, as_of=as_of, actor_label=as_actor(actor).label
         )
         bands = ClassBandRule.in_force(version.model, as_of)
         counts, changes = write_assessments(version, run.pk, as_of, bands, enterprise_ids=enterprise_ids)
-        run.counts, run.changes, run.assessed = counts, changes, sum(counts.values())
-        run.finished_at = timezone.now()
-        run.duration_ms = watch.ms()
-        run.save(update_fields=["counts", "changes", "assessed", "finished_at", "duration_ms"])
-        audit.record(
-            "risk.scored",
-            run,
-            actor=actor,
-            after={"version": version.label, "kind": kind, "assessed": run.assessed, "changes": changes},
-        )
-        events.emit(
-            EventType.RISK_RUN_COMPLETED,
-            data={
-                "run": run.pk,
-                "version": version.label,
-                "kind": kind,
-                "counts": counts,
-                "changes": changes,
-            },
-        )
+        _finish(run, version, counts, changes, actor=actor, watch=watch)
+    return run
+
+
+def _finish(
+    run: ScoringRun,
+    version: ModelVersion,
+    counts: dict[str, int],
+    changes: int,
+    *,
+    actor: Any,
+    watch: Stopwatch,
+) -> None:
+    run.counts, run.changes, run.assessed = counts, changes, sum(counts.values())
+    run.finished_at = timezone.now()
+    run.duration_ms = watch.ms()
+    run.save(update_fields=["counts", "changes", "assessed", "finished_at", "duration_ms"])
+    audit.record(
+        "risk.scored",
+        run,
+        actor=actor,
+        after={"version": version.label, "kind": run.kind, "assessed": run.assessed, "changes": changes},
+    )
+    events.emit(
+        EventType.RISK_RUN_COMPLETED,
+        data={
+            "run": run.pk,
+            "version": version.label,
+            "kind": run.kind,
+            "counts": counts,
+            "changes": changes,
+        },
+    )
+
+
+def _slices() -> list[tuple[int, int]]:
+    """Contiguous id ranges of the register, one per slice of a full run. Only on
+    PostgreSQL, and only outside a transaction: each slice commits on its own connection,
+    which could not see the caller's uncommitted rows."""
+    n = settings.XINJIAN_SCORING_SLICES
+    if n <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return []
+    bounds = Enterprise.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    lo, hi = bounds["lo"], bounds["hi"]
+    if lo is None or hi - lo + 1 < n * SLICE_MIN_ENTERPRISES:
+        return []
+    step = -(-(hi - lo + 1) // n)
+    return [(lo + i * step, min(hi, lo + (i + 1) * step - 1)) for i in range(n)]
+
+
+def _score_sliced(
+    version: ModelVersion, slices: list[tuple[int, int]], *, as_of: dt.date, actor: Any, watch: Stopwatch
+) -> ScoringRun:
+    """A full run written by several statements at once, one per id range, each on its
+    own connection (a thread each: Django gives every thread its own connection). The
+    database scores the slices on separate cores, which one INSERT … SELECT cannot do
+    (PostgreSQL plans no parallel workers for data-modifying statements). Each slice
+    commits by itself: while the run lasts, readers see some enterprises with the new
+    assessment and some with the previous one, each complete and consistent. The run is
+    finished (counts, audit, event) only when every slice has committed."""
+    run = ScoringRun.objects.create(
+        version=version,
+        kind=RunKind.FULL,
+        as_of=as_of,
+        actor_label=as_actor(actor).label,
+        slices=len(slices),
+    )
+    bands = ClassBandRule.in_force(version.model, as_of)
+    moment = timezone.now()
+
+    def one(id_range: tuple[int, int]) -> tuple[dict[str, int], int]:
+        try:
+            with transaction.atomic():
+                return write_assessments(version, run.pk, as_of, bands, id_range=id_range, assessed_at=moment)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(slices), thread_name_prefix="risk-slice") as pool:
+        futures = [pool.submit(one, r) for r in slices]
+        errors = [f.exception() for f in futures]
+    failed = [e for e in errors if e is not None]
+    if failed:
+        ScoringRun.objects.filter(pk=run.pk).update(error="; ".join(repr(e) for e in failed)[:2000])
+        raise failed[0]
+    counts = {c: 0 for c in "ABCD"}
+    changes = 0
+    for future in futures:
+        part, part_changes = future.result()
+        for klass, count in part.items():
+            counts[klass] += count
+        changes += part_changes
+    with transaction.atomic():
+        _finish(run, version, counts, changes, actor=actor, watch=watch)
     return run
 
 

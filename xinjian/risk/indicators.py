@@ -42,7 +42,9 @@ class Source:
     key: str
     where: str
     join: str  # condition between the outer enterprise `e` and the source alias
-    id_filter: str  # restricts the subquery to the enterprises being scored ({ids})
+    id_filter: (
+        str  # restricts the subquery to the enterprises scored: {scope} is "IN (…)" or "BETWEEN a AND b"
+    )
 
 
 _LISTED = "x.action = 'add' AND x.decided_on > {d_36m}"
@@ -52,49 +54,49 @@ SOURCES: dict[str, Source] = {
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d}",
         "pen.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "insp": Source(
         "collection_inspection x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.inspected_on <= {d}",
         "insp.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "cmp": Source(
         "collection_complaint x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.received_on <= {d}",
         "cmp.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "ar": Source(
         "collection_annualreport x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.filed_on <= {d} AND x.year >= {y3}",
         "ar.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "ld": Source(
         "collection_listdecision x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.decided_on <= {d}",
         "ld.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "lic": Source(
         "collection_licence x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.issued_on <= {d}",
         "lic.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     "com": Source(
         "collection_commitmentrecord x",
         "x.enterprise_id",
         "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.committed_on <= {d}",
         "com.k = e.id",
-        "x.enterprise_id IN ({ids})",
+        "x.enterprise_id {scope}",
     ),
     # Related parties: grouped by the legal representative's name / the address, counting
     # the enterprises behind them (the outer expression removes the enterprise itself).
@@ -103,28 +105,28 @@ SOURCES: dict[str, Source] = {
         "o.legal_representative",
         "x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
         "rep_ld.k = e.legal_representative",
-        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
     ),
     "rep_pen": Source(
         "collection_penalty x JOIN registry_enterprise o ON o.id = x.enterprise_id",
         "o.legal_representative",
         "x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d} AND x.decided_on > {d_24m}",
         "rep_pen.k = e.legal_representative",
-        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id IN ({ids}))",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
     ),
     "addr": Source(
         "registry_enterprise o",
         "o.address",
         "o.address <> '' AND o.established_on <= {d} AND o.status = 'operating'",
         "addr.k = e.address",
-        "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
     ),
     "addr_ld": Source(
         "collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
         "o.address",
         "o.address <> '' AND x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
         "addr_ld.k = e.address",
-        "o.address IN (SELECT address FROM registry_enterprise WHERE id IN ({ids}))",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
     ),
 }
 
@@ -695,13 +697,20 @@ def aggregation_sql(
     as_of: dt.date,
     *,
     enterprise_ids: Sequence[int] | None = None,
+    id_range: tuple[int, int] | None = None,
     key_area_domain: str = "",
 ) -> str:
     """SELECT e.id AS enterprise_id, v_0, v_1, … — one row per operating enterprise in
-    scope (tagged with `key_area_domain` when given), values as of `as_of`."""
+    scope (tagged with `key_area_domain` when given), values as of `as_of`. `enterprise_ids`
+    (the incremental worker) or `id_range` (one slice of a full run, bounds included)
+    restrict every source subquery as well as the register."""
     indicators = list(indicators)
     params = date_params(as_of)
-    ids = ",".join(str(int(i)) for i in enterprise_ids) if enterprise_ids is not None else None
+    scope: str | None = None
+    if enterprise_ids is not None:
+        scope = f"IN ({','.join(str(int(i)) for i in enterprise_ids) or 'NULL'})"
+    elif id_range is not None:
+        scope = f"BETWEEN {int(id_range[0])} AND {int(id_range[1])}"
     by_source: dict[str, list[str]] = {}
     for ind in indicators:
         for src, agg in ind.aggs.items():
@@ -710,16 +719,16 @@ def aggregation_sql(
     for src, cols in by_source.items():
         s = SOURCES[src]
         src_where = _fill(s.where, params)
-        if ids is not None:
-            src_where += " AND " + s.id_filter.replace("{ids}", ids or "NULL")
+        if scope is not None:
+            src_where += " AND " + s.id_filter.replace("{scope}", scope)
         joins.append(
             f"LEFT JOIN (SELECT {s.key} AS k, {', '.join(cols)} FROM {s.sql_from} WHERE {src_where} "
             f"GROUP BY {s.key}) {src} ON {s.join}"
         )
     columns = [f"{_fill(ind.outer_sql(), params)} AS v_{n}" for n, ind in enumerate(indicators)]
     where = ["e.status = 'operating'", f"e.established_on <= {params['d']}"]
-    if ids is not None:
-        where.append(f"e.id IN ({ids or 'NULL'})")
+    if scope is not None:
+        where.append(f"e.id {scope}")
     if key_area_domain:
         where.append(
             "EXISTS (SELECT 1 FROM registry_keyareatag t JOIN registry_keyareatype kt ON kt.code = t.type_id "

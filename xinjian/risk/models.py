@@ -243,6 +243,11 @@ class ScoringRun(models.Model):
     counts: models.JSONField[Any] = models.JSONField(_("各类数量"), default=dict)
     changes = models.PositiveIntegerField(_("类别变化数"), default=0)
     actor_label = models.CharField(_("操作人"), max_length=150)
+    # A full run on PostgreSQL is written in slices of the register, each on its own
+    # connection and transaction (ADR 0041); a slice that failed leaves its error here and
+    # the run unfinished, while the slices that committed hold valid assessments.
+    slices = models.PositiveSmallIntegerField(_("并行分片数"), default=1)
+    error = models.TextField(_("错误"), blank=True)
 
     class Meta:
         verbose_name = _("评分批次")
@@ -264,11 +269,18 @@ class Assessment(models.Model):
     Written only by scoring.write_assessments, one INSERT … SELECT per run. For that bulk
     path the references to model, version and run carry no database constraint or index
     of their own (ADR 0041): each costs a trigger or an index update per row on a million
-    rows, and the scorer takes them from rows it has just read. The enterprise keeps its
-    constraint; (enterprise, model) is unique."""
+    rows, and the scorer takes them from rows it has just read. The enterprise reference
+    has none either: the scorer takes the ids from the register in the same statement,
+    enterprises are never deleted (PROTECT still guards the ORM), and the deferred check
+    cost a trigger per inserted row (~7 s of CPU on a first run of 1M). (enterprise,
+    model) is unique."""
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="risk_assessments", db_index=False
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="risk_assessments",
+        db_index=False,
+        db_constraint=False,
     )
     model = models.ForeignKey(
         RiskModel, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False

@@ -38,11 +38,21 @@ def _points_case(n: int, edges: Sequence[float], points: Sequence[int]) -> str:
     return f"CASE {' '.join(parts)} ELSE {int(points[0])} END" if parts else str(int(points[0]))
 
 
-def scored_sql(version: ModelVersion, as_of: dt.date, *, enterprise_ids: Sequence[int] | None = None) -> str:
+def scored_sql(
+    version: ModelVersion,
+    as_of: dt.date,
+    *,
+    enterprise_ids: Sequence[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+) -> str:
     """SELECT enterprise_id, score, v_0…, p_0… for the enterprises in the model's scope."""
     inds = spec_indicators(version)
     agg = aggregation_sql(
-        inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=version.model.key_area_domain
+        inds,
+        as_of,
+        enterprise_ids=enterprise_ids,
+        id_range=id_range,
+        key_area_domain=version.model.key_area_domain,
     )
     n = len(inds)
     pts = ", ".join(
@@ -85,13 +95,15 @@ def write_assessments(
     bands: ClassBandRule,
     *,
     enterprise_ids: Sequence[int] | None = None,
+    id_range: tuple[int, int] | None = None,
     assessed_at: dt.datetime | None = None,
 ) -> tuple[dict[str, int], int]:
     """Score and upsert in one statement; returns (counts per class, class changes). The
     previous class is kept in `previous_class`, so the changes are counted from the rows
-    written (PostgreSQL: from the statement's RETURNING, without reading the table again)."""
+    written (PostgreSQL: from the statement's RETURNING, without reading the table again).
+    Runs on the calling thread's connection, so each slice of a full run has its own."""
     n = len(version.spec)
-    scored = scored_sql(version, as_of, enterprise_ids=enterprise_ids)
+    scored = scored_sql(version, as_of, enterprise_ids=enterprise_ids, id_range=id_range)
     cls = (
         f"CASE WHEN score < {int(bands.b_from)} THEN 'A' WHEN score < {int(bands.c_from)} THEN 'B' "
         f"WHEN score < {int(bands.d_from)} THEN 'C' ELSE 'D' END"
@@ -119,7 +131,10 @@ def write_assessments(
             )
         else:
             cur.execute(insert)
-            cur.execute(summary.format(rows=f"risk_assessment WHERE run_id = {int(run_id)}"))
+            where = f"run_id = {int(run_id)}"
+            if id_range is not None:
+                where += f" AND enterprise_id BETWEEN {int(id_range[0])} AND {int(id_range[1])}"
+            cur.execute(summary.format(rows=f"risk_assessment WHERE {where}"))
         rows = cur.fetchall()
     return _tally(rows)
 
