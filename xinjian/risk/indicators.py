@@ -98,6 +98,14 @@ SOURCES: dict[str, Source] = {
         "com.k = e.id",
         "x.enterprise_id {scope}",
     ),
+    # Untrue-commitment findings (commitments app): the conclusion date is the as-of test.
+    "unt": Source(
+        "commitments_verification x",
+        "x.enterprise_id",
+        "x.status = 'untrue' AND x.concluded_on <= {d}",
+        "unt.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
     # Related parties: grouped by the legal representative's name / the address, counting
     # the enterprises behind them (the outer expression removes the enterprise itself).
     "rep_ld": Source(
@@ -411,6 +419,20 @@ CATALOGUE: tuple[Indicator, ...] = (
         (0, 1),
         (0, 60),
         "近三年 {value} 次列入严重违法失信名单",
+    ),
+    Indicator(
+        "untrue_commitments_36m",
+        "近三年承诺不实",
+        "Untrue commitments in 36 months",
+        Dimension.SUPERVISION,
+        # domain.md §7: supervision includes untrue commitments (§6). A repaired finding still
+        # counts: repair lifts publication and measures, not the history a risk model reads.
+        {"unt": _count("x.concluded_on > {d_36m}")},
+        "{unt}",
+        1,
+        (0, 1),
+        (0, 30),
+        "近三年 {value} 次承诺经核查不实",
     ),
     # -- related parties ----------------------------------------------------------------
     Indicator(

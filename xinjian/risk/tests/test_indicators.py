@@ -142,3 +142,49 @@ def test_complaints_recent_and_substantiated(enterprise_factory, record):
         "substantiated_complaints_24m": 1,
         "food_complaints_24m": 2,
     }
+
+
+@pytest.mark.django_db
+def test_untrue_commitments_count_from_the_finding_date(enterprise_factory, county_officer):
+    """A finding reached through the commitments workflow counts from its conclusion date,
+    for 36 months; a kept commitment and an open verification do not count."""
+    from xinjian.collection.models import CommitmentRecord
+    from xinjian.commitments import actions
+
+    e = enterprise_factory()
+
+    def verification(n: int, on: dt.date):
+        c = CommitmentRecord.objects.create(
+            enterprise=e,
+            uscc=e.uscc,
+            source="approval-system",
+            source_id=f"RISK-{n}",
+            kind="notification",
+            matter="食品生产许可（告知承诺办理）",
+            committed_on=on - dt.timedelta(days=30),
+        )
+        v = actions.select_for_verification(c, actor=county_officer, reason="投诉线索", on=on)
+        return actions.assign(v, actor=county_officer, assignee=county_officer, on=on)
+
+    actions.conclude_untrue(
+        verification(1, dt.date(2026, 5, 20)),
+        actor=county_officer,
+        facts="承诺的检验设备不存在",
+        consequences=[{"kind": "terminate"}],
+        on=dt.date(2026, 5, 20),
+    )
+    actions.conclude_untrue(  # older than 36 months at the as-of date
+        verification(2, dt.date(2023, 1, 10)),
+        actor=county_officer,
+        facts="承诺的场所不存在",
+        consequences=[{"kind": "terminate"}],
+        on=dt.date(2023, 1, 10),
+    )
+    actions.conclude_kept(
+        verification(3, dt.date(2026, 5, 25)), actor=county_officer, facts="属实", on=dt.date(2026, 5, 25)
+    )
+    verification(4, dt.date(2026, 5, 26))  # still open
+    assert values_of(e, ["untrue_commitments_36m"])["untrue_commitments_36m"] == 1
+    assert values_of(e, ["untrue_commitments_36m"], as_of=dt.date(2026, 5, 19))["untrue_commitments_36m"] == 0
+    assert values_of(e, ["untrue_commitments_36m"], as_of=dt.date(2025, 1, 1))["untrue_commitments_36m"] == 1
+    assert BY_CODE["untrue_commitments_36m"].dimension == Dimension.SUPERVISION
