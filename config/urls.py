@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/sharing/", include("xinjian.sharing.urls")),
     path("public/lists/", include("xinjian.lists.public_urls")),
     path("public/inspections/", include("xinjian.inspections.public_urls")),
+    path("public/my/", core_views.my_home, name="my_home"),
     path("public/my/commitments/", include("xinjian.commitments.enterprise_urls")),
     path("public/reports/", include("xinjian.sharing.public_urls")),
     path("public/my/repair/", include("xinjian.repair.public_urls")),

@@ -27,15 +27,39 @@ STAFF_NAV: list[tuple[str, Any, Perm | None]] = [
 ]
 
 
+ENTERPRISE_NAV: list[tuple[str, Any]] = [
+    ("my_home", _("我的企业")),
+    ("disclosure:my_records", _("公示信息与情况说明")),
+    ("my_commitments:index", _("信用承诺")),
+    ("repair_public:my_index", _("信用修复")),
+]
+
+
+def _enterprise_nav(request: HttpRequest) -> list[dict[str, Any]]:
+    nav = []
+    for name, label in ENTERPRISE_NAV:
+        url = reverse(name)
+        nav.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path == url or (url != "/public/my/" and request.path.startswith(url)),
+            }
+        )
+    return nav
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"staff_nav": [], "is_staff_user": False}
+        return {"staff_nav": [], "enterprise_nav": [], "is_staff_user": False}
     from xinjian.accounts.roles import permissions_of
     from xinjian.core.jurisdiction import user_region_prefix
 
     if user_region_prefix(user) is None:
-        return {"staff_nav": [], "is_staff_user": False}
+        if getattr(user, "enterprise_user", None) is not None:
+            return {"staff_nav": [], "is_staff_user": False, "enterprise_nav": _enterprise_nav(request)}
+        return {"staff_nav": [], "enterprise_nav": [], "is_staff_user": False}
     perms = permissions_of(user)
     nav = []
     for name, label, perm in STAFF_NAV:
@@ -55,6 +79,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     staff = getattr(user, "staff_profile", None)
     return {
         "staff_nav": nav,
+        "enterprise_nav": [],
         "is_staff_user": True,
         "staff_profile": staff,
         "perms": {p.value for p in perms},

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .access import public, staff
+from .access import enterprise_user, public, staff
 from .models import CalendarDay, CalendarYear
 from .workdays import add_working_days, today
 
@@ -17,7 +17,35 @@ def landing(request: HttpRequest) -> HttpResponse:
 
     if user_region_prefix(request.user) is not None:
         return redirect("home")
+    if getattr(request.user, "enterprise_user", None) is not None:
+        return redirect("my_home")
     return render(request, "core/landing.html")
+
+
+@enterprise_user
+def my_home(request: HttpRequest) -> HttpResponse:
+    """An enterprise user's front door: what is published about their enterprise and what
+    they can do about it (replies, commitments, credit repair), with what is pending."""
+    from xinjian.collection.models import CommitmentRecord
+    from xinjian.commitments.models import Verification, VerificationStatus
+    from xinjian.disclosure.models import EnterpriseReply
+    from xinjian.repair.models import OPEN_STATUSES, RepairApplication
+
+    enterprise = request.enterprise  # type: ignore[attr-defined]
+    context = {
+        "enterprise": enterprise,
+        "replies": EnterpriseReply.objects.filter(enterprise=enterprise).count(),
+        "commitments": CommitmentRecord.objects.filter(
+            enterprise=enterprise, archived_at__isnull=True
+        ).count(),
+        "untrue": Verification.objects.filter(
+            enterprise=enterprise, status=VerificationStatus.UNTRUE, repaired_on__isnull=True
+        ).count(),
+        "repairs_open": RepairApplication.objects.filter(
+            enterprise=enterprise, status__in=OPEN_STATUSES
+        ).count(),
+    }
+    return render(request, "core/my_home.html", context)
 
 
 @staff()

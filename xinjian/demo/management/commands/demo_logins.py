@@ -48,7 +48,7 @@ class Command(BaseCommand):
             link = getattr(user, "enterprise_user", None)
             if link is not None:
                 can = f"{can}（{link.enterprise.name}，{link.enterprise.uscc}）"
-            look = "accounts/login/" if link is not None else login.look
+            look = "public/my/" if link is not None else login.look
             if "{enterprise}" in look:
                 look = look.format(enterprise=company.uscc) if company else look.split("{enterprise}")[0]
             rows.append((login.role_label, login.username, DEMO_PASSWORD, can, base + look))
