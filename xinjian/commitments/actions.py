@@ -53,6 +53,7 @@ VERIFICATION_TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "record_rectified": ({V.UNTRUE}, V.UNTRUE),
     "flag_overdue": ({V.UNTRUE}, V.UNTRUE),
     "repair": ({V.UNTRUE}, V.UNTRUE),
+    "revoke_repair": ({V.UNTRUE}, V.UNTRUE),
 }
 
 _TEMPLATE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -672,5 +673,31 @@ def mark_repaired(
     verification.repaired_on = on
     verification.repair_ref = repair_ref[:100]
     _move(verification, "repair", actor=actor, on=on, reason="信用修复", document_no=verification.repair_ref)
+    _forget_profile(verification.enterprise.uscc)
+    return verification
+
+
+@transaction.atomic
+def revoke_repair(
+    verification: Verification, *, actor: Any, decision_no: str, reason: str, on: dt.date | None = None
+) -> Verification:
+    """The repair was obtained by fraud and revoked (domain.md §12: "the record restored"):
+    the finding is unrepaired again, so it bars notification-and-commitment once more. The
+    repair work calls this and emits `repair.revoked` itself; the history keeps both moves."""
+    decision_no = _required(decision_no, "decision_no", gettext("撤销决定书编号"))
+    if verification.repaired_on is None:
+        raise Conflict(gettext("该核查结论未修复，无需恢复"), code="not_repaired")
+    on = on or today()
+    previous = verification.repair_ref
+    verification.repaired_on = None
+    verification.repair_ref = ""
+    _move(
+        verification,
+        "revoke_repair",
+        actor=actor,
+        on=on,
+        reason=f"撤销信用修复（{previous}）：{reason}".strip(),
+        document_no=decision_no[:100],
+    )
     _forget_profile(verification.enterprise.uscc)
     return verification

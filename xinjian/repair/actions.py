@@ -525,8 +525,13 @@ def revoke(
         )
         restored = _("名单管理无恢复列入操作：已重新提出列入严重违法失信名单，须依程序作出决定")
     elif applied and app.kind == RepairKind.UNTRUE_COMMITMENT:
-        # commitments offers `mark_repaired` but no action that undoes it.
-        restored = _("信用承诺模块无撤销修复操作：核查结论的修复标记须由承诺管理部门恢复")
+        finding = app.verification
+        assert finding is not None
+        if finding.repaired_on is not None:
+            from xinjian.commitments.actions import revoke_repair
+
+            revoke_repair(finding, actor=actor, decision_no=decision_no, reason=reason, on=on)
+        restored = _("承诺不实核查结论恢复为未修复")
     app.revoked_on, app.revoke_decision_no = on, decision_no
     _move(app, "revoke", actor=actor, on=on, reason=f"{reason}；{restored}", document_no=decision_no)
     _event(

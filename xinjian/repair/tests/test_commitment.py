@@ -54,4 +54,10 @@ def test_repairing_an_untrue_finding_marks_it_repaired_and_lifts_the_constraint(
     actions.revoke(
         app, actor=nanshan_head, reason="整改材料虚假", decision_no="深南撤修〔2025〕9号", on=D(2025, 5, 6)
     )
-    assert "信用承诺模块无撤销修复操作" in app.history.last().reason
+    assert "恢复为未修复" in app.history.last().reason
+    v.refresh_from_db()
+    assert v.repaired_on is None and v.repair_ref == ""
+    assert (
+        v.history.last().action == "revoke_repair" and v.history.last().document_no == "深南撤修〔2025〕9号"
+    )
+    assert constraints(v.enterprise, D(2025, 5, 7))["commitment_allowed"] is False
