@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -246,14 +246,18 @@ def sample(request: HttpRequest) -> HttpResponse:
 
 @staff(Perm.MANAGE_COMMITMENTS)
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    s = get_object_or_404(
-        VerificationSample.objects.filter(region_prefix__startswith=user_region_prefix(request.user) or ""),
-        pk=pk,
-    )
+    # A sample drawn over a wider area (e.g. the province's) is shown to the officers of the
+    # counties it covers — its seed and digest are not confidential — but each sees only the
+    # verifications within their own jurisdiction.
+    prefix = user_region_prefix(request.user) or ""
+    s = get_object_or_404(VerificationSample, pk=pk)
+    if not (s.region_prefix.startswith(prefix) or prefix.startswith(s.region_prefix)):
+        raise Http404
+    visible = Verification.objects.visible_to(request.user).filter(sample=s)
     return render(
         request,
         "commitments/sample_detail.html",
-        {"s": s, "verifications": s.verifications.select_related("enterprise", "commitment").order_by("id")},
+        {"s": s, "verifications": visible.select_related("enterprise", "commitment").order_by("id")},
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,8 +54,8 @@ RULE_NOTE = format_lazy(_("未进行信用风险分类的企业按“一般（{c
 
 def _department(request: HttpRequest) -> Department:
     profile = getattr(request.user, "staff_profile", None)
-    if profile is None:
-        raise DomainError(gettext("仅限市场监管部门工作人员操作"))
+    if profile is None:  # e.g. a superuser without a department: nothing to act for
+        raise PermissionDenied(gettext("仅限市场监管部门工作人员操作"))
     return profile.department
 
 

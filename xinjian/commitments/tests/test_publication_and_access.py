@@ -414,6 +414,31 @@ def test_the_sample_page_draws_and_shows_the_seed(
     assert r.status_code == 200
 
 
+def test_a_province_sample_shows_each_county_only_its_own_verifications(
+    commitment_factory, enterprise_factory, county_officer, province_officer, staff_factory, client
+):
+    mine = enterprise_factory(name="南山抽中企业有限公司")
+    theirs = enterprise_factory(region_code="440306", name="宝安抽中企业有限公司")
+    for e in (mine, theirs):
+        commitment_factory(e)
+    s = actions.draw_sample(
+        actor=province_officer, period_from=D(2026, 1, 1), period_to=D(2026, 12, 31), percent=100, seed="p"
+    )
+    assert s.region_prefix == "44" and s.selected == 2
+    client.force_login(county_officer)
+    page = client.get(f"/staff/commitments/sample/{s.pk}/").content.decode()
+    assert "南山抽中企业有限公司" in page and "宝安抽中企业有限公司" not in page and "p" in page
+    client.force_login(staff_factory("440106", ["credit_officer"], "tianhe"))  # Guangzhou: no rows of its own
+    assert "南山抽中企业有限公司" not in client.get(f"/staff/commitments/sample/{s.pk}/").content.decode()
+    commitment_factory(enterprise_factory())
+    nanshan = actions.draw_sample(
+        actor=county_officer, period_from=D(2026, 1, 1), period_to=D(2026, 12, 31), percent=100, seed="n"
+    )
+    client.force_login(staff_factory("440306", ["credit_officer"], "baoan"))
+    assert client.get(f"/staff/commitments/sample/{nanshan.pk}/").status_code == 404
+    assert client.get(f"/staff/commitments/sample/{s.pk}/").status_code == 200
+
+
 # --- API -----------------------------------------------------------------------------------
 
 
