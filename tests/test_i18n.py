@@ -105,7 +105,8 @@ def test_language_switch_in_the_header_sets_english_and_back(client):
 
 def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) for each live entry of a .po file (entries are blank-line
-    separated blocks; no plural forms are used here)."""
+    separated blocks). A plural entry gives one tuple per form, its msgid tagged with the
+    form's index (`msgid\x00N`), so every form is checked."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
@@ -113,12 +114,17 @@ def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
         for line in block.splitlines():
             if line.startswith("#,") and "fuzzy" in line:
                 fuzzy = True
-            elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+            elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
                 field, _, literal = line.partition(" ")
                 fields[field] = ast.literal_eval(literal)
             elif line.startswith('"') and field:
                 fields[field] += ast.literal_eval(line)
-        if fields.get("msgid"):  # skips the header and obsolete (#~) entries
+        if not fields.get("msgid"):  # skips the header and obsolete (#~) entries
+            continue
+        if "msgid_plural" in fields:
+            forms = sorted(k for k in fields if k.startswith("msgstr["))
+            entries += [(f"{fields['msgid']}\x00{k[7:-1]}", fields[k], fuzzy) for k in forms]
+        else:
             entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
     return entries
 
@@ -141,7 +147,13 @@ def test_compiled_catalogue_matches_the_po_file():
     with (LOCALE_EN / "django.mo").open("rb") as fp:
         compiled = gettext.GNUTranslations(fp)
 
-    stale = [m for m, s, _f in _po_entries(LOCALE_EN / "django.po") if compiled.gettext(m) != s]
+    def compiled_text(msgid: str) -> str:
+        if "\x00" in msgid:  # a plural form: ask for a count that selects it
+            singular, form = msgid.split("\x00")
+            return compiled.ngettext(singular, singular, 1 if form == "0" else 2)
+        return compiled.gettext(msgid)
+
+    stale = [m for m, s, _f in _po_entries(LOCALE_EN / "django.po") if compiled_text(m) != s]
     assert stale == [], "run: python manage.py compilemessages -l en"
 
 
