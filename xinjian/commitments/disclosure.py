@@ -13,51 +13,53 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+
 from .models import Verification, VerificationStatus
 from .queries import with_details
 
 
-def public_findings(enterprise: Any, on: dt.date) -> list[dict[str, Any]]:
+def published(on: dt.date) -> QuerySet[Verification]:
+    """Untrue findings published by `on` (the open-data export reads them all at once)."""
+    return Verification.objects.filter(
+        status=VerificationStatus.UNTRUE,
+        published_on__isnull=False,
+        published_on__lte=on,
+        commitment__archived_at__isnull=True,
+    )
+
+
+def finding_public_dict(v: Verification, on: dt.date) -> dict[str, Any]:
     from xinjian.disclosure.redaction import redact
 
-    names = [enterprise.legal_representative]
-    rows = with_details(
-        Verification.objects.filter(
-            enterprise=enterprise,
-            status=VerificationStatus.UNTRUE,
-            published_on__isnull=False,
-            published_on__lte=on,
-            commitment__archived_at__isnull=True,
-        )
-    ).order_by("-concluded_on", "-id")
-    out = []
-    for v in rows:
-        c = v.commitment
-        out.append(
+    c = v.commitment
+    return {
+        "id": v.pk,
+        "commitment_id": c.pk,
+        "commitment_kind": c.kind,
+        "matter": c.matter,
+        "committed_on": c.committed_on.isoformat(),
+        "concluded_on": v.concluded_on.isoformat() if v.concluded_on else None,
+        "finding_no": v.finding_no,
+        "decided_by": v.department.name if v.department else "",
+        "facts": redact(v.facts, names=[v.enterprise.legal_representative]),
+        "consequences": [
             {
-                "id": v.pk,
-                "commitment_id": c.pk,
-                "commitment_kind": c.kind,
-                "matter": c.matter,
-                "committed_on": c.committed_on.isoformat(),
-                "concluded_on": v.concluded_on.isoformat() if v.concluded_on else None,
-                "finding_no": v.finding_no,
-                "decided_by": v.department.name if v.department else "",
-                "facts": redact(v.facts, names=names),
-                "consequences": [
-                    {
-                        "kind": x.kind,
-                        "kind_name": str(x.get_kind_display()),
-                        "decision_no": x.decision_no,
-                        "due_on": x.due_on.isoformat() if x.due_on else None,
-                        "rectified_on": x.rectified_on.isoformat()
-                        if x.rectified_on and x.rectified_on <= on
-                        else None,
-                    }
-                    for x in v.consequences.all()
-                ],
-                "published_on": v.published_on.isoformat() if v.published_on else None,
-                "repaired": bool(v.repaired_on and v.repaired_on <= on),
+                "kind": x.kind,
+                "kind_name": str(x.get_kind_display()),
+                "decision_no": x.decision_no,
+                "due_on": x.due_on.isoformat() if x.due_on else None,
+                "rectified_on": x.rectified_on.isoformat()
+                if x.rectified_on and x.rectified_on <= on
+                else None,
             }
-        )
-    return out
+            for x in v.consequences.all()
+        ],
+        "published_on": v.published_on.isoformat() if v.published_on else None,
+        "repaired": bool(v.repaired_on and v.repaired_on <= on),
+    }
+
+
+def public_findings(enterprise: Any, on: dt.date) -> list[dict[str, Any]]:
+    rows = with_details(published(on).filter(enterprise=enterprise)).order_by("-concluded_on", "-id")
+    return [finding_public_dict(v, on) for v in rows]

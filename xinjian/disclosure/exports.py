@@ -89,10 +89,80 @@ DICTIONARY: dict[str, dict[str, Any]] = {
         ]
         + _PUBLICATION,
     },
+    # Lists and untrue-commitment findings, as the public profile shows them on the day
+    # (lists.disclosure / commitments.disclosure decide what is public).
+    "anomaly_list": {
+        "title": "经营异常名录信息",
+        "fields": _ENTERPRISE
+        + [
+            ("ground", "string", "列入事由代码"),
+            ("ground_name", "string", "列入事由"),
+            ("listed_on", "date", "列入日期"),
+            ("decision_no", "string", "列入决定书文号"),
+            ("decided_by", "string", "作出决定机关"),
+            ("removed_on", "date", "移出日期；为空表示仍在名录中"),
+            ("removal_reason", "string", "移出事由代码"),
+            ("removal_decision_no", "string", "移出决定书文号"),
+        ],
+    },
+    "serious_list": {
+        "title": "严重违法失信名单信息",
+        "fields": _ENTERPRISE
+        + [
+            ("ground", "string", "列入事由代码"),
+            ("ground_name", "string", "列入事由"),
+            ("decided_on", "date", "列入决定日期"),
+            ("decision_no", "string", "列入决定书文号"),
+            ("decided_by", "string", "作出决定机关"),
+            ("published_on", "date", "公示日期"),
+            ("expires_on", "date", "届满移出日期"),
+            ("measures", "list[string]", "管理措施代码；CSV中以分号分隔"),
+        ],
+    },
+    "commitment_findings": {
+        "title": "承诺不实核查结论信息",
+        "fields": _ENTERPRISE
+        + [
+            ("matter", "string", "承诺事项"),
+            ("commitment_kind", "string", "承诺类型代码"),
+            ("committed_on", "date", "承诺日期"),
+            ("concluded_on", "date", "核查结论日期"),
+            ("finding_no", "string", "核查结论文书编号"),
+            ("decided_by", "string", "核查机关"),
+            ("facts", "string", "核查事实（已去除个人隐私信息）"),
+            ("consequences", "list[string]", "处理措施代码；CSV中以分号分隔"),
+            ("published_on", "date", "公示日期"),
+            ("repaired", "boolean", "是否已信用修复"),
+        ],
+    },
 }
 
 
+def _listed_rows(kind: str, on: dt.date) -> Iterator[tuple[Any, dict[str, Any]]]:
+    from xinjian.commitments.disclosure import finding_public_dict, published
+    from xinjian.commitments.queries import with_details
+    from xinjian.lists.queries import anomaly_dict, public_anomaly, public_serious, serious_dict
+
+    if kind == "anomaly_list":
+        for a in public_anomaly(on).select_related("enterprise").order_by("id").iterator(chunk_size=2000):
+            yield a.enterprise, anomaly_dict(a, on)
+    elif kind == "serious_list":
+        for s in public_serious(on).select_related("enterprise").order_by("id").iterator(chunk_size=2000):
+            yield s.enterprise, serious_dict(s)
+    else:
+        for v in with_details(published(on)).order_by("id").iterator(chunk_size=2000):
+            row = finding_public_dict(v, on)
+            row["consequences"] = [c["kind"] for c in row["consequences"]]
+            yield v.enterprise, row
+
+
 def _rows(kind: str, on: dt.date) -> Iterator[dict[str, Any]]:
+    names = [f[0] for f in DICTIONARY[kind]["fields"]]
+    if kind in ("anomaly_list", "serious_list", "commitment_findings"):
+        for e, data in _listed_rows(kind, on):
+            data.update(uscc=e.uscc, enterprise_name=e.name, region_code=e.region_code)
+            yield {n: _plain(data.get(n)) for n in names}
+        return
     builders: dict[str, tuple[Any, Callable[[Any], dict[str, Any]]]] = {
         "penalties": (Penalty, lambda p: penalty_item(p, [p.enterprise.legal_representative])),
         "inspections": (Inspection, inspection_item),
@@ -101,7 +171,6 @@ def _rows(kind: str, on: dt.date) -> Iterator[dict[str, Any]]:
     }
     model, item = builders[kind]
     qs = policy.filter_visible(model.objects.all(), on).select_related("enterprise").order_by("id")
-    names = [f[0] for f in DICTIONARY[kind]["fields"]]
     for record in qs.iterator(chunk_size=2000):
         if not policy.visible(record, on):  # the second lock on the door
             continue
@@ -109,6 +178,11 @@ def _rows(kind: str, on: dt.date) -> Iterator[dict[str, Any]]:
         e = record.enterprise
         data.update(uscc=e.uscc, enterprise_name=e.name, region_code=e.region_code)
         yield {n: data.get(n) for n in names}
+
+
+def _plain(value: Any) -> Any:
+    """Dates as ISO text, so CSV and JSON Lines carry the same values."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _sha256(path: Path) -> str:
