@@ -281,8 +281,7 @@ def apply(
     app.save()
     app.number = f"XF{on.year}{app.pk:06d}"
     _move(app, "submit", actor=actor, on=on, reason=text)
-    for f in uploads or []:
-        docs.store(app, f, actor=actor, max_mb=r.max_document_mb)
+    docs.store_all(app, list(uploads or []), actor=actor, max_mb=r.max_document_mb)
     return app
 
 

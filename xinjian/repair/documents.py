@@ -52,10 +52,29 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def store(app: RepairApplication, upload: Any, *, actor: Any, max_mb: int) -> RepairDocument:
-    """Check and keep one uploaded file (a Django UploadedFile); called inside the
-    application's action transaction."""
+    """Check and keep one uploaded file (a Django UploadedFile)."""
+    return store_all(app, [upload], actor=actor, max_mb=max_mb)[0]
+
+
+def store_all(app: RepairApplication, uploads: list[Any], *, actor: Any, max_mb: int) -> list[RepairDocument]:
+    """Check every file first, then keep them all; called inside the application's action
+    transaction. Checking before writing means a bad file refuses the request without
+    leaving the good ones on disk with no row to point at them; a file written before a
+    later failure is removed again."""
+    have = app.documents.count()
+    checked = [_check(upload, max_mb, have + i) for i, upload in enumerate(uploads)]
+    written: list[Path] = []
+    try:
+        return [_write(app, upload, name, size, kind, actor, written) for upload, name, size, kind in checked]
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _check(upload: Any, max_mb: int, have: int) -> tuple[Any, str, int, tuple[str, str]]:
     name = (getattr(upload, "name", "") or "file").replace("\x00", "")[-200:] or "file"
-    if app.documents.count() >= MAX_FILES:
+    if have >= MAX_FILES:
         raise DomainError(
             _("每份申请最多上传%d个材料") % MAX_FILES, details=[field_error("documents", "too_many", name)]
         )
@@ -69,19 +88,32 @@ def store(app: RepairApplication, upload: Any, *, actor: Any, max_mb: int) -> Re
             details=[field_error("documents", "too_large", name)],
         )
     upload.seek(0)
-    head = upload.read(16)
-    kind = _sniff(head)
+    kind = _sniff(upload.read(16))
     if kind is None:
         raise DomainError(
             _("材料“%s”不是PDF、JPG或PNG文件") % name,
             code="file_type",
             details=[field_error("documents", "file_type", name)],
         )
+    return upload, name, size, kind
+
+
+def _write(
+    app: RepairApplication,
+    upload: Any,
+    name: str,
+    size: int,
+    kind: tuple[str, str],
+    actor: Any,
+    written: list[Path],
+) -> RepairDocument:
     ctype, ext = kind
     stored = f"{secrets.token_hex(16)}.{ext}"
     digest = hashlib.sha256()
     upload.seek(0)
-    with (storage_dir() / stored).open("xb") as out:
+    path = storage_dir() / stored
+    with path.open("xb") as out:
+        written.append(path)
         for chunk in upload.chunks():
             digest.update(chunk)
             out.write(chunk)

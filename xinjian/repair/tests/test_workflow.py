@@ -54,6 +54,27 @@ def test_an_ineligible_or_unconfirmed_application_is_refused_with_field_details(
     assert not RepairApplication.objects.exists()
 
 
+def test_a_bad_file_refuses_the_application_and_leaves_no_file_behind(
+    enterprise_factory, penalty_factory, apply_for, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xinjian.repair.documents import storage_dir
+
+    settings.VAR_DIR = tmp_path
+    p = penalty_factory(enterprise_factory(), published_on=D(2025, 1, 15))
+    good = SimpleUploadedFile("缴款凭证.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    bad = SimpleUploadedFile("说明.txt", b"just text")
+    with pytest.raises(DomainError) as err:
+        apply_for("penalty_publication", p, D(2025, 7, 15), uploads=[good, bad])
+    assert err.value.code == "file_type" and err.value.details[0]["field"] == "documents"
+    assert not RepairApplication.objects.exists() and list(storage_dir().iterdir()) == []
+    good.seek(0)
+    app = apply_for("penalty_publication", p, D(2025, 7, 15), uploads=[good])
+    assert [d.original_name for d in app.documents.all()] == ["缴款凭证.pdf"]
+    assert len(list(storage_dir().iterdir())) == 1
+
+
 def test_one_open_application_per_record(penalty_app, apply_for):
     with pytest.raises(Conflict):
         apply_for("penalty_publication", penalty_app.penalty, D(2025, 7, 16))
