@@ -14,10 +14,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from xinjian.collection.models import CommitmentRecord
-from xinjian.core.errors import NotFound
-from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise
-from xinjian.sharing.auth import scope
+from xinjian.sharing.auth import client_enterprise, scope
 
 from .models import Verification
 from .queries import finding_dict, unrepaired_untrue, with_details
@@ -92,18 +89,7 @@ class EnterpriseCommitmentsOut(Schema):
     summary="查询企业信用承诺及核查结论",
 )
 def enterprise_commitments(request: HttpRequest, uscc: str) -> dict[str, Any]:
-    missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
-    try:
-        code = normalize_uscc(uscc)
-    except IdentifierError:
-        raise missing
-    qs = Enterprise.objects.filter(uscc=code)
-    region = request.api_client.region_code  # type: ignore[attr-defined]
-    if region:
-        qs = qs.in_region(region)
-    enterprise = qs.first()
-    if enterprise is None:
-        raise missing
+    enterprise = client_enterprise(request, uscc)
     commitments = CommitmentRecord.objects.filter(enterprise=enterprise, archived_at__isnull=True).order_by(
         "-committed_on", "-id"
     )

@@ -11,10 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from xinjian.core.errors import NotFound
-from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise
-from xinjian.sharing.auth import scope
+from xinjian.sharing.auth import client_enterprise, scope
 
 from .queries import as_dict, for_enterprise
 
@@ -66,16 +63,5 @@ class RepairsOut(Schema):
     summary="查询企业信用修复申请",
 )
 def repairs(request: HttpRequest, uscc: str) -> dict[str, Any]:
-    missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
-    try:
-        code = normalize_uscc(uscc)
-    except IdentifierError:
-        raise missing
-    qs = Enterprise.objects.filter(uscc=code)
-    region = request.api_client.region_code  # type: ignore[attr-defined]
-    if region:
-        qs = qs.in_region(region)
-    enterprise = qs.first()
-    if enterprise is None:
-        raise missing
+    enterprise = client_enterprise(request, uscc)
     return {"uscc": enterprise.uscc, "results": [as_dict(a) for a in for_enterprise(enterprise)]}

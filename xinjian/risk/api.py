@@ -10,9 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from xinjian.core.errors import NotFound
-from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise
-from xinjian.sharing.auth import scope
+from xinjian.sharing.auth import client_enterprise, scope
 
 from .queries import enterprise_risk
 
@@ -54,18 +52,7 @@ class RiskOut(Schema):
     summary="查询信用风险分类",
 )
 def risk(request: HttpRequest, uscc: str) -> dict[str, Any]:
-    missing = NotFound("统一社会信用代码无效或不存在", code="unknown_enterprise")
-    try:
-        code = normalize_uscc(uscc)
-    except IdentifierError:
-        raise missing
-    qs = Enterprise.objects.filter(uscc=code)
-    region = request.api_client.region_code  # type: ignore[attr-defined]
-    if region:
-        qs = qs.in_region(region)
-    enterprise = qs.first()
-    if enterprise is None:
-        raise missing
+    enterprise = client_enterprise(request, uscc)
     found = enterprise_risk(enterprise)
     if found is None:
         raise NotFound("该主体尚未进行风险分类", code="not_assessed")

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
-from xinjian.core.errors import NotAllowed
+from xinjian.core.errors import NotAllowed, NotFound
 
 from .models import ApiClient, hash_token
 
@@ -32,3 +32,25 @@ class ScopedBearer(HttpBearer):
 
 def scope(name: str) -> ScopedBearer:
     return ScopedBearer(name)
+
+
+def client_enterprise(request: Any, uscc: str) -> Any:
+    """The enterprise a scoped client asks about, within the client's region if it has one.
+    An invalid code, an unknown enterprise and one outside the region are the same 404, so
+    a regional client cannot probe the rest of the register."""
+    from xinjian.registry.identifiers import IdentifierError, normalize_uscc
+    from xinjian.registry.models import Enterprise
+
+    missing = NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
+    try:
+        code = normalize_uscc(uscc)
+    except IdentifierError:
+        raise missing from None
+    qs = Enterprise.objects.filter(uscc=code)
+    region = request.api_client.region_code
+    if region:
+        qs = qs.in_region(region)
+    enterprise = qs.first()
+    if enterprise is None:
+        raise missing
+    return enterprise
