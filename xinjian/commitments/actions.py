@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
-from xinjian.core import audit
+from xinjian.core import audit, workflow
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
@@ -93,39 +93,17 @@ def _forget_profile(uscc: str) -> None:
 def _move(
     v: Verification, action: str, *, actor: Any, on: dt.date, reason: str = "", document_no: str = ""
 ) -> None:
-    """Check the transition table, change the status, write history and audit."""
-    allowed, target = VERIFICATION_TRANSITIONS[action]
-    before = v.status or ""
-    if before not in allowed:
-        raise InvalidTransition(
-            gettext("当前状态“%(status)s”不能执行此操作")
-            % {"status": v.get_status_display() if before else gettext("无")},
-            code="invalid_transition",
-        )
-    who = as_actor(actor)
-    snap = audit.snapshot(v) if v.pk else None
-    v.status = target
-    v.touch(who.label)
-    v.save()
-    VerificationHistory.objects.create(
-        verification=v,
-        from_status=before,
-        to_status=target,
-        action=action,
-        at=timezone.now(),
+    workflow.move(
+        v,
+        action,
+        VERIFICATION_TRANSITIONS,
+        actor=actor,
         on=on,
-        actor_label=who.label,
+        history=VerificationHistory,
+        link="verification",
+        audit_action=f"commitments.verification.{action}",
         reason=reason,
         document_no=document_no,
-    )
-    audit.record(
-        f"commitments.verification.{action}",
-        v,
-        actor=who,
-        before=snap,
-        after=audit.snapshot(v),
-        reason=reason,
-        uscc=v.enterprise.uscc,
     )
 
 

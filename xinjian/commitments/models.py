@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import CommitmentKind
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
-from xinjian.core.models import AuditedModel
+from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise
 
 # Voluntary public commitments made on the platform carry this source (who provides it:
@@ -233,23 +233,12 @@ class Consequence(models.Model):
         return add_working_days(self.start_on, self.working_days)
 
 
-class VerificationHistory(models.Model):
+class VerificationHistory(TransitionRecord):
     """One row per transition of a verification: who, when, why, which document."""
 
     verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    action = models.CharField(_("动作"), max_length=30)
-    at = models.DateTimeField(_("时间"))
-    on = models.DateField(_("日期"))
-    actor_label = models.CharField(_("操作人"), max_length=150)
-    reason = models.TextField(_("说明"), blank=True)
-    document_no = models.CharField(_("文书编号"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("承诺核查流转记录")
         verbose_name_plural = _("承诺核查流转记录")
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.action} {self.from_status}→{self.to_status}"

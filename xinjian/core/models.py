@@ -45,6 +45,28 @@ class ArchivableModel(models.Model):
         return self.archived_at is not None
 
 
+class TransitionRecord(models.Model):
+    """One row per transition of a workflow (architecture rule 2): who, when, why, which
+    document. Each workflow's history model adds the foreign key to what moved;
+    `core.workflow.move` writes the rows."""
+
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
+    action = models.CharField(_("动作"), max_length=30)
+    at = models.DateTimeField(_("时间"))
+    on = models.DateField(_("日期"))
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    reason = models.TextField(_("说明"), blank=True)
+    document_no = models.CharField(_("文书编号"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.action} {self.from_status}→{self.to_status}"
+
+
 class AuditEntry(models.Model):
     """One entry per action: who, when, what, before → after (and why)."""
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from xinjian.core import audit
+from xinjian.core import audit, workflow
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed
 from xinjian.core.events import EventType, emit
@@ -75,41 +75,19 @@ def _move(
     reason: str = "",
     document_no: str = "",
 ) -> None:
-    """Check the transition table, change the status, write history and audit."""
-    table = ANOMALY_TRANSITIONS if isinstance(listing, AnomalyListing) else SERIOUS_TRANSITIONS
-    allowed, target = table[action]
-    before = listing.status or ""
-    if before not in allowed:
-        raise InvalidTransition(
-            gettext("当前状态“%(status)s”不能执行此操作")
-            % {"status": listing.get_status_display() if before else gettext("无")},
-            code="invalid_transition",
-        )
-    who = as_actor(actor)
-    snap = audit.snapshot(listing) if listing.pk else None
-    listing.status = target
-    listing.touch(who.label)
-    listing.save()
-    kind = "anomaly" if isinstance(listing, AnomalyListing) else "serious"
-    ListingHistory.objects.create(
-        **{kind: listing},
-        from_status=before,
-        to_status=target,
-        action=action,
-        at=timezone.now(),
+    anomaly = isinstance(listing, AnomalyListing)
+    kind = "anomaly" if anomaly else "serious"
+    workflow.move(
+        listing,
+        action,
+        ANOMALY_TRANSITIONS if anomaly else SERIOUS_TRANSITIONS,
+        actor=actor,
         on=on,
-        actor_label=who.label,
+        history=ListingHistory,
+        link=kind,
+        audit_action=f"lists.{kind}.{action}",
         reason=reason,
         document_no=document_no,
-    )
-    audit.record(
-        f"lists.{kind}.{action}",
-        listing,
-        actor=who,
-        before=snap,
-        after=audit.snapshot(listing),
-        reason=reason,
-        uscc=listing.enterprise.uscc,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
-from xinjian.core.models import AuditedModel
+from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise
 
 ListingQuerySet = EnterpriseScopedQuerySet
@@ -343,7 +343,7 @@ class SeriousListing(AuditedModel):
         return day
 
 
-class ListingHistory(models.Model):
+class ListingHistory(TransitionRecord):
     """One row per transition of a listing: who, when, why, which document."""
 
     anomaly = models.ForeignKey(
@@ -352,22 +352,11 @@ class ListingHistory(models.Model):
     serious = models.ForeignKey(
         SeriousListing, null=True, blank=True, on_delete=models.PROTECT, related_name="history"
     )
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    action = models.CharField(_("动作"), max_length=30)
-    at = models.DateTimeField(_("时间"))
-    on = models.DateField(_("日期"))
-    actor_label = models.CharField(_("操作人"), max_length=150)
-    reason = models.TextField(_("说明"), blank=True)
-    document_no = models.CharField(_("文书编号"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("名单流转记录")
         verbose_name_plural = _("名单流转记录")
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.action} {self.from_status}→{self.to_status}"
 
 
 class CaseStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinjian.core import audit
+from xinjian.core import audit, workflow
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
@@ -68,42 +68,22 @@ def _move(
     reason: str = "",
     document_no: str = "",
 ) -> None:
-    """Check the transition table, change the status, write history and audit."""
-    allowed, target = TRANSITIONS[action]
-    before = app.status or ""
-    if before not in allowed:
-        raise InvalidTransition(
-            _("当前状态“%s”不能执行此操作") % (app.get_status_display() if before else _("无")),
-            code="invalid_transition",
-        )
-    who = as_actor(actor)
-    snap = audit.snapshot(app) if app.pk else None
-    if target is not None:
-        app.status = target
-        if target != before:
-            # The awaited step changed: an overdue mark of the previous step no longer applies.
-            app.overdue_stage, app.overdue_since = "", None
-    app.touch(who.label)
-    app.save()
-    RepairHistory.objects.create(
-        application=app,
-        from_status=before,
-        to_status=app.status,
-        action=action,
-        at=timezone.now(),
+    def awaited_step_changed(before: str, after: str) -> None:
+        # An overdue mark of the previous step no longer applies.
+        app.overdue_stage, app.overdue_since = "", None
+
+    workflow.move(
+        app,
+        action,
+        TRANSITIONS,
+        actor=actor,
         on=on,
-        actor_label=who.label,
+        history=RepairHistory,
+        link="application",
+        audit_action=f"repair.{action}",
         reason=reason,
         document_no=document_no,
-    )
-    audit.record(
-        f"repair.{action}",
-        app,
-        actor=who,
-        before=snap,
-        after=audit.snapshot(app),
-        reason=reason,
-        uscc=app.enterprise.uscc,
+        on_change=awaited_step_changed,
     )
 
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
-from xinjian.core.models import AuditedModel
+from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise
 
 
@@ -256,26 +256,15 @@ class RepairApplication(AuditedModel):
         return due is not None and on > due
 
 
-class RepairHistory(models.Model):
+class RepairHistory(TransitionRecord):
     """One row per transition: who, when, why, which document (style.md §3)."""
 
     application = models.ForeignKey(RepairApplication, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    action = models.CharField(_("动作"), max_length=30)
-    at = models.DateTimeField(_("时间"))
-    on = models.DateField(_("日期"))
-    actor_label = models.CharField(_("操作人"), max_length=150)
-    reason = models.TextField(_("说明"), blank=True)
-    document_no = models.CharField(_("文书编号"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("信用修复流转记录")
         verbose_name_plural = _("信用修复流转记录")
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.action} {self.from_status}→{self.to_status}"
 
 
 class RepairDocument(models.Model):
