@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from ninja import Path, Router, Schema
 
 from xinjian.core.errors import DomainError, NotFound
+from xinjian.core.schemas import ErrorOut, FieldErrorOut
 from xinjian.sharing.auth import scope
 
 from .actions import ingest_records
@@ -21,12 +22,6 @@ from .ingest.kinds import KINDS, json_schema
 from .models import IngestBatch
 
 router = Router(tags=["ingest"])
-
-
-class FieldErrorOut(Schema):
-    field: str
-    code: str
-    message: str
 
 
 class RejectedOut(Schema):
@@ -61,16 +56,6 @@ class BatchOut(IngestOut):
     started_at: str
     finished_at: str | None = None
     rejected: list[RejectedWithRecordOut]  # type: ignore[assignment]
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[FieldErrorOut] = []
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 _BODY_DOC = {

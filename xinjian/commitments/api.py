@@ -14,22 +14,13 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from xinjian.collection.models import CommitmentRecord
+from xinjian.core.schemas import ErrorOut
 from xinjian.sharing.auth import client_enterprise, scope
 
 from .models import Verification
 from .queries import finding_dict, unrepaired_untrue, with_details
 
 router = Router(tags=["commitments"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class CommitmentItem(Schema):

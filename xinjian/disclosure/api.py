@@ -12,27 +12,12 @@ from ninja import Router, Schema
 
 from xinjian.core.access import public_api
 from xinjian.core.errors import NotFound
+from xinjian.core.schemas import ErrorOut
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 
 from . import queries, ratelimit, search
 
 router = Router(tags=["public"])
-
-
-class FieldErrorOut(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[FieldErrorOut] = []
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class SearchResult(Schema):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from xinjian.core.errors import NotFound
+from xinjian.core.schemas import ErrorOut
 from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Enterprise
@@ -20,16 +21,6 @@ from xinjian.sharing.auth import scope
 from .queries import constraints as constraints_of
 
 router = Router(tags=["constraints"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class ConstraintsOut(Schema):

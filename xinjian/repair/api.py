@@ -11,21 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from xinjian.core.schemas import ErrorOut
 from xinjian.sharing.auth import client_enterprise, scope
 
 from .queries import as_dict, for_enterprise
 
 router = Router(tags=["repair"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class RepairOut(Schema):

@@ -10,21 +10,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from xinjian.core.errors import NotFound
+from xinjian.core.schemas import ErrorOut
 from xinjian.sharing.auth import client_enterprise, scope
 
 from .queries import enterprise_risk
 
 router = Router(tags=["risk"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class ReasonOut(Schema):

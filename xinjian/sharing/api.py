@@ -22,6 +22,7 @@ from pydantic import field_validator
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.models import Event
+from xinjian.core.schemas import ErrorOut
 
 from . import actions
 from .auth import scope
@@ -29,16 +30,6 @@ from .models import SHAREABLE_EVENT_TYPES
 
 router = Router(tags=["changes"])
 MAX_LIMIT = 1000
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class ChangeOut(Schema):

@@ -22,28 +22,13 @@ from ninja import Router, Schema, Status
 
 from xinjian.core.access import public_api
 from xinjian.core.errors import NotFound
+from xinjian.core.schemas import ErrorOut
 from xinjian.disclosure import ratelimit
 
 from . import actions, reports
 from .report_views import ISSUE_BUCKET, VERIFY_BUCKET, actor_for, find_enterprise, links
 
 router = Router(tags=["public"])
-
-
-class FieldErrorOut(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[FieldErrorOut] = []
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class ReportIssuedOut(Schema):
