@@ -41,7 +41,7 @@ from .exports import export_dir
 from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, ReplyStatus, RuleKey
 
 
-def _list_links() -> list[dict[str, str]]:
+def list_links() -> list[dict[str, str]]:
     """The lists' public pages (issue 7), when they exist."""
     links = []
     for name, label in (
@@ -102,7 +102,7 @@ def _dated(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _decorate(profile: dict[str, Any]) -> dict[str, Any]:
+def decorate_profile(profile: dict[str, Any]) -> dict[str, Any]:
     """Labels and dates for the template (the profile itself stays JSON-shaped)."""
     lab = _labels()
     p = dict(profile)
@@ -163,7 +163,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "results": results,
             "error": error,
             "limit": search.MAX_RESULTS,
-            "list_links": _list_links(),
+            "list_links": list_links(),
         },
         status=status,
     )
@@ -178,14 +178,14 @@ def enterprise_page(request: HttpRequest, uscc: str) -> HttpResponse:
     data = queries.profile_by_uscc(code)
     if data is None:
         raise Http404
-    profile = _decorate(data)
+    profile = decorate_profile(data)
     return render(
         request,
         "disclosure/enterprise.html",
         {
             "p": profile,
             "division": _division_names().get(profile["region_code"], profile["region_code"]),
-            "list_links": _list_links(),
+            "list_links": list_links(),
             "today": today(),
         },
     )
@@ -212,7 +212,7 @@ def recent_page(request: HttpRequest) -> HttpResponse:
             "key_area_types": KeyAreaType.objects.filter(enabled=True),
             "days": queries.RECENT_DAYS,
             "limit": queries.RECENT_LIMIT,
-            "list_links": _list_links(),
+            "list_links": list_links(),
         },
     )
 
@@ -309,7 +309,7 @@ def my_records(request: HttpRequest) -> HttpResponse:
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", gettext("提交失败")))
         return redirect("disclosure:my_records")
-    profile = _decorate(queries.profile(enterprise, use_cache=False))
+    profile = decorate_profile(queries.profile(enterprise, use_cache=False))
     mine = EnterpriseReply.objects.filter(enterprise=enterprise).order_by("-submitted_at")
     return render(request, "disclosure/my_records.html", {"p": profile, "replies": mine, "kinds": RecordKind})
 

@@ -19,7 +19,7 @@ from xinjian.core.errors import DomainError
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.disclosure import ratelimit
-from xinjian.disclosure.views import _list_links
+from xinjian.disclosure.views import list_links
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Enterprise
 
@@ -75,7 +75,7 @@ def _verify_form(
     return render(
         request,
         "sharing/report_verify.html",
-        {"error": error, "number": number, "code": code, "list_links": _list_links()},
+        {"error": error, "number": number, "code": code, "list_links": list_links()},
         status=status,
     )
 
@@ -96,7 +96,7 @@ def _context(request: HttpRequest, v: reports.Verified) -> dict[str, Any]:
         "p": v.content["profile"],
         "code": reports.display_code(v.code),
         "links": links(request, v.report.number, v.code),
-        "list_links": _list_links(),
+        "list_links": list_links(),
     }
 
 

@@ -109,10 +109,10 @@ def public_content(enterprise: Enterprise, as_of: dt.date, *, fresh: bool = True
     plain JSON values. `fresh` bypasses the profile cache (a report states what is public
     at the moment it is issued, not up to a minute before)."""
     from xinjian.disclosure import queries
-    from xinjian.disclosure.views import _decorate  # the labels the public page shows
+    from xinjian.disclosure.views import decorate_profile  # the labels the public page shows
 
     data = queries.profile(enterprise, as_of, use_cache=not fresh)
-    decorated = _decorate(data)
+    decorated = decorate_profile(data)
     division = Division.objects.filter(code=enterprise.region_code).first()
     decorated["division_name"] = division.full_name() if division else enterprise.region_code
     return json.loads(json.dumps(_strip_ids(decorated), cls=DjangoJSONEncoder, ensure_ascii=False))
