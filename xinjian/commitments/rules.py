@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from xinjian.core.reference import version_in_force
+
 from .models import CommitmentRuleSet, CommitmentTemplate
 
 # Defaults (domain.md §6). The seed and the rules it cites give no figure for the
@@ -60,13 +62,8 @@ DEFAULT_TEMPLATES = [
 
 
 def rules_on(day: dt.date, province_code: str = "") -> CommitmentRuleSet:
-    qs = CommitmentRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id")
-    if province_code:
-        own = qs.filter(province_code=province_code[:2] + "0000").first()
-        if own is not None:
-            return own
-    found = qs.filter(province_code="").first()
-    return found if found is not None else CommitmentRuleSet(**DEFAULT_RULES)
+    """The rule version in force on `day` for a province (its own rows first)."""
+    return version_in_force(CommitmentRuleSet, day, province_code, defaults=DEFAULT_RULES)
 
 
 def templates_in_force(day: dt.date, region_code: str = "") -> list[CommitmentTemplate]:

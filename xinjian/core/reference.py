@@ -5,7 +5,13 @@ transactional tests flush the database, seeded rows included."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
 
 _LOADERS: list[Callable[[], None]] = []
 
@@ -18,3 +24,16 @@ def register(fn: Callable[[], None]) -> Callable[[], None]:
 def ensure_loaded() -> None:
     for fn in _LOADERS:
         fn()
+
+
+def version_in_force(model: type[M], day: dt.date, region_code: str = "", *, defaults: dict[str, Any]) -> M:
+    """The row of a versioned rule table (`effective_from`, `province_code`) in force on
+    `day` for the province of `region_code`: the province's own newest version, else the
+    national one (province_code ""), else an unsaved row of the built-in defaults."""
+    qs = model.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id")  # type: ignore[attr-defined]
+    if region_code:
+        own = qs.filter(province_code=region_code[:2] + "0000").first()
+        if own is not None:
+            return own  # type: ignore[no-any-return]
+    found = qs.filter(province_code="").first()
+    return found if found is not None else model(**defaults)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from xinjian.core.reference import version_in_force
+
 from .models import ListGround, ListRuleSet, Measure
 
 # Defaults of domain.md §9–§11, used by the data migration and, should the table be
@@ -120,15 +122,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def rules_on(day: dt.date, province_code: str = "") -> ListRuleSet:
     """The rule version in force on `day` for a province (its own rows first)."""
-    qs = ListRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id")
-    if province_code:
-        own = qs.filter(province_code=province_code[:2] + "0000").first()
-        if own:
-            return own
-    found = qs.filter(province_code="").first()
-    if found is not None:
-        return found
-    return ListRuleSet(**DEFAULT_RULES)
+    return version_in_force(ListRuleSet, day, province_code, defaults=DEFAULT_RULES)
 
 
 def _in_force(qs: Any, day: dt.date) -> Any:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from xinjian.core.reference import version_in_force
+
 from .models import RepairRuleSet
 
 DEFAULT_RULES: dict[str, Any] = {
@@ -60,15 +62,7 @@ STANDARD_COMMITMENT = (
 
 def rules_on(day: dt.date, region_code: str = "") -> RepairRuleSet:
     """The rule version in force on `day` for a province (its own rows first)."""
-    qs = RepairRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id")
-    if region_code:
-        own = qs.filter(province_code=region_code[:2] + "0000").first()
-        if own is not None:
-            return own
-    found = qs.filter(province_code="").first()
-    if found is not None:
-        return found
-    return RepairRuleSet(**DEFAULT_RULES)
+    return version_in_force(RepairRuleSet, day, region_code, defaults=DEFAULT_RULES)
 
 
 def seed_repair_rules(*, RepairRuleSet: Any) -> None:  # noqa: N803 (historical model from a migration)
