@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 def bars(
@@ -56,14 +57,22 @@ def for_report(report: dict[str, Any]) -> dict[str, SafeString]:
     v = report.get("validation", {})
     by_class = v.get("by_class", {})
     rates = [
-        (c, float(b["rate"] or 0), f"{(b['rate'] or 0) * 100:.1f}%（{b['problems']}/{b['inspections']}）")
+        (c, float(b["rate"] or 0), f"{(b['rate'] or 0) * 100:.1f}% ({b['problems']}/{b['inspections']})")
         for c, b in by_class.items()
     ]
     pop = [(c, float(n), str(n)) for c, n in v.get("population", {}).items()]
     draw = v.get("draw", {})
     lift = [
-        ("按类加权抽查", float(draw.get("weighted_problems") or 0), f"{draw.get('weighted_problems')}"),
-        ("等量随机抽查", float(draw.get("uniform_problems") or 0), f"{draw.get('uniform_problems')}"),
+        (
+            gettext("按类加权抽查"),
+            float(draw.get("weighted_problems") or 0),
+            f"{draw.get('weighted_problems')}",
+        ),
+        (
+            gettext("等量随机抽查"),
+            float(draw.get("uniform_problems") or 0),
+            f"{draw.get('uniform_problems')}",
+        ),
     ]
     hist = v.get("histogram", {})
     edges = hist.get("edges", [])

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import PROBLEM_RESULTS, InspectionKind, InspectionResult, PenaltyDomain
@@ -186,9 +187,17 @@ class Indicator:
                 idx = i
         return idx
 
+    def display_name(self) -> str:
+        """The indicator's name in the UI language."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
     def explain(self, value: float) -> str:
+        """A reason as a sentence in the UI language: "近两年受到 3 次行政处罚" /
+        "3 penalties in the last 24 months"."""
         shown = int(value) if float(value).is_integer() else round(float(value), 2)
-        return self.reason.replace("{value}", f"{shown:,}" if isinstance(shown, int) else str(shown))
+        english = (get_language() or "").startswith("en") and self.code in REASONS_EN
+        text = REASONS_EN[self.code] if english else self.reason
+        return text.replace("{value}", f"{shown:,}" if isinstance(shown, int) else str(shown))
 
 
 _PROBLEMS = ", ".join(f"'{r}'" for r in sorted(PROBLEM_RESULTS))
@@ -661,6 +670,43 @@ CATALOGUE: tuple[Indicator, ...] = (
         models=("special_equipment",),
     ),
 )
+
+# The reasons in English, for staff working in the English UI (the Chinese ones are in the
+# declarations above; a test checks that every indicator has both).
+REASONS_EN: dict[str, str] = {
+    "age_years": "established {value} years ago",
+    "registered_capital": "registered capital of {value} × 10,000 yuan",
+    "natural_person_invested": "invested or owned by natural persons ({value})",
+    "annual_reports_late_3y": "{value} annual reports late or missing in the last 3 years",
+    "licences_lapsed_24m": "{value} licences lapsed in the last 24 months",
+    "valid_licences": "holds {value} valid licences",
+    "notification_commitments_24m": "{value} notification commitments in the last 24 months",
+    "penalties_24m": "{value} administrative penalties in the last 24 months",
+    "heavy_penalties_36m": "{value} heavier administrative penalties in the last 36 months",
+    "fines_36m": "fines of {value} yuan in the last 36 months",
+    "problem_inspections_24m": "{value} inspections finding problems in the last 24 months",
+    "clean_inspections_24m": "{value} inspections without problems in the last 24 months",
+    "problem_share_60m": "{value}% of inspections found problems in the last 60 months",
+    "penalties_60m": "{value} administrative penalties in the last 60 months",
+    "anomaly_listings_36m": "listed {value} times on the business anomaly list in the last 36 months",
+    "serious_listings_36m": "listed {value} times on the serious-violation list in the last 36 months",
+    "untrue_commitments_36m": "{value} commitments found untrue in the last 36 months",
+    "rep_other_listed": "{value} other enterprises of the same legal representative listed in the last 36 months",
+    "rep_other_penalised": "{value} other enterprises of the same legal representative penalised in the last 24 months",
+    "enterprises_at_address": "{value} other enterprises registered at the same address",
+    "address_other_listed": "{value} other enterprises at the same address listed in the last 36 months",
+    "complaints_12m": "{value} complaints in the last 12 months",
+    "substantiated_complaints_24m": "{value} substantiated complaints in the last 24 months",
+    "substantiated_complaints_60m": "{value} substantiated complaints in the last 60 months",
+    "food_sampling_failures_24m": "{value} failed food sampling tests in the last 24 months",
+    "food_penalties_36m": "{value} food safety penalties in the last 36 months",
+    "food_licence_expiring": "{value} food production licences expired or expiring within 90 days",
+    "food_complaints_24m": "{value} food complaints in the last 24 months",
+    "se_inspection_failures_24m": "{value} failed special-equipment tests in the last 24 months",
+    "se_penalties_36m": "{value} special-equipment safety penalties in the last 36 months",
+    "se_licence_expiring": "{value} special-equipment licences expired or expiring within 90 days",
+    "se_complaints_24m": "{value} special-equipment complaints or accidents in the last 24 months",
+}
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in CATALOGUE}
 

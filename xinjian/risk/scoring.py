@@ -199,7 +199,7 @@ def reasons(version: ModelVersion, values: list[Any], points: list[Any]) -> list
         out.append(
             {
                 "indicator": item["code"],
-                "name": ind.name if ind else item["code"],
+                "name": ind.display_name() if ind else item["code"],
                 "dimension": ind.dimension if ind else "",
                 "value": value,
                 "points": int(pts),

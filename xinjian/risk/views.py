@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.accounts.roles import has_perm
@@ -34,7 +35,7 @@ def spec_by_dimension(version: ModelVersion) -> list[dict[str, Any]]:
             if n == 0 and upper is not None:
                 label = f"< {upper:g}"
             elif upper is None:
-                label = f"≥ {lower:g}" if n else "全部"
+                label = f"≥ {lower:g}" if n else gettext("全部")
             else:
                 label = f"[{lower:g}, {upper:g})"
             counts = item.get("counts")
@@ -50,8 +51,9 @@ def spec_by_dimension(version: ModelVersion) -> list[dict[str, Any]]:
         groups.setdefault(ind.dimension if ind else "basic", []).append(
             {
                 "code": item["code"],
-                "name": ind.name if ind else item["code"],
-                "name_en": ind.name_en if ind else "",
+                "name": ind.display_name() if ind else item["code"],
+                # the other language's name, under it
+                "name_en": (ind.name if ind.display_name() == ind.name_en else ind.name_en) if ind else "",
                 "direction": ind.direction if ind else 0,
                 "bins": bins,
                 "coef": item.get("coef"),
@@ -147,10 +149,13 @@ def change_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "discard":
             actions.discard_version(version, actor=request.user, reason=reason)
-            messages.success(request, f"已弃用 {version.label}")
+            messages.success(request, gettext("已弃用 %(label)s") % {"label": version.label})
         else:
             actions.activate_version(version, actor=request.user, reason=reason)
-            messages.success(request, f"已启用 {version.label}；运行“重新评分”后生效于全部主体")
+            messages.success(
+                request,
+                gettext("已启用 %(label)s；运行“重新评分”后生效于全部主体") % {"label": version.label},
+            )
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("risk:version", pk=version.pk)

@@ -188,3 +188,19 @@ def test_untrue_commitments_count_from_the_finding_date(enterprise_factory, coun
     assert values_of(e, ["untrue_commitments_36m"], as_of=dt.date(2026, 5, 19))["untrue_commitments_36m"] == 0
     assert values_of(e, ["untrue_commitments_36m"], as_of=dt.date(2025, 1, 1))["untrue_commitments_36m"] == 1
     assert BY_CODE["untrue_commitments_36m"].dimension == Dimension.SUPERVISION
+
+
+def test_every_indicator_explains_itself_in_both_languages():
+    from django.utils import translation
+
+    from xinjian.risk.indicators import REASONS_EN
+
+    assert set(REASONS_EN) == {i.code for i in CATALOGUE}
+    assert all("{value}" in text for text in REASONS_EN.values())
+    ind = BY_CODE["penalties_24m"]
+    with translation.override("en"):
+        assert ind.explain(3) == "3 administrative penalties in the last 24 months"
+        assert ind.display_name() == "Penalties in 24 months"
+    with translation.override("zh-hans"):
+        assert ind.explain(3) == "近两年受到 3 次行政处罚"
+        assert ind.display_name() == "近两年行政处罚次数"
