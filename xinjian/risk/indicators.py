@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import PROBLEM_RESULTS, InspectionKind, InspectionResult, PenaltyDomain
+from xinjian.core.i18n import chinese_ui
 
 
 class Dimension(models.TextChoices):
@@ -189,13 +189,13 @@ class Indicator:
 
     def display_name(self) -> str:
         """The indicator's name in the UI language."""
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+        return self.name if chinese_ui() else self.name_en
 
     def explain(self, value: float) -> str:
         """A reason as a sentence in the UI language: "近两年受到 3 次行政处罚" /
         "3 penalties in the last 24 months"."""
         shown = int(value) if float(value).is_integer() else round(float(value), 2)
-        english = (get_language() or "").startswith("en") and self.code in REASONS_EN
+        english = not chinese_ui() and self.code in REASONS_EN
         text = REASONS_EN[self.code] if english else self.reason
         return text.replace("{value}", f"{shown:,}" if isinstance(shown, int) else str(shown))
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from xinjian.accounts.roles import has_perm
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
+from xinjian.core.i18n import chinese_ui
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
 
@@ -53,7 +54,7 @@ def spec_by_dimension(version: ModelVersion) -> list[dict[str, Any]]:
                 "code": item["code"],
                 "name": ind.display_name() if ind else item["code"],
                 # the other language's name, under it
-                "name_en": (ind.name if ind.display_name() == ind.name_en else ind.name_en) if ind else "",
+                "name_en": (ind.name_en if chinese_ui() else ind.name) if ind else "",
                 "direction": ind.direction if ind else 0,
                 "bins": bins,
                 "coef": item.get("coef"),

@@ -11,7 +11,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
-from django.utils import translation
+
+from xinjian.core.i18n import chinese_ui
 
 register = template.Library()
 
@@ -32,17 +33,13 @@ def division_name(code: str) -> str:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _chinese() -> bool:
-    return (translation.get_language() or "zh-hans").startswith("zh")
-
-
 @register.filter
 def cn_date(value: dt.date | None) -> str:
     """2026年11月27日 in Chinese, 27 Nov 2026 otherwise (month names not localised further:
     English is the only other language)."""
     if not value:
         return "—"
-    if _chinese():
+    if chinese_ui():
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
@@ -54,7 +51,7 @@ def yuan(value: Decimal | float | None) -> str:
     if value is None:
         return "—"
     amount = Decimal(value)
-    if not _chinese():
+    if not chinese_ui():
         return f"CNY {amount:,.2f}"
     if amount >= 10000:
         wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
