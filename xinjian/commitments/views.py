@@ -23,6 +23,7 @@ from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
+from xinjian.registry.departments import covering_divisions
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 
 from . import actions, rules
@@ -133,7 +134,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _assignees(v: Verification) -> list[Any]:
     """Active staff whose jurisdiction covers the enterprise."""
     region = v.enterprise.region_code
-    codes = [region, region[:4] + "00", region[:2] + "0000"]
+    codes = covering_divisions(region)
     profiles = StaffProfile.objects.filter(active=True, department__division_id__in=codes).select_related(
         "user", "department"
     )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.clocks import register
+from xinjian.registry.departments import covering_divisions
 
 from . import actions, reactions, rules
 from .models import AnomalyListing, AnomalyStatus, BatchDecision, SeriousListing, SeriousStatus
@@ -38,7 +39,7 @@ def _batch_decision_for(
     """The standing batch decision of the most local department covering the enterprise."""
     if region_code not in cache:
         found = None
-        for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
+        for code in covering_divisions(region_code):
             found = BatchDecision.objects.filter(
                 department__division_id=code, report_year=year, active=True
             ).first()

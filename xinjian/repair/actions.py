@@ -25,7 +25,10 @@ from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.permissions import Perm
+from xinjian.core.text import between as text_between
+from xinjian.core.text import clean as clean_text
 from xinjian.core.workdays import add_working_days, today
+from xinjian.registry.departments import covering_divisions, department_for
 from xinjian.registry.models import Department, Enterprise
 
 from . import documents as docs
@@ -110,12 +113,10 @@ def deciding_department(kind: str, target: Any) -> Department | None:
     """§12: the department that made the original decision. Listings carry it; a
     penalty names its authority in `decided_by`, matched to the most local department
     of the enterprise's county, city or province whose name it contains."""
-    from xinjian.lists.actions import department_for
-
     if kind in (RepairKind.ANOMALY, RepairKind.SERIOUS, RepairKind.UNTRUE_COMMITMENT):
         return target.department or department_for(target.enterprise.region_code)
     region = target.enterprise.region_code
-    codes = [region, region[:4] + "00", region[:2] + "0000"]
+    codes = covering_divisions(region)
     by_code = {d.division_id: d for d in Department.objects.filter(division_id__in=codes)}
     for code in codes:
         d = by_code.get(code)
@@ -173,31 +174,6 @@ def target_of(enterprise: Enterprise, kind: str, target_id: int) -> Any:
     return target
 
 
-def _clean(value: str | None, field: str, *, limit: int = 4000) -> str:
-    """Free text from a form: trimmed; NUL characters (no PostgreSQL column holds them)
-    and over-long values are bad input, never a 500."""
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise DomainError(
-            _("含有不允许的空字符（0x00）"),
-            code="invalid_character",
-            details=[field_error(field, "invalid_character", "0x00")],
-        )
-    if len(value) > limit:
-        raise DomainError(_("内容过长"), details=[field_error(field, "too_long", str(limit))])
-    return value
-
-
-def _text(value: str, field: str, label: str, low: int, high: int) -> str:
-    value = _clean(value, field, limit=high + 1)
-    if not low <= len(value) <= high:
-        raise DomainError(
-            _("%(label)s应为%(low)d至%(high)d字") % {"label": label, "low": low, "high": high},
-            details=[field_error(field, "length", f"{low}-{high}")],
-        )
-    return value
-
-
 @transaction.atomic
 def apply(
     enterprise: Enterprise,
@@ -216,8 +192,8 @@ def apply(
     proof of fulfilment (described, with uploaded documents)."""
     on = on or today()
     target = target_of(enterprise, kind, target_id)
-    text = _text(application_text, "application_text", _("申请事由"), 10, 4000)
-    proof = _text(proof_description, "proof_description", _("证明材料说明"), 5, 4000)
+    text = text_between(application_text, "application_text", _("申请事由"), 10, 4000)
+    proof = text_between(proof_description, "proof_description", _("证明材料说明"), 5, 4000)
     if not commitment_confirmed:
         raise DomainError(
             _("须确认守信承诺书"),
@@ -287,7 +263,7 @@ def accept(app: RepairApplication, *, actor: Any, on: dt.date | None = None) -> 
 
 
 def _reasons(reasons: str, field: str = "reasons") -> str:
-    reasons = _clean(reasons, field)
+    reasons = clean_text(reasons, field)
     if not reasons:
         raise DomainError(
             _("须说明理由"), code="reason_required", details=[field_error("reasons", "required", _("必填"))]
@@ -312,7 +288,7 @@ def verify(app: RepairApplication, *, actor: Any, note: str, on: dt.date | None 
     """The on-site verification (§12: required on the stricter path) and its findings."""
     on = on or today()
     _authorise(app, actor, "verify")
-    note = _clean(note, "note")
+    note = clean_text(note, "note")
     if not note:
         raise DomainError(_("须填写现场核查情况"), details=[field_error("note", "required", _("必填"))])
     app.verified_on, app.verification_note = on, note
@@ -334,7 +310,7 @@ def approve(
     the decider. Emits `repair.approved`; the records change in `update_publication`."""
     on = on or today()
     _authorise(app, actor, "approve")
-    decision_no = _clean(decision_no, "decision_no", limit=100)
+    decision_no = clean_text(decision_no, "decision_no", limit=100)
     if not decision_no:
         raise DomainError(
             _("须填写信用修复决定书编号"),
@@ -456,7 +432,7 @@ def revoke(
     on = on or today()
     _authorise(app, actor, "revoke")
     reason = _reasons(reason, "reason")
-    decision_no = _clean(decision_no, "decision_no", limit=100)
+    decision_no = clean_text(decision_no, "decision_no", limit=100)
     if not decision_no:
         raise DomainError(
             _("须填写撤销决定书编号"),

@@ -1,0 +1,69 @@
+"""Every state change of the lists (architecture rule 1): atomic, audited, evented, with
+a history row per transition. Transitions are tables; an illegal move raises.
+
+One module per noun: `anomaly`, `serious`, `typical_cases`; this package re-exports
+their public names so callers write `actions.list_anomaly`."""
+
+from __future__ import annotations
+
+from ._base import ANOMALY_TRANSITIONS, SERIOUS_TRANSITIONS, A, S, department_for
+from .anomaly import (
+    approve_anomaly_draft,
+    drop_anomaly_draft,
+    list_anomaly,
+    list_for_missing_reports,
+    note_ground_ceased,
+    publish_reminder,
+    remove_anomaly,
+    revoke_anomaly,
+)
+from .serious import (
+    approve_serious,
+    approving_department,
+    decide_serious,
+    drop_serious,
+    escalate_anomaly,
+    expire_serious,
+    import_serious_decision,
+    notify_party,
+    propose_serious,
+    publish_serious,
+    record_statement,
+    remove_serious_early,
+    revoke_serious,
+    submit_for_approval,
+)
+from .typical_cases import CASE_TRANSITIONS, move_case, save_case
+
+__all__ = [
+    "A",
+    "ANOMALY_TRANSITIONS",
+    "CASE_TRANSITIONS",
+    "S",
+    "SERIOUS_TRANSITIONS",
+    "approve_anomaly_draft",
+    "approve_serious",
+    "approving_department",
+    "decide_serious",
+    "department_for",
+    "drop_anomaly_draft",
+    "drop_serious",
+    "escalate_anomaly",
+    "expire_serious",
+    "import_serious_decision",
+    "list_anomaly",
+    "list_for_missing_reports",
+    "move_case",
+    "note_ground_ceased",
+    "notify_party",
+    "propose_serious",
+    "publish_reminder",
+    "publish_serious",
+    "record_statement",
+    "remove_anomaly",
+    "remove_serious_early",
+    "revoke_anomaly",
+    "revoke_serious",
+    "save_case",
+    "submit_for_approval",
+]
