@@ -14,7 +14,7 @@ from ninja import Path, Router, Schema
 
 from xinjian.core.errors import DomainError, NotFound
 from xinjian.core.schemas import ErrorOut, FieldErrorOut
-from xinjian.sharing.auth import scope
+from xinjian.sharing.auth import client_region_prefix, scope
 
 from .actions import ingest_records
 from .ingest.engine import MAX_RECORDS
@@ -135,8 +135,17 @@ def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KI
             % {"MAX_RECORDS": MAX_RECORDS, "len": len(records)}
         )
     client = request.api_client  # type: ignore[attr-defined]
+    # A regional client writes only about enterprises of its region; any other record is
+    # rejected on its own (`uscc` / `outside_region`, issue 13).
     batch, rejects = ingest_records(
-        kind, records, actor=client, source=client.name, channel="api", region_code=client.region_code
+        kind,
+        records,
+        actor=client,
+        source=client.name,
+        channel="api",
+        region_code=client.region_code,
+        region_prefix=client_region_prefix(client),
+        outside_code="outside_region",
     )
     out = batch.summary()
     out["rejected"] = [r.as_dict() for r in rejects]

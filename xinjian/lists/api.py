@@ -8,15 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
 from ninja import Router, Schema
 
-from xinjian.core.errors import NotFound
 from xinjian.core.schemas import ErrorOut
 from xinjian.core.workdays import today
-from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise
-from xinjian.sharing.auth import scope
+from xinjian.sharing.auth import client_enterprise, scope
 
 from .queries import constraints as constraints_of
 
@@ -40,13 +36,8 @@ class ConstraintsOut(Schema):
     summary="查询联合惩戒约束",
 )
 def constraints(request: HttpRequest, uscc: str) -> dict[str, Any]:
-    try:
-        code = normalize_uscc(uscc)
-    except IdentifierError:
-        raise NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
-    enterprise = Enterprise.objects.filter(uscc=code).first()
-    if enterprise is None:
-        raise NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
+    # Within the client's region only: outside it the enterprise does not exist (404).
+    enterprise = client_enterprise(request, uscc)
     result = constraints_of(enterprise, today())
     result["as_of"] = timezone.now()
     return result

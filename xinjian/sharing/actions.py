@@ -16,6 +16,7 @@ from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType, emit
 
+from .auth import check_record_region
 from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -129,6 +130,8 @@ def record_feedback(
     from xinjian.registry.models import Enterprise
 
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    # Region first: a regional client learns nothing about the register outside its region.
+    check_record_region(client, uscc, enterprise)
     if enterprise is None:
         raise DomainError(
             gettext("未知的统一社会信用代码"),

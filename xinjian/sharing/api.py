@@ -117,6 +117,7 @@ class FeedbackOut(Schema):
     summary="回传惩戒措施实施情况",
 )
 def feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
+    # A regional receiver reports only on enterprises of its region (400 outside_region).
     fb = actions.record_feedback(
         client=request.api_client,  # type: ignore[attr-defined]
         uscc=payload.uscc.upper(),

@@ -8,7 +8,8 @@ from typing import Any
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
-from xinjian.core.errors import NotAllowed, NotFound
+from xinjian.core.errors import DomainError, NotAllowed, NotFound, field_error
+from xinjian.core.jurisdiction import region_prefix
 
 from .models import ApiClient, hash_token
 
@@ -32,6 +33,39 @@ class ScopedBearer(HttpBearer):
 
 def scope(name: str) -> ScopedBearer:
     return ScopedBearer(name)
+
+
+def client_region_prefix(client: Any) -> str | None:
+    """The division prefix a client is bound to, or None for a client of the whole
+    instance (issue 13: every record a regional token reads or writes lies inside it)."""
+    return region_prefix(client.region_code) if client.region_code else None
+
+
+def record_region(uscc: str, enterprise: Any = None) -> str:
+    """The division a record about `uscc` belongs to: the enterprise's when the register
+    holds it, otherwise the registration authority's division embedded in the USCC
+    (GB 32100-2015 characters 3–8), so a record about an enterprise not registered yet is
+    judged too."""
+    if enterprise is not None:
+        return str(enterprise.region_code)
+    return uscc[2:8] if len(uscc) == 18 else ""
+
+
+def outside_region_error(uscc: str) -> DomainError:
+    message = gettext("该记录所属主体不在本令牌的区域内")
+    return DomainError(
+        message,
+        code="outside_region",
+        details=[field_error("uscc", "outside_region", message)],
+    )
+
+
+def check_record_region(client: Any, uscc: str, enterprise: Any = None) -> None:
+    """A regional client writes only records about enterprises of its region: otherwise
+    `400 outside_region` naming `uscc`."""
+    prefix = client_region_prefix(client)
+    if prefix is not None and not record_region(uscc, enterprise).startswith(prefix):
+        raise outside_region_error(uscc)
 
 
 def client_enterprise(request: Any, uscc: str) -> Any:

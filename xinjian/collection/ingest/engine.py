@@ -92,6 +92,7 @@ class Ingestion:
         actor: Any,
         channel: str = Channel.API,
         region_prefix: str | None = None,
+        outside_code: str = "out_of_jurisdiction",
         region_code: str = "",
         file_name: str = "",
         uploaded_by: Any = None,
@@ -104,8 +105,10 @@ class Ingestion:
         self.source = source
         self.actor = as_actor(actor)
         self.channel = channel
-        # Uploads by staff: records must concern enterprises inside this division prefix.
+        # Uploads by staff and writes by a regional API client (then `outside_region`,
+        # issue 13): records must concern enterprises inside this division prefix.
         self.region_prefix = region_prefix
+        self.outside_code = outside_code
         self.region_code = region_code
         self.file_name = file_name
         self.uploaded_by = uploaded_by
@@ -209,24 +212,35 @@ class Ingestion:
                 r.values["enterprise_id"] = ent[0] if ent else None
                 if ent:
                     r.values["uscc"] = ent[1]  # matched by the old registration number
+        held: dict[str, str] = {}
+        if self.region_prefix is not None and not kind.resolves_enterprise:
+            # An enterprise record may not move an enterprise registered elsewhere into
+            # the writer's region either.
+            held = dict(
+                Enterprise.objects.filter(uscc__in={r.values["uscc"] for r in rows}).values_list(
+                    "uscc", "region_code"
+                )
+            )
         kept: list[Row] = []
         for r in rows:
             if self.region_prefix is not None:
                 region = kind.scope_region(r.values, r.enterprise)
+                fieldname = "region_code" if not kind.resolves_enterprise else "uscc"
+                elsewhere = held.get(r.values["uscc"])
+                if elsewhere is not None and not elsewhere.startswith(self.region_prefix):
+                    fieldname, region = "uscc", elsewhere
                 if not region.startswith(self.region_prefix):
-                    fieldname = "region_code" if not kind.resolves_enterprise else "uscc"
+                    message = (
+                        gettext("该记录所属主体不在本令牌的区域内")
+                        if self.outside_code == "outside_region"
+                        else gettext("该记录所属主体不在本部门辖区内，不能由本部门导入")
+                    )
                     rejects.append(
                         Reject(
                             r.index,
                             kind.source_id_of(r.raw),
                             r.raw,
-                            [
-                                _err(
-                                    fieldname,
-                                    "out_of_jurisdiction",
-                                    gettext("该记录所属主体不在本部门辖区内，不能由本部门导入"),
-                                )
-                            ],
+                            [_err(fieldname, self.outside_code, message)],
                         )
                     )
                     continue
