@@ -1,5 +1,5 @@
-"""The public API of interfaces.md: `GET /api/v1/public/enterprises?q=` and
-`GET /api/v1/public/enterprises/{uscc}`. No token; everything passes the disclosure
+"""The public API of interfaces.md: `GET /api/v1/public/enterprises?q=`,
+`GET /api/v1/public/enterprises/{uscc}` and (v1.1) `GET /api/v1/public/exposure`. No token; everything passes the disclosure
 policy (queries.profile); a risk class or a complaint is never read here."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from ninja import Router, Schema
 from xinjian.core.access import public_api
 from xinjian.core.errors import NotFound
 from xinjian.core.schemas import ErrorOut
+from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 
-from . import queries, ratelimit, search
+from . import policy, queries, ratelimit, search
 
 router = Router(tags=["public"])
 
@@ -144,3 +145,40 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     if data is None:
         raise NotFound(gettext("统一社会信用代码无效或企业不存在"))
     return data
+
+
+class ExposureItem(Schema):
+    uscc: str
+    name: str
+    reason: str  # "repeat_penalties": 屡禁不止、屡罚不改 (domain.md §11)
+    count: int
+    since: str  # the decision date of the oldest penalty counted
+
+
+class ExposureOut(Schema):
+    results: list[ExposureItem]
+    as_of: str
+
+
+@router.get(
+    "/exposure",
+    response={200: ExposureOut, 429: ErrorOut},
+    summary="Repeat offenders shown on the public exposure page, counted only from records disclosed today",
+)
+@public_api
+def exposure(request: HttpRequest) -> dict[str, Any]:
+    ratelimit.hit(request, bucket="exposure")
+    day = today()
+    return {
+        "results": [
+            {
+                "uscc": row["enterprise"].uscc,
+                "name": row["enterprise"].name,
+                "reason": row["reason"],
+                "count": row["count"],
+                "since": row["since"].isoformat(),
+            }
+            for row in policy.exposure(day)
+        ],
+        "as_of": day.isoformat(),
+    }

@@ -119,6 +119,15 @@ DICTIONARY: dict[str, dict[str, Any]] = {
             ("measures", "list[string]", "管理措施代码；CSV中以分号分隔"),
         ],
     },
+    "exposure": {
+        "title": "屡禁不止、屡罚不改企业集中公示信息",
+        "fields": _ENTERPRISE
+        + [
+            ("reason", "string", "公示事由代码（repeat_penalties：屡罚不改）"),
+            ("count", "number", "统计期内当日仍在公示期内的重点领域行政处罚次数"),
+            ("since", "date", "所计最早一次处罚的决定日期"),
+        ],
+    },
     "commitment_findings": {
         "title": "承诺不实核查结论信息",
         "fields": _ENTERPRISE
@@ -145,10 +154,15 @@ def _listed_rows(kind: str, on: dt.date) -> Iterator[tuple[Any, dict[str, Any]]]
 
     if kind == "anomaly_list":
         for a in public_anomaly(on).select_related("enterprise").order_by("id").iterator(chunk_size=2000):
-            yield a.enterprise, anomaly_dict(a, on)
+            if policy.visible(a, on):  # the second lock on the door
+                yield a.enterprise, anomaly_dict(a, on)
     elif kind == "serious_list":
         for s in public_serious(on).select_related("enterprise").order_by("id").iterator(chunk_size=2000):
-            yield s.enterprise, serious_dict(s)
+            if policy.visible(s, on):
+                yield s.enterprise, serious_dict(s)
+    elif kind == "exposure":
+        for row in policy.exposure(on, limit=1_000_000):
+            yield row["enterprise"], {"reason": row["reason"], "count": row["count"], "since": row["since"]}
     else:
         for v in with_details(published(on)).order_by("id").iterator(chunk_size=2000):
             row = finding_public_dict(v, on)
@@ -158,7 +172,7 @@ def _listed_rows(kind: str, on: dt.date) -> Iterator[tuple[Any, dict[str, Any]]]
 
 def _rows(kind: str, on: dt.date) -> Iterator[dict[str, Any]]:
     names = [f[0] for f in DICTIONARY[kind]["fields"]]
-    if kind in ("anomaly_list", "serious_list", "commitment_findings"):
+    if kind in ("anomaly_list", "serious_list", "exposure", "commitment_findings"):
         for e, data in _listed_rows(kind, on):
             data.update(uscc=e.uscc, enterprise_name=e.name, region_code=e.region_code)
             yield {n: _plain(data.get(n)) for n in names}

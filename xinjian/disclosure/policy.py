@@ -9,6 +9,12 @@ A test runs both over every edge case and asserts they agree.
 
 Kinds that are never public (complaints, risk classes, annual-report internals) have no
 entry here: `visible` refuses them, so a caller cannot publish them by mistake.
+
+Everything computed from public records is computed from what this module lets through
+on the day: the list entries (`visible_anomaly_listings`, `visible_serious_listings`),
+typical cases, and the repeat-offender exposure (`exposure`), which counts only penalties
+still disclosed on the day (issue 12 item 1: a penalty whose period ended no longer names
+its enterprise).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Count, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from xinjian.collection.models import (
@@ -30,6 +36,15 @@ from xinjian.collection.models import (
     Penalty,
     PenaltyStatus,
     PenaltyType,
+)
+from xinjian.lists import rules as list_rules
+from xinjian.lists.models import (
+    AnomalyListing,
+    AnomalyStatus,
+    CaseStatus,
+    SeriousListing,
+    SeriousStatus,
+    TypicalCase,
 )
 
 from . import rules
@@ -249,6 +264,138 @@ def _day_end(d: dt.date) -> dt.datetime:
     return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
 
 
+# --- list entries (Anomaly Measures, Order 44) -----------------------------------------------
+
+
+def anomaly_listing_visible(a: AnomalyListing, as_of: dt.date) -> bool:
+    """Listed by `as_of`; a removal stays on the record with the removal; a listing
+    revoked (made in error) disappears from its revocation on."""
+    if a.listed_on is None or a.listed_on > as_of:
+        return False
+    if a.status in (AnomalyStatus.DRAFT, AnomalyStatus.DROPPED):
+        return False
+    return not (a.status == AnomalyStatus.REVOKED and a.removed_on is not None and a.removed_on <= as_of)
+
+
+def visible_anomaly_listings(qs: QuerySet[AnomalyListing], as_of: dt.date) -> QuerySet[AnomalyListing]:
+    return (
+        qs.filter(listed_on__isnull=False, listed_on__lte=as_of)
+        .exclude(status__in=[AnomalyStatus.DRAFT, AnomalyStatus.DROPPED])
+        .exclude(status=AnomalyStatus.REVOKED, removed_on__lte=as_of)
+    )
+
+
+def serious_listing_visible(s: SeriousListing, as_of: dt.date) -> bool:
+    """Published by `as_of` and not ended by then: removed, revoked, or past its period
+    (`expires_on` is the removal day, whether or not the clock has run yet). After early
+    removal the public record shows neither the listing nor the removal (Order 44 art. 20)."""
+    if s.published_on is None or s.published_on > as_of or s.status == SeriousStatus.DROPPED:
+        return False
+    if s.removed_on is not None and s.removed_on <= as_of:
+        return False
+    return s.expires_on is None or s.expires_on > as_of
+
+
+def visible_serious_listings(qs: QuerySet[SeriousListing], as_of: dt.date) -> QuerySet[SeriousListing]:
+    return (
+        qs.filter(published_on__isnull=False, published_on__lte=as_of)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=as_of))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=as_of))
+        .exclude(status=SeriousStatus.DROPPED)
+    )
+
+
+def escalation_reminder_visible(a: AnomalyListing, as_of: dt.date) -> bool:
+    """The public reminder that a listing reaches 3 years (Anomaly Measures art. 17)."""
+    return (
+        a.status == AnomalyStatus.LISTED
+        and a.reminder_published_on is not None
+        and a.reminder_published_on <= as_of
+        and anomaly_listing_visible(a, as_of)
+    )
+
+
+def visible_escalation_reminders(qs: QuerySet[AnomalyListing], as_of: dt.date) -> QuerySet[AnomalyListing]:
+    return visible_anomaly_listings(qs, as_of).filter(
+        status=AnomalyStatus.LISTED, reminder_published_on__isnull=False, reminder_published_on__lte=as_of
+    )
+
+
+# --- typical cases (seed 十一) --------------------------------------------------------------
+
+
+def typical_case_visible(c: TypicalCase, as_of: dt.date) -> bool:
+    return c.status == CaseStatus.PUBLISHED and c.published_on is not None and c.published_on <= as_of
+
+
+def visible_typical_cases(qs: QuerySet[TypicalCase], as_of: dt.date) -> QuerySet[TypicalCase]:
+    return qs.filter(status=CaseStatus.PUBLISHED, published_on__isnull=False, published_on__lte=as_of)
+
+
+def case_enterprises(c: TypicalCase, as_of: dt.date) -> list[Any]:
+    """The enterprises a published case names, while something public about them backs the
+    naming: a serious listing or a penalty still disclosed on `as_of`. Once both have
+    ended (or been repaired) the article stays, without the name."""
+    ents = list(c.enterprises.order_by("name", "id"))
+    if not ents:
+        return []
+    ids = [e.pk for e in ents]
+    backed = set(
+        visible_serious_listings(SeriousListing.objects.filter(enterprise_id__in=ids), as_of).values_list(
+            "enterprise_id", flat=True
+        )
+    ) | set(
+        visible_penalties(Penalty.objects.filter(enterprise_id__in=ids), as_of).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    return [e for e in ents if e.pk in backed]
+
+
+# --- exposure: repeat offenders (domain.md §11) -------------------------------------------------
+
+EXPOSURE_REASON = "repeat_penalties"  # 屡禁不止、屡罚不改
+
+
+def exposure_penalties(as_of: dt.date) -> QuerySet[Penalty]:
+    """The penalties that count towards exposure on `as_of`: disclosed on that day, in a
+    key area, decided within the window (rule data, domain.md §11)."""
+    r = list_rules.rules_on(as_of)
+    since = list_rules.add_years(as_of, -r.repeat_window_years)
+    return visible_penalties(
+        Penalty.objects.filter(decided_on__gt=since, domain__in=r.repeat_domains or []), as_of
+    )
+
+
+def exposure(
+    as_of: dt.date, region_prefix: str = "", key_area: str = "", limit: int = 500
+) -> list[dict[str, Any]]:
+    """Repeat offenders on `as_of`: enterprises with at least the threshold of penalties
+    counted by `exposure_penalties`. `since` is the decision date of the oldest counted one."""
+    from xinjian.registry.models import Enterprise
+
+    r = list_rules.rules_on(as_of)
+    counted = Penalty.objects.filter(pk__in=exposure_penalties(as_of).values("pk"))
+    groups = (
+        counted.values("enterprise_id")
+        .annotate(n=Count("id"), since=Min("decided_on"))
+        .filter(n__gte=r.repeat_threshold)
+    )
+    by_id = {g["enterprise_id"]: g for g in groups}
+    ents = Enterprise.objects.filter(pk__in=list(by_id))
+    if region_prefix:
+        ents = ents.filter(region_code__startswith=region_prefix)
+    if key_area:
+        ents = ents.filter(key_area_tags__type_id=key_area, key_area_tags__active=True).distinct()
+    rows = [
+        {"enterprise": e, "count": by_id[e.pk]["n"], "since": by_id[e.pk]["since"], "reason": EXPOSURE_REASON}
+        for e in ents
+        if e.pk in by_id
+    ]
+    rows.sort(key=lambda row: (-row["count"], row["enterprise"].name, row["enterprise"].uscc))
+    return rows[:limit]
+
+
 # --- the one entry point -----------------------------------------------------------------
 
 _VISIBLE: dict[type, Callable[[Any, dt.date], bool]] = {
@@ -256,6 +403,9 @@ _VISIBLE: dict[type, Callable[[Any, dt.date], bool]] = {
     Inspection: inspection_visible,
     Licence: licence_visible,
     CommitmentRecord: commitment_visible,
+    AnomalyListing: anomaly_listing_visible,
+    SeriousListing: serious_listing_visible,
+    TypicalCase: typical_case_visible,
 }
 
 
@@ -293,6 +443,9 @@ def filter_visible(qs: QuerySet, as_of: dt.date) -> QuerySet:
         Inspection: visible_inspections,
         Licence: visible_licences,
         CommitmentRecord: visible_commitments,
+        AnomalyListing: visible_anomaly_listings,
+        SeriousListing: visible_serious_listings,
+        TypicalCase: visible_typical_cases,
     }
     fn = filters.get(qs.model)
     if fn is None:

@@ -1,6 +1,6 @@
 """Public list pages (/public/lists/): the anomaly list, the serious-violation list, the
 concentrated exposure of repeat offenders and serious-list enterprises, typical cases.
-Everything shown passes the same rules as `disclosure.public_listings`."""
+Everything shown passes the disclosure policy for the day (`disclosure.policy`)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from xinjian.core.access import public
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.workdays import today
+from xinjian.disclosure import policy
 from xinjian.registry.models import Division, KeyAreaType
 
 from . import queries, rules
-from .models import AnomalyStatus, CaseStatus, ListKind, TypicalCase
+from .models import AnomalyStatus, ListKind, TypicalCase
 
 
 def _filters(request: HttpRequest) -> tuple[str, str]:
@@ -90,14 +91,14 @@ def exposure(request: HttpRequest) -> HttpResponse:
             repeat=queries.repeat_offenders(day, region, key_area),
             serious=_filter(queries.public_serious(day), region, key_area).select_related("enterprise")[:200],
             reminders=_filter(queries.reminders(day), region, key_area)[:200],
-            cases=TypicalCase.objects.filter(status=CaseStatus.PUBLISHED)[:5],
+            cases=policy.visible_typical_cases(TypicalCase.objects.all(), day)[:5],
         ),
     )
 
 
 @public
 def cases(request: HttpRequest) -> HttpResponse:
-    qs = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED)
+    qs = policy.visible_typical_cases(TypicalCase.objects.all(), today())
     region, _ = _filters(request)
     if region:
         qs = qs.filter(region_code__startswith=region)
@@ -107,5 +108,8 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @public
 def case(request: HttpRequest, pk: int) -> HttpResponse:
-    c = get_object_or_404(TypicalCase, pk=pk, status=CaseStatus.PUBLISHED)
-    return render(request, "lists/public/case.html", {"case": c, "enterprises": c.enterprises.all()})
+    day = today()
+    c = get_object_or_404(policy.visible_typical_cases(TypicalCase.objects.all(), day), pk=pk)
+    return render(
+        request, "lists/public/case.html", {"case": c, "enterprises": policy.case_enterprises(c, day)}
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
+
+from xinjian.disclosure import policy
 
 from . import rules
 from .models import (
@@ -19,24 +21,15 @@ from .models import (
 
 
 def public_anomaly(on: dt.date) -> QuerySet[AnomalyListing]:
-    """Anomaly listings the public sees on `on`: listed by then and not revoked by then
-    (a revoked listing disappears); removals stay visible with the removal."""
-    return (
-        AnomalyListing.objects.filter(listed_on__lte=on)
-        .exclude(status__in=[AnomalyStatus.DRAFT, AnomalyStatus.DROPPED])
-        .exclude(status=AnomalyStatus.REVOKED, removed_on__lte=on)
-    )
+    """Anomaly listings the public sees on `on` (the disclosure policy decides: listed by
+    then and not revoked by then; removals stay visible with the removal)."""
+    return policy.visible_anomaly_listings(AnomalyListing.objects.all(), on)
 
 
 def public_serious(on: dt.date) -> QuerySet[SeriousListing]:
-    """Serious listings in force and public on `on`: published by then, not yet removed
-    or revoked. After early removal (credit repair) the public record shows neither the
-    listing nor the removal; after revocation it disappears."""
-    return (
-        SeriousListing.objects.filter(published_on__lte=on)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
-        .exclude(status__in=[SeriousStatus.DROPPED])
-    )
+    """Serious listings public on `on` (the disclosure policy decides: published by then,
+    not removed, revoked or expired by then)."""
+    return policy.visible_serious_listings(SeriousListing.objects.all(), on)
 
 
 def anomaly_dict(a: AnomalyListing, on: dt.date) -> dict[str, Any]:
@@ -135,32 +128,14 @@ def constraints(enterprise: Any, on: dt.date) -> dict[str, Any]:
 
 
 def repeat_offenders(on: dt.date, region_prefix: str = "", key_area: str = "") -> list[dict[str, Any]]:
-    """Domain §11: 3 or more published penalties in key areas within 2 years (rule data)."""
-    from xinjian.registry.models import Enterprise
-
-    r = rules.rules_on(on)
-    since = rules.add_years(on, -r.repeat_window_years)
-    published = Q(
-        penaltys__published_on__isnull=False,
-        penaltys__published_on__lte=on,
-        penaltys__decided_on__gt=since,
-        penaltys__domain__in=r.repeat_domains or [],
-        penaltys__withdrawn_on__isnull=True,
-        penaltys__status="in_force",
-    ) & (Q(penaltys__publication_stopped_on__isnull=True) | Q(penaltys__publication_stopped_on__gt=on))
-    qs = Enterprise.objects.annotate(n=Count("penaltys", filter=published)).filter(n__gte=r.repeat_threshold)
-    if region_prefix:
-        qs = qs.filter(region_code__startswith=region_prefix)
-    if key_area:
-        qs = qs.filter(key_area_tags__type_id=key_area, key_area_tags__active=True)
-    return [{"enterprise": e, "count": e.n} for e in qs.order_by("-n", "name")[:500]]  # type: ignore[attr-defined]
+    """Domain §11: 3 or more penalties in key areas within 2 years (rule data), counting
+    only penalties the disclosure policy still shows on `on`."""
+    return policy.exposure(on, region_prefix, key_area)
 
 
 def reminders(on: dt.date) -> QuerySet[AnomalyListing]:
     """Public reminders: listed for almost 3 years, move to the serious list ahead."""
-    return AnomalyListing.objects.filter(
-        status=AnomalyStatus.LISTED, reminder_published_on__lte=on
-    ).select_related("enterprise")
+    return policy.visible_escalation_reminders(AnomalyListing.objects.all(), on).select_related("enterprise")
 
 
 __all__ = ["RemovalReason", "public_anomaly", "public_serious", "constraints", "repeat_offenders"]

@@ -225,14 +225,15 @@ def test_constraints_endpoint_reports_lists_measures_and_commitment(
 
 
 def test_typical_case_needs_a_second_person_to_review_before_publication(
-    client, staff_factory, enterprise_factory
+    client, staff_factory, enterprise_factory, penalty_factory
 ):
     writer, reviewer = staff_factory("440305"), staff_factory("440305")
-    e = enterprise_factory()
+    e, unbacked = enterprise_factory(), enterprise_factory()
+    penalty_factory(e, decided_on=dt.date.today(), published_on=dt.date.today())
     client.force_login(writer)
     client.post(
         reverse("lists:case_new"),
-        {"title": "某食品公司超范围使用添加剂案", "body": "案情……", "usccs": e.uscc},
+        {"title": "某食品公司超范围使用添加剂案", "body": "案情……", "usccs": f"{e.uscc}\n{unbacked.uscc}"},
     )
     from xinjian.lists.models import TypicalCase
 
@@ -246,6 +247,8 @@ def test_typical_case_needs_a_second_person_to_review_before_publication(
     client.logout()
     page = client.get(reverse("lists_public:case", args=[case.pk])).content.decode()
     assert "某食品公司超范围使用添加剂案" in page and e.name in page
+    # Named only while a disclosed record backs the naming (disclosure.policy.case_enterprises).
+    assert unbacked.name not in page
 
 
 def test_staff_and_public_pages_render(
