@@ -325,3 +325,18 @@ def test_past_records_predict_later_inspection_findings():
 def test_even_a_tiny_province_has_enterprises_where_the_demo_logins_work():
     generate(12, 9, on=ON)
     assert Enterprise.objects.filter(region_code="440305").count() >= 5
+
+
+def test_demo_exposure_shows_one_offender_and_not_the_one_whose_small_fines_ended(client):
+    """Issue 12 item 1 in the demo: three fines within the window, the first no longer
+    disclosed → not exposed; three still disclosed → exposed."""
+    call_command("demo", enterprises=150, seed=2, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo_exposure", stdout=out)
+    mine = {p.uscc for p in Penalty.objects.filter(source="demo-exposure")}
+    assert len(mine) == 2
+    exposed = {r["uscc"] for r in client.get("/api/v1/public/exposure").json()["results"]}
+    assert len(mine & exposed) == 1
+    assert "不再出现在曝光名单" in out.getvalue()
+    call_command("demo_exposure", stdout=io.StringIO())  # idempotent
+    assert Penalty.objects.filter(source="demo-exposure").count() == 6

@@ -75,6 +75,7 @@ class Command(BaseCommand):
             ("demo_inspections", ["--seed", "1"]),
             ("demo_commitments", ["--seed", "1"]),
             ("demo_repair", []),
+            ("demo_exposure", []),
         ]:
             self.stdout.write(f"— {name} {' '.join(args)}")
             call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
