@@ -105,6 +105,9 @@ def test_every_public_surface_agrees_with_the_policy_on_every_day(client, world,
     from xinjian.sharing.actions import issue_credit_report
 
     settings.VAR_DIR = tmp_path
+    # Load the URLconf and the API schemas before freezing the clock (pydantic must not
+    # build its schemas from freezegun's fake date classes).
+    assert client.get("/api/v1/public/exposure").status_code == 200
     x, y, serious, case = world["x"], world["y"], world["serious"], world["case"]
     penalties = list(Penalty.objects.select_related("enterprise").filter(enterprise__in=[x, y]))
     listings = list(AnomalyListing.objects.select_related("enterprise"))
