@@ -18,6 +18,7 @@ from django.db import transaction
 
 from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty
 from xinjian.core import audit
+from xinjian.core.spreadsheets import neutralise_row
 
 from . import policy
 from .models import OpenDataFile
@@ -228,7 +229,9 @@ def export_open_data(on: dt.date, *, actor: Any) -> list[OpenDataFile]:
             w.writerow(names)
             for row in _rows(kind, on):
                 w.writerow(
-                    [";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()]
+                    neutralise_row(
+                        ";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()
+                    )
                 )
                 fj.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
@@ -237,7 +240,8 @@ def export_open_data(on: dt.date, *, actor: Any) -> list[OpenDataFile]:
         "date": on.isoformat(),
         "publisher": "信监 重点领域信用监管平台",
         "note": "仅包含数据日期当日依《市场监督管理行政处罚信息公示规定》等规定处于公示期内的信息；"
-        "投诉举报信息、信用风险分类结果不予公开。CSV为UTF-8（带BOM）编码。",
+        "投诉举报信息、信用风险分类结果不予公开。CSV为UTF-8（带BOM）编码；CSV中以 = + - @、制表符或回车开头的文本"
+        "前加一个单引号，以免电子表格软件将其当作公式执行（JSON Lines保持原值）。",
         "files": {
             k: {
                 "title": v["title"],

@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
+from xinjian.core.spreadsheets import neutralise_row
 from xinjian.core.workdays import today
 
 from .models import Division, Enterprise, KeyAreaTag, KeyAreaTagHistory, KeyAreaType
@@ -118,19 +119,21 @@ def key_area_xlsx(user: Any, f: KeyAreaFilters) -> IO[bytes]:
     for tag in key_area_rows(user, f).iterator(chunk_size=2000):
         e = tag.enterprise
         ws.append(
-            [
-                e.uscc,
-                e.name,
-                e.legal_representative,
-                e.region_code,
-                names.get(e.region_code, ""),
-                tag.type.name,
-                tag.get_source_display(),
-                tag.licence.licence_no if tag.licence else "",
-                tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
-                tag.since.astimezone().strftime("%Y-%m-%d %H:%M"),
-                e.get_status_display(),
-            ]
+            neutralise_row(
+                [
+                    e.uscc,
+                    e.name,
+                    e.legal_representative,
+                    e.region_code,
+                    names.get(e.region_code, ""),
+                    tag.type.name,
+                    tag.get_source_display(),
+                    tag.licence.licence_no if tag.licence else "",
+                    tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
+                    tag.since.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    e.get_status_display(),
+                ]
+            )
         )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     wb.save(out)

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext
 
+from xinjian.core.spreadsheets import neutralise_row, restore
+
 from .kinds import Kind
 
 SAMPLE = 256 * 1024
@@ -92,7 +94,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        return restore(value).strip()  # our own rejects file, fixed and uploaded again
     return value
 
 
@@ -208,7 +210,7 @@ def template_xlsx(kind: Kind) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = kind.label
-    ws.append([f"{f.label}*" if f.required else f.label for f in kind.fields.values()])
+    ws.append(neutralise_row(f"{f.label}*" if f.required else f.label for f in kind.fields.values()))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for col, f in enumerate(kind.fields.values(), start=1):
@@ -217,7 +219,9 @@ def template_xlsx(kind: Kind) -> bytes:
     help_ws = wb.create_sheet("填写说明")
     help_ws.append(["列名", "接口字段", "必填", "说明"])
     for name, f in kind.fields.items():
-        help_ws.append([f.label, name, "是" if f.required else "否", f.example() or _type_hint(f)])
+        help_ws.append(
+            neutralise_row([f.label, name, "是" if f.required else "否", f.example() or _type_hint(f)])
+        )
     help_ws.append([])
     help_ws.append(["日期格式为YYYY-MM-DD；也接受英文列名（接口字段名）；带*的列必填。"])
     return _save(wb)
@@ -245,7 +249,7 @@ def rejects_xlsx(kind: Kind, rejects: Any) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(kind.label)
     names = list(kind.fields)
-    ws.append([kind.fields[n].label for n in names] + ["原行号", "错误说明"])
+    ws.append(neutralise_row([kind.fields[n].label for n in names] + ["原行号", "错误说明"]))
     for r in rejects:
         rec = r.record if isinstance(r.record, dict) else {}
         row = [_excel_value(rec.get(n)) for n in names]
@@ -254,7 +258,7 @@ def rejects_xlsx(kind: Kind, rejects: Any) -> bytes:
             f"{e['message']}"
             for e in r.errors
         )
-        ws.append(row + [r.index + 2, reasons])
+        ws.append(neutralise_row(row + [r.index + 2, reasons]))
     return _save(wb)
 
 
