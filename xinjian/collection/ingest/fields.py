@@ -27,6 +27,32 @@ class FieldError(ValueError):
         self.message = message
 
 
+# A row of a file that could not be read as a record (a CSV field past the size limit, a
+# JSON line nested too deep): it travels to validation as this marker and is rejected with
+# its reason, so that no row of a file is lost without a word (issue 13 item 5).
+UNREADABLE = "_unreadable"
+
+
+def unreadable(code: str, line: int, excerpt: str = "") -> dict[str, Any]:
+    return {UNREADABLE: code, "line": line, "excerpt": safe(excerpt[:200])}
+
+
+def unreadable_error(raw: dict[str, Any]) -> dict[str, str]:
+    """The reject reason of an unreadable row; the message is ours whatever the row says."""
+    code = raw.get(UNREADABLE)
+    messages = {
+        "field_too_large": gettext("第%(line)s行有单元格超过131072个字符，该行无法读取"),
+        "too_deep": gettext("第%(line)s行的JSON嵌套过深，无法读取"),
+        "bad_encoding": gettext("第%(line)s行含有无法解码的字节（文件编码应为UTF-8或GBK），该行无法读取"),
+    }
+    message = messages.get(str(code), gettext("第%(line)s行无法读取")) % {"line": raw.get("line", "?")}
+    return {
+        "field": "",
+        "code": "unreadable_row" if str(code) not in messages else str(code),
+        "message": message,
+    }
+
+
 _MISSING = object()
 # Cells of list fields in files: "fine;confiscation", "罚款、没收", …
 _LIST_SPLIT = re.compile(r"[,;，；、|\s]+")

@@ -9,7 +9,9 @@ import csv
 import datetime as dt
 import io
 import json
+import time
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,18 +20,47 @@ from django.utils.translation import gettext
 
 from xinjian.core.spreadsheets import neutralise_row, restore
 
+from .fields import unreadable
 from .kinds import Kind
 
 SAMPLE = 256 * 1024
+MB = 1024 * 1024
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read at all (wrong type, no header, undecodable)."""
+    """The file cannot be read at all (wrong type, no header, undecodable, past a limit)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading a file may cost, checked before and while it is parsed (issue 13 item
+    5: a 204 KB XLSX once took a worker to 1.4 GB, another took 37 s). Past a limit the
+    file is refused with the reason; nothing of it is imported by an upload."""
+
+    file_bytes: int | None  # the file as sent
+    unzipped_bytes: int  # XLSX: all its parts inflated, as the zip directory declares them
+    ratio: int  # XLSX: inflated / compressed, once the inflated size passes RATIO_FLOOR
+    rows: int  # rows read, blank ones included
+    columns: int  # the header's width; a row is read only as wide as its last known column
+    seconds: float | None  # reading the rows
+
+
+RATIO_FLOOR = 4 * MB  # small files cannot hurt whatever their ratio
+# An officer's upload (at most MAX_RECORDS rows, about 2 MB of CSV) with room to spare.
+UPLOAD_LIMITS = Limits(
+    file_bytes=20 * MB, unzipped_bytes=64 * MB, ratio=100, rows=50_000, columns=500, seconds=30
+)
+# `manage.py ingest`: an administrator's large file, streamed; same reader, wider bounds.
+COMMAND_LIMITS = Limits(
+    file_bytes=None, unzipped_bytes=4096 * MB, ratio=200, rows=50_000_000, columns=500, seconds=None
+)
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) when the sample decodes as UTF-8, else GB18030 (a
-    superset of GBK, which older Chinese systems and Excel on Chinese Windows write)."""
+    """UTF-8 (with or without BOM) when the sample decodes as UTF-8 — or nearly: a few bad
+    bytes among many good characters are damage, rejected row by row, not a sign of
+    GBK — else GB18030 (a superset of GBK, which older Chinese systems and Excel on
+    Chinese Windows write)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -37,7 +68,23 @@ def detect_encoding(sample: bytes) -> str:
         decoder.decode(sample, final=False)  # a character cut at the sample's end is fine
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
+        bad = text.count("\ufffd")
+        good = sum(1 for ch in text if ord(ch) > 127) - bad
+        return "utf-8" if good > 10 * bad else "gb18030"
+
+
+# Decoding errors are replaced (U+FFFD) and counted, so that the rows holding them — and
+# only in a file that had any — are rejected instead of stored with the damage.
+_replaced = [0]
+
+
+def _count_replacement(exc: UnicodeError) -> tuple[str, int]:
+    _replaced[0] += 1
+    return "\ufffd", exc.end  # type: ignore[attr-defined]
+
+
+codecs.register_error("xinjian-replace", _count_replacement)
 
 
 def _norm(header: Any) -> str:
@@ -110,11 +157,20 @@ def _rows_to_records(names: list[str | None], rows: Iterator[Any]) -> Iterator[d
         yield rec
 
 
-def _text_rows_to_records(names: list[str | None], rows: Iterator[list[str]]) -> Iterator[dict[str, Any]]:
-    """CSV rows are text already: no cell conversion (this runs a million times)."""
+def _text_rows_to_records(
+    names: list[str | None], rows: Iterator[list[str]], replaced: int = 0
+) -> Iterator[dict[str, Any]]:
+    """CSV rows are text already: no cell conversion (this runs a million times).
+    `replaced`: the decoding-error count before the file was opened."""
     pairs = [(i, n) for i, n in enumerate(names) if n is not None]
     width = len(names)
-    for row in rows:
+    for line, row in enumerate(rows, 2):
+        if isinstance(row, dict):  # an unreadable row, rejected with its reason
+            yield row
+            continue
+        if _replaced[0] != replaced and any("\ufffd" in c for c in row):
+            yield unreadable("bad_encoding", line, ",".join(row))
+            continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
         rec = {n: row[i] for i, n in pairs if row[i]}
@@ -122,30 +178,88 @@ def _text_rows_to_records(names: list[str | None], rows: Iterator[list[str]]) ->
             yield rec
 
 
-def read_file(kind: Kind, fh: IO[bytes], filename: str) -> Sheet:
-    """Stream the records of an uploaded or local file. `fh` is a binary file object."""
+def read_file(kind: Kind, fh: IO[bytes], filename: str, limits: Limits = UPLOAD_LIMITS) -> Sheet:
+    """Stream the records of an uploaded or local file. `fh` is a binary file object.
+    Every row read comes out as a record, or as an `unreadable` marker that the ingest
+    rejects with its reason; a limit passed raises FileFormatError (also while streaming)."""
     lower = filename.lower()
+    if limits.file_bytes is not None and _size(fh) > limits.file_bytes:
+        raise FileFormatError(
+            gettext("文件超过%(mb)sMB，请拆分后上传，或由管理员使用 ingest 命令导入")
+            % {"mb": limits.file_bytes // MB}
+        )
     if lower.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(kind, fh)
+        return _read_xlsx(kind, fh, limits)
     if lower.endswith((".jsonl", ".ndjson")):
-        return _read_jsonl(fh)
+        return _read_jsonl(fh, limits)
     if lower.endswith((".csv", ".txt")):
-        return _read_csv(kind, fh)
+        return _read_csv(kind, fh, limits)
     raise FileFormatError(gettext("仅支持CSV（UTF-8或GBK编码）、XLSX和JSONL文件"))
 
 
-def _read_csv(kind: Kind, fh: IO[bytes]) -> Sheet:
+def _size(fh: IO[bytes]) -> int:
+    size = getattr(fh, "size", None)
+    if size is None:
+        at = fh.tell()
+        size = fh.seek(0, io.SEEK_END)
+        fh.seek(at)
+    return int(size)
+
+
+def _bounded(rows: Iterator[Any], limits: Limits) -> Iterator[Any]:
+    """The rows of a file (blank ones included) within the row and time limits; whatever
+    the parser raises on a damaged file mid-way (a truncated sheet) becomes a
+    FileFormatError."""
+    deadline = time.monotonic() + limits.seconds if limits.seconds else None
+    n = 0
+    try:
+        for n, rec in enumerate(rows, 1):  # noqa: B007 - n is read after the loop breaks
+            if n > limits.rows:
+                raise FileFormatError(gettext("文件超过%(rows)s行，未读取") % {"rows": f"{limits.rows:,}"})
+            if deadline is not None and not n % 256 and time.monotonic() > deadline:
+                raise FileFormatError(
+                    gettext("读取文件超过%(seconds)s秒（已读%(n)s行），请拆分后上传")
+                    % {"seconds": limits.seconds, "n": n}
+                )
+            yield rec
+    except FileFormatError:
+        raise
+    except Exception as exc:  # the parsers raise many types for a damaged file
+        raise FileFormatError(
+            gettext("文件第%(n)s行之后无法读取（%(name)s），文件可能已损坏或被截断")
+            % {"n": n + 1, "name": type(exc).__name__}
+        ) from exc
+
+
+def _read_csv(kind: Kind, fh: IO[bytes], limits: Limits) -> Sheet:
     start = fh.read(SAMPLE)
     encoding = detect_encoding(start)
     rest = _chain(start, fh)
-    text = io.TextIOWrapper(rest, encoding=encoding, newline="", errors="replace")  # type: ignore[type-var]
+    replaced = _replaced[0]
+    text = io.TextIOWrapper(rest, encoding=encoding, newline="", errors="xinjian-replace")  # type: ignore[type-var]
     reader = csv.reader(text)
     try:
         headers = next(reader)
     except StopIteration:
         raise FileFormatError(gettext("文件为空"))
+    except csv.Error:
+        raise FileFormatError(gettext("无法读取CSV表头（第一行）"))
     names, notes = _mapped(kind, headers)
-    return Sheet(_text_rows_to_records(names, reader), [n for n in names if n], notes, encoding)
+    rows = _bounded(_csv_rows(reader), limits)
+    return Sheet(_text_rows_to_records(names, rows, replaced), [n for n in names if n], notes, encoding)
+
+
+def _csv_rows(reader: Any) -> Iterator[Any]:
+    """The reader's rows; a row it cannot parse (a field past csv.field_size_limit) comes
+    out as an `unreadable` marker and reading goes on with the next line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            code = "field_too_large" if "field limit" in str(exc) else "unreadable_row"
+            yield unreadable(code, reader.line_num)
 
 
 class _chain(io.RawIOBase):
@@ -167,26 +281,69 @@ class _chain(io.RawIOBase):
         return len(data)
 
 
-def _read_xlsx(kind: Kind, fh: IO[bytes]) -> Sheet:
+def _check_zip(fh: IO[bytes], limits: Limits) -> None:
+    """Refuse a zip bomb or a damaged file before openpyxl parses anything. zipfile never
+    inflates a part past the size its directory declares (it stops there and fails the
+    CRC), so the declared sizes bound what parsing can inflate."""
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            infos = zf.infolist()
+            inflated = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos)
+            if len(infos) > 10_000 or inflated > limits.unzipped_bytes:
+                raise FileFormatError(
+                    gettext("XLSX文件解压后超过%(mb)sMB，未读取") % {"mb": limits.unzipped_bytes // MB}
+                )
+            if inflated > RATIO_FLOOR and inflated > limits.ratio * max(packed, 1):
+                raise FileFormatError(
+                    gettext("XLSX文件压缩比异常（%(ratio)s倍），疑似压缩炸弹，未读取")
+                    % {"ratio": inflated // max(packed, 1)}
+                )
+            bad = zf.testzip()  # every part's CRC: a truncated or altered file stops here
+            if bad is not None:
+                raise FileFormatError(gettext("XLSX文件已损坏（%(part)s），未读取") % {"part": bad[:100]})
+    except FileFormatError:
+        raise
+    except Exception as exc:  # BadZipFile, EOFError, zlib.error, …: not a readable XLSX
+        raise FileFormatError(gettext("无法读取XLSX文件：%(name)s") % {"name": type(exc).__name__})
+    finally:
+        fh.seek(0)
+
+
+def _read_xlsx(kind: Kind, fh: IO[bytes], limits: Limits) -> Sheet:
     from openpyxl import load_workbook
 
+    _check_zip(fh, limits)
     try:
         wb = load_workbook(fh, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        # Never trust the sheet's declared dimension: a header saying A1:B2 made openpyxl
+        # stop after one row of fifty, and a wide one pads every row to its width.
+        ws.reset_dimensions()
+        first = next(ws.iter_rows(max_row=1, values_only=True), None)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
         raise FileFormatError(gettext("无法读取XLSX文件：%(name)s") % {"name": type(exc).__name__})
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    try:
-        headers = list(next(rows))
-    except StopIteration:
+    if first is None:
         raise FileFormatError(gettext("工作表为空"))
+    headers = list(first)
+    while headers and headers[-1] in (None, ""):
+        headers.pop()
+    if len(headers) > limits.columns:
+        raise FileFormatError(gettext("表头超过%(n)s列，未读取") % {"n": limits.columns})
     names, notes = _mapped(kind, headers)
+    # Rows are read only as wide as the last recognised column: cells beyond it have no
+    # header (ignored anyway), and a stray cell in column XFD cannot widen every row.
+    width = max(i for i, n in enumerate(names, 1) if n)
+    rows = _bounded(ws.iter_rows(min_row=2, max_col=width, values_only=True), limits)
+    if len(wb.worksheets) > 1:
+        notes.append(gettext("只读取第一个工作表“%(name)s”，其余工作表已忽略") % {"name": ws.title})
     return Sheet(_rows_to_records(names, rows), [n for n in names if n], notes, "xlsx")
 
 
-def _read_jsonl(fh: IO[bytes]) -> Sheet:
+def _read_jsonl(fh: IO[bytes], limits: Limits) -> Sheet:
     def records() -> Iterator[Any]:
-        for line in io.TextIOWrapper(fh, encoding="utf-8-sig"):  # type: ignore[arg-type]
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace")  # type: ignore[arg-type]
+        for n, line in enumerate(text, 1):
             line = line.strip()
             if not line:
                 continue
@@ -194,8 +351,10 @@ def _read_jsonl(fh: IO[bytes]) -> Sheet:
                 yield json.loads(line)
             except ValueError:
                 yield line[:500]  # kept as sent; rejected as not a JSON object
+            except RecursionError:
+                yield unreadable("too_deep", n, line)
 
-    return Sheet(records(), [], [], "jsonl")
+    return Sheet(_bounded(records(), limits), [], [], "jsonl")
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -19,6 +19,7 @@ from xinjian.registry.models import Enterprise, EnterpriseStatus
 
 from .. import models as m
 from .fields import (
+    UNREADABLE,
     Amount,
     Bool,
     Choice,
@@ -33,6 +34,7 @@ from .fields import (
     Uscc,
     Year,
     safe,
+    unreadable_error,
 )
 
 Error = tuple[str, str, str]  # (field, code, message)
@@ -73,6 +75,8 @@ class Kind:
             return None, [
                 {"field": "", "code": "not_an_object", "message": gettext("每条记录应为一个JSON对象")}
             ]
+        if UNREADABLE in raw:
+            return None, [unreadable_error(raw)]
         plan, defaults, required, order = self._plan()
         errors: list[dict[str, str]] = []
         clean = defaults.copy()

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         from xinjian.collection.actions import ingest_records
-        from xinjian.collection.ingest.files import FileFormatError, read_file
+        from xinjian.collection.ingest.files import COMMAND_LIMITS, FileFormatError, read_file
         from xinjian.collection.ingest.kinds import get_kind
 
         path = Path(opts["file"])
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with path.open("rb") as fh:
             try:
-                sheet = read_file(kind, fh, path.name)
+                sheet = read_file(kind, fh, path.name, COMMAND_LIMITS)
             except FileFormatError as e:
                 raise CommandError(str(e))
             for note in sheet.notes:
@@ -64,24 +64,31 @@ class Command(BaseCommand):
 
             if opts["dry_run"]:
                 total = bad = 0
-                for rec in records():
-                    total += 1
-                    _, errors = kind.validate(rec)
-                    bad += bool(errors)
-                    bar.update(1)
+                try:
+                    for rec in records():
+                        total += 1
+                        _, errors = kind.validate(rec)
+                        bad += bool(errors)
+                        bar.update(1)
+                except FileFormatError as e:
+                    raise CommandError(f"第{total + 1}条之后停止：{e}")
                 bar.close()
                 self.stdout.write(f"校验 {total} 条：{total - bad} 条有效，{bad} 条有误（未写入）")
                 return
-            batch, _ = ingest_records(
-                kind.name,
-                records(),
-                actor=actor,
-                source=source,
-                channel="command",
-                file_name=path.name,
-                keep_results=False,
-                progress=bar.update,
-            )
+            try:
+                batch, _ = ingest_records(
+                    kind.name,
+                    records(),
+                    actor=actor,
+                    source=source,
+                    channel="command",
+                    file_name=path.name,
+                    keep_results=False,
+                    progress=bar.update,
+                )
+            except FileFormatError as e:
+                # The chunks before the damage are stored; the batch is marked failed.
+                raise CommandError(f"{e}；此前的分块已写入，修正文件后重新运行即可继续")
             bar.close()
         signal.signal(signal.SIGTERM, previous)
         elapsed = time.monotonic() - started
