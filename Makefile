@@ -21,6 +21,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed 1 --if-empty --prepare
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@if [ -z "$$CACHE_URL" ]; then echo "Public search rate limit: $$($(PY) -c 'from xinjian.disclosure.ratelimit import LIMIT; print(LIMIT)') searches/minute per address, counted in this one process's memory (no CACHE_URL). Under gunicorn each worker would count on its own: production sets CACHE_URL=redis://HOST:6379/1 (README, docs/adr/0031)."; fi
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the Playwright tests (root on these machines; no browser download).

@@ -32,11 +32,40 @@ class NulSafeParser(Parser):
         return data
 
 
+DESCRIPTION = """Exchange standard v1 (docs/interfaces.md): ingest, public disclosure, constraints, risk, changes.
+
+## Pushes are delivered at least once
+
+A subscriber's endpoint receives each event as a signed `POST` and acknowledges it with
+any 2xx. Until it does, the platform retries with back-off, then keeps the delivery as a
+dead letter that an officer can replay. A receiver that answers slowly (after the
+platform's timeout), or whose 2xx is lost, **receives the same delivery again**: pushes
+are at-least-once, never exactly-once. Deduplicate on the headers:
+
+- `X-Xinjian-Delivery`: the delivery id, one per (subscription, event). It is the same on
+  every retry and replay of that delivery (and equals `delivery_id` in the body): store
+  the ids you have processed and ignore a repeat.
+- `X-Xinjian-Event-Id`: the event's id in the platform's event log (the `cursor` of
+  `/api/v1/changes`), the same for every subscription that receives the event.
+- `X-Xinjian-Event`: the event type; `X-Xinjian-Signature`: `sha256=<HMAC-SHA256 of the
+  body with the shared secret>`.
+
+Within one subscription, deliveries about one enterprise arrive in event order: a later one
+waits while an earlier one is unacknowledged.
+
+## Rate limit of public search
+
+Public search answers 429 past 30 requests a minute per client address. The count is
+kept in Django's cache: without `CACHE_URL` each server process counts on its own (the
+effective limit is processes × 30); production sets `CACHE_URL=redis://…` so that every
+process and host shares one count.
+"""
+
 api = NinjaAPI(
     parser=NulSafeParser(),
     title="信监 Xinjian API",
     version="1",
-    description="Exchange standard v1 (docs/interfaces.md): ingest, public disclosure, constraints, risk, changes.",
+    description=DESCRIPTION,
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",

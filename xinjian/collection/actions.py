@@ -4,6 +4,8 @@ bulk through `collection.ingest`): staff corrections and the licence-expiry cloc
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from typing import Any
 
 from django.db import transaction
@@ -167,3 +169,72 @@ def ingest_records(
     )
     result = run.run(records, progress=progress)
     return result, run.rejects
+
+
+def _process_gone(worker: str) -> bool:
+    """Whether `worker` ("host:pid") was a process of this host that no longer runs."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process: alive
+        return False
+    return False
+
+
+def mark_interrupted(*, actor: Any, now: dt.datetime | None = None) -> list[Any]:
+    """Batches left "running" by a process that was killed (kill -9, a lost host) are
+    marked interrupted, with how to resume; called whenever an ingest starts and by the
+    daily clocks. A batch counts as abandoned when its process is gone from this host,
+    or when no chunk committed for STALE_AFTER. The chunks it committed stay: the same
+    records sent again complete it (stored ones count as unchanged)."""
+    from .models import BatchStatus, Channel, IngestBatch
+
+    now = now or timezone.now()
+    marked = []
+    running = IngestBatch.objects.filter(status=BatchStatus.RUNNING).only(
+        "id", "kind", "source", "channel", "file_name", "worker", "heartbeat_at", "started_at", "received"
+    )
+    for batch in running:
+        last = batch.heartbeat_at or batch.started_at
+        if not (_process_gone(batch.worker) or last < now - IngestBatch.STALE_AFTER):
+            continue
+        if batch.channel == Channel.COMMAND:
+            how = gettext(
+                "重新运行 python manage.py ingest %(kind)s %(file)s --source %(source)s 即可继续"
+            ) % {
+                "kind": batch.kind,
+                "file": batch.file_name or "FILE",
+                "source": batch.source,
+            }
+        elif batch.channel == Channel.UPLOAD:
+            how = gettext("重新上传同一文件并确认导入即可补全")
+        else:
+            how = gettext("由提供方重新发送同一批记录即可补全")
+        error = gettext(
+            "导入进程在完成前终止（%(worker)s，已接收%(received)s条，最近进展%(last)s）；已提交的分块保留，%(how)s"
+        ) % {
+            "worker": batch.worker or "?",
+            "received": batch.received,
+            "last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M:%S"),
+            "how": how,
+        }
+        with transaction.atomic():
+            if not IngestBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+                status=BatchStatus.FAILED, error=error, finished_at=now
+            ):
+                continue  # finished or marked meanwhile
+            audit.record(
+                "ingest.interrupted",
+                batch,
+                actor=actor,
+                before={"status": BatchStatus.RUNNING},
+                after={"status": BatchStatus.FAILED, "worker": batch.worker},
+                reason=error,
+            )
+        batch.status, batch.error = BatchStatus.FAILED, error
+        marked.append(batch)
+    return marked

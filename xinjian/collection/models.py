@@ -8,6 +8,7 @@ change it — (source, source_id) is the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -401,10 +402,16 @@ class IngestBatch(models.Model):
     error = models.TextField(_("中断原因"), blank=True)
     started_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Who runs a running batch ("host:pid") and when its last chunk committed: a batch
+    # whose process was killed is found and marked interrupted (actions.mark_interrupted).
+    worker = models.CharField(_("导入进程"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     objects = BatchQuerySet.as_manager()
 
     PENDING_KEPT = 10_000
+    # No chunk takes this long: a running batch silent for longer has lost its process.
+    STALE_AFTER = dt.timedelta(minutes=15)
 
     class Meta:
         verbose_name = _("归集批次")

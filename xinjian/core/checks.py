@@ -45,3 +45,19 @@ def calendar_covers_next_year(app_configs: Any, databases: Any = None, **kwargs:
     except DatabaseError:
         return []
     return []
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache_for_rate_limits(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """The public search rate limit (disclosure.ratelimit) counts in the "default" cache.
+    Without CACHE_URL that is each process's own memory, so N gunicorn workers allow
+    N × LIMIT searches a minute per address (docs/adr/0031)."""
+    if not settings.CACHE_URL:
+        return [
+            Warning(
+                "CACHE_URL is not set: the public search rate limit is counted per worker process",
+                hint="Set CACHE_URL=redis://HOST:6379/1 so that every worker and host shares one count.",
+                id="xinjian.W010",
+            )
+        ]
+    return []

@@ -114,7 +114,10 @@ def _post(delivery: Delivery, timeout: float) -> tuple[bool, str]:
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         SIGNATURE_HEADER: sign(sub.secret, body),
+        # Pushes are at-least-once (a slow receiver gets a retry): the delivery id is the
+        # same on every retry and replay, so receivers deduplicate on it (config/api.py).
         "X-Xinjian-Delivery": str(delivery.id),
+        "X-Xinjian-Event-Id": str(delivery.event_id),
         "X-Xinjian-Event": delivery.event.type,
         "User-Agent": "xinjian-push/1",
     }

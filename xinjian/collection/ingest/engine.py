@@ -16,6 +16,8 @@ the same records again completes the work (what was stored counts as `unchanged`
 from __future__ import annotations
 
 import itertools
+import os
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -134,9 +136,13 @@ class Ingestion:
                 uploaded_by=self.uploaded_by,
                 region_code=self.region_code,
                 file_name=self.file_name[:200],
+                worker=this_worker(),
+                heartbeat_at=timezone.now(),
             )
-        elif self.batch.status != BatchStatus.RUNNING:
-            IngestBatch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.RUNNING)
+        else:
+            IngestBatch.objects.filter(pk=self.batch.pk).update(
+                status=BatchStatus.RUNNING, worker=this_worker(), heartbeat_at=timezone.now()
+            )
         return self.batch
 
     def run(self, records: Iterable[Any], progress: Any = None) -> IngestBatch:
@@ -304,6 +310,7 @@ class Ingestion:
                 rejected_count=F("rejected_count") + len(result.rejects),
                 pending_count=F("pending_count") + len(pending),
                 pending=self.pending,
+                heartbeat_at=timezone.now(),
             )
             AuditEntry.objects.create(
                 actor_user=self.actor.user,
@@ -336,6 +343,10 @@ class Ingestion:
         self.seen.clear()
         rejects = sorted(rejects + more, key=lambda r: r.index)
         return {"received": len(items), "valid": len(rows), "rejects": rejects, "pending": pending}
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 def _chunks(

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from tqdm import tqdm
 
-        from xinjian.collection.actions import ingest_records
+        from xinjian.collection.actions import ingest_records, mark_interrupted
         from xinjian.collection.ingest.files import COMMAND_LIMITS, FileFormatError, read_file
         from xinjian.collection.ingest.kinds import get_kind
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
         kind = get_kind(opts["kind"])
         source = opts["source"] or f"import:{path.stem}"[:100]
         actor = Actor("command:ingest")
+        for old in mark_interrupted(actor=actor):
+            self.stderr.write(f"批次 {old.id} 上次未完成，已标记为中断：{old.error}")
         stop = {"now": False}
 
         def on_term(signum: int, frame: Any) -> None:
