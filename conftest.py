@@ -226,3 +226,12 @@ def page(browser, live_server):
     pg.set_default_timeout(15_000)
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _api_built_before_any_clock_is_frozen():
+    """django-ninja builds the API's pydantic schemas when config.api is first imported;
+    if that happens inside a test under freezegun, `datetime` is FakeDatetime and pydantic
+    cannot build a schema for it (a test file that freezes every test and runs first in
+    its worker failed whole)."""
+    import config.urls  # noqa: F401
