@@ -20,8 +20,16 @@ class NulSafeParser(Parser):
     column can store them (PostgreSQL text)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
-        field = find_nul(data)
+        try:
+            data = super().parse_body(request)
+            field = find_nul(data)
+        except RecursionError:
+            # JSON nested thousands deep (issue 13 item 7): no payload of the exchange
+            # standard is deeper than a few levels.
+            message = "JSON嵌套层数过深"
+            raise DomainError(
+                message, code="too_deep", details=[{"field": "body", "code": "too_deep", "message": message}]
+            )
         if field:
             message = "字段中含有不允许的空字符（0x00）"
             raise DomainError(

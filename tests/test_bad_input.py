@@ -36,3 +36,45 @@ def test_a_nul_inside_a_json_body_names_the_field(client, api_client_factory):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid_character" and error["details"][0]["field"] == "measure"
+
+
+def test_a_nul_in_a_form_post_is_refused_before_any_view(client, county_officer):
+    client.force_login(county_officer)
+    response = client.post("/staff/collection/upload/", {"kind": "penalties\x00"})
+    assert response.status_code == 400
+    response = client.post(
+        "/staff/collection/upload/", {"kind": "penalties", "note": "x\x00"}, format="multipart"
+    )
+    assert response.status_code == 400
+
+
+def test_json_nested_100000_deep_is_a_400_with_the_error_shape(client, api_client_factory):
+    _c, token = api_client_factory(scopes=["share", "changes", "constraints"])
+    response = client.post(
+        "/api/v1/feedback",
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_deep"
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "99999999999999999999", "abc", "-1"])
+def test_a_calendar_year_outside_1_to_9999_shows_this_year(client, county_officer, year):
+    client.force_login(county_officer)
+    assert client.get("/staff/calendar/", {"year": year}).status_code == 200
+
+
+def test_out_of_range_numbers_in_staff_forms_are_refused_not_stored(client, province_officer):
+    from xinjian.inspections.models import Plan
+    from xinjian.lists.models import BatchDecision
+
+    client.force_login(province_officer)
+    for year in ("9" * 40, "0", "abc"):
+        client.post("/staff/inspections/plans/new/", {"year": year, "title": "t"})
+        client.post(
+            "/staff/lists/rules/batch-decisions/",
+            {"report_year": year, "decided_on": "2025-01-01", "decision_no": "x"},
+        )
+    assert not Plan.objects.exists() and not BatchDecision.objects.exists()

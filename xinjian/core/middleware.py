@@ -1,8 +1,9 @@
 """Input no database can hold is refused at the door.
 
 PostgreSQL text cannot contain NUL (0x00); a request carrying one in its path, query or
-form would otherwise reach the ORM and fail with a server error. Bodies parsed by the API
-are checked by `NulSafeParser` (config/api.py)."""
+form would otherwise reach the ORM and fail with a server error. Form posts (urlencoded
+or multipart fields) are checked here too; bodies parsed by the API are checked by
+`NulSafeParser` (config/api.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 from .errors import error_body
 
@@ -34,6 +36,9 @@ def find_nul(value: Any, path: str = "") -> str | None:
     return None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class RejectNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -47,6 +52,15 @@ class RejectNulMiddleware:
                 if "\x00" in name or any("\x00" in v for v in values):
                     field = name
                     break
+            if field is None and request.method == "POST" and request.content_type in FORM_TYPES:
+                try:
+                    posted = request.POST
+                except MultiPartParserError:
+                    return HttpResponseBadRequest("无法解析的表单数据")
+                for name, values in posted.lists():
+                    if "\x00" in name or any("\x00" in v for v in values):
+                        field = name
+                        break
         if field is not None:
             message = "请求中含有不允许的空字符（0x00）"
             if request.path.startswith("/api/"):

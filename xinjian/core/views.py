@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -62,6 +63,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", context)
 
 
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(min_value=1, max_value=9999, required=False)
+
+
 @staff()
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """The working-day calendar in force, and a deadline calculator that says how it counts."""
@@ -77,7 +82,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             deadline = add_working_days(start, days)
         except ValueError:
             error = "请输入有效的日期（YYYY-MM-DD）和0–365之间的工作日数"
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today().year
+    # A calendar year outside 1–9999 has no dates (a 500 once): the form bounds it.
+    shown = CalendarYearForm(request.GET)
+    year = shown.cleaned_data["year"] if shown.is_valid() and shown.cleaned_data["year"] else today().year
     return render(
         request,
         "core/calendar.html",

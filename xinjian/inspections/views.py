@@ -88,14 +88,21 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
+class PlanYearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2999, required=False)
+
+
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanYearForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValueError
         actions.create_plan(
             actor=request.user,
             department=_department(request),
-            year=int(request.POST.get("year") or today().year),
+            year=form.cleaned_data["year"] or today().year,
             title=request.POST.get("title", ""),
             description=request.POST.get("description", ""),
         )
@@ -105,6 +112,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:tasks")
+
+
+class ResultItemForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=InspectionItem.objects.none())
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = items
 
 
 class TaskForm(forms.Form):
@@ -264,7 +279,10 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
     task = target.draw.task
     items = list(task.items.all())
     if request.method == "POST":
-        item = get_object_or_404(InspectionItem, pk=request.POST.get("item"))
+        picked = ResultItemForm(request.POST, items=task.items.all())
+        if not picked.is_valid():  # not a number, or not an item of this task
+            raise Http404
+        item = picked.cleaned_data["item"]
         try:
             day = dt.date.fromisoformat(request.POST.get("inspected_on", ""))
             actions.record_result(

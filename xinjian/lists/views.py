@@ -3,9 +3,9 @@ printable notice, rule tables, typical cases."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -389,6 +389,13 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+class BatchDecisionForm(forms.Form):
+    # Bounded so that no value reaches the database it cannot hold (issue 13 item 7).
+    report_year = forms.IntegerField(min_value=2000, max_value=2999)
+    decided_on = forms.DateField(input_formats=["%Y-%m-%d"])
+    decision_no = forms.CharField(max_length=100)
+
+
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def batch_decision_new(request: HttpRequest) -> HttpResponse:
@@ -398,15 +405,12 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
     from xinjian.core import audit
 
     dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
-    try:
-        year = int(request.POST.get("report_year", ""))
-        decided_on = dt.date.fromisoformat(request.POST.get("decided_on", ""))
-        number = request.POST.get("decision_no", "").strip()
-        if dept is None or not number:
-            raise ValueError
-    except ValueError:
+    form = BatchDecisionForm(request.POST)
+    if dept is None or not form.is_valid():
         messages.error(request, gettext("请填写年报年度、决定书文号和决定日期"))
         return redirect("lists:rules")
+    year, decided_on = form.cleaned_data["report_year"], form.cleaned_data["decided_on"]
+    number = form.cleaned_data["decision_no"]
     with transaction.atomic():
         bd, _ = BatchDecision.objects.update_or_create(
             department=dept,
