@@ -78,3 +78,17 @@ def test_out_of_range_numbers_in_staff_forms_are_refused_not_stored(client, prov
             {"report_year": year, "decided_on": "2025-01-01", "decision_no": "x"},
         )
     assert not Plan.objects.exists() and not BatchDecision.objects.exists()
+
+
+def test_a_non_numeric_client_id_in_the_subscription_form_is_not_a_500(client, province_officer):
+    client.force_login(province_officer)
+    response = client.post(
+        "/staff/sharing/subscriptions/new/",
+        {
+            "client": "abc",
+            "name": "x",
+            "endpoint": "https://example.org/hook",
+            "event_types": "listing.added",
+        },
+    )
+    assert response.status_code == 302

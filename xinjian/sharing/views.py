@@ -3,6 +3,7 @@ replay, and feedback received."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -41,10 +42,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ClientForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=ApiClient.objects.all(), required=False)
+
+
 @require_POST
 @staff(Perm.MANAGE_SHARING)
 def create_subscription(request: HttpRequest) -> HttpResponse:
-    client = ApiClient.objects.filter(pk=request.POST.get("client") or 0).first()
+    picked = ClientForm(request.POST)  # a non-numeric id was a 500 (issue 13 item 7)
+    client = picked.cleaned_data["client"] if picked.is_valid() else None
     try:
         sub, secret = actions.create_subscription(
             actor=request.user,
