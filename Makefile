@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinjian
 
-.PHONY: install run serve demo test test-pg lint bench lock browser clean
+.PHONY: install run serve demo test test-pg lint bench lock browser clean security
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ test: install browser
 # The same suite against the local PostgreSQL server.
 test-pg: install browser
 	CONN_MAX_AGE=0 DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadfile
+
+# The security probe (issue 13): on a fresh SQLite database holding a small demo province,
+# the access matrix (URL × persona × in/out of jurisdiction), the API × token scope ×
+# region, the form fuzzer and the upload bombs (tests/security_probe.py, which prints
+# requests, leaks, 5xx and rejects), then schemathesis over the API, the upload bombs,
+# the export-injection check and the bad-input regressions as tests.
+SECURITY_DIR := $(CURDIR)/var/security
+security: install
+	rm -rf $(SECURITY_DIR) && mkdir -p $(SECURITY_DIR)
+	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) manage.py demo --enterprises 100 --seed 1 -v0 >/dev/null
+	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) tests/security_probe.py
+	CONN_MAX_AGE=0 $(PY) -m pytest -q -n 2 --dist loadfile tests/test_api_fuzz.py tests/test_upload_bombs.py tests/test_export_injection.py tests/test_bad_input.py tests/test_access.py
 
 lint: install
 	$(VENV)/bin/ruff check .
