@@ -122,6 +122,12 @@ class PenaltyStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+class PenaltyProcedure(models.TextChoices):
+    ORDINARY = "ordinary", _("普通程序")
+    # Penalty Law art. 51 (当场处罚); Order 45 art. 6: collected, never published.
+    SIMPLIFIED = "simplified", _("简易程序")
+
+
 class DisclosureException(models.TextChoices):
     PRIVACY = "privacy", _("涉及个人隐私")
     NATIONAL_SECURITY = "national_security", _("涉及国家安全")
@@ -143,6 +149,9 @@ class Penalty(CollectedRecord):
     restriction_until = models.DateField(_("限制期限至"), null=True, blank=True)
     legal_basis = models.TextField(_("处罚依据"), blank=True)
     fulfilled_on = models.DateField(_("履行完毕日期"), null=True, blank=True)
+    procedure = models.CharField(
+        _("处罚程序"), max_length=10, choices=PenaltyProcedure.choices, default=PenaltyProcedure.ORDINARY
+    )
     status = models.CharField(
         _("状态"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.IN_FORCE
     )

@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from xinjian.collection.models import Inspection, Penalty, PenaltyStatus
+from xinjian.collection.models import Inspection, Penalty, PenaltyProcedure, PenaltyStatus
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
@@ -101,7 +101,7 @@ def publish_penalty(penalty: Penalty, *, actor: Any, on: dt.date | None = None) 
         raise Conflict(gettext("该处罚信息已公示"), code="already_published")
     if not policy.publishable(p):
         raise NotAllowed(
-            gettext("该处罚信息依规定不予公示（仅警告、撤销、不予公示事由或主体未匹配）"),
+            gettext("该处罚信息依规定不予公示（仅警告、简易程序、撤销、不予公示事由或主体未匹配）"),
             code="not_publishable",
         )
     p.published_on = on
@@ -198,10 +198,11 @@ def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 
             enterprise__isnull=False,
             archived_at__isnull=True,
             status=PenaltyStatus.IN_FORCE,
+            procedure=PenaltyProcedure.ORDINARY,
             disclosure_exception="",
             decided_on__lte=on,
-            decided_on__gte=oldest,
         )
+        .filter(Q(decided_on__gte=oldest) | Q(restriction_until__gte=on))
         .select_related("enterprise")
         .order_by("id")
     )
@@ -217,7 +218,7 @@ def publish_due(on: dt.date, *, actor: Any, dry_run: bool = False, chunk: int = 
     )
     done = 0
     steps: list[tuple[str, QuerySet[Any], Callable[[Any], bool]]] = [
-        ("penalty", penalties, policy.publishable),
+        ("penalty", penalties, lambda p: policy.publishable(p) and policy.still_due_on(p, on)),
         ("inspection", inspections, policy.inspection_publishable),
     ]
     for kind, qs, ok in steps:

@@ -116,7 +116,7 @@ DICTIONARY: dict[str, dict[str, Any]] = {
             ("decision_no", "string", "列入决定书文号"),
             ("decided_by", "string", "作出决定机关"),
             ("published_on", "date", "公示日期"),
-            ("expires_on", "date", "届满移出日期"),
+            ("expires_on", "date", "列入期限至（含当日）"),
             ("measures", "list[string]", "管理措施代码；CSV中以分号分隔"),
         ],
     },

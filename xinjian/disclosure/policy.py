@@ -34,6 +34,7 @@ from xinjian.collection.models import (
     InspectionKind,
     Licence,
     Penalty,
+    PenaltyProcedure,
     PenaltyStatus,
     PenaltyType,
 )
@@ -111,21 +112,38 @@ def publishable(p: Penalty) -> bool:
         p.enterprise_id is not None
         and p.archived_at is None
         and p.status == PenaltyStatus.IN_FORCE
+        # Order 45 art. 6 (v1.1 `procedure`): only decisions of the ordinary procedure.
+        and p.procedure == PenaltyProcedure.ORDINARY
         and not p.disclosure_exception  # privacy, national security, state secret, public interest
         and not is_warning_only(p)
     )
 
 
 def penalty_disclosed_until(p: Penalty) -> dt.date | None:
-    """The last day the penalty is shown (inclusive); None while unpublished."""
+    """The last day the penalty is shown (inclusive); None while unpublished. A period of
+    N months starting on day D ends on the corresponding day N months later, that day
+    included (Civil Code art. 201/202) — the same convention as the serious list's
+    `expires_on` (lists.rules.period_end)."""
     if p.published_on is None:
         return None
+    return _period_end(p, p.published_on)
+
+
+def still_due_on(p: Penalty, on: dt.date) -> bool:
+    """Would the penalty still be shown on `on` had it been published on its decision
+    day? A late import of a record whose period has run out is not a new publication;
+    one whose restriction of business or practice still runs is (Order 45 art. 13: the
+    period is the longer of 3 years and the restriction)."""
+    return _period_end(p, p.decided_on) >= on
+
+
+def _period_end(p: Penalty, start: dt.date) -> dt.date:
     region = _region(p)
     if is_light(p):
         months = int(rules.value(RuleKey.PENALTY_SHORT_MONTHS, region, p.decided_on))
-        return add_months(p.published_on, months)
+        return add_months(start, months)
     months = int(rules.value(RuleKey.PENALTY_LONG_MONTHS, region, p.decided_on))
-    until = add_months(p.published_on, months)
+    until = add_months(start, months)
     # Order 45 art. 13: as long as a restriction of business or practice lasts, if longer.
     if p.restriction_until and p.restriction_until > until:
         until = p.restriction_until
@@ -161,6 +179,7 @@ def visible_penalties(qs: QuerySet[Penalty], as_of: dt.date) -> QuerySet[Penalty
             enterprise__isnull=False,
             archived_at__isnull=True,
             status=PenaltyStatus.IN_FORCE,
+            procedure=PenaltyProcedure.ORDINARY,
             disclosure_exception="",
             published_on__isnull=False,
             published_on__lte=as_of,
@@ -287,20 +306,21 @@ def visible_anomaly_listings(qs: QuerySet[AnomalyListing], as_of: dt.date) -> Qu
 
 def serious_listing_visible(s: SeriousListing, as_of: dt.date) -> bool:
     """Published by `as_of` and not ended by then: removed, revoked, or past its period
-    (`expires_on` is the removal day, whether or not the clock has run yet). After early
+    (`expires_on` is the last day listed, included — the penalties' convention — whether
+    or not the removal clock has run yet). After early
     removal the public record shows neither the listing nor the removal (Order 44 art. 20)."""
     if s.published_on is None or s.published_on > as_of or s.status == SeriousStatus.DROPPED:
         return False
     if s.removed_on is not None and s.removed_on <= as_of:
         return False
-    return s.expires_on is None or s.expires_on > as_of
+    return s.expires_on is None or s.expires_on >= as_of
 
 
 def visible_serious_listings(qs: QuerySet[SeriousListing], as_of: dt.date) -> QuerySet[SeriousListing]:
     return (
         qs.filter(published_on__isnull=False, published_on__lte=as_of)
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=as_of))
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=as_of))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
         .exclude(status=SeriousStatus.DROPPED)
     )
 

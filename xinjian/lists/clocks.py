@@ -153,7 +153,8 @@ def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> in
 
 @register("lists.serious_expiry", _("严重违法失信名单：列入满3年（或限制期届满）自动移出"), order=50)
 def serious_expiry(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
-    qs = SeriousListing.objects.filter(status=SeriousStatus.PUBLISHED, expires_on__lte=on).order_by("id")
+    # `expires_on` is the last day listed (inclusive, the penalty convention): removed the day after.
+    qs = SeriousListing.objects.filter(status=SeriousStatus.PUBLISHED, expires_on__lt=on).order_by("id")
     if dry_run:
         return qs.count()
     n = 0

@@ -305,7 +305,9 @@ class SeriousListing(AuditedModel):
     decided_by = models.CharField(_("作出决定机关"), max_length=100, blank=True)
     publication_due = models.DateField(_("公示期限"), null=True, blank=True)
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
-    expires_on = models.DateField(_("届满移出日期"), null=True, blank=True)
+    # The last day listed, inclusive — the same convention as a penalty's
+    # `disclosed_until` (Civil Code art. 201/202): removed automatically the day after.
+    expires_on = models.DateField(_("列入期限至"), null=True, blank=True)
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
     removal_reason = models.CharField(_("移出原因"), max_length=30, choices=RemovalReason.choices, blank=True)
     revocation_due = models.DateField(_("撤销期限"), null=True, blank=True)

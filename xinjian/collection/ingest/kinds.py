@@ -357,6 +357,8 @@ class PenaltyKind(Kind):
         "restriction_until": Date("限制期限至"),
         "legal_basis": Text("处罚依据"),
         "fulfilled_on": Date("履行完毕日期", past=True),
+        # v1.1: a simplified-procedure (on-the-spot) decision is collected, never published.
+        "procedure": Choice("处罚程序", m.PenaltyProcedure.choices, default=m.PenaltyProcedure.ORDINARY),
         "status": Choice("状态", m.PenaltyStatus.choices, default=m.PenaltyStatus.IN_FORCE),
         "disclosure_exception": Choice("不予公示事由", m.DisclosureException.choices),
         "decision_text": Text("决定书正文"),

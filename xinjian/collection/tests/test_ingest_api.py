@@ -72,6 +72,15 @@ def test_penalties_are_stored_under_the_enterprise_with_an_event_each(sender, en
     assert {e.data["source_id"] for e in events} == {p.source_id for p in stored}
 
 
+def test_penalties_carry_their_procedure_ordinary_by_default(sender, enterprise_factory):
+    ent = enterprise_factory()
+    ok(sender("penalties", [penalty(ent.uscc, source_id="S-1", procedure="simplified"), penalty(ent.uscc)]))
+    assert {p.source_id == "S-1": p.procedure for p in Penalty.objects.filter(enterprise=ent)} == {
+        True: "simplified",
+        False: "ordinary",
+    }
+
+
 def test_the_same_batch_twice_is_all_unchanged(sender, enterprise_factory):
     ent = enterprise_factory()
     records = [penalty(ent.uscc), penalty(ent.uscc, fine_amount="12000.5")]
@@ -145,6 +154,7 @@ def test_migrated_records_may_carry_their_publication_date(sender, enterprise_fa
             "date_order",
         ),
         ({"aggravated": "maybe"}, "aggravated", "invalid_bool"),
+        ({"procedure": "on_the_spot"}, "procedure", "invalid_choice"),
         ({"decision_no": {"x": 1}}, "decision_no", "invalid_type"),
         ({"decided_by": "局" * 101}, "decided_by", "too_long"),
     ],

@@ -13,7 +13,8 @@ from xinjian.core.actors import CLOCK, SYSTEM
 from xinjian.core.clocks import all_clocks
 from xinjian.core.errors import Conflict, NotAllowed
 from xinjian.core.models import AuditEntry, Event
-from xinjian.disclosure import actions
+from xinjian.disclosure import actions, policy
+from xinjian.disclosure.queries import build_profile
 
 D = dt.date
 
@@ -113,3 +114,56 @@ def test_staff_publish_from_the_backlog(client, county_officer, ent, penalty_fac
 def test_backlog_needs_the_disclosure_permission(client, inspector):
     client.force_login(inspector)
     assert client.get("/public/staff/backlog/").status_code == 403
+
+
+# --- Order 45 art. 13: the period is the longer of 3 years and the restriction --------
+
+
+def test_a_late_penalty_whose_restriction_still_runs_is_published_until_its_last_day(ent, penalty_factory):
+    """Decided 2021, restriction to 2026-03-10, first collected in 2025 (past 36 months
+    from the decision): published, shown through the restriction's last day."""
+    kw = {"decided_on": D(2021, 12, 1), "penalty_types": ["business_restriction"], "fine_amount": None}
+    ended = penalty_factory(ent, restriction_until=D(2025, 1, 9), **kw)
+    running = penalty_factory(ent, restriction_until=D(2025, 1, 10), **kw)
+    long_running = penalty_factory(ent, restriction_until=D(2030, 6, 30), **kw)
+    assert actions.publish_due(D(2025, 1, 10), actor=CLOCK) == 2
+    for p in (ended, running, long_running):
+        p.refresh_from_db()
+    assert ended.published_on is None
+    assert running.published_on == D(2025, 1, 10) and long_running.published_on == D(2025, 1, 10)
+    # 3 years from publication (2028-01-10) is longer than the restriction for one, shorter for the other.
+    assert policy.penalty_disclosed_until(running) == D(2028, 1, 10)
+    assert policy.penalty_disclosed_until(long_running) == D(2030, 6, 30)
+    for day, shown in ((D(2030, 6, 30), True), (D(2030, 7, 1), False)):
+        assert policy.penalty_visible(long_running, day) is shown
+        assert policy.visible_penalties(Penalty.objects.filter(pk=long_running.pk), day).exists() is shown
+    assert long_running.decision_no in str(build_profile(ent, D(2030, 6, 30))["penalties"])
+    assert long_running.decision_no not in str(build_profile(ent, D(2030, 7, 1))["penalties"])
+
+
+def test_a_late_light_penalty_whose_short_period_ended_is_not_published(ent, penalty_factory):
+    # 3 months from a 2024-09-09 decision end on 2024-12-09: collected on the 10th, too late.
+    late = penalty_factory(ent, decided_on=D(2024, 9, 9), penalty_types=["criticism"], fine_amount=None)
+    timely = penalty_factory(ent, decided_on=D(2024, 9, 10), penalty_types=["criticism"], fine_amount=None)
+    assert actions.publish_due(D(2024, 12, 10), actor=CLOCK) == 1
+    late.refresh_from_db()
+    timely.refresh_from_db()
+    assert late.published_on is None and timely.published_on == D(2024, 12, 10)
+
+
+# --- v1.1 `procedure`: simplified-procedure decisions are collected, never published ---
+
+
+def test_a_simplified_procedure_penalty_is_never_published(ent, penalty_factory):
+    simplified = penalty_factory(ent, procedure="simplified", penalty_types=["fine"], fine_amount=200)
+    ordinary = penalty_factory(ent, procedure="ordinary")
+    assert actions.publish_due(D(2025, 1, 10), actor=CLOCK) == 1
+    simplified.refresh_from_db()
+    assert simplified.published_on is None
+    with pytest.raises(NotAllowed):
+        actions.publish_penalty(simplified, actor=SYSTEM, on=D(2025, 1, 10))
+    # Even with a publication date migrated from an earlier system it is not shown.
+    Penalty.objects.filter(pk=simplified.pk).update(published_on=D(2025, 1, 10))
+    simplified.refresh_from_db()
+    assert not policy.penalty_visible(simplified, D(2025, 2, 1))
+    assert list(policy.visible_penalties(Penalty.objects.filter(enterprise=ent), D(2025, 2, 1))) == [ordinary]

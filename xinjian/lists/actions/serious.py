@@ -189,7 +189,9 @@ def drop_serious(
 
 
 def _expiry(listing: SeriousListing, decided_on: dt.date) -> dt.date:
-    """Order 44 art. 19: removed after 3 years, longer while a legal restriction runs."""
+    """Order 44 art. 19: the last day listed — 3 years from the decision (the
+    corresponding day, included, as for a penalty's disclosure period), longer while a
+    legal restriction runs (its last day)."""
     r = rules.rules_on(decided_on, listing.enterprise.region_code)
     day = rules.add_years(decided_on, r.serious_period_years)
     restriction = listing.penalty.restriction_until if listing.penalty is not None else None

@@ -13,6 +13,7 @@ from xinjian.core.actors import CLOCK
 from xinjian.core.workdays import add_working_days
 from xinjian.lists.clocks import serious_revocation
 from xinjian.lists.models import AnomalyListing, ListingHistory, SeriousListing
+from xinjian.lists.queries import public_serious
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -114,12 +115,15 @@ def test_public_reminder_in_the_last_60_days_then_escalation_after_three_years(l
 def test_serious_listing_is_removed_automatically_after_three_years(published_serious):
     s = published_serious(D(2023, 3, 1))
     assert s.expires_on == D(2026, 3, 1)
-    run(D(2026, 2, 28))
-    s.refresh_from_db()
-    assert s.status == "published"
+    # One convention with penalties: the last day (2026-03-01) is included.
     run(D(2026, 3, 1))
     s.refresh_from_db()
-    assert s.status == "removed" and s.removal_reason == "period_expired" and s.removed_on == D(2026, 3, 1)
+    assert s.status == "published"
+    assert public_serious(D(2026, 3, 1)).filter(pk=s.pk).exists()
+    assert not public_serious(D(2026, 3, 2)).filter(pk=s.pk).exists()  # even before the clock runs
+    run(D(2026, 3, 2))
+    s.refresh_from_db()
+    assert s.status == "removed" and s.removal_reason == "period_expired" and s.removed_on == D(2026, 3, 2)
 
 
 def test_serious_listing_stays_while_a_legal_restriction_runs_longer(
@@ -130,7 +134,7 @@ def test_serious_listing_stays_while_a_legal_restriction_runs_longer(
         e, decided_on=D(2023, 3, 1), penalty_types=["practice_restriction"], restriction_until=D(2028, 3, 1)
     )
     s = published_serious(D(2023, 3, 1), penalty=p)
-    run(D(2026, 3, 1))
+    run(D(2026, 3, 2))
     s.refresh_from_db()
     assert s.status == "published" and s.expires_on == D(2028, 3, 1)
 

@@ -184,7 +184,8 @@ def test_every_public_surface_agrees_with_the_policy_on_every_day(client, world,
     # three are within the 2-year window; Y drops out when its first penalty leaves the window.
     assert seen_exposed[x.uscc] == {D(2026, 3, 2), D(2026, 4, 5)}
     assert D(2026, 4, 7) in seen_exposed[y.uscc] and D(2026, 4, 8) not in seen_exposed[y.uscc]
-    # The serious listing is public up to the day before its end and gone on it.
+    # The serious listing is public through its last day (included, as for penalties) and
+    # gone the day after.
     end = SeriousListing.objects.get(pk=serious.pk).expires_on
-    assert policy.visible(serious, end - dt.timedelta(days=1)) and not policy.visible(serious, end)
+    assert policy.visible(serious, end) and not policy.visible(serious, end + dt.timedelta(days=1))
     assert D(2026, 4, 9) <= end <= D(2026, 4, 11)
