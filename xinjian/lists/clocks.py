@@ -13,7 +13,14 @@ from xinjian.core.clocks import register
 from xinjian.registry.departments import covering_divisions
 
 from . import actions, reactions, rules
-from .models import AnomalyListing, AnomalyStatus, BatchDecision, SeriousListing, SeriousStatus
+from .models import (
+    AnomalyListing,
+    AnomalyStatus,
+    BatchDecision,
+    PublicationOrder,
+    SeriousListing,
+    SeriousStatus,
+)
 
 
 @register("lists.react", _("名单：处理归集事件（较重处罚、年报、检查结果、名单决定）"), order=10)
@@ -34,14 +41,21 @@ def _report_cycle(on: dt.date) -> tuple[int, dt.date] | None:
 
 
 def _batch_decision_for(
-    region_code: str, year: int, cache: dict[str, BatchDecision | None]
+    region_code: str, year: int, on: dt.date, cache: dict[str, BatchDecision | None]
 ) -> BatchDecision | None:
-    """The standing batch decision of the most local department covering the enterprise."""
+    """The standing batch decision of the most local department covering the enterprise.
+    It counts only if dated after 30 June of the following year (BatchDecision.valid_from):
+    a decision made before the filing window closed decides on a failure that had not
+    happened yet."""
     if region_code not in cache:
         found = None
         for code in covering_divisions(region_code):
             found = BatchDecision.objects.filter(
-                department__division_id=code, report_year=year, active=True
+                department__division_id=code,
+                report_year=year,
+                active=True,
+                decided_on__gte=BatchDecision.valid_from(year),
+                decided_on__lte=on,
             ).first()
             if found:
                 break
@@ -99,8 +113,23 @@ def _list_chunk(
         on=on,
         report_year=year,
         deadline=deadline,
-        decision_for=lambda e: _batch_decision_for(e.region_code, year, cache),
+        decision_for=lambda e: _batch_decision_for(e.region_code, year, on, cache),
     )
+
+
+@register(
+    "lists.publication_orders",
+    _("经营异常名录：责令限期公示逾期未公示的，生成列入草稿"),
+    order=25,
+)
+def publication_orders(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    open_orders = PublicationOrder.objects.filter(
+        fulfilled_on__isnull=True, listing__isnull=True, ordered_on__lt=on
+    ).order_by("id")
+    lapsed = [o for o in open_orders if o.lapsed(on)]
+    if dry_run:
+        return len(lapsed)
+    return sum(actions.list_for_lapsed_order(o, actor=actor, on=on) is not None for o in lapsed)
 
 
 @register("lists.anomaly_removal", _("经营异常名录：补报年报、变更住所后移出（5个工作日内）"), order=30)

@@ -46,6 +46,8 @@ class ListRuleSet(models.Model):
         _("异常名录满N年列入严重违法失信名单"), default=3
     )
     anomaly_reminder_days = models.PositiveSmallIntegerField(_("届满前公告提醒天数"), default=60)
+    # Disclosure Regulation art. 10: the time limit an order to publish gives (assumed).
+    publication_order_days = models.PositiveSmallIntegerField(_("责令限期公示期限（日）"), default=10)
     # "batch": list under the department's standing batch decision; "draft": drafts to approve.
     annual_report_listing_mode = models.CharField(
         _("未年报列入方式"),
@@ -147,6 +149,12 @@ class BatchDecision(AuditedModel):
     def __str__(self) -> str:
         return self.decision_no
 
+    @staticmethod
+    def valid_from(report_year: int) -> dt.date:
+        """Anomaly Measures art. 4 (1): the report for year Y may be filed until 30 June of
+        Y+1, so a standing decision to list the non-filers counts only from 1 July."""
+        return dt.date(report_year + 1, 7, 1)
+
 
 class AnomalyStatus(models.TextChoices):
     DRAFT = "draft", _("待审批")
@@ -243,6 +251,42 @@ class AnomalyListing(AuditedModel):
         if not self.listed_on:
             return None
         return add_years(self.listed_on, rules_on(self.listed_on).anomaly_escalation_years)
+
+
+class PublicationOrder(AuditedModel):
+    """An order to publish required information within a time limit (责令限期公示,
+    Disclosure Regulation art. 10), given when a check finds information not published.
+    Anomaly Measures art. 4 (2): the listing ground is not publishing *within the ordered
+    time limit*, so a listing is proposed only once the limit has passed unfulfilled."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="publication_orders")
+    inspection = models.OneToOneField(
+        "collection.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_on = models.DateField(_("责令日期"))
+    time_limit_days = models.PositiveSmallIntegerField(_("责令公示期限（日）"))
+    fulfilled_on = models.DateField(_("履行公示日期"), null=True, blank=True)
+    listing = models.ForeignKey(
+        AnomalyListing, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责令限期公示")
+        verbose_name_plural = _("责令限期公示")
+        ordering = ["ordered_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.ordered_on}"
+
+    def due_on(self) -> dt.date:
+        """The last day to publish (included): the time limit counted from the day after
+        the order (Civil Code art. 201), so a listing is possible from the day after."""
+        return self.ordered_on + dt.timedelta(days=self.time_limit_days)
+
+    def lapsed(self, on: dt.date) -> bool:
+        return self.fulfilled_on is None and on > self.due_on()
 
 
 class SeriousStatus(models.TextChoices):

@@ -32,6 +32,7 @@ from .models import (
     AnomalyStatus,
     AppliedListDecision,
     ProposalSource,
+    PublicationOrder,
     RemovalReason,
     SeriousListing,
     SeriousStatus,
@@ -154,10 +155,22 @@ def draft_for_inspections(enterprise: Enterprise, on: dt.date, *, actor: Any = L
         )
     )
     n = 0
+    ordered = set(
+        PublicationOrder.objects.filter(enterprise=enterprise, inspection__isnull=False).values_list(
+            "inspection_id", flat=True
+        )
+    )
     for insp in Inspection.objects.filter(enterprise=enterprise, result__in=list(INSPECTION_GROUNDS)).exclude(
         id__in=used
     ):
         ground = INSPECTION_GROUNDS[insp.result]
+        if ground == "unpublished_info":
+            # Anomaly Measures art. 4 (2): first an order to publish within a time limit;
+            # the listing is proposed by the clock only once that limit has passed.
+            if insp.pk not in ordered:
+                actions.order_publication(enterprise, actor=actor, on=insp.inspected_on, inspection=insp)
+                n += 1
+            continue
         if AnomalyListing.objects.filter(
             enterprise=enterprise, ground=ground, status__in=[AnomalyStatus.DRAFT, AnomalyStatus.LISTED]
         ).exists():

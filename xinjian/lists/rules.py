@@ -27,7 +27,11 @@ DEFAULT_RULES: dict[str, Any] = {
         "practice_restriction",
     ],
     "repeat_domains": ["food_safety", "special_equipment"],
-    "assumed": ["serious_statement_working_days", "serious_publication_working_days"],
+    "assumed": [
+        "serious_statement_working_days",
+        "serious_publication_working_days",
+        "publication_order_days",
+    ],
 }
 
 DEFAULT_GROUNDS = [

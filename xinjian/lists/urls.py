@@ -8,6 +8,10 @@ urlpatterns = [
     path("anomaly/", views.anomaly_list, name="anomaly_list"),
     path("anomaly/new/", views.anomaly_new, name="anomaly_new"),
     path("anomaly/<int:pk>/", views.anomaly_detail, name="anomaly_detail"),
+    path("publication-orders/", views.publication_orders, name="publication_orders"),
+    path(
+        "publication-orders/<int:pk>/fulfil/", views.publication_order_fulfil, name="publication_order_fulfil"
+    ),
     path("anomaly/<int:pk>/action/", views.anomaly_action, name="anomaly_action"),
     path("serious/", views.serious_list, name="serious_list"),
     path("serious/propose/", views.serious_propose, name="serious_propose"),

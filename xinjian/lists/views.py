@@ -3,6 +3,7 @@ printable notice, rule tables, typical cases."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -34,6 +35,7 @@ from .models import (
     ListKind,
     ListRuleSet,
     Measure,
+    PublicationOrder,
     RemovalReason,
     SeriousListing,
     SeriousStatus,
@@ -118,6 +120,46 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
         },
     )
+
+
+@staff(Perm.VIEW_REGISTER)
+def publication_orders(request: HttpRequest) -> HttpResponse:
+    """Orders to publish within a time limit (Anomaly Measures art. 4 (2)): open ones with
+    their last day; a listing is proposed only after that day passes unfulfilled."""
+    qs = _region_filter(
+        PublicationOrder.objects.visible_to(request.user).select_related("enterprise", "listing"), request
+    )
+    page = Paginator(qs.order_by("fulfilled_on", "-ordered_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "lists/publication_orders.html",
+        {
+            "page": page,
+            "today": today(),
+            "region": request.GET.get("region", ""),
+            "divisions": _divisions(request.user),
+            "query": query_without_page(request),
+            "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
+        },
+    )
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def publication_order_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_visible_or_404(PublicationOrder.objects, request.user, pk=pk)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("fulfilled_on", ""))
+    except ValueError:
+        messages.error(request, gettext("请填写履行公示日期"))
+        return redirect("lists:publication_orders")
+    try:
+        actions.fulfil_publication_order(order, actor=request.user, on=min(on, today()))
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, gettext("已登记履行公示"))
+    return redirect("lists:publication_orders")
 
 
 @staff(Perm.VIEW_REGISTER)
@@ -411,6 +453,13 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
         return redirect("lists:rules")
     year, decided_on = form.cleaned_data["report_year"], form.cleaned_data["decided_on"]
     number = form.cleaned_data["decision_no"]
+    if decided_on < BatchDecision.valid_from(year):
+        messages.error(
+            request,
+            gettext("%(year)s年度年报的报送期至%(end)s止，常设批量列入决定应在此后作出")
+            % {"year": year, "end": f"{year + 1}-06-30"},
+        )
+        return redirect("lists:rules")
     with transaction.atomic():
         bd, _ = BatchDecision.objects.update_or_create(
             department=dept,

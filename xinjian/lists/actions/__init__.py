@@ -17,6 +17,7 @@ from .anomaly import (
     remove_anomaly,
     revoke_anomaly,
 )
+from .publication_orders import fulfil_publication_order, list_for_lapsed_order, order_publication
 from .serious import (
     approve_serious,
     approving_department,
@@ -50,12 +51,15 @@ __all__ = [
     "drop_serious",
     "escalate_anomaly",
     "expire_serious",
+    "fulfil_publication_order",
     "import_serious_decision",
     "list_anomaly",
+    "list_for_lapsed_order",
     "list_for_missing_reports",
     "move_case",
     "note_ground_ceased",
     "notify_party",
+    "order_publication",
     "propose_serious",
     "publish_reminder",
     "publish_serious",

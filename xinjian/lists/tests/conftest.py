@@ -45,7 +45,7 @@ def batch_decision(db):
             department=Department.objects.get(division_id=division),
             report_year=year,
             decision_no=f"深南市监异字〔{year + 1}〕1号",
-            decided_on=dt.date(year + 1, 6, 1),
+            decided_on=dt.date(year + 1, 7, 1),
         )
 
     return make

@@ -7,12 +7,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from freezegun import freeze_time
 
 from xinjian.collection.models import AnnualReport
 from xinjian.core.actors import CLOCK
 from xinjian.core.workdays import add_working_days
 from xinjian.lists.clocks import serious_revocation
-from xinjian.lists.models import AnomalyListing, ListingHistory, SeriousListing
+from xinjian.lists.models import AnomalyListing, BatchDecision, ListingHistory, SeriousListing
 from xinjian.lists.queries import public_serious
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,31 @@ def test_enterprise_without_last_years_report_is_listed_after_30_june_within_10_
     assert listing.decision_no == "深南市监异字〔2026〕1号" and listing.decided_by
     assert listing.listed_on <= add_working_days(D(2026, 6, 30), 10).due == listing.listing_due
     assert not AnomalyListing.objects.filter(enterprise__in=[filed, young]).exists()
+
+
+@pytest.mark.parametrize(("decided_on", "listed"), [(D(2026, 6, 30), False), (D(2026, 7, 1), True)])
+def test_a_standing_batch_decision_counts_only_if_made_after_the_filing_window(
+    enterprise_factory, batch_decision, decided_on, listed
+):
+    """A decision dated on or before 30 June 2026 decided on 2025 reports that could still
+    be filed: the clock prepares drafts for approval instead of listing under it."""
+    bd = batch_decision("440305", 2025)
+    BatchDecision.objects.filter(pk=bd.pk).update(decided_on=decided_on)
+    enterprise_factory()
+    run(D(2026, 7, 1))
+    listing = AnomalyListing.objects.get()
+    assert (listing.status == "listed") is listed
+    assert (listing.decision_no == bd.decision_no) is listed
+
+
+def test_staff_cannot_record_a_batch_decision_before_the_filing_window_closes(client, county_officer):
+    client.force_login(county_officer)
+    for day, stored in (("2026-06-30", False), ("2026-07-01", True)):
+        client.post(
+            "/staff/lists/rules/batch-decisions/",
+            {"report_year": "2025", "decided_on": day, "decision_no": f"深南市监异字〔2026〕{day}号"},
+        )
+        assert BatchDecision.objects.filter(decided_on=dt.date.fromisoformat(day)).exists() is stored
 
 
 def test_run_clocks_is_idempotent_for_a_date(
@@ -150,3 +176,83 @@ def test_listing_is_revoked_within_3_working_days_of_the_penalty_being_revoked(p
     assert serious_revocation(D(2026, 4, 2), actor=CLOCK) == 1
     s.refresh_from_db()
     assert s.status == "revoked" and s.removed_on <= add_working_days(D(2026, 4, 1), 3).due
+
+
+# --- Anomaly Measures art. 4 (2): only after an order to publish has lapsed -------------
+
+
+def _unpublished_info_found(e, on):
+    from django.db import transaction
+
+    from xinjian.collection.models import Inspection
+    from xinjian.core.events import EventType, emit
+    from xinjian.lists.reactions import react
+
+    Inspection.objects.create(
+        enterprise=e,
+        uscc=e.uscc,
+        source="t",
+        source_id=f"I-{e.pk}",
+        inspected_on=on,
+        inspected_by="南山局",
+        kind="random",
+        result="unpublished_info",
+    )
+    with transaction.atomic():
+        emit(EventType.INSPECTION_RECORDED, uscc=e.uscc, region_code=e.region_code, data={})
+    react()
+
+
+def test_unpublished_information_gets_an_order_and_a_listing_only_after_the_limit_lapses(
+    enterprise_factory,
+):
+    from xinjian.lists.models import PublicationOrder
+
+    e = enterprise_factory()
+    _unpublished_info_found(e, D(2026, 4, 1))
+    order = PublicationOrder.objects.get(enterprise=e)
+    assert not AnomalyListing.objects.exists()  # no listing on the finding itself
+    assert order.time_limit_days == 10 and order.due_on() == D(2026, 4, 11)
+    run(D(2026, 4, 11))  # the last day to publish
+    assert not AnomalyListing.objects.exists()
+    run(D(2026, 4, 12))
+    listing = AnomalyListing.objects.get()
+    assert listing.status == "draft" and listing.ground == "unpublished_info"
+    assert listing.proposed_on == D(2026, 4, 12) and "2026-04-11" in listing.facts
+    order.refresh_from_db()
+    assert order.listing == listing
+    run(D(2026, 4, 13))
+    assert AnomalyListing.objects.count() == 1  # idempotent
+
+
+def test_publishing_within_the_limit_means_no_listing(enterprise_factory, client, county_officer):
+    from xinjian.core.models import AuditEntry
+    from xinjian.lists.models import PublicationOrder
+
+    e = enterprise_factory()
+    _unpublished_info_found(e, D(2026, 4, 1))
+    order = PublicationOrder.objects.get(enterprise=e)
+    client.force_login(county_officer)
+    page = client.get("/staff/lists/publication-orders/")
+    assert (
+        page.status_code == 200 and e.name in page.content.decode() and "2026-04-11" in page.content.decode()
+    )
+    with freeze_time("2026-04-11 15:00:00+08:00"):
+        r = client.post(f"/staff/lists/publication-orders/{order.pk}/fulfil/", {"fulfilled_on": "2026-04-11"})
+    assert r.status_code == 302
+    order.refresh_from_db()
+    assert order.fulfilled_on == D(2026, 4, 11)
+    assert AuditEntry.objects.filter(action="lists.publication_order_fulfilled").exists()
+    run(D(2026, 4, 12))
+    assert not AnomalyListing.objects.exists()
+
+
+def test_an_inspector_cannot_record_fulfilment(enterprise_factory, client, inspector):
+    from xinjian.lists.models import PublicationOrder
+
+    e = enterprise_factory()
+    _unpublished_info_found(e, D(2026, 4, 1))
+    order = PublicationOrder.objects.get(enterprise=e)
+    client.force_login(inspector)
+    r = client.post(f"/staff/lists/publication-orders/{order.pk}/fulfil/", {"fulfilled_on": "2026-04-02"})
+    assert r.status_code == 403
