@@ -249,11 +249,11 @@ def penalty_item(p: Penalty, names: list[str]) -> dict[str, Any]:
         "decided_on": _d(p.decided_on),
         "decided_by": p.decided_by,
         "domain": p.domain,
-        "violation": p.violation,
+        "violation": redact(p.violation, names=names),
         "penalty_types": list(p.penalty_types),
         "fine_amount": float(p.fine_amount) if p.fine_amount is not None else None,
         "restriction_until": _d(p.restriction_until),
-        "legal_basis": p.legal_basis,
+        "legal_basis": redact(p.legal_basis, names=names),
         "decision_text": redact(p.decision_text, names=names),
         "published_on": _d(p.published_on),
         "disclosed_until": _d(policy.penalty_disclosed_until(p)),
@@ -426,6 +426,8 @@ def recent_publications(
         rows = [p for p in rows if policy.penalty_visible(p, on)]
         for p in rows:
             p.disclosed_until_value = policy.penalty_disclosed_until(p)
+            # Free text reaches the public only through redaction (domain.md §5).
+            p.public_violation = redact(p.violation, names=[p.enterprise.legal_representative])
     return rows
 
 

@@ -434,6 +434,22 @@ class TypicalCase(AuditedModel):
     def __str__(self) -> str:
         return self.title
 
+    def _people(self) -> list[str]:
+        return [e.legal_representative for e in self.enterprises.all()]
+
+    def public_title(self) -> str:
+        """The title as published: personal data removed (domain.md §5)."""
+        from xinjian.disclosure.redaction import redact
+
+        return redact(self.title, names=self._people())
+
+    def public_body(self) -> str:
+        """The article as published: personal data removed (domain.md §5). The stored
+        text stays as written, for the staff who review it."""
+        from xinjian.disclosure.redaction import redact
+
+        return redact(self.body, names=self._people())
+
 
 class AppliedListDecision(models.Model):
     """A collected list decision (interfaces.md list-decisions) that has taken effect, or
