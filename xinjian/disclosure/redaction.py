@@ -31,7 +31,11 @@ PLATE_MASK = "[车牌号码已隐去]"
 
 # Full-width ASCII (０-９, Ａ-Ｚ, ａ-ｚ and the punctuation of numbers and e-mail) → ASCII.
 _FOLD = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum() or chr(c - 0xFEE0) in "@.-+_"}
+    {
+        chr(c): chr(c - 0xFEE0)
+        for c in range(0xFF01, 0xFF5F)
+        if chr(c - 0xFEE0).isalnum() or chr(c - 0xFEE0) in "@.-+_"
+    }
 )
 _FOLD[0x3000] = " "  # ideographic space inside grouped numbers
 
@@ -88,7 +92,11 @@ _AFTER_NAME = (
 _NAME_AFTER_ROLE = re.compile(
     rf"(?:{_ROLE})(?:[（(][^）)]{{0,10}}[)）])?\s*[：:为是]?\s*([\u4e00-\u9fa5·]{{2,4}}?){_AFTER_NAME}"
 )
-_ORG_SUFFIX = re.compile(r"(公司|厂|店|部|社|中心|院|所|局|站|场|行|馆|会|处|队|科|室|园|坊|铺|区|市|县|镇|村)$")
+_ORG_SUFFIX = re.compile(
+    r"(公司|厂|店|部|社|中心|院|所|局|站|场|行|馆|会|处|队|科|室|园|坊|铺|区|市|县|镇|村)$"
+)
+
+
 def mask_name(name: str) -> str:
     """张三 → 张某, 欧阳娜娜 → 欧阳某."""
     name = name.strip()
@@ -99,7 +107,10 @@ def mask_name(name: str) -> str:
 
 
 _COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 澹台 轩辕 呼延 南宫 西门".split()
+    re.findall(
+        r"\S+",
+        "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 澹台 轩辕 呼延 南宫 西门",
+    )
 )
 # The common single-character surnames (《百家姓》 and the national surname statistics):
 # a name without a label is only taken when it starts with one of them.
@@ -113,11 +124,14 @@ _SURNAMES = frozenset(
 )
 # Words that start with a surname character but are not names (kept from masking).
 _NOT_NAMES = frozenset(
-    "金额 高温 高新 马路 黄金 石油 方面 方式 白天 江苏 于是 万元 常年 安全 文件 路段 林地 华南 程序 包装 "
-    "张贴 周边 周年 朱红 胡乱 高压 高于 高度 高速 左右 左侧 右侧 余额 余款 全部 全面 全国 应当 应急 "
-    "成品 成本 成都 时间 时期 明显 明确 明知 景区 宁波 温度 温州 康复 和平 和解 席位 卫生 连续 连锁 管理 "
-    "管道 商品 商场 商标 商户 沙发 关于 关闭 单位 季度 华为 苗木 章程 包括 车辆 车间 项目 简易 宫廷 费用 "
-    "师傅 边境 党员 向其 向社会 于当日 邓小平 毛泽东 雷锋 白云 江汉 龙岗 罗湖 宝安 华强 黄埔 石岩 文三".split()
+    re.findall(
+        r"\S+",
+        "金额 高温 高新 马路 黄金 石油 方面 方式 白天 江苏 于是 万元 常年 安全 文件 路段 林地 华南 程序 包装 "
+        "张贴 周边 周年 朱红 胡乱 高压 高于 高度 高速 左右 左侧 右侧 余额 余款 全部 全面 全国 应当 应急 "
+        "成品 成本 成都 时间 时期 明显 明确 明知 景区 宁波 温度 温州 康复 和平 和解 席位 卫生 连续 连锁 管理 "
+        "管道 商品 商场 商标 商户 沙发 关于 关闭 单位 季度 华为 苗木 章程 包括 车辆 车间 项目 简易 宫廷 费用 "
+        "师傅 边境 党员 向其 向社会 于当日 邓小平 毛泽东 雷锋 白云 江汉 龙岗 罗湖 宝安 华强 黄埔 石岩 文三",
+    )
 )
 _NOT_NAME_LAST = frozenset(
     "额件式面全序装品料业年月日元类期间内外上下中前后次时区市县镇村路街号楼室厂店司局所站等种项条款法规者人员方可述证"
@@ -128,7 +142,9 @@ _PERSON_AFTER = (
     r"的身份|实际经营|未能|未按|未取得|未履行|无异议|到场|均在|二人|等人|本人|送达|户籍|住址|身份证|证件|证实|"
     r"正在|供认|（|\()"
 )
-_NAME_UNLABELLED = re.compile(rf"{_PERSON_BEFORE}([{''.join(sorted(_SURNAMES))}][\u4e00-\u9fa5]{{1,2}}?){_PERSON_AFTER}")
+_NAME_UNLABELLED = re.compile(
+    rf"{_PERSON_BEFORE}([{''.join(sorted(_SURNAMES))}][\u4e00-\u9fa5]{{1,2}}?){_PERSON_AFTER}"
+)
 _LIST_NEXT = re.compile(rf"[、，,和及与]([\u4e00-\u9fa5·]{{2,4}}?){_AFTER_NAME}")
 
 
@@ -154,7 +170,11 @@ def find_names(text: str, known: Iterable[str] = ()) -> set[str]:
         found.add(token)
         # 股东王小二、张三丰和李四: the names listed after the first one.
         pos = end
-        while (nxt := _LIST_NEXT.match(text, pos)) and _is_person_name(nxt.group(1)) and _has_surname(nxt.group(1)):
+        while (
+            (nxt := _LIST_NEXT.match(text, pos))
+            and _is_person_name(nxt.group(1))
+            and _has_surname(nxt.group(1))
+        ):
             found.add(nxt.group(1))
             pos = nxt.end(1)
     for m in _NAME_UNLABELLED.finditer(text):
