@@ -17,7 +17,7 @@ def mark_assumed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0005_penalty_procedure'),
+        ('collection', '0006_penalty_procedure'),
         ('lists', '0004_expires_on_inclusive'),
         ('registry', '0002_reference_data'),
     ]
