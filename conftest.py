@@ -61,6 +61,16 @@ def _replay_data_migrations() -> None:
                 operation.code(global_apps, editor)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _events_contract():
+    """docs/events.md is a contract: while the suite runs, an action that changes
+    something (writes an audit entry) without emitting its event fails the test that
+    called it (xinjian.core.tests.event_contract)."""
+    from xinjian.core.tests.event_contract import install
+
+    install()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (browser, concurrency) flush the database afterwards, taking

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from config.api import api
 from xinjian.core import views as core_views
+from xinjian.core import workflow_views
 
 admin.site.site_header = "信监 · 系统管理"
 admin.site.site_title = "信监"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("staff/", core_views.dashboard, name="home"),
     path("staff/calendar/", core_views.calendar_page, name="calendar"),
+    path("staff/workflow/<str:workflow>/<int:pk>/<slug:action>/", workflow_views.take, name="workflow_take"),
     path("accounts/", include("xinjian.accounts.urls")),
     path("staff/enterprises/", include("xinjian.registry.urls")),
     path("staff/collection/", include("xinjian.collection.urls")),

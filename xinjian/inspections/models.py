@@ -15,11 +15,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
-from xinjian.core.models import AuditedModel
+from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise, OfficeKind
 
 RISK_CLASSES = ("A", "B", "C", "D")
@@ -208,17 +207,8 @@ class TaskState(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-# The task workflow (architecture rule 2). drawn → published is the re-draw: it needs a
-# reason, supersedes the draw and commits to a fresh seed.
-TASK_TRANSITIONS: dict[str, set[str]] = {
-    TaskState.DRAFT: {TaskState.PUBLISHED},
-    TaskState.PUBLISHED: {TaskState.DRAWN},
-    TaskState.DRAWN: {TaskState.IN_PROGRESS, TaskState.PUBLISHED},
-    TaskState.IN_PROGRESS: {TaskState.RESULTS},
-    TaskState.RESULTS: {TaskState.CLOSED},
-    TaskState.CLOSED: set(),
-}
-
+# The task workflow (architecture rule 2) is `actions.TASKS`. drawn → published is the
+# re-draw: it needs a reason, supersedes the draw and commits to a fresh seed.
 TaskQuerySet = JurisdictionQuerySet
 
 
@@ -272,23 +262,15 @@ class Task(AuditedModel):
         return any(item.is_key for item in self.items.all())
 
 
-class TaskTransition(models.Model):
-    """History of the task workflow: who, when, from → to, why."""
+class TaskTransition(TransitionRecord):
+    """History of the task workflow (`actions.TASKS`): who, when, from → to, why."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="history")
-    from_state = models.CharField(_("原状态"), max_length=20, choices=TaskState.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20, choices=TaskState.choices)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    actor_label = models.CharField(_("操作人"), max_length=150)
-    reason = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("任务流转记录")
         verbose_name_plural = _("任务流转记录")
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.task_id}: {self.from_state or '—'} → {self.to_state}"
 
 
 class Draw(models.Model):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from xinjian.core.workflow_views import take
+
 from . import views
 
 app_name = "inspections"
@@ -8,7 +10,8 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
-    path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
+    # The task steps go through the one workflow view (the buttons post to it too).
+    path("tasks/<int:pk>/<slug:action>/", take, {"workflow": "inspections.task"}, name="task_action"),
     path("draws/<str:draw_id>/assignments/", views.assignments, name="assignments"),
     path("targets/<int:pk>/results/", views.target_results, name="target_results"),
     path("items/", views.items, name="items"),

@@ -222,34 +222,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_TASK_ACTIONS = {
-    "publish": (actions.publish_task, _("任务已公布，种子承诺值已公开")),
-    "draw": (actions.draw_task, _("已完成抽取并分派检查人员")),
-    "start": (actions.start_inspections, _("已开始实施检查")),
-    "complete": (actions.complete_results, _("检查结果已汇总")),
-    "close": (actions.close_task, _("任务已办结")),
-}
-
-
-@require_POST
-@staff(Perm.MANAGE_INSPECTIONS)
-def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    task = get_visible_or_404(Task.objects, request.user, pk=pk)
-    try:
-        if action == "redraw":
-            actions.redraw(task, actor=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, gettext("原抽取已作废，已公布新的种子承诺值，请重新抽取"))
-        elif action in _TASK_ACTIONS:
-            fn, text = _TASK_ACTIONS[action]
-            fn(task, actor=request.user)
-            messages.success(request, text)
-        else:
-            raise Http404
-    except DomainError as e:
-        _errors(request, e)
-    return redirect("inspections:task", pk=task.pk)
-
-
 @staff(Perm.VIEW_REGISTER)
 def assignments(request: HttpRequest, draw_id: str) -> HttpResponse:
     draw = get_object_or_404(Draw.objects.select_related("task"), draw_id=draw_id)

@@ -451,6 +451,17 @@ class TypicalCase(AuditedModel):
         return redact(self.body, names=self._people())
 
 
+class CaseHistory(TransitionRecord):
+    """One row per step of a typical case (`actions.CASES`)."""
+
+    case = models.ForeignKey(TypicalCase, on_delete=models.PROTECT, related_name="history")
+
+    class Meta:
+        verbose_name = _("案例流转记录")
+        verbose_name_plural = _("案例流转记录")
+        ordering = ["at", "id"]
+
+
 class AppliedListDecision(models.Model):
     """A collected list decision (interfaces.md list-decisions) that has taken effect, or
     could not (with the reason): each is applied once."""

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from xinjian.core.workflow_views import take
+
 from . import views
 
 app_name = "lists"
@@ -23,5 +25,5 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/new/", views.case_edit, name="case_new"),
     path("cases/<int:pk>/", views.case_edit, name="case_edit"),
-    path("cases/<int:pk>/action/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/action/", take, {"workflow": "lists.case"}, name="case_action"),
 ]

@@ -368,7 +368,8 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
         SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
     )
     action, p, user = request.POST.get("action", ""), request.POST, request.user
-    needs = Perm.APPROVE if action in ("approve", "return") else Perm.MANAGE_LISTS
+    step = actions.SERIOUS.transitions.get("record_statement" if action == "statement" else action)
+    needs = step.perm if step is not None and step.perm else Perm.MANAGE_LISTS
     if not has_perm(user, needs):
         messages.error(request, gettext("没有执行此操作的权限"))
         return redirect("lists:serious_detail", pk=s.pk)
@@ -504,15 +505,3 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except DomainError as e:
             messages.error(request, e.message)
     return render(request, "lists/case_form.html", {"case": case})
-
-
-@require_POST
-@staff(Perm.PUBLISH_CASES)
-def case_action(request: HttpRequest, pk: int) -> HttpResponse:
-    case: TypicalCase = get_visible_or_404(TypicalCase.objects, request.user, pk=pk)
-    try:
-        actions.move_case(case, request.POST.get("action", ""), actor=request.user)
-        messages.success(request, gettext("已办理"))
-    except (DomainError, KeyError) as e:
-        messages.error(request, getattr(e, "message", gettext("未知操作")))
-    return redirect("lists:cases")

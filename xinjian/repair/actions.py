@@ -19,8 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from xinjian.core import audit, workflow
+from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
@@ -28,6 +29,7 @@ from xinjian.core.permissions import Perm
 from xinjian.core.text import between as text_between
 from xinjian.core.text import clean as clean_text
 from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workflow import Transition, Workflow
 from xinjian.registry.departments import covering_divisions, department_for
 from xinjian.registry.models import Department, Enterprise
 
@@ -37,29 +39,61 @@ from .models import TARGET_FIELD, OverdueStage, RepairApplication, RepairHistory
 
 R = RepairStatus
 
-# action → (states it may start from, state it leads to; None = stays)
-TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
-    "submit": ({""}, R.SUBMITTED),
-    "accept": ({R.SUBMITTED}, R.ACCEPTED),
-    "reject": ({R.SUBMITTED}, R.REJECTED),
-    "verify": ({R.ACCEPTED}, R.VERIFIED),
-    "approve": ({R.ACCEPTED, R.VERIFIED}, R.APPROVED),
-    "refuse": ({R.ACCEPTED, R.VERIFIED}, R.REFUSED),
-    "update_publication": ({R.APPROVED}, R.DONE),
-    "revoke": ({R.APPROVED, R.DONE}, R.REVOKED),
-    "flag_overdue": ({R.SUBMITTED, R.ACCEPTED, R.VERIFIED, R.APPROVED}, None),
-}
+T, E = Transition, EventType
+_OPEN = {R.SUBMITTED, R.ACCEPTED, R.VERIFIED, R.APPROVED}
 
-# Who may take each step (pages show the buttons by the same table).
-STEP_PERMISSION: dict[str, Perm] = {
-    "accept": Perm.MANAGE_REPAIR,
-    "reject": Perm.MANAGE_REPAIR,
-    "verify": Perm.MANAGE_REPAIR,
-    "update_publication": Perm.MANAGE_REPAIR,
-    "approve": Perm.APPROVE,
-    "refuse": Perm.APPROVE,
-    "revoke": Perm.APPROVE,
-}
+
+def _payload(app: RepairApplication) -> dict[str, Any]:
+    return {"kind": app.kind, "target_id": app.target_id, "application_id": app.pk, "number": app.number}
+
+
+# action → (states it may start from, state it leads to; None = stays), who may take it
+# (pages show the buttons by the same table) and what it reports.
+REPAIR = Workflow(
+    "repair.application",
+    RepairApplication,
+    {
+        "submit": T({""}, R.SUBMITTED, _l("提交申请"), event=E.REPAIR_SUBMITTED),
+        "accept": T({R.SUBMITTED}, R.ACCEPTED, _l("受理"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_ACCEPTED),
+        "reject": T(
+            {R.SUBMITTED}, R.REJECTED, _l("不予受理"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_REJECTED
+        ),
+        "verify": T(
+            {R.ACCEPTED}, R.VERIFIED, _l("登记现场核查"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_VERIFIED
+        ),
+        "approve": T(
+            {R.ACCEPTED, R.VERIFIED},
+            R.APPROVED,
+            _l("准予修复"),
+            perm=Perm.APPROVE,
+            event=E.REPAIR_APPROVED,
+            custom_event=True,
+        ),
+        "refuse": T(
+            {R.ACCEPTED, R.VERIFIED}, R.REFUSED, _l("不予修复"), perm=Perm.APPROVE, event=E.REPAIR_REFUSED
+        ),
+        "update_publication": T(
+            {R.APPROVED}, R.DONE, _l("更新公示"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_DONE
+        ),
+        "revoke": T(
+            {R.APPROVED, R.DONE},
+            R.REVOKED,
+            _l("撤销修复并恢复原记录"),
+            perm=Perm.APPROVE,
+            event=E.REPAIR_REVOKED,
+            custom_event=True,
+        ),
+        "flag_overdue": T(_OPEN, None, _l("逾期提醒"), event=E.REPAIR_OVERDUE),
+    },
+    history=RepairHistory,
+    link="application",
+    audit_prefix="repair",
+    actions_module="xinjian.repair.actions",
+    detail_url="repair:detail",
+    payload=_payload,
+)
+TRANSITIONS = REPAIR.transitions
+STEP_PERMISSION: dict[str, Perm] = {a: t.perm for a, t in TRANSITIONS.items() if t.perm}
 
 
 def _move(
@@ -75,15 +109,11 @@ def _move(
         # An overdue mark of the previous step no longer applies.
         app.overdue_stage, app.overdue_since = "", None
 
-    workflow.move(
+    REPAIR.move(
         app,
         action,
-        TRANSITIONS,
         actor=actor,
         on=on,
-        history=RepairHistory,
-        link="application",
-        audit_action=f"repair.{action}",
         reason=reason,
         document_no=document_no,
         on_change=awaited_step_changed,
@@ -247,7 +277,9 @@ def add_document(app: RepairApplication, upload: Any, *, actor: Any) -> Any:
     if app.status not in (R.SUBMITTED, R.ACCEPTED, R.VERIFIED):
         raise InvalidTransition(_("申请已办结，不能再补充材料"))
     r = rules.rules_on(app.submitted_on, app.enterprise.region_code)
-    return docs.store(app, upload, actor=actor, max_mb=r.max_document_mb)
+    doc = docs.store(app, upload, actor=actor, max_mb=r.max_document_mb)
+    _event(EventType.REPAIR_DOCUMENT_ADDED, app, today(), document_id=doc.pk)
+    return doc
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ One module per noun: `templates`, `public`, `selection`, `verification`,
 
 from __future__ import annotations
 
-from ._base import VERIFICATION_TRANSITIONS, V
+from ._base import VERIFICATION, VERIFICATION_TRANSITIONS, V
 from .public import make_public_commitment
 from .rectification import flag_overdue, record_rectified
 from .selection import draw_sample, rank_key, select_for_verification
@@ -15,6 +15,7 @@ from .templates import save_template
 from .verification import assign, cancel, conclude_kept, conclude_untrue, mark_repaired, revoke_repair
 
 __all__ = [
+    "VERIFICATION",
     "V",
     "VERIFICATION_TRANSITIONS",
     "assign",

@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from xinjian.core import workflow
+from xinjian.core.events import EventType
+from xinjian.core.workflow import Transition, Workflow
 
 from ..models import (
     Verification,
@@ -18,18 +20,37 @@ from ..models import (
 
 V = VerificationStatus
 
-# action → (states it may start from, state it leads to)
-VERIFICATION_TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "select": ({""}, V.SELECTED),
-    "assign": ({V.SELECTED, V.ASSIGNED}, V.ASSIGNED),
-    "conclude_kept": ({V.ASSIGNED}, V.KEPT),
-    "conclude_untrue": ({V.ASSIGNED}, V.UNTRUE),
-    "cancel": ({V.SELECTED, V.ASSIGNED}, V.CANCELLED),
-    "record_rectified": ({V.UNTRUE}, V.UNTRUE),
-    "flag_overdue": ({V.UNTRUE}, V.UNTRUE),
-    "repair": ({V.UNTRUE}, V.UNTRUE),
-    "revoke_repair": ({V.UNTRUE}, V.UNTRUE),
-}
+T, E = Transition, EventType
+
+
+def _payload(v: Verification) -> dict[str, Any]:
+    return {"verification_id": v.pk, "commitment_id": v.commitment_id, "commitment_kind": v.kind}
+
+
+VERIFICATION = Workflow(
+    "commitments.verification",
+    Verification,
+    {
+        "select": T({""}, V.SELECTED, _("选定核查"), event=E.VERIFICATION_SELECTED),
+        "assign": T({V.SELECTED, V.ASSIGNED}, V.ASSIGNED, _("分派"), event=E.VERIFICATION_ASSIGNED),
+        "conclude_kept": T({V.ASSIGNED}, V.KEPT, _("结论：承诺属实"), event=E.VERIFICATION_KEPT),
+        "conclude_untrue": T(
+            {V.ASSIGNED}, V.UNTRUE, _("结论：承诺不实"), event=E.COMMITMENT_UNTRUE, custom_event=True
+        ),
+        "cancel": T({V.SELECTED, V.ASSIGNED}, V.CANCELLED, _("撤销核查"), event=E.VERIFICATION_CANCELLED),
+        "record_rectified": T({V.UNTRUE}, V.UNTRUE, _("登记整改完成"), event=E.VERIFICATION_RECTIFIED),
+        "flag_overdue": T({V.UNTRUE}, V.UNTRUE, _("逾期未整改"), event=E.VERIFICATION_OVERDUE),
+        "repair": T({V.UNTRUE}, V.UNTRUE, _("信用修复"), event=E.VERIFICATION_REPAIRED),
+        "revoke_repair": T({V.UNTRUE}, V.UNTRUE, _("撤销信用修复"), event=E.VERIFICATION_REPAIR_REVOKED),
+    },
+    history=VerificationHistory,
+    link="verification",
+    audit_prefix="commitments.verification",
+    actions_module="xinjian.commitments.actions",
+    detail_url="commitments:verification",
+    payload=_payload,
+)
+VERIFICATION_TRANSITIONS = VERIFICATION.transitions
 
 
 def _forget_profile(uscc: str) -> None:
@@ -42,15 +63,4 @@ def _forget_profile(uscc: str) -> None:
 def _move(
     v: Verification, action: str, *, actor: Any, on: dt.date, reason: str = "", document_no: str = ""
 ) -> None:
-    workflow.move(
-        v,
-        action,
-        VERIFICATION_TRANSITIONS,
-        actor=actor,
-        on=on,
-        history=VerificationHistory,
-        link="verification",
-        audit_action=f"commitments.verification.{action}",
-        reason=reason,
-        document_no=document_no,
-    )
+    VERIFICATION.move(v, action, actor=actor, on=on, reason=reason, document_no=document_no)

@@ -16,6 +16,7 @@ from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core import audit, hashrank
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, NotAllowed, field_error
+from xinjian.core.events import EventType, emit
 from xinjian.core.hashrank import rank_key as rank_key
 from xinjian.core.jurisdiction import region_prefix, user_region_prefix
 from xinjian.core.text import required
@@ -177,6 +178,21 @@ def draw_sample(
     sample.touch(who.label)
     sample.save()
     audit.record("commitments.sample.draw", sample, actor=who, after=audit.snapshot(sample))
+    emit(
+        EventType.VERIFICATION_SAMPLE_DRAWN,
+        region_code=prefix.ljust(6, "0") if prefix else "",
+        data=audit.jsonable(
+            {
+                "sample_id": sample.pk,
+                "kind": kind,
+                "percent": pct,
+                "seed": seed,
+                "population": len(candidates),
+                "population_digest": digest,
+                "selected": len(chosen),
+            }
+        ),
+    )
     reason = f"随机抽取（{pct.normalize()}%，种子 {seed}）"
     for c in CommitmentRecord.objects.filter(id__in=chosen).select_related("enterprise").order_by("id"):
         _select(c, actor=actor, on=on, reason=reason, method=SelectionMethod.SAMPLE, sample=sample)

@@ -14,6 +14,7 @@ from xinjian.collection.models import CommitmentKind
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, field_error
+from xinjian.core.events import EventType, emit
 from xinjian.core.text import required
 from xinjian.registry.departments import department_of
 
@@ -107,4 +108,17 @@ def save_template(
     template.touch(who.label)
     template.save()
     audit.record("commitments.template.issue", template, actor=who, after=audit.snapshot(template))
+    emit(
+        EventType.COMMITMENT_TEMPLATE_ISSUED,
+        region_code=region_code,
+        data=audit.jsonable(
+            {
+                "code": code,
+                "version": version,
+                "kind": kind,
+                "effective_from": effective_from,
+                "effective_to": effective_to,
+            }
+        ),
+    )
     return template

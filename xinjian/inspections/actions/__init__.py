@@ -6,6 +6,7 @@ the task workflow), `draws`, `results`; this package re-exports their public nam
 
 from __future__ import annotations
 
+from ._workflow import TASKS
 from .draws import draw_task, redraw
 from .reference import (
     add_inspector,
@@ -19,6 +20,7 @@ from .results import ANOMALY_GROUNDS, record_result
 from .tasks import close_task, complete_results, create_plan, create_task, publish_task, start_inspections
 
 __all__ = [
+    "TASKS",
     "ANOMALY_GROUNDS",
     "add_inspector",
     "close_task",

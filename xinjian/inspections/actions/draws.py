@@ -23,9 +23,9 @@ from ..models import (
     Stratum,
     Target,
     Task,
-    TaskState,
 )
-from .tasks import _locked, _move, _require
+from ._workflow import TASKS
+from .tasks import _locked, _move
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def draw_task(task: Task, *, actor: Any) -> Draw:
     The seed is revealed with the draw."""
     who = as_actor(actor)
     task = _locked(task)
-    _require(task, TaskState.PUBLISHED, TaskState.DRAWN)
+    TASKS.check(task, "draw")
     population = queries.task_population(task)
     inputs = [core.StratumInput(c, [u for u, _ in population[c]], task.ratio(c)) for c in RISK_CLASSES]
     outcomes = core.draw_strata(task.seed, inputs)
@@ -102,7 +102,7 @@ def draw_task(task: Task, *, actor: Any) -> Draw:
         batch_size=2000,
     )
 
-    _move(task, TaskState.DRAWN, who=who, reason=f"抽取 {draw.draw_id}，抽中{len(targets)}户")
+    _move(task, "draw", who=who, reason=f"抽取 {draw.draw_id}，抽中{len(targets)}户")
     audit.record(
         "inspections.draw",
         draw,
@@ -136,7 +136,7 @@ def redraw(task: Task, *, actor: Any, reason: str) -> Task:
         )
     who = as_actor(actor)
     task = _locked(task)
-    _require(task, TaskState.DRAWN, TaskState.PUBLISHED)
+    TASKS.check(task, "redraw")
     current = task.current_draw()
     assert current is not None
     current.superseded_at = timezone.now()
@@ -147,7 +147,7 @@ def redraw(task: Task, *, actor: Any, reason: str) -> Task:
     task.commitment = core.commitment_of(task.seed)
     _move(
         task,
-        TaskState.PUBLISHED,
+        "redraw",
         who=who,
         reason=f"重新抽取：{reason.strip()}（原抽取 {current.draw_id} 作废；新种子承诺值 {task.commitment}）",
     )

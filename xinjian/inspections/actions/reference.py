@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, field_error
-from xinjian.core.events import emit
+from xinjian.core.events import EventType, emit
 from xinjian.core.workdays import today
 from xinjian.registry.models import Department, Enterprise
 
@@ -69,7 +69,7 @@ def add_inspector(
     inspector.save()
     audit.record("inspections.add_inspector", inspector, actor=who, after=audit.snapshot(inspector))
     emit(
-        "inspections.inspector_changed",
+        EventType.INSPECTOR_CHANGED,
         region_code=department.division_id,
         data={"inspector": inspector.pk, "active": True},
     )
@@ -94,7 +94,7 @@ def set_inspector_active(inspector: Inspector, *, actor: Any, active: bool, reas
         reason=reason,
     )
     emit(
-        "inspections.inspector_changed",
+        EventType.INSPECTOR_CHANGED,
         region_code=inspector.department.division_id,
         data={"inspector": inspector.pk, "active": active},
     )
@@ -129,7 +129,7 @@ def declare_conflict(
         reason=reason,
     )
     emit(
-        "inspections.conflict_declared",
+        EventType.INSPECTION_CONFLICT_DECLARED,
         uscc=enterprise.uscc,
         region_code=enterprise.region_code,
         data={"inspector": inspector.pk},
@@ -156,7 +156,7 @@ def set_rule(
     )
     audit.record("inspections.set_rule", rule, actor=who, after=audit.snapshot(rule))
     emit(
-        "inspections.rule_changed",
+        EventType.INSPECTION_RULE_CHANGED,
         data={"code": code, "value": str(value), "effective_from": effective_from.isoformat()},
     )
     return rule
@@ -207,7 +207,7 @@ def save_inspection_item(
     item.is_key, item.active, item.key_area_types = is_key, active, sorted(set(key_area_types or []))
     item.save()
     audit.record("inspections.save_item", item, actor=actor, before=before, after=audit.snapshot(item))
-    emit("inspections.item_changed", data={"code": item.code, "active": item.active})
+    emit(EventType.INSPECTION_ITEM_CHANGED, data={"code": item.code, "active": item.active})
     return item
 
 
@@ -244,5 +244,5 @@ def save_key_supervision_item(
     item.active = active
     item.save()
     audit.record("inspections.save_key_item", item, actor=actor, before=before, after=audit.snapshot(item))
-    emit("inspections.key_item_changed", data={"code": item.code, "active": item.active})
+    emit(EventType.KEY_SUPERVISION_ITEM_CHANGED, data={"code": item.code, "active": item.active})
     return item

@@ -13,23 +13,23 @@ from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import DomainError, InvalidTransition, field_error
+from xinjian.core.errors import DomainError, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.jurisdiction import region_prefix
+from xinjian.core.workdays import today
 from xinjian.registry.models import Department, KeyAreaType
 
 from .. import draw as core
 from .. import queries
 from ..models import (
     RISK_CLASSES,
-    TASK_TRANSITIONS,
     InspectionItem,
     Plan,
     TargetResult,
     Task,
     TaskState,
-    TaskTransition,
 )
+from ._workflow import TASKS
 
 # --- plans and tasks -------------------------------------------------------------------
 
@@ -52,7 +52,9 @@ def create_plan(*, actor: Any, department: Department, year: int, title: str, de
     plan.touch(who.label)
     plan.save()
     audit.record("inspections.create_plan", plan, actor=who, after=audit.snapshot(plan))
-    emit("inspections.plan_created", region_code=plan.region_code, data={"plan": plan.pk, "year": year})
+    emit(
+        EventType.INSPECTION_PLAN_CREATED, region_code=plan.region_code, data={"plan": plan.pk, "year": year}
+    )
     return plan
 
 
@@ -145,12 +147,8 @@ def create_task(
         ends_on=ends_on,
         joint_departments=[d.strip() for d in joint_departments or [] if d.strip()],
     )
-    task.touch(who.label)
-    task.save()
+    _move(task, "create", who=who, reason="创建任务")
     task.items.set(items)
-    TaskTransition.objects.create(
-        task=task, from_state="", to_state=TaskState.DRAFT, actor_label=who.label, reason="创建任务"
-    )
     audit.record(
         "inspections.create_task",
         task,
@@ -169,45 +167,14 @@ def create_task(
             ],
         ),
     )
-    emit("inspections.task_created", region_code=region_code, data={"task": task.code})
+    emit(EventType.INSPECTION_TASK_CREATED, region_code=region_code, data={"task": task.code})
     return task
 
 
-def _move(task: Task, to: str, *, who: Any, reason: str = "") -> None:
-    """The one place a task changes state: checks the transition table, writes history."""
-    if to not in TASK_TRANSITIONS[task.state]:
-        raise InvalidTransition(
-            gettext("任务处于“%(state)s”状态，不能变更为“%(label)s”")
-            % {"state": task.get_state_display(), "label": TaskState(to).label},
-            details=[field_error("state", "invalid_transition", f"{task.state} → {to}")],
-        )
-    TaskTransition.objects.create(
-        task=task, from_state=task.state, to_state=to, actor_label=who.label, reason=reason
-    )
-    task.state = to
-    task.touch(who.label)
-    task.save(
-        update_fields=[
-            "state",
-            "seed",
-            "commitment",
-            "published_at",
-            "modified_at",
-            "modified_by",
-            "created_by",
-        ]
-    )
-
-
-def _require(task: Task, state: str, to: str) -> None:
-    """For moves whose target state is reachable from several states (published is also
-    the re-draw's target): the move this action makes starts from `state` only."""
-    if task.state != state:
-        raise InvalidTransition(
-            gettext("任务处于“%(state)s”状态，不能变更为“%(label)s”")
-            % {"state": task.get_state_display(), "label": TaskState(to).label},
-            details=[field_error("state", "invalid_transition", f"{task.state} → {to}")],
-        )
+def _move(task: Task, action: str, *, who: Any, reason: str = "") -> None:
+    """The one place a task changes state: the engine checks the table against the locked
+    row and writes the history; the action writes its own audit entry."""
+    TASKS.move(task, action, actor=who, on=today(), reason=reason, audit=False)
 
 
 def _locked(task: Task) -> Task:
@@ -220,11 +187,11 @@ def publish_task(task: Task, *, actor: Any) -> Task:
     (interfaces.md hash-rank-v1 step 1). The seed stays secret until the draw."""
     who = as_actor(actor)
     task = _locked(task)
-    _require(task, TaskState.DRAFT, TaskState.PUBLISHED)
+    TASKS.check(task, "publish")
     task.seed = core.new_seed()
     task.commitment = core.commitment_of(task.seed)
     task.published_at = timezone.now()
-    _move(task, TaskState.PUBLISHED, who=who, reason=f"公布任务及种子承诺值 {task.commitment}")
+    _move(task, "publish", who=who, reason=f"公布任务及种子承诺值 {task.commitment}")
     audit.record("inspections.publish_task", task, actor=who, after={"commitment": task.commitment})
     emit(
         EventType.INSPECTION_TASK_PUBLISHED,
@@ -238,9 +205,9 @@ def publish_task(task: Task, *, actor: Any) -> Task:
 def start_inspections(task: Task, *, actor: Any) -> Task:
     who = as_actor(actor)
     task = _locked(task)
-    _move(task, TaskState.IN_PROGRESS, who=who, reason="开始实施检查")
+    _move(task, "start", who=who, reason="开始实施检查")
     audit.record("inspections.start", task, actor=who, after={"state": task.state})
-    emit("inspections.task_started", region_code=task.region_code, data={"task": task.code})
+    emit(EventType.INSPECTION_TASK_STARTED, region_code=task.region_code, data={"task": task.code})
     return task
 
 
@@ -259,9 +226,9 @@ def complete_results(task: Task, *, actor: Any) -> Task:
                 code="results_missing",
                 details=[field_error("results", "missing", str(expected - entered))],
             )
-    _move(task, TaskState.RESULTS, who=who, reason="检查结果录入完毕")
+    _move(task, "complete", who=who, reason="检查结果录入完毕")
     audit.record("inspections.complete_results", task, actor=who, after={"state": task.state})
-    emit("inspections.results_completed", region_code=task.region_code, data={"task": task.code})
+    emit(EventType.INSPECTION_RESULTS_COMPLETED, region_code=task.region_code, data={"task": task.code})
     return task
 
 
@@ -269,7 +236,7 @@ def complete_results(task: Task, *, actor: Any) -> Task:
 def close_task(task: Task, *, actor: Any, reason: str = "") -> Task:
     who = as_actor(actor)
     task = _locked(task)
-    _move(task, TaskState.CLOSED, who=who, reason=reason or "任务办结")
+    _move(task, "close", who=who, reason=reason or "任务办结")
     audit.record("inspections.close", task, actor=who, after={"state": task.state}, reason=reason)
-    emit("inspections.task_closed", region_code=task.region_code, data={"task": task.code})
+    emit(EventType.INSPECTION_TASK_CLOSED, region_code=task.region_code, data={"task": task.code})
     return task

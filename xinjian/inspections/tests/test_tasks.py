@@ -53,7 +53,7 @@ def test_task_moves_through_its_states_and_keeps_a_history(world, supervisor, fo
     actions.close_task(task, actor=supervisor)
     task.refresh_from_db()
     assert task.state == TaskState.CLOSED
-    assert [h.to_state for h in task.history.all()] == [
+    assert [h.to_status for h in task.history.all()] == [
         "draft",
         "published",
         "drawn",
@@ -204,7 +204,7 @@ def test_redraw_needs_a_reason_and_keeps_the_earlier_draw_visible(world, supervi
     first.refresh_from_db()
     assert first.superseded_at is not None and first.superseded_reason == "抽查对象名录库更新后需重新抽取"
     assert task.current_draw() == second and second.number == 2 and second.seed != first.seed
-    assert [h.to_state for h in task.history.all()] == ["draft", "published", "drawn", "published", "drawn"]
+    assert [h.to_status for h in task.history.all()] == ["draft", "published", "drawn", "published", "drawn"]
     assert "抽查对象名录库更新后需重新抽取" in task.history.all()[3].reason
     assert Event.objects.filter(type="inspection.redraw").count() == 1
 

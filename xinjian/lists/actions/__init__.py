@@ -6,7 +6,7 @@ their public names so callers write `actions.list_anomaly`."""
 
 from __future__ import annotations
 
-from ._base import ANOMALY_TRANSITIONS, SERIOUS_TRANSITIONS, A, S, department_for
+from ._base import ANOMALY, ANOMALY_TRANSITIONS, SERIOUS, SERIOUS_TRANSITIONS, A, S, department_for
 from .anomaly import (
     approve_anomaly_draft,
     drop_anomaly_draft,
@@ -34,9 +34,12 @@ from .serious import (
     revoke_serious,
     submit_for_approval,
 )
-from .typical_cases import CASE_TRANSITIONS, move_case, save_case
+from .typical_cases import CASE_TRANSITIONS, CASES, move_case, save_case
 
 __all__ = [
+    "ANOMALY",
+    "SERIOUS",
+    "CASES",
     "A",
     "ANOMALY_TRANSITIONS",
     "CASE_TRANSITIONS",

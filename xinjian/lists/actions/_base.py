@@ -1,12 +1,17 @@
-"""What every list action shares: the transition tables, the move and the event."""
+"""What every list action shares: the two workflows (transition tables with who may take
+each step by hand and which event it reports), the move and the event."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from xinjian.core import audit, workflow
-from xinjian.core.events import emit
+from django.utils.translation import gettext_lazy as _
+
+from xinjian.core import audit
+from xinjian.core.events import EventType, emit
+from xinjian.core.permissions import Perm
+from xinjian.core.workflow import Transition, Workflow
 from xinjian.registry.departments import department_for as department_for
 
 from ..models import (
@@ -19,37 +24,110 @@ from ..models import (
 )
 
 A, S = AnomalyStatus, SeriousStatus
+T = Transition
+E = EventType
+M = "xinjian.lists.actions"
 
-# action → (states it may start from, state it leads to)
-ANOMALY_TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "draft": ({""}, A.DRAFT),
-    "list": ({"", A.DRAFT}, A.LISTED),
-    "drop": ({A.DRAFT}, A.DROPPED),
-    "note_ground_ceased": ({A.LISTED}, A.LISTED),
-    "publish_reminder": ({A.LISTED}, A.LISTED),
-    "escalate": ({A.LISTED}, A.LISTED),
-    "remove": ({A.LISTED}, A.REMOVED),
-    "revoke": ({A.DRAFT, A.LISTED, A.REMOVED}, A.REVOKED),
-}
+ANOMALY = Workflow(
+    "lists.anomaly",
+    AnomalyListing,
+    {
+        "draft": T({""}, A.DRAFT, _("拟列入"), event=E.LISTING_DRAFTED),
+        "list": T(
+            {"", A.DRAFT},
+            A.LISTED,
+            _("批准列入"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_ADDED,
+            custom_event=True,
+        ),
+        "drop": T({A.DRAFT}, A.DROPPED, _("不予列入"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DROPPED),
+        "note_ground_ceased": T(
+            {A.LISTED}, A.LISTED, _("登记事由消除"), perm=Perm.MANAGE_LISTS, event=E.LISTING_GROUND_CEASED
+        ),
+        "publish_reminder": T({A.LISTED}, A.LISTED, _("公告提醒"), event=E.LISTING_REMINDER_PUBLISHED),
+        "escalate": T({A.LISTED}, A.LISTED, _("届满3年提请严重违法失信"), event=E.LISTING_ESCALATED),
+        "remove": T(
+            {A.LISTED},
+            A.REMOVED,
+            _("移出"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_REMOVED,
+            custom_event=True,
+        ),
+        "revoke": T(
+            {A.DRAFT, A.LISTED, A.REMOVED},
+            A.REVOKED,
+            _("撤销列入"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_REMOVED,
+            custom_event=True,
+        ),
+    },
+    history=ListingHistory,
+    link="anomaly",
+    audit_prefix="lists.anomaly",
+    actions_module=M,
+    detail_url="lists:anomaly_detail",
+    payload=lambda listing: _payload(listing),
+)
 
-SERIOUS_TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "propose": ({""}, S.PROPOSED),
-    "notify": ({S.PROPOSED}, S.NOTIFIED),
-    "record_statement": ({S.NOTIFIED}, S.NOTIFIED),
-    "submit": ({S.NOTIFIED}, S.PENDING_APPROVAL),
-    "approve": ({S.PENDING_APPROVAL}, S.APPROVED),
-    "return": ({S.PENDING_APPROVAL}, S.NOTIFIED),
-    "drop": ({S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED}, S.DROPPED),
-    "decide": ({S.APPROVED}, S.DECIDED),
-    "import_decision": ({""}, S.DECIDED),
-    "publish": ({S.DECIDED}, S.PUBLISHED),
-    "expire": ({S.PUBLISHED}, S.REMOVED),
-    "remove_early": ({S.PUBLISHED}, S.REMOVED),
-    "revoke": (
-        {S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED, S.DECIDED, S.PUBLISHED, S.REMOVED},
-        S.REVOKED,
-    ),
-}
+_OPEN = {S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED}
+SERIOUS = Workflow(
+    "lists.serious",
+    SeriousListing,
+    {
+        "propose": T({""}, S.PROPOSED, _("提出列入建议"), perm=Perm.MANAGE_LISTS, event=E.LISTING_PROPOSED),
+        "notify": T(
+            {S.PROPOSED}, S.NOTIFIED, _("送达列入告知书"), perm=Perm.MANAGE_LISTS, event=E.LISTING_NOTIFIED
+        ),
+        "record_statement": T(
+            {S.NOTIFIED}, S.NOTIFIED, _("登记陈述申辩"), event=E.LISTING_STATEMENT_RECORDED
+        ),
+        "submit": T(
+            {S.NOTIFIED}, S.PENDING_APPROVAL, _("报请审批"), perm=Perm.MANAGE_LISTS, event=E.LISTING_SUBMITTED
+        ),
+        "approve": T(
+            {S.PENDING_APPROVAL}, S.APPROVED, _("批准"), perm=Perm.APPROVE, event=E.LISTING_APPROVED
+        ),
+        "return": T({S.PENDING_APPROVAL}, S.NOTIFIED, _("退回"), perm=Perm.APPROVE, event=E.LISTING_RETURNED),
+        "drop": T(_OPEN, S.DROPPED, _("不予列入"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DROPPED),
+        "decide": T(
+            {S.APPROVED}, S.DECIDED, _("作出列入决定"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DECIDED
+        ),
+        "import_decision": T({""}, S.DECIDED, _("归集列入决定"), event=E.LISTING_DECIDED),
+        "publish": T(
+            {S.DECIDED},
+            S.PUBLISHED,
+            _("公示"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_ADDED,
+            custom_event=True,
+        ),
+        "expire": T({S.PUBLISHED}, S.REMOVED, _("期满移出"), event=E.LISTING_REMOVED, custom_event=True),
+        "remove_early": T(
+            {S.PUBLISHED}, S.REMOVED, _("信用修复提前移出"), event=E.LISTING_REMOVED, custom_event=True
+        ),
+        "revoke": T(
+            _OPEN | {S.DECIDED, S.PUBLISHED, S.REMOVED},
+            S.REVOKED,
+            _("撤销列入"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_REMOVED,
+            custom_event=True,
+        ),
+    },
+    history=ListingHistory,
+    link="serious",
+    audit_prefix="lists.serious",
+    actions_module=M,
+    detail_url="lists:serious_detail",
+    payload=lambda listing: _payload(listing),
+)
+
+# The tables as they were named before the engine (kept for readers of the old names).
+ANOMALY_TRANSITIONS = ANOMALY.transitions
+SERIOUS_TRANSITIONS = SERIOUS.transitions
 
 
 def _move(
@@ -61,31 +139,21 @@ def _move(
     reason: str = "",
     document_no: str = "",
 ) -> None:
-    anomaly = isinstance(listing, AnomalyListing)
-    kind = "anomaly" if anomaly else "serious"
-    workflow.move(
-        listing,
-        action,
-        ANOMALY_TRANSITIONS if anomaly else SERIOUS_TRANSITIONS,
-        actor=actor,
-        on=on,
-        history=ListingHistory,
-        link=kind,
-        audit_action=f"lists.{kind}.{action}",
-        reason=reason,
-        document_no=document_no,
-    )
+    wf = ANOMALY if isinstance(listing, AnomalyListing) else SERIOUS
+    wf.move(listing, action, actor=actor, on=on, reason=reason, document_no=document_no)
 
 
-def _event(type: str, listing: AnomalyListing | SeriousListing, on: dt.date, **data: Any) -> None:
-    e = listing.enterprise
+def _payload(listing: AnomalyListing | SeriousListing) -> dict[str, Any]:
     kind = ListKind.ANOMALY if isinstance(listing, AnomalyListing) else ListKind.SERIOUS
-    payload = {
+    return {
         "list": str(kind),
         "listing_id": listing.pk,
         "ground": listing.ground,
         "ground_name": listing.ground_name(),
-        "on": on.isoformat(),
-        **data,
     }
+
+
+def _event(type: str, listing: AnomalyListing | SeriousListing, on: dt.date, **data: Any) -> None:
+    e = listing.enterprise
+    payload = {**_payload(listing), "on": on.isoformat(), **data}
     emit(type, uscc=e.uscc, region_code=e.region_code, data=audit.jsonable(payload))

@@ -187,9 +187,10 @@ def list_for_missing_reports(
         ],
         batch_size=1000,
     )
+    # Listed: `listing.added`; a draft to approve: `listing.drafted` (as the single action).
     emit_many(
         (
-            EventType.LISTING_ADDED,
+            EventType.LISTING_ADDED if a.status == A.LISTED else EventType.LISTING_DRAFTED,
             a.enterprise.uscc,
             a.enterprise.region_code,
             {
@@ -204,7 +205,6 @@ def list_for_missing_reports(
             },
         )
         for a in listings
-        if a.status == A.LISTED
     )
     return len(listings)
 

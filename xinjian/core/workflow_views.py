@@ -1,0 +1,59 @@
+"""The one view that takes a workflow step by hand: the buttons rendered by
+`{% workflow_actions obj %}` post here. The step must be in the workflow's table, allowed
+from the object's state, held by the person (the table's permission) and the object
+inside their jurisdiction; the action function does the rest (and the engine locks the
+row, so a double submit changes nothing the second time)."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from .access import staff
+from .errors import DomainError
+from .jurisdiction import get_visible_or_404
+from .workflow import REGISTRY
+
+
+@require_POST
+@staff()
+def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> HttpResponse:
+    """`action` comes from the URL, or from the form (`action=…`) for the older routes."""
+    action = action or request.POST.get("action", "")
+    wf = REGISTRY.get(workflow)
+    if wf is None or action not in wf.transitions:
+        raise Http404
+    t = wf.transitions[action]
+    if not t.perm or not t.handler:
+        raise Http404
+    from xinjian.accounts.roles import has_perm  # core sits below accounts
+
+    if not has_perm(request.user, t.perm):
+        raise PermissionDenied(gettext("没有执行此操作的权限"))
+    obj = get_visible_or_404(wf.model.objects.all(), request.user, pk=pk)  # type: ignore[attr-defined]
+    handler = getattr(importlib.import_module(wf.actions_module), t.handler)
+    kwargs = dict(t.kwargs)
+    for f in t.fields:
+        if f.kind == "checkbox":
+            kwargs[f.name] = bool(request.POST.get(f.name))
+        else:
+            kwargs[f.name] = request.POST.get(f.name, "").strip()
+    try:
+        handler(obj, actor=request.user, **kwargs)
+        messages.success(request, str(t.done) if t.done else gettext("已办理"))
+    except DomainError as e:
+        messages.error(request, e.message)
+        for d in e.details:
+            if d.get("message") and d.get("message") != e.message:
+                messages.error(request, str(d["message"]))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(wf.detail_url, pk=obj.pk)
