@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lists', '0003_anomaly_address'),
+        ('lists', '0005_publication_orders'),
     ]
 
     operations = [
