@@ -1,19 +1,25 @@
 #!/usr/bin/env python
-"""Ingest at scale (issue 3), on PostgreSQL:
+"""Ingest at scale (issues 3 and 16, ADR 0067), on PostgreSQL, then on SQLite:
 
-1. bare baseline: a raw `COPY` of N penalty rows (already resolved, every column filled)
-   into the same table `collection_penalty`, with the same indexes and constraints;
+1. bare baselines: a raw `COPY` of N penalty rows (already resolved, every column filled)
+   into the same table `collection_penalty`, with the same indexes and constraints, and
+   the same `COPY` into a table with only a primary key;
 2. `manage.py ingest penalties FILE` of the same N rows from a CSV file — parse, validate
    each record, match enterprises, upsert with versions and one event per record — run as
-   a child process whose peak RSS is measured;
+   a child process whose peak RSS is measured, with its stage breakdown (--timings);
 3. the same command on the same file again (every record `unchanged`: the idempotent
    re-run an operator does after an interruption);
-4. the HTTP API (gunicorn, one worker) in batches of 10,000 records.
+4. the HTTP API (gunicorn, two workers, two clients) in batches of 10,000 records;
+5. SQLite (a fresh file): the command on N_SQLITE rows beside a bare executemany INSERT
+   of the same rows into the same table.
 
-Targets at BENCH_SCALE=1 (N = 1,000,000): ingest ≥ 50,000 records/s and ≤ 5× the COPY
-time; HTTP ≥ 20,000 records/s; peak memory of the command < 1 GB.
+Targets at BENCH_SCALE=1 (N = 1,000,000): ingest ≥ 50,000 records/s and ≤ 2× the
+same-table COPY; HTTP ≥ 20,000 records/s; unchanged re-send ≥ 100,000 records/s; peak
+memory of the command < 1 GB; SQLite ≥ 20,000 records/s. The machine is shared: read the
+ratios, which are measured in the same run.
 
 PostgreSQL: DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/xinjian_bench_ingest.
+BENCH_INGEST_SQLITE=0 skips step 5.
 """
 
 from __future__ import annotations
@@ -39,7 +45,10 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 N = max(5_000, int(1_000_000 * SCALE))
 N_HTTP = max(20_000, int(200_000 * SCALE))
 N_ENTERPRISES = max(500, int(20_000 * SCALE))
-TARGET_RATE, TARGET_RATIO, TARGET_HTTP, TARGET_MB = 50_000, 5.0, 20_000, 1024
+N_SQLITE = max(5_000, int(200_000 * SCALE))
+TARGET_RATE, TARGET_RATIO, TARGET_HTTP, TARGET_MB = 50_000, 2.0, 20_000, 1024
+TARGET_UNCHANGED, TARGET_SQLITE = 100_000, 20_000
+HTTP_WORKERS = 2
 FIELDS = [
     "source_id",
     "uscc",
@@ -165,34 +174,50 @@ def main() -> int:
             )
     print(f"wrote the CSV files in {time.perf_counter() - t:.1f} s ({src.stat().st_size / 1e6:.0f} MB)")
 
-    # 1. bare baseline: COPY of the same rows into the same table (same indexes).
+    # 1. bare baselines: COPY of the same rows into the same table (same indexes), and into
+    #    a table with only a primary key.
     copy_cols = (
         "enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
         "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
         "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason"
     )
+
+    def bare_copy(table: str) -> float:
+        with connection.cursor() as cur:
+            t = time.perf_counter()
+            with (
+                cur.cursor.copy(
+                    f"COPY {table} ({copy_cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (disclosure_exception, decision_text, archived_by, archive_reason))"
+                ) as cp,
+                copy_file.open("rb") as fh,
+            ):
+                while block := fh.read(1 << 20):
+                    cp.write(block)
+            seconds = time.perf_counter() - t
+            cur.execute(f"SELECT count(*) FROM {table}")
+            assert cur.fetchone()[0] == N
+            cur.execute(f"TRUNCATE {table} CASCADE")
+        return seconds
+
     with connection.cursor() as cur:
-        t = time.perf_counter()
-        with (
-            cur.cursor.copy(
-                f"COPY collection_penalty ({copy_cols}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (disclosure_exception, decision_text, archived_by, archive_reason))"
-            ) as cp,
-            copy_file.open("rb") as fh,
-        ):
-            while block := fh.read(1 << 20):
-                cp.write(block)
-        copy_s = time.perf_counter() - t
-        cur.execute("SELECT count(*) FROM collection_penalty")
-        assert cur.fetchone()[0] == N
-        cur.execute("TRUNCATE collection_penalty CASCADE")
+        cur.execute("DROP TABLE IF EXISTS bench_penalty_pk_only")
+        cur.execute(
+            "CREATE TABLE bench_penalty_pk_only (LIKE collection_penalty INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
+        cur.execute("ALTER TABLE bench_penalty_pk_only ADD PRIMARY KEY (id)")
+    copy_s = bare_copy("collection_penalty")
+    pk_copy_s = bare_copy("bench_penalty_pk_only")
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE bench_penalty_pk_only")
     connection.close()
-    print(f"COPY baseline: {copy_s:.1f} s ({N / copy_s:,.0f} rows/s)")
+    print(f"COPY baseline, same table:   {copy_s:.1f} s ({N / copy_s:,.0f} rows/s)")
+    print(f"COPY baseline, PK-only table: {pk_copy_s:.1f} s ({N / pk_copy_s:,.0f} rows/s)")
 
     # 2. the command, as an operator runs it; 3. the same file again.
     def run_command() -> tuple[float, str]:
         t0 = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "manage.py", "ingest", "penalties", str(src), "--no-progress"],
+            [sys.executable, "manage.py", "ingest", "penalties", str(src), "--no-progress", "--timings"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -202,6 +227,8 @@ def main() -> int:
         if out.returncode:
             print(out.stdout, out.stderr)
             raise SystemExit(1)
+        print("  stages (seconds; validation runs in a thread beside the writes):")
+        print(out.stderr.rstrip())
         return elapsed, out.stdout.strip().splitlines()[-1]
 
     ingest_s, summary = run_command()
@@ -213,10 +240,11 @@ def main() -> int:
         f"  (of which process start-up {ingest_s - inner_s:.1f} s; the ingest itself {N / inner_s:,.0f} records/s)"
     )
     rerun_s, summary2 = run_command()
+    rerun_inner_s = float(summary2.split("用时 ")[1].split(" 秒")[0])
     print(f"same file again (all unchanged): {rerun_s:.1f} s ({N / rerun_s:,.0f} records/s)")
     print(f"  {summary2}")
 
-    # 4. HTTP API, batches of 10,000, one gunicorn worker.
+    # 4. HTTP API, batches of 10,000, two gunicorn workers fed by two clients.
     ApiClient.objects.filter(name="bench-http").delete()
     _, token = ApiClient.issue("bench-http", ["ingest"])
     connection.close()
@@ -228,7 +256,7 @@ def main() -> int:
             "gunicorn",
             "config.wsgi",
             "-w",
-            "1",
+            str(HTTP_WORKERS),
             "-b",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -260,47 +288,173 @@ def main() -> int:
             headers={"Content-Type": "application/json"},
             timeout=300,
         ).raise_for_status()
+        from concurrent.futures import ThreadPoolExecutor
+
+        def post(body: bytes) -> int:
+            with requests.Session() as own:
+                own.headers["Authorization"] = f"Bearer {token}"
+                resp = own.post(
+                    f"http://127.0.0.1:{port}/api/v1/ingest/penalties",
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                    timeout=600,
+                )
+                resp.raise_for_status()
+                return int(resp.json()["created"])
+
         t = time.perf_counter()
-        created = 0
-        for body in bodies:
-            resp = session.post(
-                f"http://127.0.0.1:{port}/api/v1/ingest/penalties",
-                data=body,
-                headers={"Content-Type": "application/json"},
-                timeout=300,
-            )
-            resp.raise_for_status()
-            created += resp.json()["created"]
+        with ThreadPoolExecutor(HTTP_WORKERS) as pool:
+            created = sum(pool.map(post, bodies))
         http_s = time.perf_counter() - t
         assert created == N_HTTP, created
     finally:
         server.terminate()
         server.wait(10)
     print(
-        f"HTTP API: {N_HTTP:,} records in batches of 10,000: {http_s:.1f} s ({N_HTTP / http_s:,.0f} records/s)"
+        f"HTTP API: {N_HTTP:,} records in batches of 10,000, {HTTP_WORKERS} workers: {http_s:.1f} s "
+        f"({N_HTTP / http_s:,.0f} records/s)"
     )
+    sqlite = run_sqlite(src, usccs) if os.environ.get("BENCH_INGEST_SQLITE", "1") != "0" else None
 
     ratio = ingest_s / copy_s
-    rate, http_rate = N / ingest_s, N_HTTP / http_s
-    print("\nfigures (targets judged at BENCH_SCALE=1):")
+    rate, http_rate, rerun_rate = N / ingest_s, N_HTTP / http_s, N / rerun_s
+
+    def judge(ok: bool) -> str:
+        return "OK" if ok else "MISSED"
+
+    print("\nfigures (targets judged at BENCH_SCALE=1; absolute rates depend on the machine's load):")
     print(
-        f"  ingest / COPY time ratio      {ratio:5.2f}   (target < {TARGET_RATIO})  {'OK' if ratio < TARGET_RATIO else 'ABOVE'}"
+        f"  ingest / same-table COPY      {ratio:5.2f}   (target ≤ {TARGET_RATIO})  {judge(ratio <= TARGET_RATIO)}"
     )
     print(f"  same, without start-up        {inner_s / copy_s:5.2f}")
-    print(f"  re-run / COPY time ratio      {rerun_s / copy_s:5.2f}")
+    print(f"  ingest / PK-only COPY         {ingest_s / pk_copy_s:5.2f}")
+    print(f"  same-table / PK-only COPY     {copy_s / pk_copy_s:5.2f}   (what the table's indexes cost)")
     print(
-        f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {'OK' if rate >= TARGET_RATE else 'BELOW'}"
+        f"  re-run / same-table COPY      {rerun_s / copy_s:5.2f}   (without start-up {rerun_inner_s / copy_s:.2f})"
     )
     print(
-        f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {'OK' if http_rate >= TARGET_HTTP else 'BELOW'}"
+        f"  ingest rate                   {rate:,.0f} records/s   (target ≥ {TARGET_RATE:,})  {judge(rate >= TARGET_RATE)}"
     )
     print(
-        f"  peak memory of the command    {peak_mb:,.0f} MB   (target < {TARGET_MB})  {'OK' if peak_mb < TARGET_MB else 'ABOVE'}"
+        f"  unchanged re-send rate        {rerun_rate:,.0f} records/s   (target ≥ {TARGET_UNCHANGED:,})  "
+        f"{judge(rerun_rate >= TARGET_UNCHANGED)}"
     )
+    print(
+        f"  HTTP rate                     {http_rate:,.0f} records/s   (target ≥ {TARGET_HTTP:,})  {judge(http_rate >= TARGET_HTTP)}"
+    )
+    print(
+        f"  peak memory of the command    {peak_mb:,.0f} MB   (target < {TARGET_MB})  {judge(peak_mb < TARGET_MB)}"
+    )
+    print(f"  COPY rate (same table)        {N / copy_s:,.0f} rows/s   (the machine's yardstick)")
+    if sqlite is not None:
+        n_sql, sql_s, bare_s = sqlite
+        print(
+            f"  SQLite ingest rate            {n_sql / sql_s:,.0f} records/s   (target ≥ {TARGET_SQLITE:,})  "
+            f"{judge(n_sql / sql_s >= TARGET_SQLITE)}; / bare executemany INSERT {sql_s / bare_s:.2f}"
+        )
     for p in (src, copy_file):
         p.unlink()
     work.rmdir()
     return 0
+
+
+def run_sqlite(src: Path, usccs: list[str]) -> tuple[int, float, float]:
+    """The embedded default: a fresh SQLite file, the command on the first N_SQLITE rows
+    of the same CSV, beside a bare executemany INSERT of the same rows into the same table."""
+    import sqlite3
+
+    work = Path(tempfile.mkdtemp(prefix="bench_ingest_sqlite_"))
+    db = work / "bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    part = work / "penalties.csv"
+    with src.open(encoding="utf-8") as f, part.open("w", encoding="utf-8") as g:
+        for i, line in enumerate(f):
+            if i > N_SQLITE:
+                break
+            g.write(line)
+    setup = (
+        "import datetime as dt, sys\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0, interactive=False)\n"
+        "from xinjian.registry.models import Enterprise\n"
+        "us = sys.argv[1].split(',')\n"
+        "Enterprise.objects.bulk_create([Enterprise(uscc=u, name='基准测试企业' + u[-8:], legal_representative='王五',"
+        " established_on=dt.date(2010, 1, 1), region_code=u[2:8], source='bench') for u in us], batch_size=5000)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + setup, ",".join(usccs)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    # Bare baseline: the same rows, resolved, straight into collection_penalty.
+    conn = sqlite3.connect(db)
+    ent = dict(conn.execute("SELECT uscc, id FROM registry_enterprise"))
+    rows = []
+    with part.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        for r in reader:
+            types = r["penalty_types"].split(";")
+            rows.append(
+                (
+                    ent[r["uscc"]],
+                    r["uscc"],
+                    "bare",
+                    r["source_id"],
+                    "2024-11-20 02:00:00",
+                    r["decision_no"],
+                    r["decided_on"],
+                    r["decided_by"],
+                    r["domain"],
+                    r["violation"],
+                    json.dumps(types),
+                    r["fine_amount"] or None,
+                    False,
+                    r["legal_basis"],
+                    "in_force",
+                    "",
+                    "",
+                    "2024-11-20 02:00:00",
+                    "bench",
+                    "2024-11-20 02:00:00",
+                    "bench",
+                    "",
+                    "",
+                )
+            )
+    cols = (
+        "enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
+        "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
+        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason"
+    )
+    t = time.perf_counter()
+    conn.executemany(f"INSERT INTO collection_penalty ({cols}) VALUES ({', '.join('?' * 23)})", rows)
+    conn.commit()
+    bare_s = time.perf_counter() - t
+    conn.execute("DELETE FROM collection_penalty")
+    conn.commit()
+    conn.close()
+    t = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "manage.py", "ingest", "penalties", str(part), "--no-progress", "--timings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    sql_s = time.perf_counter() - t
+    if out.returncode:
+        print(out.stdout, out.stderr)
+        raise SystemExit(1)
+    print(
+        f"SQLite: bare executemany INSERT of {N_SQLITE:,} rows {bare_s:.1f} s; manage.py ingest {sql_s:.1f} s"
+    )
+    print(f"  {out.stdout.strip().splitlines()[-1]}")
+    print(out.stderr.rstrip())
+    for f in work.iterdir():
+        f.unlink()
+    work.rmdir()
+    return N_SQLITE, sql_s, bare_s
 
 
 def _free_port() -> int:

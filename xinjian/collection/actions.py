@@ -147,6 +147,8 @@ def ingest_records(
     batch: Any = None,
     keep_results: bool = True,
     progress: Any = None,
+    timings: dict[str, float] | None = None,
+    chunk_size: int | None = None,
 ) -> tuple[Any, list[Any]]:
     """Store a batch of records of `kind` from `source` (interfaces.md "Ingest"); every
     channel — API, upload, command — comes through here. Returns the batch and its
@@ -166,8 +168,11 @@ def ingest_records(
         uploaded_by=uploaded_by,
         batch=batch,
         keep_results=keep_results,
+        chunk_size=chunk_size,
     )
     result = run.run(records, progress=progress)
+    if timings is not None:
+        timings.update(run.timings)
     return result, run.rejects
 
 

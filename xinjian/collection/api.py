@@ -7,8 +7,9 @@ import json
 import uuid
 from typing import Any
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Path, Router, Schema
 
@@ -89,9 +90,15 @@ def _records(request: HttpRequest) -> list[Any]:
     except RequestDataTooBig:
         raise DomainError(gettext("请求体过大"), code="payload_too_large")
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise DomainError(gettext("请求体不是合法的JSON"), code="malformed_json")
+        # orjson parses a 10,000-record body several times faster. What it refuses but the
+        # standard parser takes (lone surrogates, NaN, huge integers) goes to the standard
+        # parser, so that such records are still judged one by one, as before.
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise DomainError(gettext("请求体不是合法的JSON"), code="malformed_json")
     if not isinstance(data, dict) or "records" not in data:
         raise DomainError(
             gettext("请求体应为包含records数组的JSON对象"),
@@ -120,7 +127,7 @@ class TooLarge(DomainError):
     openapi_extra=_BODY_DOC,
     summary="归集一批记录",
 )
-def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KINDS))) -> dict[str, Any]:
+def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KINDS))) -> HttpResponse:
     if kind not in KINDS:
         raise NotFound(gettext("未知的数据类别：%(value)s") % {"value": kind[:40]}, code="unknown_kind")
     try:
@@ -149,7 +156,13 @@ def ingest(request: HttpRequest, kind: str = Path(..., description="、".join(KI
     )
     out = batch.summary()
     out["rejected"] = [r.as_dict() for r in rejects]
-    return out
+    # Built here as the IngestOut shape (the OpenAPI document and schemathesis hold it to
+    # that): the schema layer would validate every rejected record and pending entry again.
+    try:
+        body = orjson.dumps(out)
+    except TypeError:  # a lone surrogate quoted in a message: the standard encoder escapes it
+        body = json.dumps(out).encode()
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.get(

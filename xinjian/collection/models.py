@@ -29,19 +29,33 @@ class CollectedRecord(AuditedModel, ArchivableModel):
     enterprise = models.ForeignKey(
         Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="%(class)ss"
     )
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    # Indexed only while pending (Meta.indexes): the one query by uscc is attach_pending's.
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     source = models.CharField(_("提供方"), max_length=100)
     source_id = models.CharField(_("来源编号"), max_length=100)
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
-    # The batch that last created or changed the record (its timeline shows it).
+    # The batch that last created or changed the record (its timeline shows it). Not
+    # indexed: no query looks records up by batch, and batches are never deleted.
     batch = models.ForeignKey(
-        "collection.IngestBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "collection.IngestBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
+        # ADR 0067: every index here serves a query; each write of a million-row import
+        # pays for each index.
+        indexes = [
+            models.Index(
+                fields=["uscc"], name="%(class)s_pending_uscc", condition=models.Q(enterprise__isnull=True)
+            )
+        ]
 
     @property
     def is_pending(self) -> bool:
@@ -76,7 +90,7 @@ class Licence(CollectedRecord):
     )
     scope = models.JSONField(_("许可范围"), default=list, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("行政许可")
         verbose_name_plural = _("行政许可")
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="licence_source_key")]
@@ -165,7 +179,7 @@ class Penalty(CollectedRecord):
     withdrawn_on = models.DateField(_("撤下公示日期"), null=True, blank=True)
     publication_stopped_on = models.DateField(_("提前停止公示日期"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("行政处罚")
         verbose_name_plural = _("行政处罚")
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="penalty_source_key")]
@@ -223,7 +237,7 @@ class Inspection(CollectedRecord):
     findings = models.TextField(_("检查发现"), blank=True)
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("检查结果")
         verbose_name_plural = _("检查结果")
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="inspection_source_key")]
@@ -243,7 +257,7 @@ class Complaint(CollectedRecord):
     category = models.CharField(_("类别"), max_length=60, blank=True)
     substantiated = models.BooleanField(_("查证属实"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("投诉举报")
         verbose_name_plural = _("投诉举报")
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="complaint_source_key")]
@@ -308,7 +322,7 @@ class ListDecision(CollectedRecord):
     decision_no = models.CharField(_("决定书文号"), max_length=100)
     basis_decision_no = models.CharField(_("所依据的处罚决定书文号"), max_length=100, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("名单决定")
         verbose_name_plural = _("名单决定")
         constraints = [
@@ -336,7 +350,7 @@ class CommitmentRecord(CollectedRecord):
     template_code = models.CharField(_("格式文本编号"), max_length=40, blank=True)
     application_no = models.CharField(_("申请编号"), max_length=60, blank=True)
 
-    class Meta:
+    class Meta(CollectedRecord.Meta):
         verbose_name = _("信用承诺")
         verbose_name_plural = _("信用承诺")
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="commitment_source_key")]

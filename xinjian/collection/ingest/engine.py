@@ -18,14 +18,18 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import queue
+import threading
+import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from xinjian.core import audit
@@ -124,6 +128,8 @@ class Ingestion:
         self.pending: list[dict[str, Any]] = []
         # Tests inject a failure here to prove a crash leaves no half-written chunk.
         self.before_commit: Any = None
+        # Seconds spent in each stage (ADR 0067): read, validate, lock, resolve, write, …
+        self.timings: dict[str, float] = defaultdict(float)
 
     # --- the batch ----------------------------------------------------------------------
     def open_batch(self) -> IngestBatch:
@@ -148,10 +154,10 @@ class Ingestion:
     def run(self, records: Iterable[Any], progress: Any = None) -> IngestBatch:
         batch = self.open_batch()
         try:
-            for chunk in _chunks(enumerate(records), self.chunk_size):
-                self.process_chunk(chunk)
+            for items, judged in self._judged_chunks(records):
+                self.process_chunk(items, judged=judged)
                 if progress is not None:
-                    progress(len(chunk))
+                    progress(len(items))
         except BaseException as exc:
             IngestBatch.objects.filter(pk=batch.pk).update(
                 status=BatchStatus.FAILED,
@@ -165,21 +171,89 @@ class Ingestion:
         batch.refresh_from_db()
         return batch
 
+    def _judged_chunks(
+        self, records: Iterable[Any]
+    ) -> Iterator[tuple[list[tuple[int, Any]], tuple[list[Row], list[Reject]]]]:
+        """Chunks with their validation. A batch of one chunk (an API call) is judged in
+        line; a longer one is read and judged one chunk ahead in a thread, so parsing and
+        validation (Python) overlap the previous chunk's transaction (the database). The
+        thread never touches the database; writes stay on the caller's connection."""
+        source = _chunks(enumerate(records), self.chunk_size)
+        first = next(source, None)
+        if first is None:
+            return
+        judged = self._timed_validate(first)
+        if len(first) < self.chunk_size:
+            yield first, judged
+            return
+        ahead: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        language = translation.get_language()
+        done = object()
+
+        def produce() -> None:
+            translation.activate(language) if language else translation.deactivate_all()
+            try:
+                while not stop.is_set():
+                    t = time.perf_counter()
+                    items = next(source, None)
+                    self.timings["read"] += time.perf_counter() - t
+                    if items is None:
+                        break
+                    out = (items, self._timed_validate(items))
+                    while not stop.is_set():
+                        try:
+                            ahead.put(out, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+            except BaseException as exc:  # handed to the writer, which re-raises it
+                ahead.put(exc)
+                return
+            ahead.put(done)
+
+        thread = threading.Thread(target=produce, name="ingest-validate", daemon=True)
+        thread.start()
+        try:
+            yield first, judged
+            while True:
+                t = time.perf_counter()
+                got = ahead.get()
+                self.timings["wait_for_validation"] += time.perf_counter() - t
+                if got is done:
+                    break
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+        finally:
+            stop.set()
+            thread.join()
+
+    def _timed_validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
+        t = time.perf_counter()
+        try:
+            return self.validate(items)
+        finally:
+            self.timings["validate"] += time.perf_counter() - t
+
     # --- step 1: each record on its own ---------------------------------------------------
     def validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
         rows: list[Row] = []
         rejects: list[Reject] = []
-        token = TODAY.set(today())  # "not in the future" is judged against one day per chunk
+        day = today()
+        token = TODAY.set(day)  # "not in the future" is judged against one day per chunk
         try:
-            self._validate_items(items, rows, rejects)
+            self._validate_items(items, rows, rejects, self.kind.compiled(day))
         finally:
             TODAY.reset(token)
         return rows, rejects
 
-    def _validate_items(self, items: list[tuple[int, Any]], rows: list[Row], rejects: list[Reject]) -> None:
+    def _validate_items(
+        self, items: list[tuple[int, Any]], rows: list[Row], rejects: list[Reject], validate: Any
+    ) -> None:
         kind = self.kind
         for index, raw in items:
-            values, errors = kind.validate(raw)
+            values, errors = validate(raw)
             if values is None:
                 rejects.append(Reject(index, kind.source_id_of(raw), raw, errors))
                 continue
@@ -258,15 +332,21 @@ class Ingestion:
         return kept, rejects, pending
 
     # --- step 2: one chunk, one transaction ------------------------------------------------
-    def process_chunk(self, items: list[tuple[int, Any]]) -> ChunkResult:
-        rows, rejects = self.validate(items)
+    def process_chunk(
+        self, items: list[tuple[int, Any]], judged: tuple[list[Row], list[Reject]] | None = None
+    ) -> ChunkResult:
+        rows, rejects = judged if judged is not None else self._timed_validate(items)
         batch = self.open_batch() if self.batch is None else self.batch
+        clock = self.timings
+        t = time.perf_counter()
         with transaction.atomic():
             if self.pg:
                 with connection.cursor() as cur:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
+            t = _lap(clock, "lock", t)
             rows, more, pending = self.resolve(rows)
             rejects += more
+            t = _lap(clock, "resolve", t)
             clashes = self.kind.conflicts(rows)
             if clashes:
                 rejects += [
@@ -278,9 +358,12 @@ class Ingestion:
             if self.fast:
                 from .pgfast import write_fast
 
-                result = write_fast(self.kind, rows, source=self.source, batch=batch, actor=self.actor)
+                result = write_fast(
+                    self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                )
             else:
                 result = write_orm(self.kind, rows, source=self.source, batch=batch, actor=self.actor)
+            t = _lap(clock, "write", t)
             rejects += result.rejects
             if result.rejects:
                 dropped = {r.index for r in result.rejects}
@@ -329,8 +412,10 @@ class Ingestion:
                 },
                 reason=f"{self.kind.label}归集（{self.source}）",
             )
+            t = _lap(clock, "rejects_counters_audit", t)
             if self.before_commit is not None:
                 self.before_commit(items)
+        _lap(clock, "commit", t)
         if self.keep_results:
             self.rejects.extend(result.rejects)
         return result
@@ -347,6 +432,12 @@ class Ingestion:
 
 def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _lap(clock: dict[str, float], stage: str, since: float) -> float:
+    now = time.perf_counter()
+    clock[stage] += now - since
+    return now
 
 
 def _chunks(

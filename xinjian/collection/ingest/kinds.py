@@ -7,6 +7,7 @@ or side effects differ, `event_type` / `after_write`)."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +34,7 @@ from .fields import (
     TextList,
     Uscc,
     Year,
+    _clean_uscc,
     safe,
     unreadable_error,
 )
@@ -121,6 +123,16 @@ class Kind:
             plan = self.__dict__["_plan_cache"] = (cleaners, defaults, required, order)
         return plan
 
+    def compiled(self, today: dt.date) -> Any:
+        """`validate` for a whole chunk: one function generated once per kind from its
+        fields (`compile_validator`), bound to the chunk's day. It settles a valid record
+        in straight-line code and hands anything unusual or wrong to `validate`, so every
+        error is exactly `validate`'s."""
+        factory = self.__dict__.get("_compiled")
+        if factory is None:
+            factory = self.__dict__["_compiled"] = compile_validator(self)
+        return factory(today)
+
     def check(self, rec: dict[str, Any]) -> list[Error]:
         """Consistency between fields of one valid-looking record."""
         return []
@@ -194,6 +206,111 @@ class Kind:
 
     def template_example(self) -> dict[str, str]:
         return {}
+
+
+def compile_validator(kind: Kind) -> Any:
+    """Generate `make(today) -> validate(raw)` for `kind`: per field, the common case of a
+    well-formed value inline (text stripped and measured, ISO dates parsed and compared with
+    the day, codes looked up in a set, USCCs through their cache), everything else through
+    the field's own `clean`. Any doubt — a missing required field, an error, an exception —
+    returns `kind.validate(raw)`, the reference, whose result is then exactly the same."""
+    env: dict[str, Any] = {
+        "slow": kind.validate,
+        "check": kind.check if type(kind).check is not Kind.check else None,
+        "fromisoformat": dt.date.fromisoformat,
+        "clean_uscc": _clean_uscc,
+        "Decimal": decimal.Decimal,
+    }
+    lines = [
+        "def make(today):",
+        "    def validate(raw):",
+        "        if raw.__class__ is not dict:",
+        "            return slow(raw)",
+        "        get = raw.get",
+        "        try:",
+    ]
+    out = []
+    for i, (name, f) in enumerate(kind.fields.items()):
+        c = f"c{i}"
+        out.append(f"{name!r}: {c}")
+        env[f"clean{i}"] = f.clean
+        env[f"default{i}"] = f.default_value()
+        is_list = isinstance(f.default_value(), list)
+        lines += [
+            f"            v = get({name!r})",
+            "            if v is None or v == '' or v == [] or (v.__class__ is str and v.isspace()):",
+            "                return slow(raw)"
+            if f.required
+            else f"                {c} = {'[]' if is_list else f'default{i}'}",
+            "            else:",
+        ]
+        body: list[str]
+        if isinstance(f, Text):
+            limit = f.max_length or 0
+            body = [
+                "if v.__class__ is str:",
+                f"    {c} = v.strip()",
+                f"    if '\\x00' in {c} or ({limit} and len({c}) > {limit}):",
+                "        return slow(raw)",
+                f"    if not {c}.isascii():",
+                f"        {c}.encode('utf-8')",
+                "else:",
+                f"    {c} = clean{i}(v)",
+            ]
+        elif isinstance(f, Date):
+            body = [
+                "if v.__class__ is str and len(v) == 10 and v[4] == '-' and v[7] == '-':",
+                f"    {c} = fromisoformat(v)",
+                *([f"    if {c} > today:", "        return slow(raw)"] if f.past else []),
+                "else:",
+                f"    {c} = clean{i}(v)",
+            ]
+        elif isinstance(f, Choice) and not isinstance(f, ChoiceList):
+            env[f"values{i}"] = frozenset(f.values)
+            body = [f"{c} = v if v.__class__ is str and v in values{i} else clean{i}(v)"]
+        elif isinstance(f, ChoiceList):
+            # Few distinct cells ("warning;fine"): each is judged once per chunk.
+            env[f"lists{i}"] = {}
+            body = [
+                f"got = lists{i}.get(v) if v.__class__ is str else None",
+                "if got is None:",
+                f"    {c} = clean{i}(v)",
+                f"    if v.__class__ is str and len(lists{i}) < 1000:",
+                f"        lists{i}[v] = tuple({c})",
+                "else:",
+                f"    {c} = list(got)",
+            ]
+        elif isinstance(f, Amount):
+            env[f"limit{i}"], env[f"quantum{i}"] = f.limit, f.quantum
+            body = [
+                "if v.__class__ is str and ',' not in v or v.__class__ is int:",
+                "    a = Decimal(v)",
+                f"    if not a.is_finite() or a < 0 or a >= limit{i}:",
+                "        return slow(raw)",
+                f"    {c} = a.quantize(quantum{i})",
+                "else:",
+                f"    {c} = clean{i}(v)",
+            ]
+        elif isinstance(f, Uscc):
+            body = [
+                f"{c} = clean_uscc(v, {f.allow_registration_no!r}) if v.__class__ is str else clean{i}(v)"
+            ]
+        else:
+            body = [f"{c} = clean{i}(v)"]
+        lines += ["                " + b for b in body]
+    lines += [
+        "        except Exception:  # FieldError or anything odd: the reference judges it",
+        "            return slow(raw)",
+        f"        rec = {{{', '.join(out)}}}",
+        "        if check is not None and check(rec):",
+        "            return slow(raw)",
+        "        return rec, []",
+        "    return validate",
+    ]
+    # Dates "not in the future" inside clean() read the chunk's day from TODAY.
+    code = compile("\n".join(lines), f"<ingest validator {kind.name}>", "exec")
+    exec(code, env)
+    return env["make"]
 
 
 class EnterpriseKind(Kind):

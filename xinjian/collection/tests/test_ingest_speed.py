@@ -1,0 +1,202 @@
+"""What the fast ingest path (ADR 0067) must not change: the compiled validator judges
+exactly like `Kind.validate`; unchanged re-sends write nothing; a process killed in the
+middle of a batch leaves whole chunks only, and a rerun completes the batch."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from freezegun import freeze_time
+
+from conftest import make_uscc
+from xinjian.collection.ingest.engine import Ingestion
+from xinjian.collection.ingest.fields import TODAY
+from xinjian.collection.ingest.kinds import KINDS, get_kind
+from xinjian.collection.models import BatchStatus, IngestBatch, Penalty, RecordVersion
+from xinjian.core.actors import Actor
+from xinjian.core.models import Event
+
+from .helpers import enterprise, one_of_each
+
+SYSTEM = Actor("api:test")
+DAY = dt.date(2024, 11, 20)
+
+# Values that each field type must judge the same way on both paths.
+ODD_VALUES: list[Any] = [
+    None,
+    "",
+    "   ",
+    [],
+    {},
+    0,
+    -1,
+    7,
+    1.5,
+    float("nan"),
+    True,
+    "abc",
+    " 2024-03-05 ",
+    "2024/3/5",
+    "2024-02-30",
+    "2099-01-01",
+    "2024-11-20",
+    "2024-11-21",
+    "1,000.50",
+    "-3",
+    "1e400",
+    "NaN",
+    "1_000",
+    "5000",
+    "fine",
+    "罚款",
+    "warning;fine",
+    "warning;nonsense",
+    ["warning", "fine"],
+    ["warning", 3],
+    "含\x00空字符",
+    "孤\ud800立",
+    "长" * 201,
+    "９１４４０３００ＭＡ５Ｆ８Ｎ８Ｔ４Ｂ",
+    "440305",
+    "12345678901234X",
+    "123456789012345",
+]
+
+
+def _variants(rec: dict[str, Any], rng: random.Random) -> list[Any]:
+    out: list[Any] = [rec, [rec], "not a record"]
+    for name in list(rec):
+        dropped = dict(rec)
+        del dropped[name]
+        out.append(dropped)
+        out.append({**rec, name: f"  {rec[name]}  "} if isinstance(rec[name], str) else {**rec, name: None})
+    names = list(rec) + ["fine_amount", "published_on", "valid_until", "scope", "aggravated", "extra"]
+    for _ in range(300):
+        r = copy.deepcopy(rec)
+        for name in rng.sample(names, rng.randint(1, 3)):
+            r[name] = rng.choice(ODD_VALUES)
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("kind_name", sorted(KINDS))
+def test_the_compiled_validator_judges_every_record_exactly_like_validate(kind_name):
+    kind = get_kind(kind_name)
+    uscc = make_uscc("440305")
+    base = enterprise(uscc) if kind_name == "enterprises" else one_of_each(uscc)[kind_name]
+    if kind_name == "penalties":
+        base = {**base, "fine_amount": "5000.00", "penalty_types": "warning;fine", "aggravated": "否"}
+    rng = random.Random(kind_name)
+    token = TODAY.set(DAY)
+    try:
+        compiled = kind.compiled(DAY)
+        for raw in _variants(base, rng):
+            assert compiled(copy.deepcopy(raw)) == kind.validate(copy.deepcopy(raw)), raw
+    finally:
+        TODAY.reset(token)
+
+
+@pytest.mark.django_db
+@freeze_time("2024-11-20")
+def test_an_unchanged_resend_writes_no_version_no_event_and_keeps_the_rows(enterprise_factory):
+    ent = enterprise_factory()
+    records = [one_of_each(ent.uscc)["penalties"] for _ in range(30)]
+    first = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM, chunk_size=7).run(records)
+    stamps = dict(Penalty.objects.values_list("id", "modified_at"))
+    events = Event.objects.count()
+    again = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM, chunk_size=7).run(records)
+    assert (first.created, again.created, again.updated, again.unchanged) == (30, 0, 0, 30)
+    assert Event.objects.count() == events
+    assert RecordVersion.objects.count() == 0
+    assert dict(Penalty.objects.values_list("id", "modified_at")) == stamps
+
+
+@pytest.mark.django_db
+@freeze_time("2024-11-20")
+def test_a_long_batch_judged_ahead_in_a_thread_keeps_order_errors_and_counts(enterprise_factory):
+    ent = enterprise_factory()
+    records: list[Any] = []
+    for i in range(50):
+        rec = one_of_each(ent.uscc)["penalties"]
+        if i % 9 == 4:
+            rec["decided_on"] = "2099-01-01"  # in the future: rejected
+        records.append(rec)
+    records.append(records[0])  # a duplicate key, 40 records after the first
+    run = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM, chunk_size=8)
+    batch = run.run(iter(records))
+    bad = [i for i in range(50) if i % 9 == 4]
+    assert [r.index for r in run.rejects] == [*bad, 50]
+    assert run.rejects[0].errors[0]["code"] == "future_date"
+    assert run.rejects[-1].errors[0]["code"] == "duplicate_key"
+    assert (batch.received, batch.created, batch.rejected_count) == (51, 50 - len(bad), len(bad) + 1)
+    ids = list(
+        Event.objects.filter(type="penalty.recorded").order_by("id").values_list("data__id", flat=True)
+    )
+    assert ids == sorted(ids) and len(ids) == batch.created
+
+
+ONLY_PG = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a database another process can open (the SQLite test database is in memory)",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@ONLY_PG
+def test_killing_the_command_mid_batch_leaves_whole_chunks_and_a_rerun_completes(
+    tmp_path, enterprise_factory
+):
+    ent = enterprise_factory()
+    n = 4000
+    path = Path(tmp_path) / "penalties.csv"
+    lines = ["source_id,uscc,decision_no,decided_on,decided_by,domain,violation,penalty_types,fine_amount"]
+    lines += [
+        f"K-{i},{ent.uscc},深市监罚〔2024〕{i}号,2024-03-05,深圳市市场监督管理局,food_safety,超范围经营,warning;fine,{i}"
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, "manage.py", "ingest", "penalties", str(path), "--source", "killed"]
+    command += ["--no-progress", "--chunk-size", "50"]
+    proc = subprocess.Popen(
+        command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if IngestBatch.objects.filter(source="killed", received__gte=200).exists():
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)  # no clean-up of any kind: a power cut
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    batch = IngestBatch.objects.get(source="killed")
+    assert batch.status == BatchStatus.RUNNING and 0 < batch.received < n  # killed mid-batch
+    stored = Penalty.objects.filter(source="killed").count()
+    # Rows, counters and events move together, a whole chunk at a time.
+    assert stored == batch.created == batch.received and stored % 50 == 0
+    assert Event.objects.filter(type="penalty.recorded", data__source="killed").count() == stored
+
+    done = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rerun = IngestBatch.objects.filter(source="killed").exclude(pk=batch.pk).get()
+    assert (rerun.status, rerun.created, rerun.unchanged) == (BatchStatus.COMPLETED, n - stored, stored)
+    assert Penalty.objects.filter(source="killed").count() == n
+    assert Event.objects.filter(type="penalty.recorded", data__source="killed").count() == n
