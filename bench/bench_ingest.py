@@ -265,7 +265,7 @@ def main() -> int:
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(work / "gunicorn.log").open("wb"),
     )
     try:
         import requests
@@ -307,9 +307,16 @@ def main() -> int:
             created = sum(pool.map(post, bodies))
         http_s = time.perf_counter() - t
         assert created == N_HTTP, created
+    except BaseException:
+        print((work / "gunicorn.log").read_text(errors="replace")[-3000:])
+        raise
     finally:
-        server.terminate()
-        server.wait(10)
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
     print(
         f"HTTP API: {N_HTTP:,} records in batches of 10,000, {HTTP_WORKERS} workers: {http_s:.1f} s "
         f"({N_HTTP / http_s:,.0f} records/s)"
@@ -352,7 +359,7 @@ def main() -> int:
             f"  SQLite ingest rate            {n_sql / sql_s:,.0f} records/s   (target ≥ {TARGET_SQLITE:,})  "
             f"{judge(n_sql / sql_s >= TARGET_SQLITE)}; / bare executemany INSERT {sql_s / bare_s:.2f}"
         )
-    for p in (src, copy_file):
+    for p in (src, copy_file, work / "gunicorn.log"):
         p.unlink()
     work.rmdir()
     return 0

@@ -121,7 +121,8 @@ class Ingestion:
         self.batch = batch
         self.keep_results = keep_results
         self.pg = connection.vendor == "postgresql"
-        self.fast = (self.pg and kind.fast_path) if fast is None else fast
+        # Set-based writes (pgfast, sqlitefast) for the kinds without side effects.
+        self.fast = kind.fast_path if fast is None else fast
         self.chunk_size = chunk_size or (10_000 if self.fast else 2_000)
         self.seen: dict[tuple[Any, ...], int] = {}
         self.rejects: list[Reject] = []
@@ -355,10 +356,16 @@ class Ingestion:
                     if r.index in clashes
                 ]
                 rows = [r for r in rows if r.index not in clashes]
-            if self.fast:
+            if self.fast and self.pg:
                 from .pgfast import write_fast
 
                 result = write_fast(
+                    self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                )
+            elif self.fast:
+                from .sqlitefast import write_sqlite
+
+                result = write_sqlite(
                     self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
                 )
             else:

@@ -1,0 +1,171 @@
+"""SQLite twin of `pgfast` (ADR 0067) for the same plain record kinds: the chunk goes into a
+temporary table with one `executemany`, then a handful of set-based statements do what the
+PostgreSQL path does in one: drop the unchanged rows (compared in SQL), save the previous
+versions of the rows about to change, upsert with `INSERT … ON CONFLICT (source, source_id)
+DO UPDATE … WHERE <changed>`, and write one event per inserted or changed row in id order.
+
+Values are bound exactly as the ORM binds them on SQLite (`get_db_prep_save`), so that a
+row stored by either path compares equal to the same record sent again. SQLite has one
+writer at a time (BEGIN IMMEDIATE), so nothing can slip in between the statements.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from xinjian.core.actors import as_actor
+from xinjian.core.models import Event
+
+from ..models import IngestBatch, RecordVersion
+from .engine import ChunkResult, Row
+from .kinds import Kind
+from .pgfast import _column, _field, _lap
+
+
+def write_sqlite(
+    kind: Kind,
+    rows: list[Row],
+    *,
+    source: str,
+    batch: IngestBatch,
+    actor: Any,
+    timings: dict[str, float] | None = None,
+) -> ChunkResult:
+    result = ChunkResult()
+    if not rows:
+        return result
+    clock: dict[str, float] = timings if timings is not None else {}
+    t = time.perf_counter()
+    who = as_actor(actor)
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    model = kind.model
+    table = ops.quote_name(model._meta.db_table)
+    names = kind.stored_fields()
+    fields = [_field(model, n) for n in names]
+    cols = [_column(model, n) for n in names]
+    keep = {_column(model, n) for n, f in kind.fields.items() if f.keep_when_omitted}
+    prep = [_binder(f) for f in fields]
+    col_list = ", ".join(cols)
+    key = "t.source = s.source AND t.source_id = s.source_id"
+
+    def incoming(alias: str, c: str) -> str:
+        return f"COALESCE({alias}.{c}, t.{c})" if c in keep else f"{alias}.{c}"
+
+    def same(alias: str) -> str:
+        return " AND ".join(f"t.{c} IS {incoming(alias, c)}" for c in cols)
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS temp._ingest")
+        cur.execute(
+            f"CREATE TEMP TABLE _ingest AS SELECT source, {col_list}, '' AS _region, 0 AS _existed "
+            f"FROM {table} WHERE 0"
+        )
+        marks = ", ".join(["%s"] * (len(cols) + 2))
+        cur.executemany(
+            f"INSERT INTO temp._ingest (source, {col_list}, _region) VALUES ({marks})",
+            [
+                [source]
+                + [p(r.values[n]) if p else r.values[n] for p, n in zip(prep, names, strict=True)]
+                + [r.enterprise[2] if r.enterprise else ""]
+                for r in rows
+            ],
+        )
+        t = _lap(clock, "write.copy_to_staging", t)
+        # Unchanged rows leave first: compared in SQL, never rewritten, no event.
+        cur.execute(
+            f"DELETE FROM temp._ingest AS s WHERE EXISTS (SELECT 1 FROM {table} t WHERE {key} AND {same('s')})"
+        )
+        result.unchanged = cur.rowcount
+        t = _lap(clock, "write.unchanged_filter", t)
+        if result.unchanged == len(rows):
+            cur.execute("DROP TABLE temp._ingest")
+            return result
+        cur.execute(
+            f"UPDATE temp._ingest AS s SET _existed = 1 WHERE EXISTS (SELECT 1 FROM {table} t WHERE {key})"
+        )
+        if cur.rowcount:
+            snapshot = ", ".join(
+                f"'{f.attname}', {_as_json(f, 't.' + f.column)}" for f in model._meta.concrete_fields
+            )
+            cur.execute(
+                f"""
+                INSERT INTO {ops.quote_name(RecordVersion._meta.db_table)}
+                    (model, record_id, uscc, data, batch_id, replaced_at)
+                SELECT %s, t.id, t.uscc, json_object({snapshot}), %s, %s
+                FROM temp._ingest s JOIN {table} t ON {key} WHERE s._existed = 1
+                """,
+                [model._meta.label_lower, batch.pk.hex, now],
+            )
+        sets = ", ".join(f"{c} = {incoming('excluded', c)}" for c in cols if c not in ("source", "source_id"))
+        differs = " OR ".join(f"t.{c} IS NOT {incoming('excluded', c)}" for c in cols)
+        cur.execute(
+            f"""
+            INSERT INTO {table} AS t (source, {col_list}, batch_id, received_at, created_at, created_by,
+                                      modified_at, modified_by, archived_by, archive_reason)
+            SELECT source, {col_list}, %s, %s, %s, %s, %s, %s, '', '' FROM temp._ingest WHERE true
+            ON CONFLICT (source, source_id) DO UPDATE SET {sets}, batch_id = excluded.batch_id,
+                received_at = excluded.received_at, modified_at = excluded.modified_at,
+                modified_by = excluded.modified_by
+            WHERE {differs}
+            """,
+            [batch.pk.hex, now, now, who.label, now, who.label],
+        )
+        ev_fields = "".join(
+            f", '{f}', {_as_json(_field(model, f), 't.' + _column(model, f))}" for f in kind.event_fields
+        )
+        cur.execute(
+            f"""
+            INSERT INTO {ops.quote_name(Event._meta.db_table)} (type, uscc, region_code, occurred_at, data)
+            SELECT CASE WHEN s._existed = 1 THEN %s ELSE %s END, t.uscc, s._region, %s,
+                   json_object('id', t.id, 'source', t.source, 'source_id', t.source_id,
+                               'batch_id', %s{ev_fields})
+            FROM temp._ingest s JOIN {table} t ON {key}
+            ORDER BY t.id
+            """,
+            [str(kind.changed_event), str(kind.created_event), now, str(batch.pk)],
+        )
+        cur.execute(
+            "SELECT count(*) FILTER (WHERE _existed IS NOT 1), count(*) FILTER (WHERE _existed = 1) FROM temp._ingest"
+        )
+        result.created, result.updated = cur.fetchone()
+        _lap(clock, "write.upsert_versions_events", t)
+        cur.execute("DROP TABLE temp._ingest")
+    return result
+
+
+def _binder(field: models.Field[Any, Any]) -> Any:
+    """How the ORM binds a value of this field on SQLite, or None when it binds it as is."""
+    kind = field.get_internal_type()
+    if kind in ("CharField", "TextField", "BooleanField", "ForeignKey", "DecimalField"):
+        return None  # str, bool and int as is; Decimal through Django's sqlite3 adapter
+    if kind == "JSONField":
+        texts: dict[Any, Any] = {}
+
+        def as_json(value: Any) -> Any:
+            if value.__class__ is not list:
+                return field.get_db_prep_save(value, connection)
+            k = tuple(value)
+            text = texts.get(k)
+            if text is None:
+                text = texts[k] = field.get_db_prep_save(value, connection)
+            return text
+
+        return as_json
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _as_json(field: models.Field[Any, Any], expr: str) -> str:
+    """A column as a JSON value inside json_object (lists and booleans as such)."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return f"json({expr})"
+    if kind == "BooleanField":
+        return f"json(CASE WHEN {expr} IS NULL THEN 'null' WHEN {expr} THEN 'true' ELSE 'false' END)"
+    if kind == "DecimalField":
+        return f"CAST({expr} AS TEXT)"
+    return expr
