@@ -90,7 +90,7 @@ def write_sqlite(
         )
         if cur.rowcount:
             snapshot = ", ".join(
-                f"'{f.attname}', {_as_json(f, 't.' + f.column)}" for f in model._meta.concrete_fields
+                f"'{f.attname}', {_as_json(f, f't.{f.column}')}" for f in model._meta.concrete_fields
             )
             cur.execute(
                 f"""
