@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import queue
+import socket
 import threading
 import time
 import uuid
