@@ -49,6 +49,7 @@ from .kinds import Kind
 # take the event-log lock for the rest of the transaction anyway (core.events).
 INGEST_LOCK = 7_340_019
 MAX_RECORDS = 10_000  # interfaces.md: more in one API call is 413
+FOUND_KEPT = 200_000  # enterprises remembered by one batch (~30 MB)
 
 
 @dataclass
@@ -125,6 +126,7 @@ class Ingestion:
         self.fast = kind.fast_path if fast is None else fast
         self.chunk_size = chunk_size or (10_000 if self.fast else 2_000)
         self.seen: dict[tuple[Any, ...], int] = {}
+        self.found: dict[str, tuple[int, str, str]] = {}  # USCC or registration no. → enterprise
         self.rejects: list[Reject] = []
         self.pending: list[dict[str, Any]] = []
         # Tests inject a failure here to prove a crash leaves no half-written chunk.
@@ -286,7 +288,15 @@ class Ingestion:
         rejects: list[Reject] = []
         pending: list[dict[str, Any]] = []
         if kind.resolves_enterprise:
-            found = _enterprises({r.values["uscc"] for r in rows})
+            # Enterprises found by earlier chunks of this batch are not looked up again (a
+            # USCC never changes owner); one not found is asked for again in every chunk,
+            # so a record still attaches to an enterprise that arrived meanwhile.
+            found = self.found
+            wanted = {r.values["uscc"] for r in rows} - found.keys()
+            if len(found) + len(wanted) > FOUND_KEPT:
+                found.clear()
+            if wanted:
+                found.update(_enterprises(wanted))
             for r in rows:
                 ent = found.get(r.values["uscc"])
                 r.enterprise = ent
@@ -433,6 +443,7 @@ class Ingestion:
         rows, rejects = self.validate(items)
         rows, more, pending = self.resolve(rows)
         self.seen.clear()
+        self.found.clear()
         rejects = sorted(rejects + more, key=lambda r: r.index)
         return {"received": len(items), "valid": len(rows), "rejects": rejects, "pending": pending}
 
