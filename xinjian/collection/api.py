@@ -99,6 +99,11 @@ def _records(request: HttpRequest) -> list[Any]:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise DomainError(gettext("请求体不是合法的JSON"), code="malformed_json")
+        except RecursionError:  # nested thousands deep (orjson stops at 1,024 levels)
+            message = "JSON嵌套层数过深"  # the same words as config.api for other bodies
+            raise DomainError(
+                message, code="too_deep", details=[{"field": "body", "code": "too_deep", "message": message}]
+            )
     if not isinstance(data, dict) or "records" not in data:
         raise DomainError(
             gettext("请求体应为包含records数组的JSON对象"),
