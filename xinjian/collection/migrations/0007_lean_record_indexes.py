@@ -26,7 +26,7 @@ def default_fillfactor(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0005_batch_worker_heartbeat'),
+        ('collection', '0006_penalty_procedure'),
         ('registry', '0002_reference_data'),
     ]
 
