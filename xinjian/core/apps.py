@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import checks, reference  # noqa: F401  (checks registers itself)
+        from . import audit, checks, reference  # noqa: F401  (checks and audit's clock register themselves)
 
         @reference.register
         def calendar() -> None:

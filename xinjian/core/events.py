@@ -15,10 +15,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .auditchain import LOG_LOCK
 from .models import ConsumerCursor, Event
 
-# Any constant will do; it only has to be the same for every writer of the event log.
-_EVENT_LOG_LOCK = 7_340_017
+# Any constant will do; it only has to be the same for every writer of the event log, and
+# the audit trail shares it (core.auditchain: both are written in commit order).
+_EVENT_LOG_LOCK = LOG_LOCK
 
 
 class EventType(models.TextChoices):

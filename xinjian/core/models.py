@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import auditchain
 
 
 class AuditedModel(models.Model):
@@ -67,8 +69,18 @@ class TransitionRecord(models.Model):
         return f"{self.on} {self.action} {self.from_status}→{self.to_status}"
 
 
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            auditchain.link(self.model, objs)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
-    """One entry per action: who, when, what, before → after (and why)."""
+    """One entry per action: who, when, what, before → after (and why). Entries form a
+    hash chain in commit order (core.auditchain): `hash` covers the content and
+    `prev_hash`, the hash of the entry before."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor_user = models.ForeignKey(
@@ -82,6 +94,10 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
+    prev_hash = models.CharField(_("前一条记录的哈希"), max_length=64, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, editable=False)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
@@ -93,6 +109,13 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("audit entries are written once and never changed")
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            auditchain.link(type(self), [self])
+            super().save(*args, **kwargs)
 
 
 class Event(models.Model):

@@ -253,6 +253,12 @@ def export_open_data(on: dt.date, *, actor: Any) -> list[OpenDataFile]:
     dict_path = folder / "data_dictionary.json"
     dict_path.write_text(json.dumps(dictionary, ensure_ascii=False, indent=2), encoding="utf-8")
     made.append(("dictionary", "json", dict_path.name, len(DICTIONARY)))
+    # The audit trail's chain head of the day (issue 13 item 6): whoever keeps these can
+    # hold the platform to its history (`manage.py audit_verify --head ID:HASH`).
+    head_path = folder / audit.HEAD_FILE
+    head = {"date": on.isoformat(), **audit.chain_head(), "algorithm": "sha256-chain-v1"}
+    head_path.write_text(json.dumps(head, ensure_ascii=False, indent=2), encoding="utf-8")
+    made.append(("audit_chain", "json", head_path.name, 1))
     rows = [
         OpenDataFile(
             export_date=on,
