@@ -397,7 +397,7 @@ def world(db, staff_factory, enterprise_factory):
     previewed = uploads.prepare("penalties", upload, user=officer)
     sub, _secret = sharing.create_subscription(
         actor=officer, name="省发展改革委", department="省发展改革委",
-        endpoint="https://example.org/hook", event_types=["listing.added"],
+        endpoint="https://example.org/hook", event_types=["listing.added"], region_code="440305",
     )  # fmt: skip
 
     return {

@@ -13,11 +13,20 @@ from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import DomainError, InvalidTransition, field_error
+from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
+from xinjian.core.jurisdiction import user_region_prefix
 
 from .auth import check_record_region
-from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
+from .models import (
+    SHAREABLE_EVENT_TYPES,
+    ApiClient,
+    Delivery,
+    DeliveryStatus,
+    Feedback,
+    Subscription,
+    manages_whole_province,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -64,6 +73,7 @@ def create_subscription(
             code="invalid_region",
             details=[field_error("region_code", "invalid", region_code)],
         )
+    check_manages(actor, region_code)
     who = as_actor(actor)
     secret = secret or secrets.token_urlsafe(32)
     sub = Subscription.objects.create(
@@ -85,8 +95,31 @@ def create_subscription(
     return sub, secret
 
 
+def check_manages(actor: Any, region_code: str) -> None:
+    """A staff member manages subscriptions for its own jurisdiction only; province-wide
+    ones (no region) only at province level (issue 13). Commands and the system act for
+    the whole instance."""
+    if not getattr(actor, "is_authenticated", False):
+        return
+    prefix = user_region_prefix(actor)
+    if prefix is None:
+        allowed = False
+    elif not region_code:
+        allowed = manages_whole_province(actor)
+    else:
+        allowed = region_code.startswith(prefix)
+    if not allowed:
+        message = gettext("只能管理本辖区的订阅；全省订阅由省级信用监管人员管理")
+        raise NotAllowed(
+            message,
+            code="outside_jurisdiction",
+            details=[field_error("region_code", "outside_jurisdiction", message)],
+        )
+
+
 @transaction.atomic
 def set_subscription_active(sub: Subscription, active: bool, *, actor: Any) -> None:
+    check_manages(actor, sub.region_code)
     before = {"active": sub.active}
     sub.active = active
     sub.save(update_fields=["active"])
@@ -98,6 +131,7 @@ def replay(delivery: Delivery, *, actor: Any) -> Delivery:
     """A dead letter goes back to the queue; the next worker run attempts it again (and,
     once acknowledged, the enterprise's later messages follow in order)."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    check_manages(actor, delivery.subscription.region_code)
     if delivery.status != DeliveryStatus.DEAD:
         raise InvalidTransition(gettext("只有死信可以重放"))
     before = audit.snapshot(delivery, ["status", "attempts"])

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xinjian.core.jurisdiction import user_region_prefix
 
 
 class Scope(models.TextChoices):
@@ -75,6 +78,39 @@ SHAREABLE_EVENT_TYPES = [
 ]
 
 
+def manages_whole_province(user: Any) -> bool:
+    """Province-level staff (and platform operators) manage province-wide subscriptions."""
+    prefix = user_region_prefix(user)
+    return prefix is not None and len(prefix) <= 2
+
+
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
+    def visible_to(self, user: Any) -> SubscriptionQuerySet:
+        """Sharing is scoped like everything else (issue 13): a city or county officer
+        sees the subscriptions for its own region or part of it, never a province-wide
+        one or another region's."""
+        prefix = user_region_prefix(user)
+        if prefix is None:
+            return self.none()
+        if len(prefix) <= 2:
+            return self
+        return self.filter(region_code__startswith=prefix)
+
+
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def visible_to(self, user: Any) -> DeliveryQuerySet:
+        """Deliveries of the subscriptions the user sees, about enterprises in the user's
+        jurisdiction."""
+        prefix = user_region_prefix(user)
+        if prefix is None:
+            return self.none()
+        if len(prefix) <= 2:
+            return self
+        return self.filter(
+            subscription__in=Subscription.objects.visible_to(user), event__region_code__startswith=prefix
+        )
+
+
 class Subscription(models.Model):
     """A department's subscription: which events, for which region, to which endpoint,
     signed with a shared secret (HMAC-SHA256)."""
@@ -99,6 +135,8 @@ class Subscription(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     created_by = models.CharField(_("创建人"), max_length=150, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("推送订阅")
@@ -146,6 +184,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     dead_at = models.DateTimeField(_("进入死信时间"), null=True, blank=True)
     replays = models.PositiveSmallIntegerField(_("重放次数"), default=0)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("推送投递")

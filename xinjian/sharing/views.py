@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType
+from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
+from xinjian.registry.models import Enterprise
 
 from . import actions
 from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
@@ -26,8 +28,14 @@ EVENT_LABELS = dict(EventType.choices)
 
 @staff(Perm.MANAGE_SHARING)
 def index(request: HttpRequest) -> HttpResponse:
-    subs = Subscription.objects.annotate(n=Count("deliveries")).order_by("name")
-    counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    # Scoped like everything else (issue 13): own jurisdiction only.
+    subs = Subscription.objects.visible_to(request.user).annotate(n=Count("deliveries")).order_by("name")
+    counts = dict(
+        Delivery.objects.visible_to(request.user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
     return render(
         request,
         "sharing/index.html",
@@ -37,7 +45,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "event_types": [(t, EVENT_LABELS.get(t, t)) for t in SHAREABLE_EVENT_TYPES],
             "clients": ApiClient.objects.filter(active=True),
             "new_secret": request.session.pop("new_secret", None),
-            "feedback": Feedback.objects.select_related("event")[:20],
+            "feedback": Feedback.objects.filter(
+                uscc__in=Enterprise.objects.visible_to(request.user).values("uscc")
+            ).select_related("event")[:20],
         },
     )
 
@@ -74,7 +84,7 @@ def create_subscription(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff(Perm.MANAGE_SHARING)
 def toggle_subscription(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = get_object_or_404(Subscription, pk=pk)
+    sub = get_visible_or_404(Subscription.objects, request.user, pk=pk)
     actions.set_subscription_active(sub, not sub.active, actor=request.user)
     return redirect("sharing:index")
 
@@ -82,7 +92,7 @@ def toggle_subscription(request: HttpRequest, pk: int) -> HttpResponse:
 @staff(Perm.MANAGE_SHARING)
 def deliveries(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", DeliveryStatus.DEAD)
-    qs = Delivery.objects.select_related("subscription", "event").order_by("-id")
+    qs = Delivery.objects.visible_to(request.user).select_related("subscription", "event").order_by("-id")
     if status in DeliveryStatus.values:
         qs = qs.filter(status=status)
     if request.GET.get("subscription", "").isdigit():
@@ -104,7 +114,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff(Perm.MANAGE_SHARING)
 def replay(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk)
+    delivery = get_visible_or_404(Delivery.objects, request.user, pk=pk)
     try:
         actions.replay(delivery, actor=request.user)
         messages.success(request, gettext("投递 #%(pk)s 已重新排队") % {"pk": delivery.pk})

@@ -128,7 +128,7 @@ def test_retries_back_off_exponentially_and_wait_until_due():
 
 
 def test_a_dead_letter_is_replayed_from_the_staff_page_and_later_messages_follow_in_order(
-    client, county_officer
+    client, province_officer
 ):
     with Receiver(down_for=3) as rx:
         sub = _subscribe(rx.url)
@@ -143,7 +143,7 @@ def test_a_dead_letter_is_replayed_from_the_staff_page_and_later_messages_follow
         assert (
             first.status == "dead" and second.status == "pending" and second.attempts == 0
         )  # held back in order
-        client.force_login(county_officer)
+        client.force_login(province_officer)  # a province-wide subscription (issue 13)
         page = client.get(reverse("sharing:deliveries"), {"status": "dead"}).content.decode()
         assert f"delivery-{first.pk}" in page
         r = client.post(reverse("sharing:replay", args=[first.pk]))
