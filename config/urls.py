@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/calendar/", core_views.calendar_page, name="calendar"),
     path("staff/workflow/<str:workflow>/<int:pk>/<slug:action>/", workflow_views.take, name="workflow_take"),
     path("accounts/", include("xinjian.accounts.urls")),
+    path("staff/accounts/", include("xinjian.accounts.staff_urls")),
     path("staff/enterprises/", include("xinjian.registry.urls")),
     path("staff/collection/", include("xinjian.collection.urls")),
     path("staff/risk/", include("xinjian.risk.urls")),

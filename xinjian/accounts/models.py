@@ -50,3 +50,20 @@ class EnterpriseUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} → {self.enterprise.name}"
+
+
+class TokenFailures(models.Model):
+    """Wrong API tokens (401) from one address (issue 13): after the login failure limit
+    the address is locked for the cool-off, like a password login (accounts.lockout)."""
+
+    address = models.CharField(_("地址"), max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    last_failed_at = models.DateTimeField(_("最近失败时间"))
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌验证失败")
+        verbose_name_plural = _("接口令牌验证失败")
+
+    def __str__(self) -> str:
+        return f"{self.address} ×{self.failures}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.cache import add_never_cache_headers
 
 from .errors import error_body
 
@@ -74,3 +75,28 @@ class RejectNulMiddleware:
                 )
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+# Pages and files that carry non-public data: never kept by a browser or a proxy cache.
+PRIVATE_PREFIXES = ("/staff/", "/admin/", "/public/my/", "/accounts/")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (with Django's never-cache set) on staff pages and staff
+    exports, the admin, an enterprise user's own pages, login, and any API answer to a
+    token (issue 13 item 8): a shared computer's back button or a proxy must not keep a
+    jurisdiction's register, risk classes or complaints."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        path = request.path_info
+        if (
+            path.startswith(PRIVATE_PREFIXES)
+            or "HTTP_AUTHORIZATION" in request.META
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -22,3 +22,4 @@ class Perm(StrEnum):
     PUBLISH_CASES = "publish_cases"  # typical cases
     MANAGE_RULES = "manage_rules"  # rule tables, calendar, reference data
     MANAGE_DISCLOSURE = "manage_disclosure"  # publish / withdraw, moderate enterprise replies
+    MANAGE_ACCOUNTS = "manage_accounts"  # see and lift login / API-token lockouts

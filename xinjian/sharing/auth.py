@@ -8,10 +8,16 @@ from typing import Any
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
+from xinjian.accounts import lockout
 from xinjian.core.errors import DomainError, NotAllowed, NotFound, field_error
 from xinjian.core.jurisdiction import region_prefix
 
 from .models import ApiClient, hash_token
+
+
+class TokenLocked(DomainError):
+    status = 429
+    code = "too_many_failures"
 
 
 class ScopedBearer(HttpBearer):
@@ -20,8 +26,14 @@ class ScopedBearer(HttpBearer):
         self.scope = scope
 
     def authenticate(self, request: Any, token: str) -> ApiClient | None:
+        # Repeated wrong tokens from one address lock it for the login cool-off (issue 13),
+        # whatever token it sends next.
+        address = lockout.client_address(request)
+        if lockout.token_locked(address):
+            raise TokenLocked(gettext("该地址多次使用无效令牌，已暂时锁定，请稍后再试"))
         client = ApiClient.objects.filter(token_hash=hash_token(token), active=True).first()
         if client is None:
+            lockout.token_failed(address)
             return None
         if not client.has_scope(self.scope):
             raise NotAllowed(

@@ -220,7 +220,10 @@ def test_demo_command_creates_logins_that_work_and_logins_prints_them(client):
         assert login.username in text
     assert DEMO_PASSWORD in text
     assert "http://example.test:8000/staff/enterprises/" in text
-    assert client.login(username="demo_nanshan", password=DEMO_PASSWORD)
+    # Through the login page: the lockout backend (django-axes) judges every attempt by
+    # its request, so the test client's request-less login() is not enough.
+    r = client.post("/accounts/login/", {"username": "demo_nanshan", "password": DEMO_PASSWORD})
+    assert r.status_code == 302 and "_auth_user_id" in client.session
     from django.contrib.auth.models import User
 
     company = User.objects.get(username="demo_enterprise").enterprise_user.enterprise
