@@ -171,7 +171,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # REMOTE_ADDR, like the public rate limit: behind a proxy, the proxy sets it.
-AXES_CLIENT_IP_CALLABLE = "xinjian.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "xinjian.accounts.lockout.axes_address"
 # Wrong API tokens (401) from one address: the same limit and cool-off (accounts.lockout).
 LOGIN_URL = "accounts:login"
 # The landing page sends staff to their workbench and enterprise users to their own page.

@@ -29,6 +29,12 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def axes_address(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or None when a request has none (a login
+    made in code) — axes stores addresses in an IP column (inet on PostgreSQL)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def limit() -> int:
     return int(settings.AXES_FAILURE_LIMIT)
 
