@@ -72,6 +72,14 @@ def _events_contract():
 
 
 @pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path_factory):
+    """Each test writes open data, documents and published audit-chain heads into its own
+    VAR_DIR: a head another test's database published must not be judged against this
+    test's audit trail (`audit_verify` checks every published head)."""
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (browser, concurrency) flush the database afterwards, taking
     the rows the data migrations seeded (divisions, departments, key-area types, rule
