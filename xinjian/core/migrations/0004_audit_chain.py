@@ -57,7 +57,7 @@ def chain_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_calendar_seed")]
+    dependencies = [("core", "0003_event_indexes_without_like")]
 
     operations = [
         migrations.AddField(
