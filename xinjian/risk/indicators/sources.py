@@ -1,0 +1,97 @@
+"""The record tables indicators aggregate over: one grouped subquery per source, so each
+table is read once per run."""
+
+from __future__ import annotations
+
+from .base import Source
+
+_LISTED = "x.action = 'add' AND x.decided_on > {d_36m}"
+SOURCES: dict[str, Source] = {
+    "pen": Source(
+        "collection_penalty x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d}",
+        "pen.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "insp": Source(
+        "collection_inspection x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.inspected_on <= {d}",
+        "insp.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "cmp": Source(
+        "collection_complaint x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.received_on <= {d}",
+        "cmp.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "ar": Source(
+        "collection_annualreport x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.filed_on <= {d} AND x.year >= {y3}",
+        "ar.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "ld": Source(
+        "collection_listdecision x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.decided_on <= {d}",
+        "ld.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "lic": Source(
+        "collection_licence x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.issued_on <= {d}",
+        "lic.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    "com": Source(
+        "collection_commitmentrecord x",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.committed_on <= {d}",
+        "com.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    # Untrue-commitment findings (commitments app): the conclusion date is the as-of test.
+    "unt": Source(
+        "commitments_verification x",
+        "x.enterprise_id",
+        "x.status = 'untrue' AND x.concluded_on <= {d}",
+        "unt.k = e.id",
+        "x.enterprise_id {scope}",
+    ),
+    # Related parties: grouped by the legal representative's name / the address, counting
+    # the enterprises behind them (the outer expression removes the enterprise itself).
+    "rep_ld": Source(
+        "collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
+        "rep_ld.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "rep_pen": Source(
+        "collection_penalty x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.status = 'in_force' AND x.decided_on <= {d} AND x.decided_on > {d_24m}",
+        "rep_pen.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "addr": Source(
+        "registry_enterprise o",
+        "o.address",
+        "o.address <> '' AND o.established_on <= {d} AND o.status = 'operating'",
+        "addr.k = e.address",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
+    ),
+    "addr_ld": Source(
+        "collection_listdecision x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.address",
+        "o.address <> '' AND x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
+        "addr_ld.k = e.address",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
+    ),
+}
