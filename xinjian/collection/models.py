@@ -198,6 +198,9 @@ class InspectionKind(models.TextChoices):
     ROUTINE = "routine", _("日常监督检查")
     SAMPLING_TEST = "sampling_test", _("监督抽检")
     COMPLAINT = "complaint", _("投诉举报核查")
+    # Periodic and supervisory tests of special equipment by an inspection-testing body
+    # (特种设备安全法 art. 40, 52); results `test_qualified` / `test_unqualified`.
+    EQUIPMENT_TEST = "equipment_test", _("特种设备检验检测")
 
 
 class InspectionResult(models.TextChoices):
@@ -212,6 +215,8 @@ class InspectionResult(models.TextChoices):
     REFUSED = "refused", _("不配合检查情节严重")
     SAMPLE_QUALIFIED = "sample_qualified", _("抽检合格")
     SAMPLE_UNQUALIFIED = "sample_unqualified", _("抽检不合格")
+    TEST_QUALIFIED = "test_qualified", _("检验检测合格")
+    TEST_UNQUALIFIED = "test_unqualified", _("检验检测不合格")
 
 
 # Results that count as "a problem was found" when a model is measured against inspections.
@@ -224,6 +229,7 @@ PROBLEM_RESULTS = frozenset(
         InspectionResult.UNREACHABLE,
         InspectionResult.REFUSED,
         InspectionResult.SAMPLE_UNQUALIFIED,
+        InspectionResult.TEST_UNQUALIFIED,
     }
 )
 

@@ -15,8 +15,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Dimension.SUPERVISION,
         {
             "insp": _count(
-                f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.SAMPLING_TEST}' "
-                f"AND x.result = '{InspectionResult.SAMPLE_UNQUALIFIED}'"
+                f"x.inspected_on > {{d_24m}} AND x.kind = '{InspectionKind.EQUIPMENT_TEST}' "
+                f"AND x.result = '{InspectionResult.TEST_UNQUALIFIED}'"
             )
         },
         "{insp}",

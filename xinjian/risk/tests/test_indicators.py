@@ -87,6 +87,28 @@ def test_inspection_findings_and_sampling_failures(enterprise_factory, record):
 
 
 @pytest.mark.django_db
+def test_special_equipment_failures_count_equipment_tests_not_food_samples(enterprise_factory, record):
+    e = enterprise_factory()
+    record(
+        "inspection", e, inspected_on=dt.date(2026, 1, 1), kind="sampling_test", result="sample_unqualified"
+    )
+    record(
+        "inspection", e, inspected_on=dt.date(2025, 9, 1), kind="equipment_test", result="test_unqualified"
+    )
+    record(
+        "inspection", e, inspected_on=dt.date(2025, 10, 1), kind="equipment_test", result="test_unqualified"
+    )
+    record("inspection", e, inspected_on=dt.date(2025, 11, 1), kind="equipment_test", result="test_qualified")
+    record(
+        "inspection", e, inspected_on=dt.date(2023, 1, 1), kind="equipment_test", result="test_unqualified"
+    )
+    v = values_of(e, ["se_inspection_failures_24m", "food_sampling_failures_24m", "problem_inspections_24m"])
+    assert v["se_inspection_failures_24m"] == 2  # the 2023 test is outside the 24 months
+    assert v["food_sampling_failures_24m"] == 1
+    assert v["problem_inspections_24m"] == 3  # a failed equipment test is a problem found
+
+
+@pytest.mark.django_db
 def test_annual_reports_late_or_missing_in_the_last_three_due_years(enterprise_factory):
     e = enterprise_factory(established_on=dt.date(2015, 1, 1))
     # As of 2026-06-01 the due years are 2022, 2023, 2024 (2025's deadline is 2026-06-30).
