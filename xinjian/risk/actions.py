@@ -180,6 +180,7 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
     if current is not None:
         _transition(current, VersionStatus.RETIRED, actor=actor, reason=f"由 {version.label} 替换")
     _transition(version, VersionStatus.ACTIVE, actor=actor, reason=reason)
+    _apply_bands(version, actor=actor)
     audit.record(
         "risk.version_activated",
         version,
@@ -197,6 +198,37 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
         },
     )
     return version
+
+
+def _apply_bands(version: ModelVersion, *, actor: Any) -> None:
+    """Bands set by target shares at calibration take effect with the version, as a new
+    band rule from today (a versioned rule change, audited); score bands stay otherwise."""
+    bands = (version.validation or {}).get("bands") or {}
+    if bands.get("source") != "shares":
+        return
+    on = today()
+    current = ClassBandRule.in_force(version.model, on)
+    new = (bands["b_from"], bands["c_from"], bands["d_from"])
+    if (current.b_from, current.c_from, current.d_from) == new:
+        return
+    shares = "、".join(f"{c} {v:.0%}" for c, v in bands["shares"].items())
+    rule = ClassBandRule.objects.create(
+        model=version.model,
+        effective_from=on,
+        b_from=new[0],
+        c_from=new[1],
+        d_from=new[2],
+        basis=f"按目标占比（{shares}）随 {version.label} 校准",
+        entered_by=as_actor(actor).label,
+    )
+    audit.record(
+        "risk.bands_changed",
+        rule,
+        actor=actor,
+        reason=f"{version.label} 启用",
+        before={"b_from": current.b_from, "c_from": current.c_from, "d_from": current.d_from},
+        after={"b_from": new[0], "c_from": new[1], "d_from": new[2], "shares": bands["shares"]},
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,15 +282,49 @@ def calibrate(model: RiskModel, *, train_snapshots: int = 2) -> tuple[Fitted, di
     return fitted, windows, {"train": train, "valid": valid}
 
 
+def share_bands(scores: Sequence[float], shares: dict[str, float]) -> tuple[int, int, int]:
+    """Score bands (b_from, c_from, d_from) under which the classes take about the target
+    shares of `scores`; ties keep a score in one class, so shares are met as closely as the
+    scores allow. Bands always ascend."""
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    cuts: list[int] = []
+    cum = 0.0
+    for c in ("A", "B", "C"):
+        cum += shares[c]
+        k = min(max(int(round(cum * len(ordered))), 0), len(ordered) - 1) if len(ordered) else 0
+        cut = int(math.ceil(ordered[k])) if len(ordered) else OFFSET
+        # The cut closest to the target count among this score and the next one up.
+        below_at = int(np.searchsorted(ordered, cut, side="left")) if len(ordered) else 0
+        above_at = int(np.searchsorted(ordered, cut + 1, side="left")) if len(ordered) else 0
+        if abs(above_at - cum * len(ordered)) < abs(below_at - cum * len(ordered)):
+            cut += 1
+        if cuts and cut <= cuts[-1]:
+            cut = cuts[-1] + 1
+        cuts.append(cut)
+    return cuts[0], cuts[1], cuts[2]
+
+
+def bands_for(version: ModelVersion, snap: Snapshot, on: dt.date) -> tuple[ClassBandRule, dict[str, Any]]:
+    """The bands a version is validated with: set by target shares on the validation
+    snapshot when the province chose shares, else the score bands in force."""
+    shares = SupervisionMeasure.target_shares(on)
+    in_force = ClassBandRule.in_force(version.model, on)
+    if shares is None:
+        return in_force, {"source": "rule", "effective_from": in_force.effective_from.isoformat()}
+    b, c, d = share_bands(score_rows(version, snap.X.tolist()), shares)
+    rule = ClassBandRule(model=version.model, effective_from=on, b_from=b, c_from=c, d_from=d)
+    return rule, {"source": "shares", "shares": shares}
+
+
 def validation_report(version: ModelVersion, snaps: dict[str, Any], *, on: dt.date) -> dict[str, Any]:
-    bands = ClassBandRule.in_force(version.model, on)
+    bands, band_basis = bands_for(version, snaps["valid"], on)
     measures = SupervisionMeasure.in_force(on)
     valid = evaluate(version, snaps["valid"], bands, measures)
     train = evaluate(version, snaps["train"][-1], bands, measures)
     report: dict[str, Any] = {
         "validation": valid,
         "training": {k: train.get(k) for k in ("as_of", "auc", "ks", "population")},
-        "bands": {"b_from": bands.b_from, "c_from": bands.c_from, "d_from": bands.d_from},
+        "bands": {"b_from": bands.b_from, "c_from": bands.c_from, "d_from": bands.d_from, **band_basis},
     }
     # Stability: PSI of the class distribution against the latest run of the model, and
     # against the training snapshot (time stability of the candidate itself).

@@ -203,6 +203,11 @@ class SupervisionMeasure(models.Model):
     risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
     effective_from = models.DateField(_("生效日期"))
     draw_ratio = models.DecimalField(_("默认抽查比例"), max_digits=5, decimal_places=4)
+    # The province's choice of class bands (issue 17): when every class has a target share
+    # in force, calibration sets the score bands so that the classes take these shares of
+    # the enterprises in scope; otherwise the score bands in force (probability cut-offs,
+    # ClassBandRule) stay.
+    target_share = models.DecimalField(_("目标占比"), max_digits=5, decimal_places=4, null=True, blank=True)
     ratio_range = models.CharField(_("比例区间"), max_length=40, blank=True)
     measures = models.TextField(_("监管措施"))
     basis = models.TextField(_("依据"), blank=True)
@@ -223,6 +228,14 @@ class SupervisionMeasure(models.Model):
         for m in cls.objects.filter(effective_from__lte=on).order_by("risk_class", "-effective_from", "-id"):
             found.setdefault(m.risk_class, m)
         return found
+
+    @classmethod
+    def target_shares(cls, on: dt.date) -> dict[str, float] | None:
+        """Target share per class in force, or None when the province keeps score bands."""
+        measures = cls.in_force(on)
+        if set(measures) != set(CLASSES) or any(m.target_share is None for m in measures.values()):
+            return None
+        return {c: float(measures[c].target_share or 0) for c in CLASSES}
 
 
 class RunKind(models.TextChoices):

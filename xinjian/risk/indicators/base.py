@@ -42,7 +42,8 @@ class Indicator:
     name: str
     name_en: str
     dimension: str
-    # Aggregate columns by source: {"pen": "SUM(CASE WHEN … THEN 1 ELSE 0 END)"}.
+    # Aggregate columns by source: {"pen": "SUM(CASE WHEN … THEN 1 ELSE 0 END)"}; "src:name"
+    # keys give one indicator several aggregates of the same source.
     aggs: dict[str, str]
     # Outer expression; {src} stands for COALESCE(<this indicator's column of src>, 0).
     value: str
@@ -63,17 +64,19 @@ class Indicator:
         if list(self.edges) != sorted(self.edges):
             raise ValueError(f"{self.code}: edges must ascend")
 
-    def column(self, source: str) -> str:
-        return f"{self.code}__{source}"
+    def column(self, key: str) -> str:
+        """The column of an aggregate; `key` is a source, or "source:name" when one
+        indicator needs several aggregates of the same source."""
+        return f"{self.code}__{key.replace(':', '__')}"
 
     def outer_sql(self) -> str:
         def repl(m: re.Match[str]) -> str:
-            src = m.group(1)
-            if src not in self.aggs:
+            key = m.group(1)
+            if key not in self.aggs:
                 return m.group(0)  # a date parameter, filled later
-            return f"COALESCE({src}.{self.column(src)}, 0)"
+            return f"COALESCE({key.split(':')[0]}.{self.column(key)}, 0)"
 
-        return re.sub(r"\{(\w+)\}", repl, self.value)
+        return re.sub(r"\{([\w:]+)\}", repl, self.value)
 
     def bin_of(self, value: float, edges: Sequence[float] | None = None) -> int:
         edges = list(edges if edges is not None else self.edges)

@@ -1,9 +1,9 @@
-"""Related parties: the legal representative's other enterprises, the address."""
+"""Related parties: the legal representative's other enterprises, the address, the trade."""
 
 from __future__ import annotations
 
 from .base import Dimension, Indicator
-from .common import _LISTED
+from .common import _LISTED, _PROBLEMS
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -62,5 +62,55 @@ INDICATORS: tuple[Indicator, ...] = (
         (0, 1),
         (0, 15),
         "同一住所的其他 {value} 家企业近三年被列入名单",
+    ),
+    # Problems found among related enterprises (issue 17): share of their inspections in
+    # 60 months that found a problem, the enterprise's own inspections excluded; 1 is added
+    # to the denominator so a single visit does not make 100 %.
+    Indicator(
+        "rep_problem_share_60m",
+        "同一法定代表人的其他企业检查发现问题占比（%）",
+        "Share of inspections of the legal representative's other enterprises finding problems (%)",
+        Dimension.RELATED,
+        {
+            "rep_insp": f"SUM(CASE WHEN x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END)",
+            "rep_insp:n": "COUNT(*)",
+            "insp": f"SUM(CASE WHEN x.inspected_on > {{d_60m}} AND x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END)",
+            "insp:n": "SUM(CASE WHEN x.inspected_on > {d_60m} THEN 1 ELSE 0 END)",
+        },
+        "100.0 * ({rep_insp} - {insp}) / (1 + {rep_insp:n} - {insp:n})",
+        1,
+        (0, 1, 15, 30, 50),
+        (0, 5, 10, 20, 30),
+        "同一法定代表人的其他企业近五年检查发现问题占比 {value}%",
+    ),
+    Indicator(
+        "address_problem_share_60m",
+        "同一住所的其他企业检查发现问题占比（%）",
+        "Share of inspections of other enterprises at the address finding problems (%)",
+        Dimension.RELATED,
+        {
+            "addr_insp": f"SUM(CASE WHEN x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END)",
+            "addr_insp:n": "COUNT(*)",
+            "insp": f"SUM(CASE WHEN x.inspected_on > {{d_60m}} AND x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END)",
+            "insp:n": "SUM(CASE WHEN x.inspected_on > {d_60m} THEN 1 ELSE 0 END)",
+        },
+        "CASE WHEN e.address = '' THEN 0 ELSE "
+        "100.0 * ({addr_insp} - {insp}) / (1 + {addr_insp:n} - {insp:n}) END",
+        1,
+        (0, 1, 15, 30, 50),
+        (0, 5, 10, 20, 30),
+        "同一住所的其他企业近五年检查发现问题占比 {value}%",
+    ),
+    Indicator(
+        "trade_problem_share_60m",
+        "同类许可持证企业检查发现问题占比（%）",
+        "Share of inspections finding problems among holders of the same kind of licence (%)",
+        Dimension.RELATED,
+        {"trade_insp": "MAX(100.0 * r.bad / (1 + r.n))"},
+        "{trade_insp}",
+        0,  # enterprises without a licence have no trade here, so no direction is declared
+        (0, 5, 10, 20, 30),
+        (0, 0, 0, 0, 0),
+        "所持许可类别的企业近五年检查发现问题占比 {value}%",
     ),
 )

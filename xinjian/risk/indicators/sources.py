@@ -3,7 +3,11 @@ table is read once per run."""
 
 from __future__ import annotations
 
+from xinjian.collection.models import PROBLEM_RESULTS
+
 from .base import Source
+
+_PROBLEM_LIST = ", ".join(f"'{r}'" for r in sorted(PROBLEM_RESULTS))
 
 _LISTED = "x.action = 'add' AND x.decided_on > {d_36m}"
 SOURCES: dict[str, Source] = {
@@ -93,5 +97,35 @@ SOURCES: dict[str, Source] = {
         "o.address <> '' AND x.archived_at IS NULL AND x.decided_on <= {d} AND " + _LISTED,
         "addr_ld.k = e.address",
         "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
+    ),
+    # Inspections of related enterprises (issue 17): grouped by the legal representative's
+    # name / the address of the inspected enterprise; the outer expressions remove the
+    # enterprise's own inspections.
+    "rep_insp": Source(
+        "collection_inspection x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.inspected_on <= {d} AND x.inspected_on > {d_60m}",
+        "rep_insp.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "addr_insp": Source(
+        "collection_inspection x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.address",
+        "o.address <> '' AND x.archived_at IS NULL AND x.inspected_on <= {d} AND x.inspected_on > {d_60m}",
+        "addr_insp.k = e.address",
+        "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
+    ),
+    # The trade as the licences show it: per licence held, the share of inspections finding a
+    # problem among all holders of that type of licence (inner query, once per run).
+    "trade_insp": Source(
+        "collection_licence x JOIN (SELECT l.licence_type AS t, "
+        f"SUM(CASE WHEN i.result IN ({_PROBLEM_LIST}) THEN 1 ELSE 0 END) AS bad, COUNT(*) AS n "
+        "FROM collection_inspection i JOIN collection_licence l ON l.enterprise_id = i.enterprise_id "
+        "WHERE i.archived_at IS NULL AND i.inspected_on <= {d} AND i.inspected_on > {d_60m} "
+        "AND l.archived_at IS NULL AND l.issued_on <= {d} GROUP BY l.licence_type) r ON r.t = x.licence_type",
+        "x.enterprise_id",
+        "x.enterprise_id IS NOT NULL AND x.archived_at IS NULL AND x.issued_on <= {d}",
+        "trade_insp.k = e.id",
+        "x.enterprise_id {scope}",
     ),
 }

@@ -74,8 +74,8 @@ def aggregation_sql(
         scope = f"BETWEEN {int(id_range[0])} AND {int(id_range[1])}"
     by_source: dict[str, list[str]] = {}
     for ind in indicators:
-        for src, agg in ind.aggs.items():
-            by_source.setdefault(src, []).append(f"{_fill(agg, params)} AS {ind.column(src)}")
+        for key, agg in ind.aggs.items():
+            by_source.setdefault(key.split(":")[0], []).append(f"{_fill(agg, params)} AS {ind.column(key)}")
     joins = []
     for src, cols in by_source.items():
         s = SOURCES[src]
@@ -83,7 +83,7 @@ def aggregation_sql(
         if scope is not None:
             src_where += " AND " + s.id_filter.replace("{scope}", scope)
         joins.append(
-            f"LEFT JOIN (SELECT {s.key} AS k, {', '.join(cols)} FROM {s.sql_from} WHERE {src_where} "
+            f"LEFT JOIN (SELECT {s.key} AS k, {', '.join(cols)} FROM {_fill(s.sql_from, params)} WHERE {src_where} "
             f"GROUP BY {s.key}) {src} ON {s.join}"
         )
     columns = [f"{_fill(ind.outer_sql(), params)} AS v_{n}" for n, ind in enumerate(indicators)]

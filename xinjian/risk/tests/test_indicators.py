@@ -137,6 +137,35 @@ def test_related_parties_same_legal_representative_listed_and_shared_address(ent
 
 
 @pytest.mark.django_db
+def test_problems_found_among_related_enterprises_as_of_the_date(enterprise_factory, record, licence_factory):
+    e = enterprise_factory(legal_representative="欧阳某某", address="南山区创智产业园3栋")
+    sibling = enterprise_factory(legal_representative="欧阳某某", address="福田区2号")
+    neighbour = enterprise_factory(legal_representative="李某", address="南山区创智产业园3栋")
+    record("inspection", sibling, inspected_on=dt.date(2025, 1, 1), result="corrected")
+    record("inspection", sibling, inspected_on=dt.date(2025, 3, 1), result="no_problem")
+    record("inspection", sibling, inspected_on=dt.date(2026, 7, 1), result="refused")  # after the as-of date
+    record("inspection", neighbour, inspected_on=dt.date(2024, 5, 1), result="unreachable")
+    record("inspection", e, inspected_on=dt.date(2025, 5, 1), result="follow_up")  # its own: not related
+    record("inspection", e, inspected_on=dt.date(2025, 6, 1), result="no_problem")
+    codes = ["rep_problem_share_60m", "address_problem_share_60m"]
+    assert values_of(e, codes) == pytest.approx(
+        {"rep_problem_share_60m": 100 * 1 / (1 + 2), "address_problem_share_60m": 100 * 1 / (1 + 1)}
+    )
+    # The sibling sees e's inspections through the legal representative, not the address.
+    assert values_of(sibling, codes) == pytest.approx(
+        {"rep_problem_share_60m": 100 * 1 / (1 + 2), "address_problem_share_60m": 0}
+    )
+    for holder in (e, neighbour):
+        licence_factory(holder, licence_type="food_business", licence_no=f"JY1440305{holder.pk:07d}")
+    # Holders of food-business licences: e (1 problem of 2) and neighbour (1 of 1).
+    trade = values_of(sibling, ["trade_problem_share_60m"])["trade_problem_share_60m"]
+    assert trade == 0  # no licence, no trade
+    assert values_of(e, ["trade_problem_share_60m"])["trade_problem_share_60m"] == pytest.approx(
+        100 * 2 / (1 + 3)
+    )
+
+
+@pytest.mark.django_db
 def test_domain_licence_expired_or_expiring_within_ninety_days(enterprise_factory, record):
     e = enterprise_factory()
     record("licence", e, valid_until=dt.date(2026, 8, 1))  # within 90 days
