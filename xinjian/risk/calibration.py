@@ -243,11 +243,40 @@ def evaluate(
         "lift": round(weighted / uniform, 2) if uniform else None,
         "ratios": {c: float(measures[c].draw_ratio) for c in measures},
     }
+    out["calibration"] = calibration_curve(scores[snap.rows], snap.y) if len(snap.rows) else []
     hist_edges = np.linspace(scores.min(), scores.max() + 1, 11) if len(scores) else np.asarray([0, 1])
     out["histogram"] = {
         "edges": [int(e) for e in hist_edges],
         "counts": [int(c) for c in np.histogram(scores, bins=hist_edges)[0]],
     }
+    return out
+
+
+def calibration_curve(row_scores: np.ndarray, y: np.ndarray, groups: int = 10) -> list[dict[str, Any]]:
+    """Predicted against found: inspections grouped by score (equal counts, ties kept
+    together), each group's mean predicted probability of a problem (the score is
+    log-odds: 500 = even odds, 20 points double them) beside the share that found one."""
+    order = np.argsort(row_scores, kind="stable")
+    s, yy = row_scores[order], y[order]
+    out: list[dict[str, Any]] = []
+    start = 0
+    for g in range(1, groups + 1):
+        end = int(round(g * len(s) / groups))
+        while 0 < end < len(s) and s[end] == s[end - 1]:
+            end += 1  # a score belongs to one group
+        if end <= start:
+            continue
+        part = s[start:end]
+        predicted = 1 / (1 + np.exp(-(part - OFFSET) / FACTOR))
+        out.append(
+            {
+                "scores": [int(part[0]), int(part[-1])],
+                "inspections": int(end - start),
+                "predicted": round(float(predicted.mean()), 4),
+                "found": round(float(yy[start:end].mean()), 4),
+            }
+        )
+        start = end
     return out
 
 

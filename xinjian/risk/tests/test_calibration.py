@@ -101,6 +101,37 @@ def test_version_page_shows_the_validation_report_with_charts(history, client, s
     client.force_login(staff_factory("440000", ["administrator"]))
     body = client.get(reverse("risk:version", args=[version.pk])).content.decode()
     assert "验证报告" in body and body.count("<svg") >= 4 and "启用此版本" in body
+    assert 'id="calibration-curve"' in body and "按目标占比" in body
+    curve = version.validation["validation"]["calibration"]
+    assert sum(g["inspections"] for g in curve) == version.validation["validation"]["inspections"]
+    assert curve[0]["found"] < curve[-1]["found"]  # riskier scores find more
+
+
+@freeze_time("2026-10-01 08:00:00")
+def test_bands_follow_the_target_shares_and_change_as_a_versioned_rule(history):
+    from xinjian.core.models import AuditEntry
+    from xinjian.risk.models import ClassBandRule, SupervisionMeasure
+
+    model = RiskModel.objects.get(code="general")
+    before = ClassBandRule.in_force(model, dt.date(2026, 10, 1))
+    version = actions.draft_version(model, actor=SYSTEM)
+    bands = version.validation["bands"]
+    assert bands["source"] == "shares" and bands["shares"]["D"] == 0.08
+    assert ClassBandRule.in_force(model, dt.date(2026, 10, 1)) == before  # a draft changes nothing
+    actions.activate_version(version, actor=SYSTEM, reason="test")
+    rule = ClassBandRule.in_force(model, dt.date(2026, 10, 1))
+    assert rule != before and (rule.b_from, rule.c_from, rule.d_from) == (
+        bands["b_from"],
+        bands["c_from"],
+        bands["d_from"],
+    )
+    assert rule.effective_from == dt.date(2026, 10, 1) and "目标占比" in rule.basis
+    assert AuditEntry.objects.filter(action="risk.bands_changed").count() == 1
+    # A province that clears the shares keeps score (probability) cut-offs.
+    SupervisionMeasure.objects.update(target_share=None)
+    kept = actions.draft_version(model, actor=SYSTEM)
+    assert kept.validation["bands"]["source"] == "rule"
+    assert kept.validation["bands"]["b_from"] == rule.b_from
 
 
 @freeze_time("2026-10-01 08:00:00")
