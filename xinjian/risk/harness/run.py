@@ -201,6 +201,9 @@ def platform_result(
     auc = expected_auc(score, p)
     lift, da = draw_figures(classes, p)
     shares = {c: round(float((classes == c).mean()), 3) for c in RATIOS}
+    # Ties in scorecard scores keep the realised shares off the targets, and a lift depends
+    # on the shares: the truth's achievable lift is taken at the same realised shares.
+    truth_lift, _ = draw_figures(classes_by_share(p, {c: float((classes == c).mean()) for c in RATIOS}), p)
     return Result(
         province.world.name,
         "platform",
