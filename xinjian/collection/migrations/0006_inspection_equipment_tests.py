@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0004_seed_collection_items'),
+        ('collection', '0005_batch_worker_heartbeat'),
     ]
 
     operations = [
