@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0005_batch_worker_heartbeat'),
+        ('collection', '0007_lean_record_indexes'),
     ]
 
     operations = [
