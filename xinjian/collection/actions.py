@@ -17,9 +17,11 @@ from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType, emit, emit_many
 from xinjian.core.models import AuditEntry
-from xinjian.registry.actions import apply_licence_changes
 
+from .ingest.engine import Ingestion
+from .ingest.kinds import get_kind
 from .models import Licence, LicenceStatus
+from .tagging import apply_licence_changes
 
 LICENCE_STATUS_EVENTS = {
     LicenceStatus.VALID: EventType.LICENCE_GRANTED,
@@ -151,8 +153,6 @@ def ingest_records(
     """Store a batch of records of `kind` from `source` (interfaces.md "Ingest"); every
     channel — API, upload, command — comes through here. Returns the batch and its
     rejected records. Each chunk is atomic with its events and audit entry."""
-    from .ingest.engine import Ingestion
-    from .ingest.kinds import get_kind
 
     run = Ingestion(
         get_kind(kind),

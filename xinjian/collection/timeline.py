@@ -9,8 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from xinjian.accounts.roles import has_perm
+from xinjian.commitments.models import Verification
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 
 from . import models as m
 
@@ -126,7 +127,6 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
             )
         )
     # Verification findings on those commitments enter the credit record too (ADR 0064).
-    from xinjian.commitments.models import Verification
 
     for v in (
         Verification.objects.filter(enterprise=enterprise, concluded_on__isnull=False)

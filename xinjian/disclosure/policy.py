@@ -38,6 +38,7 @@ from xinjian.collection.models import (
     PenaltyStatus,
     PenaltyType,
 )
+from xinjian.core.workdays import SHANGHAI
 from xinjian.lists import rules as list_rules
 from xinjian.lists.models import (
     AnomalyListing,
@@ -272,13 +273,11 @@ def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> Query
 
 
 def _local_date(ts: dt.datetime) -> dt.date:
-    from xinjian.core.workdays import SHANGHAI
 
     return ts.astimezone(SHANGHAI).date()
 
 
 def _day_end(d: dt.date) -> dt.datetime:
-    from xinjian.core.workdays import SHANGHAI
 
     return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
 

@@ -9,8 +9,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.collection.models import AnnualReport
 from xinjian.core.clocks import register
 from xinjian.registry.departments import covering_divisions
+from xinjian.registry.models import Enterprise
 
 from . import actions, reactions, rules
 from .models import (
@@ -69,8 +71,6 @@ def _batch_decision_for(
     order=20,
 )
 def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
-    from xinjian.collection.models import AnnualReport
-    from xinjian.registry.models import Enterprise
 
     cycle = _report_cycle(on)
     if cycle is None:

@@ -15,12 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
+from xinjian.collection.models import Penalty
+from xinjian.core import audit
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, region_prefix, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import add_working_days, today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
@@ -284,7 +286,6 @@ def serious_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def serious_propose(request: HttpRequest) -> HttpResponse:
-    from xinjian.collection.models import Penalty
 
     try:
         enterprise = _enterprise_from(request)
@@ -444,8 +445,6 @@ class BatchDecisionForm(forms.Form):
 def batch_decision_new(request: HttpRequest) -> HttpResponse:
     """A department records its standing decision for one report year."""
     from django.db import transaction
-
-    from xinjian.core import audit
 
     dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
     form = BatchDecisionForm(request.POST)

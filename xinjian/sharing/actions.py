@@ -15,9 +15,20 @@ from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType, emit
+from xinjian.core.models import Event
+from xinjian.registry.models import Enterprise
 
+from . import reports
 from .auth import check_record_region
-from .models import SHAREABLE_EVENT_TYPES, ApiClient, Delivery, DeliveryStatus, Feedback, Subscription
+from .models import (
+    SHAREABLE_EVENT_TYPES,
+    ApiClient,
+    CreditReport,
+    Delivery,
+    DeliveryStatus,
+    Feedback,
+    Subscription,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -126,8 +137,6 @@ def record_feedback(
     cursor: str | None = None,
     department: str = "",
 ) -> Feedback:
-    from xinjian.core.models import Event
-    from xinjian.registry.models import Enterprise
 
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     # Region first: a regional client learns nothing about the register outside its region.
@@ -185,8 +194,6 @@ def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") ->
     what is public as canonical JSON with its SHA-256, and return the report with its
     verification code (derived, never stored: docs/adr/0066). Audited; no event, since a
     report changes nothing about the enterprise."""
-    from . import reports
-    from .models import CreditReport
 
     issued_at = timezone.now().replace(microsecond=0)
     as_of = issued_at.astimezone(reports.SHANGHAI).date()

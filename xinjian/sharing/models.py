@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.core.jurisdiction import region_prefix
+
 
 class Scope(models.TextChoices):
     INGEST = "ingest", _("数据归集")
@@ -113,7 +115,6 @@ class Subscription(models.Model):
             return False
         if not self.region_code:
             return True
-        from xinjian.core.jurisdiction import region_prefix
 
         return region_code.startswith(region_prefix(self.region_code))
 

@@ -159,7 +159,7 @@ def approving_department(listing: SeriousListing) -> Department | None:
 def approve_serious(
     listing: SeriousListing, *, actor: Any, on: dt.date | None = None, approve: bool = True, reason: str = ""
 ) -> SeriousListing:
-    from xinjian.accounts.roles import has_perm
+    from xinjian.core.roles import has_perm
     from xinjian.core.permissions import Perm
 
     on = on or today()

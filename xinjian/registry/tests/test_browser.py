@@ -8,8 +8,8 @@ def test_officer_logs_in_searches_and_opens_an_enterprise_page(
 ):
     import datetime as dt
 
+    from xinjian.collection.tagging import apply_licence_changes
     from xinjian.core.actors import Actor
-    from xinjian.registry.actions import apply_licence_changes
 
     e = enterprise_factory(name="南山区放心食品有限公司")
     apply_licence_changes(
