@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from xinjian.core.panels import enterprise_panels
+from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 
 from .models import Licence
 from .timeline import timeline
@@ -20,4 +22,7 @@ def licences_panel(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
 
 @enterprise_panels.register("timeline", "collection/_timeline.html", order=20)
 def timeline_panel(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
-    return {"timeline": timeline(enterprise, request.user)}
+    return {
+        "timeline": timeline(enterprise, request.user),
+        "can_archive": has_perm(request.user, Perm.INGEST),
+    }

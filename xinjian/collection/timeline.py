@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from xinjian.commitments.models import Verification
@@ -26,6 +27,13 @@ class Item:
     batch_id: Any
     received_at: dt.datetime | None
     status: str = ""
+    record: Any = None  # the collected record (archivable from the page), if it is one
+
+    @property
+    def archive_url(self) -> str:
+        if self.record is None:
+            return ""
+        return reverse("collection:archive", args=[self.record._meta.model_name, self.record.pk])
 
 
 def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
@@ -42,6 +50,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 lic.batch_id,
                 lic.received_at,
                 lic.get_status_display(),
+                record=lic,
             )
         )
     for p in m.Penalty.objects.filter(enterprise=enterprise):
@@ -60,6 +69,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 p.batch_id,
                 p.received_at,
                 p.get_status_display(),
+                record=p,
             )
         )
     for i in m.Inspection.objects.filter(enterprise=enterprise):
@@ -72,6 +82,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 i.source,
                 i.batch_id,
                 i.received_at,
+                record=i,
             )
         )
     # Complaints are never public and only some staff see them (domain.md §5).
@@ -87,6 +98,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                     c.source,
                     c.batch_id,
                     c.received_at,
+                    record=c,
                 )
             )
     for a in m.AnnualReport.objects.filter(enterprise=enterprise):
@@ -112,6 +124,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 d.source,
                 d.batch_id,
                 d.received_at,
+                record=d,
             )
         )
     for k in m.CommitmentRecord.objects.filter(enterprise=enterprise):
@@ -124,6 +137,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 k.source,
                 k.batch_id,
                 k.received_at,
+                record=k,
             )
         )
     # Verification findings on those commitments enter the credit record too (ADR 0064).
