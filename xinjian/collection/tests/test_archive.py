@@ -81,13 +81,23 @@ def test_an_officer_archives_from_the_enterprise_timeline_within_the_jurisdictio
     # Another county's record is not there for this officer.
     other = Penalty.objects.create(
         **{
-            **{f.attname: getattr(mine, f.attname) for f in Penalty._meta.concrete_fields if f.attname != "id"},
+            **{
+                f.attname: getattr(mine, f.attname)
+                for f in Penalty._meta.concrete_fields
+                if f.attname != "id"
+            },
             "enterprise_id": enterprise_factory(region_code="440304").pk,
             "source_id": "P-archive-2",
             "archived_at": None,
         }
     )
-    assert client.post(reverse("collection:archive", args=["penalty", other.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("collection:archive", args=["penalty", other.pk]), {"reason": "x"}).status_code
+        == 404
+    )
     # An inspector (no ingest permission) sees no form and may not post.
     client.force_login(inspector)
-    assert client.post(reverse("collection:archive", args=["penalty", other.pk]), {"reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("collection:archive", args=["penalty", other.pk]), {"reason": "x"}).status_code
+        == 403
+    )
