@@ -423,6 +423,7 @@ def world(db, staff_factory, enterprise_factory):
         "defaults": {
             "batch_id": batch.pk, "pk": 1, "uscc": e.uscc, "code": task.code,
             "draw_id": draw.draw_id, "kind": "penalty", "action": "publish", "day": "2026-03-02", "filename": "-",
+            "model": "penalty",
         },
     }  # fmt: skip
 
