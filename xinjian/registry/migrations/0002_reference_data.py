@@ -3,8 +3,8 @@ per division and its offices, and the default key-area types of domain.md §3.
 
 Frozen (issue 11 §6): the division lists, offices and key-area types are copied here as
 they stood when this was written, so a database migrated later gets the same rows. Which
-province is loaded is the deployment's setting (XINJIAN_PROVINCE, checked at start-up);
-`manage.py load_province` loads a province this migration does not carry.
+province is loaded is the deployment's setting (XINJIAN_PROVINCE, checked at start-up); a
+province this migration does not carry needs a later migration with its divisions.
 """
 
 from django.conf import settings
@@ -221,7 +221,7 @@ def forwards(apps, schema_editor):
     if rows is None:
         raise RuntimeError(
             f"no division data for {settings.XINJIAN_PROVINCE} in this migration: "
-            "run `manage.py load_province` after migrating"
+            "add a migration that carries that province's divisions"
         )
     known = {code for code, _ in rows}
     for code, name in sorted(rows):  # parents sort before children
