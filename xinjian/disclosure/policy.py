@@ -379,7 +379,7 @@ EXPOSURE_REASON = "repeat_penalties"  # 屡禁不止、屡罚不改
 def exposure_penalties(as_of: dt.date) -> QuerySet[Penalty]:
     """The penalties that count towards exposure on `as_of`: disclosed on that day, in a
     key area, decided within the window (rule data, domain.md §11)."""
-    r = list_rules.rules_on(as_of)
+    r = list_rules.instance_rules_on(as_of)
     since = list_rules.add_years(as_of, -r.repeat_window_years)
     return visible_penalties(
         Penalty.objects.filter(decided_on__gt=since, domain__in=r.repeat_domains or []), as_of
@@ -393,7 +393,7 @@ def exposure(
     counted by `exposure_penalties`. `since` is the decision date of the oldest counted one."""
     from xinjian.registry.models import Enterprise
 
-    r = list_rules.rules_on(as_of)
+    r = list_rules.instance_rules_on(as_of)
     counted = Penalty.objects.filter(pk__in=exposure_penalties(as_of).values("pk"))
     groups = (
         counted.values("enterprise_id")

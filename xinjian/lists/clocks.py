@@ -35,7 +35,7 @@ def react(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
 def _report_cycle(on: dt.date) -> tuple[int, dt.date] | None:
     """Anomaly Measures art. 4 (1): reports for year Y are due 1 January–30 June of Y+1;
     listing starts the day after. Before that day of `on`'s year nothing is due."""
-    r = rules.rules_on(on)
+    r = rules.instance_rules_on(on)
     deadline = dt.date(on.year, r.annual_report_deadline_month, r.annual_report_deadline_day)
     if on <= deadline:
         return None
@@ -156,7 +156,7 @@ def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int
     order=40,
 )
 def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
-    r = rules.rules_on(on)
+    r = rules.instance_rules_on(on)
     # Listed at least (3 years − 60 days) ago: a cheap bound, refined per listing.
     horizon = rules.add_years(on, -r.anomaly_escalation_years) + dt.timedelta(days=r.anomaly_reminder_days)
     qs = (

@@ -180,11 +180,16 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             + [("other", gettext("其他"))],
             "reasons": RemovalReason.choices,
             "listing_deadline": add_working_days(
-                listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days
+                listing.proposed_on,
+                rules.rules_on(
+                    listing.proposed_on, listing.enterprise.region_code
+                ).anomaly_listing_working_days,
             ),
             "removal_deadline": add_working_days(
                 listing.ground_ceased_on,
-                rules.rules_on(listing.ground_ceased_on).anomaly_removal_working_days,
+                rules.rules_on(
+                    listing.ground_ceased_on, listing.enterprise.region_code
+                ).anomaly_removal_working_days,
             )
             if listing.ground_ceased_on
             else None,
@@ -420,7 +425,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         request,
         "lists/rules.html",
         {
-            "current": rules.rules_on(day),
+            "current": rules.rules_on(day, prefix) if len(prefix) >= 2 else rules.instance_rules_on(day),
             "versions": ListRuleSet.objects.all(),
             "today": day,
             "grounds": ListGround.objects.all(),

@@ -114,7 +114,7 @@ def list_for_missing_reports(
         return 0
     who = as_actor(actor)
     now = timezone.now()
-    r = rules.rules_on(deadline)
+    r = rules.instance_rules_on(deadline)
     due = add_working_days(deadline, r.anomaly_listing_working_days).due
     ground = rules.ground("annual_report_missing", on)
     name = ground.name if ground else "annual_report_missing"
