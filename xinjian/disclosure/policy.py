@@ -48,6 +48,7 @@ from xinjian.lists.models import (
     SeriousStatus,
     TypicalCase,
 )
+from xinjian.registry.models import Enterprise
 
 from . import rules
 from .models import RuleKey
@@ -391,7 +392,6 @@ def exposure(
 ) -> list[dict[str, Any]]:
     """Repeat offenders on `as_of`: enterprises with at least the threshold of penalties
     counted by `exposure_penalties`. `since` is the decision date of the oldest counted one."""
-    from xinjian.registry.models import Enterprise
 
     r = list_rules.instance_rules_on(as_of)
     counted = Penalty.objects.filter(pk__in=exposure_penalties(as_of).values("pk"))
