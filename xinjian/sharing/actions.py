@@ -13,13 +13,13 @@ from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
+from xinjian.core.api_auth import check_record_region
 from xinjian.core.errors import DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.models import Event
 from xinjian.registry.models import Enterprise
 
 from . import reports
-from .auth import check_record_region
 from .models import (
     SHAREABLE_EVENT_TYPES,
     ApiClient,
