@@ -12,7 +12,11 @@ import pytest
 from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "docs" / "howto").glob("*.md"))]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "howto").glob("*.md")),
+]
 COMMAND = re.compile(r"manage\.py\s+([a-z_]+)")
 V11 = "## v1.1 additions"
 # Commands the exchange standard's v1.1 additions name that this round has not built yet.
@@ -41,7 +45,7 @@ def test_the_pending_v11_commands_are_exactly_the_ones_not_built_yet():
     text = (ROOT / "docs" / "interfaces.md").read_text(encoding="utf-8").partition(V11)[2]
     named = set(COMMAND.findall(text))
     built = named & set(get_commands())
-    assert PENDING_V11 <= named, "PENDING_V11 names a command the standard does not"
+    assert named >= PENDING_V11, "PENDING_V11 names a command the standard does not"
     assert named - built == PENDING_V11, (
         f"built now, take off PENDING_V11: {sorted(PENDING_V11 & built)}; "
         f"missing and not pending: {sorted(named - built - PENDING_V11)}"
