@@ -22,6 +22,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _serial = itertools.count(1)
 
+
+def pytest_configure(config):
+    """A fast password hasher for every test (issue 11 §7): PBKDF2's deliberate slowness was
+    two-thirds of the non-browser run time. Production keeps Django's default hashers."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 _DB_FIXTURES = {
     "db",
     "transactional_db",

@@ -8,7 +8,14 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
-        from .lockout import on_locked_out
+        from xinjian.core.api_auth import set_token_lockout
+
+        from . import lockout
 
         # django-axes' hook for the moment a login is locked: the audit entry.
-        user_locked_out.connect(on_locked_out, dispatch_uid="xinjian.accounts.lockout")
+        user_locked_out.connect(lockout.on_locked_out, dispatch_uid="xinjian.accounts.lockout")
+        # API tokens: repeated wrong tokens from one address lock it like logins do.
+        set_token_lockout(
+            lambda request: lockout.token_locked(lockout.client_address(request)),
+            lambda request: lockout.token_failed(lockout.client_address(request)),
+        )

@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.core.roles import Role
 from xinjian.registry.models import Department, Enterprise, Office
-
-from .roles import Role
 
 
 def _validate_roles(value: object) -> None:

@@ -14,12 +14,23 @@ from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import DomainError
+from xinjian.core.errors import Conflict, DomainError, field_error
 from xinjian.core.events import EventType, emit, emit_many
 from xinjian.core.models import AuditEntry
-from xinjian.registry.actions import apply_licence_changes
 
-from .models import Licence, LicenceStatus
+from .ingest.engine import Ingestion
+from .ingest.kinds import get_kind
+from .models import (
+    CollectedRecord,
+    CommitmentRecord,
+    Complaint,
+    Inspection,
+    Licence,
+    LicenceStatus,
+    ListDecision,
+    Penalty,
+)
+from .tagging import apply_licence_changes
 
 LICENCE_STATUS_EVENTS = {
     LicenceStatus.VALID: EventType.LICENCE_GRANTED,
@@ -76,6 +87,60 @@ def change_licence_status(
     )
     apply_licence_changes([licence], actor=who, on=on)
     return licence
+
+
+# Collected records a department may archive (architecture rule 7: archived, never deleted),
+# by model name as the staff page addresses them.
+ARCHIVABLE: dict[str, type[CollectedRecord]] = {
+    model._meta.model_name: model  # type: ignore[misc]
+    for model in (Licence, Penalty, Inspection, Complaint, ListDecision, CommitmentRecord)
+}
+
+
+@transaction.atomic
+def archive_record(record: CollectedRecord, *, actor: Any, reason: str) -> CollectedRecord:
+    """A record received in error (wrong enterprise, duplicate, sent by mistake) is archived
+    with a reason instead of deleted: every read that counts, shows or publishes records
+    leaves archived ones out, the row and its history stay (architecture rule 7)."""
+    reason = (reason or "").strip()
+    if not reason:
+        message = gettext("请填写归档原因")
+        raise DomainError(
+            message, code="reason_required", details=[field_error("reason", "required", message)]
+        )
+    model = type(record)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    if record.archived_at is not None:
+        raise Conflict(gettext("该记录已归档"), code="already_archived")
+    who = as_actor(actor)
+    record.archived_at, record.archived_by, record.archive_reason = timezone.now(), who.label, reason
+    record.touch(who.label)
+    record.save(
+        update_fields=[
+            "archived_at",
+            "archived_by",
+            "archive_reason",
+            "modified_at",
+            "modified_by",
+            "created_by",
+        ]
+    )
+    audit.record(
+        "record.archived",
+        record,
+        actor=who,
+        before={"archived": False},
+        after={"archived": True},
+        reason=reason,
+        uscc=record.uscc,
+    )
+    emit(
+        EventType.RECORD_ARCHIVED,
+        uscc=record.uscc,
+        region_code=record.enterprise.region_code if record.enterprise else "",
+        data={"record": model._meta.model_name, "source": record.source, "source_id": record.source_id},
+    )
+    return record
 
 
 def expire_licences(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
@@ -153,8 +218,6 @@ def ingest_records(
     """Store a batch of records of `kind` from `source` (interfaces.md "Ingest"); every
     channel — API, upload, command — comes through here. Returns the batch and its
     rejected records. Each chunk is atomic with its events and audit entry."""
-    from .ingest.engine import Ingestion
-    from .ingest.kinds import get_kind
 
     run = Ingestion(
         get_kind(kind),

@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Path, Router, Schema
 
+from xinjian.core.api_auth import client_region_prefix, scope
 from xinjian.core.errors import DomainError, NotFound
 from xinjian.core.schemas import ErrorOut, FieldErrorOut
-from xinjian.sharing.auth import client_region_prefix, scope
 
 from .actions import ingest_records
 from .ingest.engine import MAX_RECORDS

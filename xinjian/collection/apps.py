@@ -8,4 +8,7 @@ class CollectionConfig(AppConfig):
     verbose_name = _("归集")
 
     def ready(self) -> None:
-        from . import clocks  # noqa: F401  (registers the clocks)
+        from . import (
+            clocks,  # noqa: F401  (registers the clocks)
+            panels,  # noqa: F401  registers its parts of shared pages (core.panels)
+        )

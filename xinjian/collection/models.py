@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, user_region_prefix
 from xinjian.core.models import ArchivableModel, AuditedModel
 from xinjian.registry.models import Enterprise
 
@@ -386,7 +386,6 @@ class BatchQuerySet(models.QuerySet["IngestBatch"]):
     def visible_to(self, user) -> BatchQuerySet:  # type: ignore[no-untyped-def]
         """Uploads belong to the uploading department's division; batches of system
         clients without a region belong to the province (and operators)."""
-        from xinjian.core.jurisdiction import user_region_prefix
 
         prefix = user_region_prefix(user)
         if prefix is None:

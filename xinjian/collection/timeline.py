@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext
 
-from xinjian.accounts.roles import has_perm
+from xinjian.commitments.models import Verification
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 
 from . import models as m
 
@@ -25,6 +27,13 @@ class Item:
     batch_id: Any
     received_at: dt.datetime | None
     status: str = ""
+    record: Any = None  # the collected record (archivable from the page), if it is one
+
+    @property
+    def archive_url(self) -> str:
+        if self.record is None:
+            return ""
+        return reverse("collection:archive", args=[self.record._meta.model_name, self.record.pk])
 
 
 def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
@@ -41,6 +50,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 lic.batch_id,
                 lic.received_at,
                 lic.get_status_display(),
+                record=lic,
             )
         )
     for p in m.Penalty.objects.filter(enterprise=enterprise):
@@ -59,6 +69,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 p.batch_id,
                 p.received_at,
                 p.get_status_display(),
+                record=p,
             )
         )
     for i in m.Inspection.objects.filter(enterprise=enterprise):
@@ -71,6 +82,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 i.source,
                 i.batch_id,
                 i.received_at,
+                record=i,
             )
         )
     # Complaints are never public and only some staff see them (domain.md §5).
@@ -86,6 +98,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                     c.source,
                     c.batch_id,
                     c.received_at,
+                    record=c,
                 )
             )
     for a in m.AnnualReport.objects.filter(enterprise=enterprise):
@@ -111,6 +124,7 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 d.source,
                 d.batch_id,
                 d.received_at,
+                record=d,
             )
         )
     for k in m.CommitmentRecord.objects.filter(enterprise=enterprise):
@@ -123,10 +137,10 @@ def timeline(enterprise: Any, user: Any, limit: int = 300) -> list[Item]:
                 k.source,
                 k.batch_id,
                 k.received_at,
+                record=k,
             )
         )
     # Verification findings on those commitments enter the credit record too (ADR 0064).
-    from xinjian.commitments.models import Verification
 
     for v in (
         Verification.objects.filter(enterprise=enterprise, concluded_on__isnull=False)

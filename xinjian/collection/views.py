@@ -10,15 +10,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
-from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.errors import DomainError
+from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.permissions import Perm
 
 from . import uploads
+from .actions import ARCHIVABLE, archive_record
 from .ingest.files import XLSX_TYPE, rejects_xlsx, template_xlsx
 from .ingest.kinds import KINDS, get_kind
 from .models import BatchStatus, CollectionItem, IngestBatch
@@ -177,3 +180,22 @@ def items(request: HttpRequest) -> HttpResponse:
             or (len(prefix) == 2 and request.user.has_perm("collection.add_collectionitem")),
         },
     )
+
+
+@require_POST
+@staff(Perm.INGEST)
+def archive(request: HttpRequest, model: str, pk: int) -> HttpResponse:
+    """Archive a collected record received in error, with a reason (from the enterprise
+    page's timeline); only records of the officer's jurisdiction."""
+    record_model = ARCHIVABLE.get(model)
+    if record_model is None:
+        raise Http404
+    record = get_visible_or_404(record_model.objects, request.user, pk=pk)
+    try:
+        archive_record(record, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, gettext("已归档"))
+    except DomainError as e:
+        messages.error(request, e.message)
+    if record.enterprise is None:
+        return redirect("collection:items")
+    return redirect(reverse("registry:detail", args=[record.enterprise.uscc]) + "#timeline")

@@ -14,8 +14,9 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from xinjian.collection.models import CommitmentRecord
+from xinjian.core.api_auth import scope
 from xinjian.core.schemas import ErrorOut
-from xinjian.sharing.auth import client_enterprise, scope
+from xinjian.registry.api_access import client_enterprise
 
 from .models import Verification
 from .queries import finding_dict, unrepaired_untrue, with_details

@@ -9,7 +9,10 @@ class CommitmentsConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the rectification clock with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the rectification clock with run_clocks
+            panels,  # noqa: F401  registers its parts of shared pages (core.panels)
+        )
 
         @reference.register
         def commitment_rules() -> None:

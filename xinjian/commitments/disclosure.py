@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from xinjian.disclosure.redaction import redact
+
 from .models import Verification, VerificationStatus
 from .queries import with_details
 
@@ -30,7 +32,6 @@ def published(on: dt.date) -> QuerySet[Verification]:
 
 
 def finding_public_dict(v: Verification, on: dt.date) -> dict[str, Any]:
-    from xinjian.disclosure.redaction import redact
 
     c = v.commitment
     return {

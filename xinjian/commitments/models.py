@@ -16,8 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import CommitmentKind
-from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, region_prefix
 from xinjian.core.models import AuditedModel, TransitionRecord
+from xinjian.core.workdays import add_working_days
 from xinjian.registry.models import Department, Enterprise
 
 # Voluntary public commitments made on the platform carry this source (who provides it:
@@ -86,7 +87,6 @@ class CommitmentTemplate(AuditedModel):
     def applies_to(self, region_code: str) -> bool:
         if not self.region_code:
             return True
-        from xinjian.core.jurisdiction import region_prefix
 
         return region_code.startswith(region_prefix(self.region_code))
 
@@ -226,7 +226,6 @@ class Consequence(models.Model):
 
     def deadline(self):  # type: ignore[no-untyped-def]
         """The rectification deadline with how it was computed (architecture rule 4)."""
-        from xinjian.core.workdays import add_working_days
 
         if self.kind != ConsequenceKind.RECTIFY or self.start_on is None or self.working_days is None:
             return None

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from xinjian.collection.models import CommitmentRecord
+
 from .models import Consequence, ConsequenceKind, Verification, VerificationStatus
 
 
@@ -65,7 +67,6 @@ def finding_dict(v: Verification) -> dict[str, Any]:
 
 def enterprise_panel(enterprise: Any) -> dict[str, Any]:
     """The commitments' part of the staff enterprise page (the credit record)."""
-    from xinjian.collection.models import CommitmentRecord
 
     return {
         "commitments": list(

@@ -27,6 +27,7 @@ from xinjian.registry.departments import covering_divisions
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 
 from . import actions, rules
+from .disclosure import public_findings
 from .models import (
     OPEN_STATUSES,
     CommitmentRuleSet,
@@ -324,7 +325,6 @@ def my_commitments(request: HttpRequest) -> HttpResponse:
             except DomainError as e:
                 messages.error(request, e.message)
         return redirect("my_commitments:index")
-    from .disclosure import public_findings
 
     return render(
         request,

@@ -12,6 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.roles import has_perm
+
 from .permissions import Perm
 
 View = Callable[..., HttpResponseBase]
@@ -31,8 +34,6 @@ def staff(perm: Perm | None = None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            from xinjian.accounts.roles import has_perm
-            from xinjian.core.jurisdiction import user_region_prefix
 
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -7,6 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from .models import CalendarYear
+from .workdays import today
+
 
 @register(Tags.security, deploy=True)
 def secret_key_is_set(app_configs: Any, **kwargs: Any) -> list[Error]:
@@ -28,9 +31,6 @@ def calendar_covers_next_year(app_configs: Any, databases: Any = None, **kwargs:
     if not databases:
         return []
     from django.db import DatabaseError
-
-    from .models import CalendarYear
-    from .workdays import today
 
     now = today()
     try:

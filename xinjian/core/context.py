@@ -8,6 +8,9 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.roles import permissions_of
+
 from .permissions import Perm
 
 # (url name, label, permission or None for any staff)
@@ -53,8 +56,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"staff_nav": [], "enterprise_nav": [], "is_staff_user": False}
-    from xinjian.accounts.roles import permissions_of
-    from xinjian.core.jurisdiction import user_region_prefix
 
     if user_region_prefix(user) is None:
         if getattr(user, "enterprise_user", None) is not None:

@@ -1,5 +1,5 @@
 """What a person may do. Pages and endpoints declare one of these; roles grant them
-(accounts.roles)."""
+(core.roles)."""
 
 from enum import StrEnum
 

@@ -7,15 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .access import enterprise_user, public, staff
+from .jurisdiction import user_region_prefix
 from .models import CalendarDay, CalendarYear
+from .panels import enterprise_workbench, staff_workbench
 from .workdays import add_working_days, today
 
 
 @public
 def landing(request: HttpRequest) -> HttpResponse:
     """The front door: staff go to their workbench, everyone else to public search."""
-    from .jurisdiction import user_region_prefix
-
     if user_region_prefix(request.user) is not None:
         return redirect("home")
     if getattr(request.user, "enterprise_user", None) is not None:
@@ -26,41 +26,18 @@ def landing(request: HttpRequest) -> HttpResponse:
 @enterprise_user
 def my_home(request: HttpRequest) -> HttpResponse:
     """An enterprise user's front door: what is published about their enterprise and what
-    they can do about it (replies, commitments, credit repair), with what is pending."""
-    from xinjian.collection.models import CommitmentRecord
-    from xinjian.commitments.models import Verification, VerificationStatus
-    from xinjian.disclosure.models import EnterpriseReply
-    from xinjian.repair.models import OPEN_STATUSES, RepairApplication
-
+    they can do about it (replies, commitments, credit repair), with what is pending. Each
+    app contributes its card (`core.panels.enterprise_workbench`)."""
     enterprise = request.enterprise  # type: ignore[attr-defined]
-    context = {
-        "enterprise": enterprise,
-        "replies": EnterpriseReply.objects.filter(enterprise=enterprise).count(),
-        "commitments": CommitmentRecord.objects.filter(
-            enterprise=enterprise, archived_at__isnull=True
-        ).count(),
-        "untrue": Verification.objects.filter(
-            enterprise=enterprise, status=VerificationStatus.UNTRUE, repaired_on__isnull=True
-        ).count(),
-        "repairs_open": RepairApplication.objects.filter(
-            enterprise=enterprise, status__in=OPEN_STATUSES
-        ).count(),
-    }
-    return render(request, "core/my_home.html", context)
+    cards = enterprise_workbench.render(request, enterprise)
+    return render(request, "core/my_home.html", {"enterprise": enterprise, "cards": cards})
 
 
 @staff()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from xinjian.registry.models import Enterprise, KeyAreaTag
-
-    enterprises = Enterprise.objects.visible_to(request.user)
-    tags = KeyAreaTag.objects.visible_to(request.user).filter(active=True)
-    context = {
-        "enterprise_count": enterprises.count(),
-        "key_area_count": tags.values("enterprise_id").distinct().count(),
-        "today": today(),
-    }
-    return render(request, "core/dashboard.html", context)
+    """The staff workbench: each app contributes its cards (`core.panels.staff_workbench`)."""
+    cards = staff_workbench.render(request, request.user)
+    return render(request, "core/dashboard.html", {"cards": cards, "today": today()})
 
 
 class CalendarYearForm(forms.Form):

@@ -18,6 +18,10 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from xinjian.core.templatetags.xinjian import cn_date as local_date  # follows the UI language
+
+from .models import CalendarDay, CalendarYear
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -40,7 +44,6 @@ class Deadline:
 
     def explain(self) -> str:
         """How the date was computed, for every place a person sees it (rule 4)."""
-        from xinjian.core.templatetags.xinjian import cn_date as local_date  # follows the UI language
 
         text = gettext(
             "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s"
@@ -65,7 +68,6 @@ class Calendar:
     """A read of the calendar table over a span of years, for many questions at once."""
 
     def __init__(self, first_year: int, last_year: int):
-        from .models import CalendarDay, CalendarYear
 
         self.known_years = set(
             CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list(
@@ -160,8 +162,6 @@ def seed_from_chinese_calendar() -> list[int]:
     """Load the years the package knows that the table lacks (idempotent; a year entered
     by hand is left alone). The data migration does the same on a fresh database."""
     import chinese_calendar
-
-    from .models import CalendarDay, CalendarYear
 
     done = set(CalendarYear.objects.values_list("year", flat=True))
     added = []

@@ -30,6 +30,7 @@ from xinjian.collection.models import (
     Licence,
     Penalty,
 )
+from xinjian.core import audit
 from xinjian.core.workdays import today as cn_today
 from xinjian.registry.models import Enterprise
 
@@ -288,7 +289,6 @@ def generate(
             progress(f"{start + size}/{n} 家企业，用时 {time.monotonic() - t0:.1f} 秒")
     with transaction.atomic():
         bulk.reset_sequences([Enterprise, Licence, Penalty, Inspection, Complaint, AnnualReport])
-        from xinjian.core import audit
 
         audit.record(
             "demo.generated",

@@ -7,12 +7,16 @@ from typing import Any
 
 import numpy as np
 
+from xinjian.collection.actions import LICENCE_STATUS_EVENTS, licence_event_data
 from xinjian.collection.models import (
     Licence,
     LicenceStatus,
     LicenceType,
 )
+from xinjian.collection.tagging import apply_licence_changes
+from xinjian.core.events import EventType, emit_many
 from xinjian.core.models import AuditEntry
+from xinjian.registry.models import KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
 
 from . import bulk
 from . import vocabulary as V
@@ -192,13 +196,11 @@ def tag_new_enterprises(c: Chunk, licences: list[tuple[int, int, str, str, str, 
 
     `licences` are (licence id, enterprise index, licence type, number, status, issued,
     valid until) as written.
-    The rows are exactly those `registry.actions.apply_licence_changes` writes when it tags
+    The rows are exactly those `collection.tagging.apply_licence_changes` writes when it tags
     an enterprise that has no tag yet — tag, history, audit entry and `key_area.tagged`
     event, with the same reason and data (a test runs the action over the result and
     expects no change) — but go in as columns: through the action's ORM objects, tagging
     was half of the demo's time. Later changes (revocations) go through the action."""
-    from xinjian.core.events import EventType, emit_many
-    from xinjian.registry.models import KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
 
     on = c.w.today
     types = list(KeyAreaType.objects.filter(enabled=True))
@@ -289,7 +291,6 @@ def tag_new_enterprises(c: Chunk, licences: list[tuple[int, int, str, str, str, 
 def tag_licences(licence_ids: list[int], world: World, batch: int = 4000) -> int:
     """Tag through the same code path as every licence change (`apply_licence_changes`),
     a batch of enterprises at a time."""
-    from xinjian.registry.actions import apply_licence_changes
 
     total = 0
     for i in range(0, len(licence_ids), batch):
@@ -303,8 +304,6 @@ def tag_licences(licence_ids: list[int], world: World, batch: int = 4000) -> int
 def change_statuses(revoke: list[int], cancel: list[int], world: World) -> int:
     """Bulk form of `collection.actions.change_licence_status` for the demo's history:
     status, audit entry and event per licence, then the tags follow."""
-    from xinjian.collection.actions import LICENCE_STATUS_EVENTS, licence_event_data
-    from xinjian.core.events import emit_many
 
     changed = []
     for ids, status, reason in (

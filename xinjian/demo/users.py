@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from xinjian.accounts.models import EnterpriseUser, StaffProfile
-from xinjian.accounts.roles import Role
 from xinjian.core import audit
+from xinjian.core.roles import Role
 from xinjian.registry.models import Department, Enterprise, Office
 
 from .generator import ANCHOR_COUNTY

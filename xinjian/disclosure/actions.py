@@ -19,7 +19,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from xinjian.collection.models import Inspection, Penalty, PenaltyProcedure, PenaltyStatus
+from xinjian.collection.models import (
+    CommitmentRecord,
+    Inspection,
+    Licence,
+    Penalty,
+    PenaltyProcedure,
+    PenaltyStatus,
+)
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
@@ -37,12 +44,12 @@ from .models import (
     ReplyStatusChange,
     RuleKey,
 )
+from .queries import forget_profile
 
 
 def _forget(uscc: str) -> None:
     """Drop this process's cached profile once the change commits (other processes'
     copies expire within queries.PROFILE_TTL)."""
-    from .queries import forget_profile
 
     transaction.on_commit(lambda: forget_profile(uscc))
 
@@ -348,7 +355,6 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
 
 
 def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
-    from xinjian.collection.models import CommitmentRecord, Licence
 
     models_by_kind: dict[str, type[Any]] = {
         RecordKind.PENALTY: Penalty,

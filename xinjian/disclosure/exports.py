@@ -17,8 +17,11 @@ from django.conf import settings
 from django.db import transaction
 
 from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty
+from xinjian.commitments.disclosure import finding_public_dict, published
+from xinjian.commitments.queries import with_details
 from xinjian.core import audit
 from xinjian.core.spreadsheets import neutralise_row
+from xinjian.lists.queries import anomaly_dict, public_anomaly, public_serious, serious_dict
 
 from . import policy
 from .models import OpenDataFile
@@ -149,9 +152,6 @@ DICTIONARY: dict[str, dict[str, Any]] = {
 
 
 def _listed_rows(kind: str, on: dt.date) -> Iterator[tuple[Any, dict[str, Any]]]:
-    from xinjian.commitments.disclosure import finding_public_dict, published
-    from xinjian.commitments.queries import with_details
-    from xinjian.lists.queries import anomaly_dict, public_anomaly, public_serious, serious_dict
 
     if kind == "anomaly_list":
         for a in public_anomaly(on).select_related("enterprise").order_by("id").iterator(chunk_size=2000):

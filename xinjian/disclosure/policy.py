@@ -38,6 +38,7 @@ from xinjian.collection.models import (
     PenaltyStatus,
     PenaltyType,
 )
+from xinjian.core.workdays import SHANGHAI
 from xinjian.lists import rules as list_rules
 from xinjian.lists.models import (
     AnomalyListing,
@@ -47,6 +48,7 @@ from xinjian.lists.models import (
     SeriousStatus,
     TypicalCase,
 )
+from xinjian.registry.models import Enterprise
 
 from . import rules
 from .models import RuleKey
@@ -272,13 +274,11 @@ def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> Query
 
 
 def _local_date(ts: dt.datetime) -> dt.date:
-    from xinjian.core.workdays import SHANGHAI
 
     return ts.astimezone(SHANGHAI).date()
 
 
 def _day_end(d: dt.date) -> dt.datetime:
-    from xinjian.core.workdays import SHANGHAI
 
     return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
 
@@ -380,7 +380,7 @@ EXPOSURE_REASON = "repeat_penalties"  # 屡禁不止、屡罚不改
 def exposure_penalties(as_of: dt.date) -> QuerySet[Penalty]:
     """The penalties that count towards exposure on `as_of`: disclosed on that day, in a
     key area, decided within the window (rule data, domain.md §11)."""
-    r = list_rules.rules_on(as_of)
+    r = list_rules.instance_rules_on(as_of)
     since = list_rules.add_years(as_of, -r.repeat_window_years)
     return visible_penalties(
         Penalty.objects.filter(decided_on__gt=since, domain__in=r.repeat_domains or []), as_of
@@ -392,9 +392,8 @@ def exposure(
 ) -> list[dict[str, Any]]:
     """Repeat offenders on `as_of`: enterprises with at least the threshold of penalties
     counted by `exposure_penalties`. `since` is the decision date of the oldest counted one."""
-    from xinjian.registry.models import Enterprise
 
-    r = list_rules.rules_on(as_of)
+    r = list_rules.instance_rules_on(as_of)
     counted = Penalty.objects.filter(pk__in=exposure_penalties(as_of).values("pk"))
     groups = (
         counted.values("enterprise_id")

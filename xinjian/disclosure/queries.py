@@ -12,7 +12,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty, PenaltyStatus
+from xinjian.commitments.disclosure import public_findings
+from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.workdays import add_working_days, today
+from xinjian.lists.disclosure import public_listings
+from xinjian.lists.models import AnomalyListing, SeriousListing
 from xinjian.registry.models import Enterprise, KeyAreaTag
 
 from . import policy, rules
@@ -144,7 +148,6 @@ def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
     flags only let the profile skip empty kinds; what is shown still comes from the
     policy's querysets. Plain EXISTS probes on the enterprise foreign keys keep this
     query cheap to plan (the policy's filters inside seven EXISTS took ~1 ms to plan)."""
-    from xinjian.lists.models import AnomalyListing, SeriousListing
 
     ent = OuterRef("pk")
     return (
@@ -306,8 +309,6 @@ def build_profile(
     """What the disclosure policy allows about `enterprise` on `as_of` — nothing else.
     Risk classes and complaints are not read here at all. `present` (from
     `_enterprise_with_flags`) skips the kinds the enterprise has nothing public in."""
-    from xinjian.commitments.disclosure import public_findings
-    from xinjian.lists.disclosure import public_listings
 
     names = [enterprise.legal_representative]
     replies: dict[tuple[str, int], dict[str, Any]] | None = None
@@ -416,8 +417,6 @@ def recent_publications(
         qs = policy.visible_penalties(Penalty.objects.all(), on)
     qs = qs.filter(published_on__gte=since).select_related("enterprise")
     if region.isdigit() and len(region) == 6:
-        from xinjian.core.jurisdiction import region_prefix
-
         qs = qs.filter(enterprise__region_code__startswith=region_prefix(region))
     if key_area:
         qs = qs.filter(enterprise__key_area_tags__type_id=key_area, enterprise__key_area_tags__active=True)

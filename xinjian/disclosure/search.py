@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from xinjian.core.errors import DomainError, field_error
+from xinjian.core.events import EventType, consume
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Enterprise, KeyAreaTag
 
@@ -243,7 +244,6 @@ def rebuild(chunk: int = 50_000, progress: Any = None) -> int:
 def refresh() -> int:
     """Index enterprises registered since the last run (by id) and renamed ones (from
     the event log). Idempotent."""
-    from xinjian.core.events import EventType, consume
 
     high = SearchName.objects.aggregate(m=Max("enterprise_id"))["m"] or 0
     new_ids = list(Enterprise.objects.filter(pk__gt=high).order_by("pk").values_list("pk", flat=True))

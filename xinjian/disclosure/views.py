@@ -16,7 +16,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
 from xinjian.collection.models import (
     CommitmentKind,
     Inspection,
@@ -32,6 +31,7 @@ from xinjian.core.access import enterprise_user, public, staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise, EnterpriseStatus, KeyAreaType

@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from xinjian.core.access import public_api
+from xinjian.core.api_auth import scope
 from xinjian.core.errors import NotFound
 from xinjian.core.jurisdiction import region_prefix
-from xinjian.sharing.auth import scope
 
 from .models import Draw, Stratum
 

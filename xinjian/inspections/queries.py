@@ -16,6 +16,7 @@ from xinjian.collection.models import PROBLEM_RESULTS, Inspection, InspectionKin
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.workdays import Deadline, add_working_days, today
 from xinjian.registry.models import Enterprise, EnterpriseStatus, KeyAreaTag
+from xinjian.risk.queries import current_class_map
 
 from .models import (
     DEFAULT_CLASS,
@@ -73,10 +74,7 @@ def risk_classes(enterprise_ids: list[int] | None = None) -> dict[int, str]:
     """Current risk class per enterprise id, from the risk engine's contract
     `xinjian.risk.queries.current_class_map`. Enterprises it does not return have no
     assessment and are stratified as "B" by the caller (ADR 0050)."""
-    try:
-        from xinjian.risk.queries import current_class_map
-    except ImportError:  # the risk engine is not installed in this deployment
-        return {}
+
     return current_class_map(enterprise_ids)
 
 

@@ -20,12 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
 from xinjian.collection.models import Inspection, InspectionResult
 from xinjian.core.access import public, staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 from xinjian.registry.models import Department, Division, Enterprise, KeyAreaType, OfficeKind
 
@@ -38,6 +38,7 @@ from .models import (
     FollowUp,
     InspectionItem,
     InspectionMethod,
+    InspectionRule,
     Inspector,
     KeySupervisionItem,
     Plan,
@@ -423,7 +424,6 @@ def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff(Perm.VIEW_REGISTER)
 def rules(request: HttpRequest) -> HttpResponse:
-    from .models import InspectionRule
 
     if request.method == "POST":
         if not has_perm(request.user, Perm.MANAGE_RULES):

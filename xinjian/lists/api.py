@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from xinjian.core.api_auth import scope
 from xinjian.core.schemas import ErrorOut
 from xinjian.core.workdays import today
-from xinjian.sharing.auth import client_enterprise, scope
+from xinjian.registry.api_access import client_enterprise
 
 from .queries import constraints as constraints_of
 

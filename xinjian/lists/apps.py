@@ -10,7 +10,10 @@ class ListsConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the list clocks with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the list clocks with run_clocks
+            panels,  # noqa: F401  registers its parts of shared pages (core.panels)
+        )
 
         @reference.register
         def list_rules() -> None:

@@ -9,8 +9,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.collection.models import AnnualReport
 from xinjian.core.clocks import register
 from xinjian.registry.departments import covering_divisions
+from xinjian.registry.models import Enterprise
 
 from . import actions, reactions, rules
 from .models import (
@@ -33,7 +35,7 @@ def react(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
 def _report_cycle(on: dt.date) -> tuple[int, dt.date] | None:
     """Anomaly Measures art. 4 (1): reports for year Y are due 1 January–30 June of Y+1;
     listing starts the day after. Before that day of `on`'s year nothing is due."""
-    r = rules.rules_on(on)
+    r = rules.instance_rules_on(on)
     deadline = dt.date(on.year, r.annual_report_deadline_month, r.annual_report_deadline_day)
     if on <= deadline:
         return None
@@ -69,8 +71,6 @@ def _batch_decision_for(
     order=20,
 )
 def anomaly_annual_report(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
-    from xinjian.collection.models import AnnualReport
-    from xinjian.registry.models import Enterprise
 
     cycle = _report_cycle(on)
     if cycle is None:
@@ -156,7 +156,7 @@ def serious_revocation(on: dt.date, *, actor: Any, dry_run: bool = False) -> int
     order=40,
 )
 def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
-    r = rules.rules_on(on)
+    r = rules.instance_rules_on(on)
     # Listed at least (3 years − 60 days) ago: a cheap bound, refined per listing.
     horizon = rules.add_years(on, -r.anomaly_escalation_years) + dt.timedelta(days=r.anomaly_reminder_days)
     qs = (

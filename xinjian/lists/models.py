@@ -1,7 +1,7 @@
 """Anomaly list (domain.md §9), serious-violation list (§10), measures and exposure (§11).
 
 Rules are data: `ListRuleSet` (periods, working days, thresholds, switches) and
-`ListGround` / `Measure` rows carry effective dates; `rules.rules_on(date)` reads the
+`ListGround` / `Measure` rows carry effective dates; `rules.rules_on(date, region)` reads the
 version in force. Listings are state machines with history rows (`transitions.py`).
 """
 
@@ -250,7 +250,9 @@ class AnomalyListing(AuditedModel):
 
         if not self.listed_on:
             return None
-        return add_years(self.listed_on, rules_on(self.listed_on).anomaly_escalation_years)
+        return add_years(
+            self.listed_on, rules_on(self.listed_on, self.enterprise.region_code).anomaly_escalation_years
+        )
 
 
 class PublicationOrder(AuditedModel):
@@ -382,7 +384,10 @@ class SeriousListing(AuditedModel):
 
         if not self.decided_on:
             return None
-        day = add_years(self.decided_on, rules_on(self.decided_on).serious_early_removal_min_years)
+        day = add_years(
+            self.decided_on,
+            rules_on(self.decided_on, self.enterprise.region_code).serious_early_removal_min_years,
+        )
         restriction = self.penalty.restriction_until if self.penalty is not None else None
         if restriction and restriction > day:
             day = restriction

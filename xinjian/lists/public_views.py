@@ -81,7 +81,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
     """集中公示、重点曝光 (seed 十一): repeat offenders and serious-list enterprises."""
     region, key_area = _filters(request)
     day = today()
-    r = rules.rules_on(day)
+    r = rules.rules_on(day, region) if len(region) >= 2 else rules.instance_rules_on(day)
     return render(
         request,
         "lists/public/exposure.html",

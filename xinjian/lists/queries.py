@@ -7,7 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from xinjian.commitments.queries import unrepaired_untrue
+from xinjian.core.events import EventType
+from xinjian.core.models import Event
 from xinjian.disclosure import policy
+from xinjian.sharing.models import Feedback
 
 from . import rules
 from .models import (
@@ -84,9 +88,6 @@ def untrue_commitment_unrepaired(enterprise: Any) -> bool:
     `repaired_on`, ADR 0064); findings reported before that, on the event log only
     (`commitment.untrue` without a `verification_id`), count until a later
     `repair.approved` event (ADR 0063)."""
-    from xinjian.commitments.queries import unrepaired_untrue
-    from xinjian.core.events import EventType
-    from xinjian.core.models import Event
 
     if unrepaired_untrue(enterprise):
         return True
@@ -143,7 +144,6 @@ __all__ = ["RemovalReason", "public_anomaly", "public_serious", "constraints", "
 
 def enterprise_panel(enterprise: Any, on: dt.date) -> dict[str, Any]:
     """The lists' part of the staff enterprise page: listings, constraints, feedback."""
-    from xinjian.sharing.models import Feedback
 
     return {
         "anomaly": list(enterprise.anomaly_listings.order_by("-proposed_on", "-id")),

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from xinjian.collection.models import AnnualReport, Inspection, ListDecision, Penalty
 from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType, consume
@@ -57,7 +58,6 @@ def _day(event: Event) -> dt.date:
 def remove_for_filed_reports(enterprise_ids: Any, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
     """Anomaly Measures art. 11: the missing report filed → removed (within 5 WD; the
     platform does it when it learns of the filing)."""
-    from xinjian.collection.models import AnnualReport
 
     n = 0
     qs = AnomalyListing.objects.filter(
@@ -105,7 +105,6 @@ def remove_for_changed_address(enterprise_ids: Any, on: dt.date, *, actor: Any =
 def propose_for_penalties(enterprise: Enterprise, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
     """Order 44 art. 2: a heavier penalty in a listed domain is suggested for the serious
     list; the department then weighs intent, frequency, duration (it may drop it)."""
-    from xinjian.collection.models import Penalty
 
     n = 0
     seen = set(
@@ -147,7 +146,6 @@ def revoke_for_revoked_penalties(
 
 
 def draft_for_inspections(enterprise: Enterprise, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:
-    from xinjian.collection.models import Inspection
 
     used = set(
         AnomalyListing.objects.filter(enterprise=enterprise, inspection__isnull=False).values_list(
@@ -193,7 +191,6 @@ def apply_list_decisions(
     on: dt.date, *, enterprise: Enterprise | None = None, actor: Any = LISTS_ACTOR
 ) -> int:
     """Decisions made in case systems (interfaces.md list-decisions) take effect once."""
-    from xinjian.collection.models import ListDecision, Penalty
 
     qs = (
         ListDecision.objects.filter(enterprise__isnull=False, archived_at__isnull=True)

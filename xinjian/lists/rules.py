@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from xinjian.core.reference import version_in_force
@@ -124,9 +125,23 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def rules_on(day: dt.date, province_code: str = "") -> ListRuleSet:
-    """The rule version in force on `day` for a province (its own rows first)."""
-    return version_in_force(ListRuleSet, day, province_code, defaults=DEFAULT_RULES)
+def rules_on(day: dt.date, region_code: str) -> ListRuleSet:
+    """The rule version in force on `day` for the province of `region_code` (its own rows
+    first, then the national ones). Every lookup names the region: provinces differ."""
+    return version_in_force(ListRuleSet, day, region_code, defaults=DEFAULT_RULES)
+
+
+def instance_rules_on(day: dt.date) -> ListRuleSet:
+    """The rules in force for the province this instance serves (XINJIAN_PROVINCE): for the
+    clocks and public pages that apply one rule to the whole register."""
+    return rules_on(day, settings.XINJIAN_PROVINCE)
+
+
+def region_of(record: Any) -> str:
+    """The division a record about an enterprise belongs to: its enterprise's, or for a
+    record still pending the one embedded in its USCC (characters 3–8)."""
+    enterprise = getattr(record, "enterprise", None)
+    return enterprise.region_code if enterprise is not None else str(record.uscc)[2:8]
 
 
 def _in_force(qs: Any, day: dt.date) -> Any:
@@ -163,6 +178,6 @@ def serious_ground_for_penalty(domain: str, day: dt.date) -> ListGround | None:
 def is_heavier_penalty(penalty: Any, day: dt.date) -> bool:
     """Order 44 art. 2: a heavier penalty — a fine under the heavier-penalty principle,
     or one of the heavier kinds in the rule table."""
-    heavy = set(rules_on(day).heavier_penalty_types or [])
+    heavy = set(rules_on(day, region_of(penalty)).heavier_penalty_types or [])
     types = set(penalty.penalty_types or [])
     return bool(types & heavy) or (bool(penalty.aggravated) and "fine" in types)

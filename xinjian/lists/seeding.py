@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .rules import DEFAULT_GROUNDS, DEFAULT_MEASURES, DEFAULT_RULES
+
 
 def seed_list_rules(*, ListRuleSet: Any, ListGround: Any, Measure: Any) -> None:
-    from .rules import DEFAULT_GROUNDS, DEFAULT_MEASURES, DEFAULT_RULES
 
     if not ListRuleSet.objects.filter(province_code="").exists():
         ListRuleSet.objects.create(**DEFAULT_RULES)

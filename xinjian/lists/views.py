@@ -15,12 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
+from xinjian.collection.models import Penalty
+from xinjian.core import audit
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, region_prefix, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import add_working_days, today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
@@ -178,11 +180,16 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             + [("other", gettext("其他"))],
             "reasons": RemovalReason.choices,
             "listing_deadline": add_working_days(
-                listing.proposed_on, rules.rules_on(listing.proposed_on).anomaly_listing_working_days
+                listing.proposed_on,
+                rules.rules_on(
+                    listing.proposed_on, listing.enterprise.region_code
+                ).anomaly_listing_working_days,
             ),
             "removal_deadline": add_working_days(
                 listing.ground_ceased_on,
-                rules.rules_on(listing.ground_ceased_on).anomaly_removal_working_days,
+                rules.rules_on(
+                    listing.ground_ceased_on, listing.enterprise.region_code
+                ).anomaly_removal_working_days,
             )
             if listing.ground_ceased_on
             else None,
@@ -284,7 +291,6 @@ def serious_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def serious_propose(request: HttpRequest) -> HttpResponse:
-    from xinjian.collection.models import Penalty
 
     try:
         enterprise = _enterprise_from(request)
@@ -419,7 +425,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         request,
         "lists/rules.html",
         {
-            "current": rules.rules_on(day),
+            "current": rules.rules_on(day, prefix) if len(prefix) >= 2 else rules.instance_rules_on(day),
             "versions": ListRuleSet.objects.all(),
             "today": day,
             "grounds": ListGround.objects.all(),
@@ -444,8 +450,6 @@ class BatchDecisionForm(forms.Form):
 def batch_decision_new(request: HttpRequest) -> HttpResponse:
     """A department records its standing decision for one report year."""
     from django.db import transaction
-
-    from xinjian.core import audit
 
     dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
     form = BatchDecisionForm(request.POST)

@@ -9,6 +9,8 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
+        from . import panels  # noqa: F401  registers its parts of shared pages (core.panels)
+
         @reference.register
         def divisions_and_key_area_types() -> None:
             from django.conf import settings

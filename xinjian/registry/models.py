@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
 from xinjian.core.models import AuditedModel
 
+from .identifiers import IdentifierError, normalize_uscc
+
 
 class DivisionLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
@@ -110,7 +112,6 @@ class EnterpriseQuerySet(JurisdictionQuerySet["Enterprise"]):
         q = q.strip()
         if not q:
             return self.none()
-        from .identifiers import IdentifierError, normalize_uscc
 
         try:
             return self.filter(uscc=normalize_uscc(q))

@@ -20,13 +20,10 @@ def division_names() -> dict[str, str]:
 
 
 def enterprise_page(enterprise: Enterprise) -> dict[str, Any]:
-    from xinjian.collection.models import Licence
-
     division = enterprise.division()
     return {
         "enterprise": enterprise,
         "division_name": division.full_name() if division else enterprise.region_code,
-        "licences": Licence.objects.filter(enterprise=enterprise).order_by("-issued_on"),
         "tags": list(
             KeyAreaTag.objects.filter(enterprise=enterprise)
             .select_related("type", "licence")

@@ -1,6 +1,7 @@
 """Reference data shipped with the platform: divisions of a province (GB/T 2260), one
 market regulation department per division with its offices, and the default key-area
-types of domain.md §3. Used by the data migration and by `manage.py load_province`."""
+types of domain.md §3. The reference-data loader uses it (the data migration carries a
+frozen copy)."""
 
 from __future__ import annotations
 

@@ -9,12 +9,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.pages import query_without_page
+from xinjian.core.panels import enterprise_panels
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 
 from . import actions, queries
@@ -74,19 +75,9 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
         for t in KeyAreaType.objects.filter(enabled=True)
         if t.code not in {tag.type_id for tag in context["tags"] if tag.active}
     ]
-    # Risk classes are internal: only staff holding the risk permission see them.
-    context["show_risk"] = has_perm(request.user, Perm.VIEW_RISK)
-    if context["show_risk"]:
-        from xinjian.risk.queries import enterprise_risk
-
-        context["risk"] = enterprise_risk(enterprise)
-    from xinjian.lists.queries import enterprise_panel
-
-    context["lists_panel"] = enterprise_panel(enterprise, today())
-    from xinjian.commitments.queries import enterprise_panel as commitments_panel
-
-    context["commitments_panel"] = commitments_panel(enterprise)
-    context["can_manage_commitments"] = has_perm(request.user, Perm.MANAGE_COMMITMENTS)
+    # Licences, timeline, risk, lists, repair, commitments: each app registers its panel
+    # (`core.panels.enterprise_panels`) and decides who sees it.
+    context["panels"] = enterprise_panels.render(request, enterprise)
     return render(request, "registry/enterprise.html", context)
 
 

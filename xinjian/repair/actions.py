@@ -21,15 +21,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from xinjian.collection.models import Penalty
+from xinjian.commitments.actions import mark_repaired, revoke_repair
+from xinjian.commitments.models import Verification
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.text import between as text_between
 from xinjian.core.text import clean as clean_text
 from xinjian.core.workdays import add_working_days, today
 from xinjian.core.workflow import Transition, Workflow
+from xinjian.disclosure.actions import resume_publication, stop_publication
+from xinjian.lists import actions as lists
+from xinjian.lists.models import (
+    CEASING_REASONS,
+    AnomalyListing,
+    AnomalyStatus,
+    RemovalReason,
+    SeriousListing,
+    SeriousStatus,
+)
 from xinjian.registry.departments import covering_divisions, department_for
 from xinjian.registry.models import Department, Enterprise
 
@@ -123,7 +137,6 @@ def _move(
 def _authorise(app: RepairApplication, actor: Any, step: str) -> None:
     """A person needs the step's permission and must act for the department that made
     the original decision (domain.md §12). System actors (clocks, commands) are trusted."""
-    from xinjian.accounts.roles import has_perm
 
     if not getattr(actor, "is_authenticated", False):
         return
@@ -182,9 +195,6 @@ def _event(type: str, app: RepairApplication, on: dt.date, **data: Any) -> None:
 
 def target_of(enterprise: Enterprise, kind: str, target_id: int) -> Any:
     """The enterprise's own record of that kind, or a field error."""
-    from xinjian.collection.models import Penalty
-    from xinjian.commitments.models import Verification
-    from xinjian.lists.models import AnomalyListing, SeriousListing
 
     model: Any = {
         RepairKind.ANOMALY: AnomalyListing,
@@ -388,7 +398,6 @@ def refuse(
 
 def _ceasing_reason(listing: Any) -> str:
     """The circumstance that ended the anomaly ground (Anomaly Measures arts. 11–13)."""
-    from xinjian.lists.models import CEASING_REASONS, RemovalReason
 
     if listing.ground == "unreachable":
         changed = listing.address_at_listing and listing.enterprise.address != listing.address_at_listing
@@ -402,9 +411,6 @@ def update_publication(app: RepairApplication, *, actor: Any, on: dt.date | None
     """§12: after repair, publication stops and measures lift — through the lists and
     disclosure actions. A record that has left publication meanwhile (expiry, a removal
     by the lists clocks) is noted, not touched again."""
-    from xinjian.disclosure.actions import stop_publication
-    from xinjian.lists import actions as lists
-    from xinjian.lists.models import AnomalyStatus, RemovalReason, SeriousStatus
 
     on = on or today()
     _authorise(app, actor, "update_publication")
@@ -425,8 +431,6 @@ def update_publication(app: RepairApplication, *, actor: Any, on: dt.date | None
         else:
             note = _("该名单记录当前状态为“%s”，无需移出") % serious.get_status_display()
     elif app.kind == RepairKind.UNTRUE_COMMITMENT:
-        from xinjian.commitments.actions import mark_repaired
-
         verification = app.verification
         assert verification is not None
         if verification.repaired_on is None:
@@ -458,8 +462,6 @@ def revoke(
     revocation decision (`list_anomaly`); the lists have no action that restores a serious
     listing, so a new listing procedure is started (`propose_serious`) and the history
     says so. Emits `repair.revoked`."""
-    from xinjian.disclosure.actions import resume_publication
-    from xinjian.lists import actions as lists
 
     on = on or today()
     _authorise(app, actor, "revoke")
@@ -515,8 +517,6 @@ def revoke(
         finding = app.verification
         assert finding is not None
         if finding.repaired_on is not None:
-            from xinjian.commitments.actions import revoke_repair
-
             revoke_repair(finding, actor=actor, decision_no=decision_no, reason=reason, on=on)
         restored = _("承诺不实核查结论恢复为未修复")
     app.revoked_on, app.revoke_decision_no = on, decision_no

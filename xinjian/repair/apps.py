@@ -9,7 +9,10 @@ class RepairConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the overdue clock with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the overdue clock with run_clocks
+            panels,  # noqa: F401  registers its parts of shared pages (core.panels)
+        )
 
         @reference.register
         def repair_rules() -> None:

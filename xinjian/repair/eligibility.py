@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xinjian.collection.models import AnnualReport, Penalty, PenaltyDomain, PenaltyStatus, PenaltyType
+from xinjian.commitments.models import ConsequenceKind, VerificationStatus
 from xinjian.core.workdays import cn_date as _cn_date
 from xinjian.disclosure import policy
 from xinjian.lists import queries as list_queries
@@ -404,7 +405,6 @@ def for_commitment(verification: Any, on: dt.date, *, exclude: int | None = None
     """An untrue-commitment finding (commitments.Verification): repairable once every
     rectification ordered has been completed and the harm is eliminated; it then no longer
     bars notification-and-commitment (§6). The stricter path applies as for the others."""
-    from xinjian.commitments.models import ConsequenceKind, VerificationStatus
 
     enterprise = verification.enterprise
     r = rules.rules_on(on, enterprise.region_code)

@@ -7,8 +7,11 @@ from typing import Any
 
 from django.db.models import Count
 
+from xinjian.core.workdays import add_working_days
+
 from .clocks import overdue
 from .models import RepairApplication, RepairStatus
+from .rules import rules_on
 
 
 def overdue_ids(on: dt.date) -> Any:
@@ -17,9 +20,6 @@ def overdue_ids(on: dt.date) -> Any:
 
 def current_deadline(app: RepairApplication) -> Any:
     """The awaited step's time limit recomputed with its explanation (rule 4), or None."""
-    from xinjian.core.workdays import add_working_days
-
-    from .rules import rules_on
 
     r = rules_on(app.submitted_on, app.enterprise.region_code)
     if app.status == RepairStatus.SUBMITTED:

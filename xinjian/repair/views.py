@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
 from xinjian.core.access import enterprise_user, staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import add_working_days, today
 
 from . import actions, documents, eligibility, queries, rules

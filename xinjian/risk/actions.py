@@ -20,7 +20,7 @@ from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
 
 from . import calibration
-from .indicators import BY_CODE
+from .indicators import BY_CODE, indicators_for
 from .models import (
     VERSION_TRANSITIONS,
     ClassBandRule,
@@ -95,7 +95,6 @@ def _next_number(model: RiskModel) -> int:
 def create_expert_version(model: RiskModel, *, actor: Any, activate: bool = True) -> ModelVersion:
     """The initial version before any history exists: the declared default bins and
     points of the model's indicators (indicators.py), marked as expert judgement."""
-    from .indicators import indicators_for
 
     spec = [
         {"code": i.code, "edges": [float(e) for e in i.edges], "points": list(i.default_points)}

@@ -9,9 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from xinjian.core.api_auth import scope
 from xinjian.core.errors import NotFound
 from xinjian.core.schemas import ErrorOut
-from xinjian.sharing.auth import client_enterprise, scope
+from xinjian.registry.api_access import client_enterprise
 
 from .queries import enterprise_risk
 

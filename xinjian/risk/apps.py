@@ -7,4 +7,7 @@ class RiskConfig(AppConfig):
     verbose_name = "信用风险分类"
 
     def ready(self) -> None:
-        from . import clocks  # noqa: F401  (registers the clocks)
+        from . import (
+            clocks,  # noqa: F401  (registers the clocks)
+            panels,  # noqa: F401  registers its parts of shared pages (core.panels)
+        )

@@ -9,6 +9,7 @@ from typing import Any
 
 from xinjian.core.clocks import register
 
+from .actions import score_all
 from .models import RunKind, ScoringRun
 
 
@@ -19,6 +20,5 @@ def monthly_rescore(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
         return 0
     if dry_run:
         return 1
-    from .actions import score_all
 
     return sum(run.assessed for run in score_all(actor=actor, as_of=on))

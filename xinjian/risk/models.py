@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
 from xinjian.registry.models import Enterprise
 
+from .indicators import BY_CODE
+
 
 class RiskClass(models.TextChoices):
     A = "A", _("A 信用风险低")
@@ -331,7 +333,6 @@ class Assessment(models.Model):
     def indicator_points(self) -> list[int]:
         """Points per indicator: the bin of each value in the version's spec (the same
         lookup the scoring SQL made; score = base_points + their sum)."""
-        from .indicators import BY_CODE
 
         out = []
         for item, value in zip(self.version.spec, self.indicator_values, strict=True):

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.roles import has_perm
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.i18n import chinese_ui
 from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 
 from . import actions, charts

@@ -13,14 +13,18 @@ from django.utils.translation import gettext
 
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
+from xinjian.core.api_auth import check_record_region
 from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.models import Event
+from xinjian.registry.models import Enterprise
 
-from .auth import check_record_region
+from . import reports
 from .models import (
     SHAREABLE_EVENT_TYPES,
     ApiClient,
+    CreditReport,
     Delivery,
     DeliveryStatus,
     Feedback,
@@ -160,8 +164,6 @@ def record_feedback(
     cursor: str | None = None,
     department: str = "",
 ) -> Feedback:
-    from xinjian.core.models import Event
-    from xinjian.registry.models import Enterprise
 
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     # Region first: a regional client learns nothing about the register outside its region.
@@ -219,8 +221,6 @@ def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") ->
     what is public as canonical JSON with its SHA-256, and return the report with its
     verification code (derived, never stored: docs/adr/0066). Audited; no event, since a
     report changes nothing about the enterprise."""
-    from . import reports
-    from .models import CreditReport
 
     issued_at = timezone.now().replace(microsecond=0)
     as_of = issued_at.astimezone(reports.SHANGHAI).date()

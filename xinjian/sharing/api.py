@@ -19,13 +19,13 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
+from xinjian.core.api_auth import scope
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.models import Event
 from xinjian.core.schemas import ErrorOut
 
 from . import actions
-from .auth import scope
 from .models import SHAREABLE_EVENT_TYPES
 
 router = Router(tags=["changes"])

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import user_region_prefix
+from xinjian.core.jurisdiction import region_prefix, user_region_prefix
 
 
 class Scope(models.TextChoices):
@@ -151,7 +151,6 @@ class Subscription(models.Model):
             return False
         if not self.region_code:
             return True
-        from xinjian.core.jurisdiction import region_prefix
 
         return region_code.startswith(region_prefix(self.region_code))
 

@@ -31,6 +31,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from xinjian.core.errors import DomainError, NotFound, field_error
 from xinjian.core.workdays import SHANGHAI, today
+from xinjian.disclosure import queries
+from xinjian.disclosure.views import decorate_profile  # the labels the public page shows
 from xinjian.registry.models import Division, Enterprise
 
 from .models import CreditReport, ReportSequence
@@ -108,8 +110,6 @@ def public_content(enterprise: Enterprise, as_of: dt.date, *, fresh: bool = True
     """What the public profile shows about `enterprise` on `as_of`, with its labels, as
     plain JSON values. `fresh` bypasses the profile cache (a report states what is public
     at the moment it is issued, not up to a minute before)."""
-    from xinjian.disclosure import queries
-    from xinjian.disclosure.views import decorate_profile  # the labels the public page shows
 
     data = queries.profile(enterprise, as_of, use_cache=not fresh)
     decorated = decorate_profile(data)

@@ -7,19 +7,19 @@ from typing import Any
 
 from django.utils import timezone
 
+from xinjian.collection.tagging import apply_licence_changes
+from xinjian.core.actors import as_actor
 from xinjian.core.events import emit_many
 from xinjian.core.models import AuditEntry
+
+from ..models import Licence
+from .kinds import KINDS, record_models
 
 
 def attach_pending(enterprises: list[Any], *, actor: Any) -> int:
     """Attach every pending record that names one of `enterprises` by USCC or by its old
     registration number (then the record's uscc becomes the enterprise's). Runs inside the
     transaction that stored the enterprises; licences that attach re-tag at once."""
-    from xinjian.core.actors import as_actor
-    from xinjian.registry.actions import apply_licence_changes
-
-    from ..models import Licence
-    from .kinds import KINDS, record_models
 
     if not enterprises:
         return 0

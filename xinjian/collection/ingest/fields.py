@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_division, normalize_uscc
 
 
@@ -210,7 +211,6 @@ def _today() -> dt.date:
     day = TODAY.get()
     if day is not None:
         return day
-    from xinjian.core.workdays import today
 
     return today()
 

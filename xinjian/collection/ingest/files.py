@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from xinjian.core.spreadsheets import neutralise_row, restore
 
+from . import fields as F
 from .fields import unreadable
 from .kinds import Kind
 
@@ -387,7 +388,6 @@ def template_xlsx(kind: Kind) -> bytes:
 
 
 def _type_hint(f: Any) -> str:
-    from . import fields as F
 
     if isinstance(f, F.Date):
         return "日期，YYYY-MM-DD" + ("，不晚于今天" if f.past else "")

@@ -14,6 +14,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 
+from xinjian.collection.tagging import apply_licence_changes
+from xinjian.core.audit import jsonable
 from xinjian.core.events import EventType
 from xinjian.registry.identifiers import IdentifierError, normalize_licence_no
 from xinjian.registry.models import Enterprise, EnterpriseStatus
@@ -178,7 +180,6 @@ class Kind:
         return self.created_event if old is None else self.changed_event
 
     def event_data(self, obj: Any, batch_id: str) -> dict[str, Any]:
-        from xinjian.core.audit import jsonable
 
         data = {
             "id": obj.pk,
@@ -448,7 +449,6 @@ class LicenceKind(Kind):
         return EventType.LICENCE_CHANGED
 
     def after_write(self, objs: list[Any], *, actor: Any) -> None:
-        from xinjian.registry.actions import apply_licence_changes
 
         # domain.md §3 动态调整: tags follow licence changes in the same transaction.
         apply_licence_changes(objs, actor=actor)

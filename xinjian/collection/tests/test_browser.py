@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from xinjian.collection.models import Penalty
 
@@ -63,18 +64,19 @@ def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_down
     page.get_by_role("button", name="上传并预览").click()
 
     page.wait_for_url("**/preview/")
-    assert page.get_by_text("GBK/GB18030").is_visible()
-    assert page.locator("#bad-count").inner_text() == "3"
+    expect(page.get_by_text("GBK/GB18030")).to_be_visible()
+    expect(page.locator("#bad-count")).to_have_text("3")
     bad = page.locator("#rejects tbody tr")
     assert bad.count() == 3
-    assert "统一社会信用代码校验码错误" in bad.nth(0).inner_text()
-    assert "领域“天气”无效" in bad.nth(1).inner_text() and "不能为负数" in bad.nth(1).inner_text()
-    assert "不能晚于今天" in bad.nth(2).inner_text()
+    expect(bad.nth(0)).to_contain_text("统一社会信用代码校验码错误")
+    expect(bad.nth(1)).to_contain_text("领域“天气”无效")
+    expect(bad.nth(1)).to_contain_text("不能为负数")
+    expect(bad.nth(2)).to_contain_text("不能晚于今天")
     assert Penalty.objects.count() == 0
 
     page.get_by_role("button", name="确认导入其余4行").click()
     page.wait_for_url("**/batches/*/")
-    assert page.get_by_text("已导入：新增4条").is_visible()
+    expect(page.get_by_text("已导入：新增4条")).to_be_visible()
     assert Penalty.objects.filter(source="upload:440305").count() == 4
 
     with page.expect_download() as info:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.events import EventType
 from xinjian.core.workflow import Transition, Workflow
+from xinjian.disclosure.queries import forget_profile
 
 from ..models import (
     Verification,
@@ -55,7 +56,6 @@ VERIFICATION_TRANSITIONS = VERIFICATION.transitions
 
 def _forget_profile(uscc: str) -> None:
     """The public profile is cached (disclosure ADR 0033): drop it once the change commits."""
-    from xinjian.disclosure.queries import forget_profile
 
     transaction.on_commit(lambda: forget_profile(uscc))
 

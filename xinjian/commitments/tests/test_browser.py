@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +20,10 @@ def test_officer_selects_a_commitment_concludes_it_untrue_and_the_public_page_sh
     page.get_by_role("link", name="南山区承诺不实食品有限公司").click()
     page.locator("#select-reason").fill("投诉反映生产场所与承诺不符")
     page.locator("#select").click()
-    assert page.locator("#status").inner_text() == "已选定待核查"
+    expect(page.locator("#status")).to_have_text("已选定待核查")
 
     page.locator("#assign").click()
-    assert page.locator("#status").inner_text() == "核查中"
+    expect(page.locator("#status")).to_have_text("核查中")
 
     page.locator("#facts").fill("经现场核查，王建国承诺的检验设备不存在，联系电话：13912345678。")
     page.locator("#finding_no").fill("深南市监核〔2026〕9号")
@@ -31,7 +32,7 @@ def test_officer_selects_a_commitment_concludes_it_untrue_and_the_public_page_sh
     page.locator("#c-penalty").check()
     page.locator("#penalty_decision_no").fill("深南市监罚〔2026〕99号")
     page.locator("#conclude-untrue").click()
-    assert page.locator("#status").inner_text() == "承诺不实"
+    expect(page.locator("#status")).to_have_text("承诺不实")
     table = page.locator("#consequences").inner_text()
     assert "责令限期整改" in table and "起算10个工作日" in table and "深南市监罚〔2026〕99号" in table
 

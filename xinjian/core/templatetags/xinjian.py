@@ -1,4 +1,4 @@
-"""Template helpers: dates, amounts and division names.
+"""Template helpers: dates and amounts (division names: the `registry` library).
 
 Chinese conventions by default (2026年11月27日, 5.2万元); with another language active (the
 English UI) the same values follow English conventions (27 Nov 2026, CNY 52,000.00)."""
@@ -6,28 +6,13 @@ English UI) the same values follow English conventions (27 Nov 2026, CNY 52,000.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from decimal import Decimal
-from functools import lru_cache
 
 from django import template
 
 from xinjian.core.i18n import chinese_ui
 
 register = template.Library()
-
-
-@lru_cache(maxsize=4)
-def _division_names(bucket: int) -> dict[str, str]:
-    from xinjian.registry.models import Division
-
-    return dict(Division.objects.values_list("code", "name"))
-
-
-@register.filter
-def division_name(code: str) -> str:
-    """440305 → 南山区 (names change rarely: cached for five minutes)."""
-    return _division_names(int(time.time() // 300)).get(code or "", code or "")
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -252,9 +252,9 @@ def test_a_second_run_adds_enterprises_without_colliding_with_the_first():
 
 
 def test_bulk_tags_are_what_the_tagging_action_would_write(province, enterprise_factory, licence_factory):
+    from xinjian.collection.tagging import apply_licence_changes
     from xinjian.core.actors import Actor
     from xinjian.core.models import AuditEntry, Event
-    from xinjian.registry.actions import apply_licence_changes
 
     # Running the action over every demo licence changes nothing: the state is its own.
     with transaction.atomic():

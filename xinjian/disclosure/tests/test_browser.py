@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from xinjian.core.workdays import today
 from xinjian.disclosure import policy, search
@@ -56,10 +57,9 @@ def test_public_search_to_enterprise_page_shows_only_penalties_in_their_period(p
 
     current = page.locator('article.penalty[data-decision="深市监罚〔当前〕1号"]')
     current.wait_for()
-    assert current.locator('[data-field="published_on"]').inner_text() == current_pub.isoformat()
-    assert (
-        current.locator('[data-field="disclosed_until"]').inner_text()
-        == policy.add_months(current_pub, 36).isoformat()
+    expect(current.locator('[data-field="published_on"]')).to_have_text(current_pub.isoformat())
+    expect(current.locator('[data-field="disclosed_until"]')).to_have_text(
+        policy.add_months(current_pub, 36).isoformat()
     )
     assert page.locator('article.penalty[data-decision="深市监罚〔过期〕2号"]').count() == 0
-    assert "深市监罚〔过期〕2号" not in page.content()
+    expect(page.locator("body")).not_to_contain_text("深市监罚〔过期〕2号")

@@ -327,36 +327,16 @@ def test_a_withdrawn_penalty_leaves_the_cached_profile_at_once(
 
 
 @freeze_time(NOW)
-def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, world, monkeypatch):
-    import xinjian.lists.disclosure as lists_disclosure
-
-    def fake(enterprise, on):
-        return {
-            "anomaly_listings": [
-                {
-                    "ground": "unreachable",
-                    "ground_name": "通过登记的住所无法联系",
-                    "listed_on": D(2025, 2, 3),
-                    "decision_no": "深市监异〔2025〕1号",
-                    "decided_by": "南山区市场监督管理局",
-                    "removed_on": None,
-                }
-            ],
-            "serious_listing": {
-                "ground": "food_safety",
-                "ground_name": "食品安全",
-                "decided_on": D(2025, 3, 1),
-                "decision_no": "深市监严〔2025〕2号",
-                "decided_by": "深圳市市场监督管理局",
-                "published_on": D(2025, 3, 5),
-                "expires_on": D(2028, 3, 5),
-                "measures": [],
-            },
-        }
-
-    monkeypatch.setattr(lists_disclosure, "public_listings", fake)
-    # The profile asks the lists contract only for an enterprise holding a listing row.
-    from xinjian.lists.models import AnomalyListing, AnomalyStatus
+def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, world):
+    # Real listing rows read through the lists contract (`lists.disclosure.public_listings`),
+    # not a stand-in for it.
+    from xinjian.lists.models import (
+        AnomalyListing,
+        AnomalyStatus,
+        ProposalSource,
+        SeriousListing,
+        SeriousStatus,
+    )
 
     AnomalyListing.objects.create(
         enterprise=world["e"],
@@ -364,6 +344,20 @@ def test_list_entries_from_the_lists_contract_appear_on_page_and_api(client, wor
         status=AnomalyStatus.LISTED,
         proposed_on=D(2025, 1, 20),
         listed_on=D(2025, 2, 3),
+        decision_no="深市监异〔2025〕1号",
+        decided_by="南山区市场监督管理局",
+    )
+    SeriousListing.objects.create(
+        enterprise=world["e"],
+        ground="food_safety",
+        status=SeriousStatus.PUBLISHED,
+        source=ProposalSource.STAFF,
+        proposed_on=D(2025, 2, 10),
+        decided_on=D(2025, 3, 1),
+        decision_no="深市监严〔2025〕2号",
+        decided_by="深圳市市场监督管理局",
+        published_on=D(2025, 3, 5),
+        expires_on=D(2028, 3, 5),
     )
     uscc = world["e"].uscc
     body = client.get(f"/api/v1/public/enterprises/{uscc}").json()

@@ -15,7 +15,7 @@ from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.workdays import today
-from xinjian.registry.models import Department, Enterprise
+from xinjian.registry.models import Department, Enterprise, OfficeKind
 
 from ..models import (
     ConflictOfInterest,
@@ -178,7 +178,6 @@ def save_inspection_item(
     active: bool = True,
 ) -> InspectionItem:
     """Add or change an entry of the inspection item list (抽查事项清单)."""
-    from xinjian.registry.models import OfficeKind
 
     details = [
         field_error(f, "required", gettext("必填"))

@@ -1,5 +1,5 @@
 """Builders for double-random tests: food producers in Nanshan, a food supervisor, an
-inspector directory, and risk classes set by the test (the risk engine's contract)."""
+inspector directory, and risk classes set by the test (real assessments of the risk engine)."""
 
 from __future__ import annotations
 
@@ -71,16 +71,44 @@ def inspector_factory(db):
     return make
 
 
+class _Assessments(dict):
+    """Risk classes per enterprise id, written as real general-model assessments (the
+    rows `xinjian.risk.queries.current_class_map` reads), not a stand-in for risk."""
+
+    def __init__(self, run):
+        super().__init__()
+        self.run = run
+
+    def __setitem__(self, enterprise_id: int, risk_class: str) -> None:
+        from xinjian.risk.models import Assessment
+
+        Assessment.objects.update_or_create(
+            enterprise_id=enterprise_id,
+            model_id=self.run.version.model_id,
+            defaults={
+                "version": self.run.version,
+                "run": self.run,
+                "as_of": dt.date(2026, 1, 1),
+                "assessed_at": timezone.now(),
+                "score": 450,
+                "risk_class": risk_class,
+                "values_json": "[]",
+            },
+        )
+        super().__setitem__(enterprise_id, risk_class)
+
+
 @pytest.fixture
-def risk_classes(monkeypatch):
-    """Set the risk class per enterprise id, as xinjian.risk would return it."""
-    classes: dict[int, str] = {}
+def risk_classes(db):
+    """Set the risk class per enterprise id: `risk_classes[e.id] = "C"` stores the general
+    model's assessment of the enterprise, as a scoring run would."""
+    from xinjian.risk.models import ModelVersion, ScoringRun
 
-    def current(enterprise_ids=None):
-        return {i: c for i, c in classes.items() if enterprise_ids is None or i in enterprise_ids}
-
-    monkeypatch.setattr("xinjian.inspections.queries.risk_classes", current)
-    return classes
+    version = ModelVersion.objects.get(model_id="general", status="active")
+    run = ScoringRun.objects.create(
+        version=version, kind="full", as_of=dt.date(2026, 1, 1), actor_label="test"
+    )
+    return _Assessments(run)
 
 
 @pytest.fixture

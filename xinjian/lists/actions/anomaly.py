@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError
-from xinjian.core.events import EventType
+from xinjian.core.events import EventType, emit_many
+from xinjian.core.models import AuditEntry
 from xinjian.core.workdays import add_working_days, today
 from xinjian.registry.departments import department_for
 from xinjian.registry.models import Department, Enterprise
@@ -108,14 +109,12 @@ def list_for_missing_reports(
     one chunk of enterprises, each listed under its department's standing batch decision
     (`decision_for(enterprise)`; None → a draft to approve), with the same history, audit
     and event rows as the single action, written in batches."""
-    from xinjian.core.events import emit_many
-    from xinjian.core.models import AuditEntry
 
     if not enterprises:
         return 0
     who = as_actor(actor)
     now = timezone.now()
-    r = rules.rules_on(deadline)
+    r = rules.instance_rules_on(deadline)
     due = add_working_days(deadline, r.anomaly_listing_working_days).due
     ground = rules.ground("annual_report_missing", on)
     name = ground.name if ground else "annual_report_missing"

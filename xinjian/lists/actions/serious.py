@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, NotAllowed
 from xinjian.core.events import EventType
+from xinjian.core.permissions import Perm
+from xinjian.core.roles import has_perm
 from xinjian.core.workdays import add_working_days, today
 from xinjian.registry.departments import department_for, department_of
 from xinjian.registry.models import Department, Enterprise
@@ -159,8 +161,6 @@ def approving_department(listing: SeriousListing) -> Department | None:
 def approve_serious(
     listing: SeriousListing, *, actor: Any, on: dt.date | None = None, approve: bool = True, reason: str = ""
 ) -> SeriousListing:
-    from xinjian.accounts.roles import has_perm
-    from xinjian.core.permissions import Perm
 
     on = on or today()
     if not has_perm(actor, Perm.APPROVE):

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +33,10 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
     page.get_by_label("所依据的处罚决定书文号（可选）").fill(p.decision_no)
     page.get_by_label("违法事实").fill("生产经营超范围使用食品添加剂的食品，货值金额较大")
     page.get_by_role("button", name="提出").click()
-    assert page.locator("#status").inner_text() == "拟列入"
+    expect(page.locator("#status")).to_have_text("拟列入")
 
     page.locator("#notify").click()
-    assert page.locator("#status").inner_text() == "已告知"
+    expect(page.locator("#status")).to_have_text("已告知")
     with page.context.expect_page() as notice_info:
         page.locator("#notice-link").click()
     notice = notice_info.value
@@ -51,12 +52,12 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
 
     page.locator("#waived").check()
     page.locator("#submit").click()
-    assert page.locator("#status").inner_text() == "待审批"
+    expect(page.locator("#status")).to_have_text("待审批")
     page.locator("#approve").click()
-    assert page.locator("#status").inner_text() == "已批准"
+    expect(page.locator("#status")).to_have_text("已批准")
     page.locator("#decision_no").fill("粤市监严〔2026〕1号")
     page.locator("#decide").click()
-    assert page.locator("#status").inner_text() == "已决定"
+    expect(page.locator("#status")).to_have_text("已决定")
 
     page.goto("/public/lists/serious/")
     assert page.get_by_text("南山区失信食品有限公司").count() == 0
@@ -64,13 +65,14 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
 
     page.go_back()
     page.locator("#publish").click()
-    assert page.locator("#status").inner_text() == "已公示（惩戒中）"
+    expect(page.locator("#status")).to_have_text("已公示（惩戒中）")
 
     page.goto("/public/lists/serious/")
     row = page.locator("tr", has_text="南山区失信食品有限公司")
-    assert row.is_visible() and "粤市监严〔2026〕1号" in row.inner_text()
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("粤市监严〔2026〕1号")
     page.goto("/public/lists/")
-    assert page.locator("tr", has_text="南山区失信食品有限公司").first.is_visible()
+    expect(page.locator("tr", has_text="南山区失信食品有限公司").first).to_be_visible()
     body = constraints()
     assert body["on_serious_list"] is True and body["commitment_allowed"] is False
     assert "no_notification_commitment" in body["measures"]

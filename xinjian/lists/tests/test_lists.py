@@ -311,8 +311,8 @@ def test_staff_and_public_pages_render(
         s.enterprise.name
         not in client.get(reverse("lists_public:serious"), {"key_area": "food_production"}).content.decode()
     )
+    from xinjian.collection.tagging import apply_licence_changes
     from xinjian.core.actors import Actor
-    from xinjian.registry.actions import apply_licence_changes
 
     apply_licence_changes([licence_factory(s.enterprise)], actor=Actor("t"), on=D(2026, 1, 1))
     assert (

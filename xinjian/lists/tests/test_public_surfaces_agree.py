@@ -43,7 +43,7 @@ def _jsonl(day: dt.date, kind: str) -> list[dict]:
 
 def _expected_exposure(day: dt.date) -> dict[str, int]:
     """Computed from the Python form of the policy, record by record."""
-    r = rules.rules_on(day)
+    r = rules.instance_rules_on(day)
     since = rules.add_years(day, -r.repeat_window_years)
     counts: dict[str, int] = {}
     for p in Penalty.objects.select_related("enterprise"):

@@ -76,8 +76,8 @@ def test_key_area_list_filters_and_exports_excel(client, county_officer, enterpr
 
     from openpyxl import load_workbook
 
+    from xinjian.collection.tagging import apply_licence_changes
     from xinjian.core.actors import Actor
-    from xinjian.registry.actions import apply_licence_changes
 
     food = enterprise_factory(name="南山食品厂")
     boiler = enterprise_factory(name="南山锅炉厂")

@@ -3,10 +3,11 @@ import datetime as dt
 import pytest
 
 from xinjian.collection.actions import change_licence_status, expire_licences
+from xinjian.collection.tagging import apply_licence_changes
 from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
 from xinjian.core.models import AuditEntry, Event
-from xinjian.registry.actions import apply_licence_changes, tag_by_hand, untag_by_hand
+from xinjian.registry.actions import tag_by_hand, untag_by_hand
 from xinjian.registry.models import KeyAreaTag, KeyAreaTagHistory, KeyAreaType
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,8 @@ def test_enterprise_applies_staff_accept_and_approve_and_the_public_page_changes
     _login(page, "qiye")
     page.goto("/public/my/repair/")
     card = page.locator("article.record", has_text="深南市监罚〔2026〕88号")
-    assert "符合申请条件" in card.inner_text() and "公示期已满最短期限" in card.inner_text()
+    expect(card).to_contain_text("符合申请条件")
+    expect(card).to_contain_text("公示期已满最短期限")
     card.get_by_role("button", name="申请信用修复").click()
     page.locator("#application_text").fill("已缴清罚款并完成全面整改，申请提前停止公示。")
     page.locator("#proof_description").fill("罚款缴纳凭证；整改报告")
@@ -51,7 +53,7 @@ def test_enterprise_applies_staff_accept_and_approve_and_the_public_page_changes
     )
     page.locator("#commitment_confirmed").check()
     page.locator("#submit-application").click()
-    assert page.locator("#status").inner_text() == "已提交"
+    expect(page.locator("#status")).to_have_text("已提交")
     assert page.get_by_text("缴款凭证.pdf").count() == 1
     number = page.locator("h2").inner_text().split()[-1]
 
@@ -60,11 +62,11 @@ def test_enterprise_applies_staff_accept_and_approve_and_the_public_page_changes
     staff_page.goto("/staff/repair/")
     staff_page.get_by_role("link", name=number).click()
     staff_page.locator("#accept").click()
-    assert staff_page.locator("#status").inner_text() == "已受理"
+    expect(staff_page.locator("#status")).to_have_text("已受理")
     staff_page.locator("#decision_no").fill("深南信修〔2026〕1号")
     staff_page.locator("#confirmed").check()
     staff_page.locator("#approve").click()
-    assert staff_page.locator("#status").inner_text() == "已更新公示（办结）"
+    expect(staff_page.locator("#status")).to_have_text("已更新公示（办结）")
 
     page.goto(f"/public/enterprises/{enterprise.uscc}/")
     assert page.get_by_text("深南市监罚〔2026〕88号").count() == 0

@@ -1,6 +1,10 @@
 """Seed the models, the class bands, the per-class supervision measures (domain.md §7,
 Risk Opinions) and an expert initial version of each model, so scoring works before any
-history has been collected; `manage.py calibrate --activate` replaces them."""
+history has been collected; `manage.py calibrate --activate` replaces them.
+
+Frozen (issue 11 §6): the initial versions' indicator specs are copied here as the
+indicator catalogue gave them when this was written, so a database migrated later starts
+from the same version 1 (a new catalogue makes a new version, never an edit of this file)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -28,10 +32,123 @@ MEASURES = [
 ]
 EFFECTIVE = dt.date(2022, 1, 13)  # 国市监信发〔2022〕6号
 
+SPECS = {'general': [{'code': 'age_years', 'edges': [0.0, 1.0, 3.0, 5.0, 10.0], 'points': [30, 20, 10, 5, 0]},
+             {'code': 'registered_capital',
+              'edges': [0.0, 50.0, 100.0, 500.0, 1000.0],
+              'points': [20, 12, 8, 4, 0]},
+             {'code': 'natural_person_invested', 'edges': [0.0, 1.0], 'points': [0, 5]},
+             {'code': 'annual_reports_late_3y', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+             {'code': 'licences_lapsed_24m', 'edges': [0.0, 1.0], 'points': [0, 10]},
+             {'code': 'valid_licences', 'edges': [0.0, 1.0, 3.0], 'points': [5, 0, 0]},
+             {'code': 'notification_commitments_24m', 'edges': [0.0, 1.0, 3.0], 'points': [0, 3, 6]},
+             {'code': 'penalties_24m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 20, 35, 50]},
+             {'code': 'heavy_penalties_36m', 'edges': [0.0, 1.0], 'points': [0, 40]},
+             {'code': 'fines_36m', 'edges': [0.0, 1.0, 10000.0, 100000.0], 'points': [0, 5, 10, 20]},
+             {'code': 'problem_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+             {'code': 'clean_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [10, 5, 0]},
+             {'code': 'problem_share_60m',
+              'edges': [0.0, 1.0, 15.0, 30.0, 50.0],
+              'points': [0, 10, 20, 35, 50]},
+             {'code': 'penalties_60m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 10, 20, 30]},
+             {'code': 'anomaly_listings_36m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 45]},
+             {'code': 'serious_listings_36m', 'edges': [0.0, 1.0], 'points': [0, 60]},
+             {'code': 'untrue_commitments_36m', 'edges': [0.0, 1.0], 'points': [0, 30]},
+             {'code': 'rep_other_listed', 'edges': [0.0, 1.0, 2.0], 'points': [0, 20, 30]},
+             {'code': 'rep_other_penalised', 'edges': [0.0, 1.0, 2.0], 'points': [0, 10, 20]},
+             {'code': 'enterprises_at_address', 'edges': [0.0, 1.0, 3.0, 10.0], 'points': [0, 3, 10, 25]},
+             {'code': 'address_other_listed', 'edges': [0.0, 1.0], 'points': [0, 15]},
+             {'code': 'complaints_12m', 'edges': [0.0, 1.0, 3.0], 'points': [0, 8, 15]},
+             {'code': 'substantiated_complaints_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 20, 35]},
+             {'code': 'substantiated_complaints_60m',
+              'edges': [0.0, 1.0, 2.0, 4.0],
+              'points': [0, 10, 20, 30]}],
+ 'food_production': [{'code': 'age_years', 'edges': [0.0, 1.0, 3.0, 5.0, 10.0], 'points': [30, 20, 10, 5, 0]},
+                     {'code': 'registered_capital',
+                      'edges': [0.0, 50.0, 100.0, 500.0, 1000.0],
+                      'points': [20, 12, 8, 4, 0]},
+                     {'code': 'natural_person_invested', 'edges': [0.0, 1.0], 'points': [0, 5]},
+                     {'code': 'annual_reports_late_3y', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+                     {'code': 'licences_lapsed_24m', 'edges': [0.0, 1.0], 'points': [0, 10]},
+                     {'code': 'valid_licences', 'edges': [0.0, 1.0, 3.0], 'points': [5, 0, 0]},
+                     {'code': 'notification_commitments_24m', 'edges': [0.0, 1.0, 3.0], 'points': [0, 3, 6]},
+                     {'code': 'penalties_24m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 20, 35, 50]},
+                     {'code': 'heavy_penalties_36m', 'edges': [0.0, 1.0], 'points': [0, 40]},
+                     {'code': 'fines_36m', 'edges': [0.0, 1.0, 10000.0, 100000.0], 'points': [0, 5, 10, 20]},
+                     {'code': 'problem_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+                     {'code': 'clean_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [10, 5, 0]},
+                     {'code': 'problem_share_60m',
+                      'edges': [0.0, 1.0, 15.0, 30.0, 50.0],
+                      'points': [0, 10, 20, 35, 50]},
+                     {'code': 'penalties_60m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 10, 20, 30]},
+                     {'code': 'anomaly_listings_36m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 45]},
+                     {'code': 'serious_listings_36m', 'edges': [0.0, 1.0], 'points': [0, 60]},
+                     {'code': 'untrue_commitments_36m', 'edges': [0.0, 1.0], 'points': [0, 30]},
+                     {'code': 'rep_other_listed', 'edges': [0.0, 1.0, 2.0], 'points': [0, 20, 30]},
+                     {'code': 'rep_other_penalised', 'edges': [0.0, 1.0, 2.0], 'points': [0, 10, 20]},
+                     {'code': 'enterprises_at_address',
+                      'edges': [0.0, 1.0, 3.0, 10.0],
+                      'points': [0, 3, 10, 25]},
+                     {'code': 'address_other_listed', 'edges': [0.0, 1.0], 'points': [0, 15]},
+                     {'code': 'complaints_12m', 'edges': [0.0, 1.0, 3.0], 'points': [0, 8, 15]},
+                     {'code': 'substantiated_complaints_24m',
+                      'edges': [0.0, 1.0, 2.0],
+                      'points': [0, 20, 35]},
+                     {'code': 'substantiated_complaints_60m',
+                      'edges': [0.0, 1.0, 2.0, 4.0],
+                      'points': [0, 10, 20, 30]},
+                     {'code': 'food_sampling_failures_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 50]},
+                     {'code': 'food_penalties_36m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 45]},
+                     {'code': 'food_licence_expiring', 'edges': [0.0, 1.0], 'points': [0, 15]},
+                     {'code': 'food_complaints_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 10, 20]}],
+ 'special_equipment': [{'code': 'age_years',
+                        'edges': [0.0, 1.0, 3.0, 5.0, 10.0],
+                        'points': [30, 20, 10, 5, 0]},
+                       {'code': 'registered_capital',
+                        'edges': [0.0, 50.0, 100.0, 500.0, 1000.0],
+                        'points': [20, 12, 8, 4, 0]},
+                       {'code': 'natural_person_invested', 'edges': [0.0, 1.0], 'points': [0, 5]},
+                       {'code': 'annual_reports_late_3y', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+                       {'code': 'licences_lapsed_24m', 'edges': [0.0, 1.0], 'points': [0, 10]},
+                       {'code': 'valid_licences', 'edges': [0.0, 1.0, 3.0], 'points': [5, 0, 0]},
+                       {'code': 'notification_commitments_24m',
+                        'edges': [0.0, 1.0, 3.0],
+                        'points': [0, 3, 6]},
+                       {'code': 'penalties_24m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 20, 35, 50]},
+                       {'code': 'heavy_penalties_36m', 'edges': [0.0, 1.0], 'points': [0, 40]},
+                       {'code': 'fines_36m',
+                        'edges': [0.0, 1.0, 10000.0, 100000.0],
+                        'points': [0, 5, 10, 20]},
+                       {'code': 'problem_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 25, 45]},
+                       {'code': 'clean_inspections_24m', 'edges': [0.0, 1.0, 2.0], 'points': [10, 5, 0]},
+                       {'code': 'problem_share_60m',
+                        'edges': [0.0, 1.0, 15.0, 30.0, 50.0],
+                        'points': [0, 10, 20, 35, 50]},
+                       {'code': 'penalties_60m', 'edges': [0.0, 1.0, 2.0, 3.0], 'points': [0, 10, 20, 30]},
+                       {'code': 'anomaly_listings_36m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 45]},
+                       {'code': 'serious_listings_36m', 'edges': [0.0, 1.0], 'points': [0, 60]},
+                       {'code': 'untrue_commitments_36m', 'edges': [0.0, 1.0], 'points': [0, 30]},
+                       {'code': 'rep_other_listed', 'edges': [0.0, 1.0, 2.0], 'points': [0, 20, 30]},
+                       {'code': 'rep_other_penalised', 'edges': [0.0, 1.0, 2.0], 'points': [0, 10, 20]},
+                       {'code': 'enterprises_at_address',
+                        'edges': [0.0, 1.0, 3.0, 10.0],
+                        'points': [0, 3, 10, 25]},
+                       {'code': 'address_other_listed', 'edges': [0.0, 1.0], 'points': [0, 15]},
+                       {'code': 'complaints_12m', 'edges': [0.0, 1.0, 3.0], 'points': [0, 8, 15]},
+                       {'code': 'substantiated_complaints_24m',
+                        'edges': [0.0, 1.0, 2.0],
+                        'points': [0, 20, 35]},
+                       {'code': 'substantiated_complaints_60m',
+                        'edges': [0.0, 1.0, 2.0, 4.0],
+                        'points': [0, 10, 20, 30]},
+                       {'code': 'se_inspection_failures_24m',
+                        'edges': [0.0, 1.0, 2.0],
+                        'points': [0, 30, 50]},
+                       {'code': 'se_penalties_36m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 30, 45]},
+                       {'code': 'se_licence_expiring', 'edges': [0.0, 1.0], 'points': [0, 15]},
+                       {'code': 'se_complaints_24m', 'edges': [0.0, 1.0, 2.0], 'points': [0, 10, 20]}]}
+
 
 def seed(apps, schema_editor):
-    from xinjian.risk.indicators import indicators_for
-
     RiskModel = apps.get_model("risk", "RiskModel")
     ClassBandRule = apps.get_model("risk", "ClassBandRule")
     SupervisionMeasure = apps.get_model("risk", "SupervisionMeasure")
@@ -44,8 +161,7 @@ def seed(apps, schema_editor):
             ClassBandRule.objects.create(model=model, effective_from=EFFECTIVE, b_from=BANDS[0], c_from=BANDS[1],
                                          d_from=BANDS[2], basis="国市监信发〔2022〕6号；默认值（假定），各省可调整")
         if not ModelVersion.objects.filter(model=model).exists():
-            spec = [{"code": i.code, "edges": [float(e) for e in i.edges], "points": list(i.default_points)}
-                    for i in indicators_for(code, domain)]
+            spec = SPECS[code]
             version = ModelVersion.objects.create(
                 model=model, number=1, status="active", method="expert", base_points=420, spec=spec,
                 created_by="system", note="专家初始赋分：未经历史数据校准，待检查结果积累后校准替换。",

@@ -3,7 +3,10 @@ the verification page says the report is genuine."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.browser
@@ -18,7 +21,7 @@ def test_profile_to_report_to_verification(page, enterprise_factory):
     page.get_by_role("button", name="获取信用报告").click()
     number = page.locator('[data-field="number"]')
     number.wait_for()
-    assert number.inner_text().startswith("XJ-440000-")
+    expect(number).to_have_text(re.compile(r"^XJ-440000-"))
     code = page.locator('[data-field="code"]').inner_text()
     assert len(code) == 14  # ABCD-EFGH-JKLM
     assert page.get_by_role("button", name="下载PDF").get_attribute("href").endswith(f"?code={code}")
@@ -31,11 +34,12 @@ def test_profile_to_report_to_verification(page, enterprise_factory):
     page.get_by_role("button", name="核验").click()
     verdict = page.locator("#verdict")
     verdict.wait_for()
-    assert "核验通过" in verdict.inner_text()
-    assert reported in verdict.inner_text() and "深圳市浏览器报告食品有限公司" in verdict.inner_text()
-    assert "一致" in page.locator("#changed").inner_text()
+    expect(verdict).to_contain_text("核验通过")
+    expect(verdict).to_contain_text(reported)
+    expect(verdict).to_contain_text("深圳市浏览器报告食品有限公司")
+    expect(page.locator("#changed")).to_contain_text("一致")
 
     page.get_by_label("验证码").fill("AAAA-AAAA-AAAA")
     page.get_by_role("button", name="核验").click()
     page.locator("#verdict.failed").wait_for()
-    assert "未找到" in page.locator("#verdict").inner_text()
+    expect(page.locator("#verdict")).to_contain_text("未找到")

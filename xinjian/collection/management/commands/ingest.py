@@ -12,6 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xinjian.collection.actions import ingest_records
+from xinjian.collection.ingest.files import FileFormatError, read_file
+from xinjian.collection.ingest.kinds import KINDS, get_kind
 from xinjian.core.actors import Actor
 
 
@@ -22,7 +25,6 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
-        from xinjian.collection.ingest.kinds import KINDS
 
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
@@ -35,9 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from tqdm import tqdm
 
-        from xinjian.collection.actions import ingest_records, mark_interrupted
-        from xinjian.collection.ingest.files import COMMAND_LIMITS, FileFormatError, read_file
-        from xinjian.collection.ingest.kinds import get_kind
+        from xinjian.collection.actions import mark_interrupted
+        from xinjian.collection.ingest.files import COMMAND_LIMITS
 
         path = Path(opts["file"])
         if not path.is_file():

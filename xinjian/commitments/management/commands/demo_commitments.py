@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core.actors import CLOCK, Actor
+from xinjian.core.errors import DomainError
 from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
 
@@ -94,7 +95,6 @@ class Command(BaseCommand):
         return len(rows)
 
     def _sample(self, day: dt.date, seed: int) -> str:
-        from xinjian.core.errors import DomainError
 
         try:
             s = actions.draw_sample(

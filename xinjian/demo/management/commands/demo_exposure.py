@@ -23,6 +23,8 @@ from xinjian.disclosure import actions as disclosure
 from xinjian.disclosure import policy
 from xinjian.registry.models import Enterprise
 
+from ...users import DEMO_COUNTY
+
 DEMO = Actor("demo")
 SOURCE = "demo-exposure"
 
@@ -32,8 +34,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        from xinjian.demo.users import DEMO_COUNTY
-
         if Penalty.objects.filter(source=SOURCE).exists():
             self.stdout.write("演示曝光数据已存在，跳过。")
             return

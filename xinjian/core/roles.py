@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.permissions import Perm
+from .permissions import Perm
 
 
 class Role(models.TextChoices):

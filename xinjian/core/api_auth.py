@@ -1,18 +1,49 @@
-"""Bearer-token authentication for system clients: a missing or wrong token is 401,
-a token without the scope is 403 (interfaces.md)."""
+"""Bearer-token authentication for system clients (interfaces.md: a missing or wrong token
+is 401, a token without the scope is 403) and the region a regional client is bound to.
+
+The API modules of every app authenticate here, below the apps. The clients themselves
+(`sharing.ApiClient`) live in the sharing app, which registers how a token is looked up
+(`set_client_lookup`, from its AppConfig.ready()); a client is anything with `has_scope`
+and `region_code`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
-from xinjian.accounts import lockout
-from xinjian.core.errors import DomainError, NotAllowed, NotFound, field_error
-from xinjian.core.jurisdiction import region_prefix
+from .errors import DomainError, NotAllowed, field_error
+from .jurisdiction import region_prefix
 
-from .models import ApiClient, hash_token
+_lookup: Callable[[str], Any] | None = None
+
+
+def _never_locked(request: Any) -> bool:
+    return False
+
+
+def _ignore_failure(request: Any) -> None:
+    return None
+
+
+_token_locked: Callable[[Any], bool] = _never_locked
+_token_failed: Callable[[Any], None] = _ignore_failure
+
+
+def set_client_lookup(lookup: Callable[[str], Any]) -> None:
+    """Register the function that returns the active client holding a token, or None."""
+    global _lookup
+    _lookup = lookup
+
+
+def set_token_lockout(locked: Callable[[Any], bool], failed: Callable[[Any], None]) -> None:
+    """Register the lockout of addresses that send wrong tokens (the accounts app owns it,
+    issue 13): `locked(request)` refuses a locked address, `failed(request)` counts one
+    wrong token."""
+    global _token_locked, _token_failed
+    _token_locked, _token_failed = locked, failed
 
 
 class TokenLocked(DomainError):
@@ -25,15 +56,16 @@ class ScopedBearer(HttpBearer):
         super().__init__()
         self.scope = scope
 
-    def authenticate(self, request: Any, token: str) -> ApiClient | None:
+    def authenticate(self, request: Any, token: str) -> Any:
+        if _lookup is None:
+            raise RuntimeError("no API client lookup registered (the sharing app registers it)")
         # Repeated wrong tokens from one address lock it for the login cool-off (issue 13),
         # whatever token it sends next.
-        address = lockout.client_address(request)
-        if lockout.token_locked(address):
+        if _token_locked(request):
             raise TokenLocked(gettext("该地址多次使用无效令牌，已暂时锁定，请稍后再试"))
-        client = ApiClient.objects.filter(token_hash=hash_token(token), active=True).first()
+        client = _lookup(token)
         if client is None:
-            lockout.token_failed(address)
+            _token_failed(request)
             return None
         if not client.has_scope(self.scope):
             raise NotAllowed(
@@ -78,25 +110,3 @@ def check_record_region(client: Any, uscc: str, enterprise: Any = None) -> None:
     prefix = client_region_prefix(client)
     if prefix is not None and not record_region(uscc, enterprise).startswith(prefix):
         raise outside_region_error(uscc)
-
-
-def client_enterprise(request: Any, uscc: str) -> Any:
-    """The enterprise a scoped client asks about, within the client's region if it has one.
-    An invalid code, an unknown enterprise and one outside the region are the same 404, so
-    a regional client cannot probe the rest of the register."""
-    from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-    from xinjian.registry.models import Enterprise
-
-    missing = NotFound(gettext("统一社会信用代码无效或不存在"), code="unknown_enterprise")
-    try:
-        code = normalize_uscc(uscc)
-    except IdentifierError:
-        raise missing from None
-    qs = Enterprise.objects.filter(uscc=code)
-    region = request.api_client.region_code
-    if region:
-        qs = qs.in_region(region)
-    enterprise = qs.first()
-    if enterprise is None:
-        raise missing
-    return enterprise

@@ -16,9 +16,10 @@ from xinjian.core.errors import DomainError
 from xinjian.core.workdays import today, working_days_between
 from xinjian.disclosure import policy
 from xinjian.lists.models import AnomalyListing, AnomalyStatus, SeriousListing, SeriousStatus
+from xinjian.repair import actions, clocks, eligibility
+from xinjian.repair.models import RepairApplication, RepairKind
 
-from ... import actions, clocks, eligibility
-from ...models import RepairApplication, RepairKind
+from ...users import DEMO_COUNTY, demo_enterprise
 
 DEMO = Actor("demo")
 TEXT = "本企业已全部履行行政处罚决定（或已消除列入事由），完成整改并消除不良影响，特申请信用修复。"
@@ -27,8 +28,6 @@ PROOF = "罚没款缴纳凭证、整改报告、情况说明（演示材料说�
 
 def _candidates(limit: int) -> list[tuple[str, Any]]:
     """Eligible records today, the demo enterprise's first."""
-    from xinjian.demo.users import DEMO_COUNTY, demo_enterprise
-
     day = today()
     found: list[tuple[str, Any]] = []
     own = demo_enterprise()
