@@ -9,7 +9,10 @@ class CommitmentsConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the rectification clock with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the rectification clock with run_clocks
+            deadlines,  # noqa: F401  registers the commitment deadlines with core.deadlines
+        )
 
         @reference.register
         def commitment_rules() -> None:

@@ -225,12 +225,11 @@ class Consequence(models.Model):
         return self.get_kind_display()
 
     def deadline(self):  # type: ignore[no-untyped-def]
-        """The rectification deadline with how it was computed (architecture rule 4)."""
-        from xinjian.core.workdays import add_working_days
+        """The rectification deadline with how it was computed (architecture rule 4),
+        from its start, the working days ordered and today's calendar (commitments.deadlines)."""
+        from xinjian.core import deadlines
 
-        if self.kind != ConsequenceKind.RECTIFY or self.start_on is None or self.working_days is None:
-            return None
-        return add_working_days(self.start_on, self.working_days)
+        return deadlines.compute(self, "due_on")
 
 
 class VerificationHistory(TransitionRecord):

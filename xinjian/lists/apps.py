@@ -10,7 +10,10 @@ class ListsConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the list clocks with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the list clocks with run_clocks
+            deadlines,  # noqa: F401  registers the list deadlines with core.deadlines
+        )
 
         @reference.register
         def list_rules() -> None:

@@ -9,7 +9,10 @@ class RepairConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.core import reference
 
-        from . import clocks  # noqa: F401  registers the overdue clock with run_clocks
+        from . import (
+            clocks,  # noqa: F401  registers the overdue clock with run_clocks
+            deadlines,  # noqa: F401  registers the repair deadlines with core.deadlines
+        )
 
         @reference.register
         def repair_rules() -> None:
