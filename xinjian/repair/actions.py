@@ -367,7 +367,13 @@ def approve(
     # §12 (assumed): publication updated within 3 working days after approval (repair.deadlines).
     deadlines.refresh(app, "publication_due")
     _move(app, "approve", actor=actor, on=on, document_no=decision_no)
-    _event(EventType.REPAIR_APPROVED, app, on, publication_due=app.publication_due)
+    _event(
+        EventType.REPAIR_APPROVED,
+        app,
+        on,
+        publication_due=app.publication_due,
+        publication_due_provisional=deadlines.provisional(app, "publication_due"),
+    )
     return app
 
 
