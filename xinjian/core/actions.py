@@ -42,7 +42,15 @@ def parse_calendar(text: str) -> dict[dt.date, bool]:
     def bad(line: int, code: str, message: str) -> None:
         errors.append({"field": f"line {line}", "code": code, "message": message})
 
-    for n, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff").replace("\0", ""))))
+    except csv.Error as exc:  # an oversized field: not a calendar file
+        raise DomainError(
+            gettext("节假日安排文件有误，未作任何更改"),
+            code="invalid_calendar",
+            details=[{"field": "file", "code": "invalid_csv", "message": str(exc)}],
+        )
+    for n, row in enumerate(rows, start=1):
         cells = [c.strip() for c in row]
         if not any(cells) or (n == 1 and [c.lower() for c in cells] == ["date", "kind"]):
             continue
