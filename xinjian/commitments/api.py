@@ -41,6 +41,7 @@ class ConsequenceItem(Schema):
     decision_no: str
     working_days: int | None
     due_on: dt.date | None
+    due_on_provisional: bool = False  # v1.1: the calendar lacks a year the deadline runs through
     deadline_explain: str
     rectified_on: dt.date | None
     overdue: bool

@@ -11,6 +11,7 @@ class CommitmentsConfig(AppConfig):
 
         from . import (
             clocks,  # noqa: F401  registers the rectification clock with run_clocks
+            deadlines,  # noqa: F401  registers the commitment deadlines with core.deadlines
             panels,  # noqa: F401  registers its parts of shared pages (core.panels)
         )
 

@@ -21,6 +21,12 @@ from .models import Verification, VerificationStatus
 from .queries import with_details
 
 
+def _due(c: Any) -> str | None:
+    """The rectification deadline as the calendar gives it today (commitments.deadlines)."""
+    dl = c.deadline()
+    return dl.due.isoformat() if dl else None
+
+
 def published(on: dt.date) -> QuerySet[Verification]:
     """Untrue findings published by `on` (the open-data export reads them all at once)."""
     return Verification.objects.filter(
@@ -49,7 +55,8 @@ def finding_public_dict(v: Verification, on: dt.date) -> dict[str, Any]:
                 "kind": x.kind,
                 "kind_name": str(x.get_kind_display()),
                 "decision_no": x.decision_no,
-                "due_on": x.due_on.isoformat() if x.due_on else None,
+                "due_on": _due(x),
+                "due_on_provisional": bool(x.deadline() and x.deadline().provisional),
                 "rectified_on": x.rectified_on.isoformat()
                 if x.rectified_on and x.rectified_on <= on
                 else None,

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from xinjian.collection.models import CommitmentKind
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, region_prefix
 from xinjian.core.models import AuditedModel, TransitionRecord
-from xinjian.core.workdays import add_working_days
 from xinjian.registry.models import Department, Enterprise
 
 # Voluntary public commitments made on the platform carry this source (who provides it:
@@ -225,11 +224,11 @@ class Consequence(models.Model):
         return self.get_kind_display()
 
     def deadline(self):  # type: ignore[no-untyped-def]
-        """The rectification deadline with how it was computed (architecture rule 4)."""
+        """The rectification deadline with how it was computed (architecture rule 4),
+        from its start, the working days ordered and today's calendar (commitments.deadlines)."""
+        from xinjian.core import deadlines
 
-        if self.kind != ConsequenceKind.RECTIFY or self.start_on is None or self.working_days is None:
-            return None
-        return add_working_days(self.start_on, self.working_days)
+        return deadlines.compute(self, "due_on")
 
 
 class VerificationHistory(TransitionRecord):

@@ -28,14 +28,15 @@ def with_details(qs: QuerySet[Verification]) -> QuerySet[Verification]:
 
 
 def consequence_dict(c: Consequence, *, with_explanation: bool = True) -> dict[str, Any]:
-    dl = c.deadline() if with_explanation else None
+    dl = c.deadline()  # computed from start + days + today's calendar, never the stored copy
     return {
         "kind": c.kind,
         "kind_name": c.get_kind_display(),
         "decision_no": c.decision_no,
         "working_days": c.working_days,
-        "due_on": c.due_on,
-        "deadline_explain": dl.explain() if dl else "",
+        "due_on": dl.due if dl else None,
+        "due_on_provisional": bool(dl and dl.provisional),
+        "deadline_explain": dl.explain() if dl and with_explanation else "",
         "rectified_on": c.rectified_on,
         "overdue": c.overdue_on is not None and c.rectified_on is None,
     }

@@ -46,7 +46,7 @@ class Deadline:
         """How the date was computed, for every place a person sees it (rule 4)."""
 
         text = gettext(
-            "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s"
+            "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s（含当日）"
         ) % {"start": local_date(self.start), "days": self.working_days, "due": local_date(self.due)}
         if self.provisional:
             years = gettext("、").join(str(y) for y in self.provisional_years)
@@ -56,7 +56,7 @@ class Deadline:
         return text
 
     def explain_en(self) -> str:
-        text = f"{self.working_days} working days from {self.start.isoformat()} on the official calendar: {self.due.isoformat()}"
+        text = f"{self.working_days} working days from {self.start.isoformat()} on the official calendar: {self.due.isoformat()} (that day included)"
         if self.provisional:
             text += (
                 " (provisional: holiday data missing for " + ", ".join(map(str, self.provisional_years)) + ")"
@@ -173,4 +173,9 @@ def seed_from_chinese_calendar() -> list[int]:
         )
         CalendarYear.objects.create(year=year, source=f"chinese-calendar {chinese_calendar.__version__}")
         added.append(year)
+    if added:  # deadlines that ran into these years were provisional: recompute them
+        from .actors import SYSTEM
+        from .deadlines import recompute
+
+        recompute(added, actor=SYSTEM, reason=f"chinese-calendar {chinese_calendar.__version__}")
     return added

@@ -121,7 +121,7 @@ class Workflow:
 
     def allowed(self, obj: Any, user: Any) -> list[tuple[str, Transition]]:
         """The steps `user` may take by hand from the object's current state (buttons)."""
-        from xinjian.accounts.roles import has_perm  # core sits below accounts
+        from xinjian.core.roles import has_perm
 
         state = self.state_of(obj)
         return [

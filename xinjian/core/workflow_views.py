@@ -33,7 +33,7 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
     t = wf.transitions[action]
     if not t.perm or not t.handler:
         raise Http404
-    from xinjian.accounts.roles import has_perm  # core sits below accounts
+    from xinjian.core.roles import has_perm
 
     if not has_perm(request.user, t.perm):
         raise PermissionDenied(gettext("没有执行此操作的权限"))

@@ -12,6 +12,7 @@ class ListsConfig(AppConfig):
 
         from . import (
             clocks,  # noqa: F401  registers the list clocks with run_clocks
+            deadlines,  # noqa: F401  registers the list deadlines with core.deadlines
             panels,  # noqa: F401  registers its parts of shared pages (core.panels)
         )
 

@@ -16,14 +16,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xinjian.collection.models import Penalty
-from xinjian.core import audit
+from xinjian.core import audit, deadlines
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404, region_prefix, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
 
@@ -179,20 +179,8 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])]
             + [("other", gettext("其他"))],
             "reasons": RemovalReason.choices,
-            "listing_deadline": add_working_days(
-                listing.proposed_on,
-                rules.rules_on(
-                    listing.proposed_on, listing.enterprise.region_code
-                ).anomaly_listing_working_days,
-            ),
-            "removal_deadline": add_working_days(
-                listing.ground_ceased_on,
-                rules.rules_on(
-                    listing.ground_ceased_on, listing.enterprise.region_code
-                ).anomaly_removal_working_days,
-            )
-            if listing.ground_ceased_on
-            else None,
+            "listing_deadline": deadlines.compute(listing, "listing_due"),
+            "removal_deadline": deadlines.compute(listing, "removal_due"),
         },
     )
 
@@ -317,13 +305,11 @@ def serious_propose(request: HttpRequest) -> HttpResponse:
 
 
 def _serious_deadlines(s: SeriousListing) -> dict[str, Any]:
-    r = rules.rules_on(s.proposed_on, s.enterprise.region_code)
-    out: dict[str, Any] = {}
-    if s.notified_on:
-        out["statement"] = add_working_days(s.notified_on, r.serious_statement_working_days)
-    if s.decided_on:
-        out["publication"] = add_working_days(s.decided_on, r.serious_publication_working_days)
-    return out
+    """Computed from start + rule + today's calendar (lists.deadlines), never stored."""
+    return {
+        "statement": deadlines.compute(s, "statement_due"),
+        "publication": deadlines.compute(s, "publication_due"),
+    }
 
 
 @staff(Perm.VIEW_REGISTER)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _l
 from xinjian.collection.models import Penalty
 from xinjian.commitments.actions import mark_repaired, revoke_repair
 from xinjian.commitments.models import Verification
-from xinjian.core import audit
+from xinjian.core import audit, deadlines
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit
@@ -32,7 +32,7 @@ from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.text import between as text_between
 from xinjian.core.text import clean as clean_text
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import today
 from xinjian.core.workflow import Transition, Workflow
 from xinjian.disclosure.actions import resume_publication, stop_publication
 from xinjian.lists import actions as lists
@@ -270,9 +270,9 @@ def apply(
         eligibility=check.as_json(),
         rules_version_id=check.rules_version_id,
         submitted_on=on,
-        # §12 (assumed): accept or reject within 2 working days.
-        accept_due=add_working_days(on, r.accept_working_days).due,
     )
+    # §12 (assumed): accept or reject within 2 working days (repair.deadlines).
+    deadlines.refresh(app, "accept_due")
     setattr(app, TARGET_FIELD[kind], target)
     app.save()
     app.number = f"XF{on.year}{app.pk:06d}"
@@ -296,10 +296,9 @@ def add_document(app: RepairApplication, upload: Any, *, actor: Any) -> Any:
 def accept(app: RepairApplication, *, actor: Any, on: dt.date | None = None) -> RepairApplication:
     on = on or today()
     _authorise(app, actor, "accept")
-    r = rules.rules_on(on, app.enterprise.region_code)
     app.accepted_on = on
-    # §12 (assumed): decided within 15 working days of acceptance.
-    app.decide_due = add_working_days(on, r.decide_working_days).due
+    # §12 (assumed): decided within 15 working days of acceptance (repair.deadlines).
+    deadlines.refresh(app, "decide_due")
     _move(app, "accept", actor=actor, on=on)
     return app
 
@@ -374,12 +373,17 @@ def approve(
             code="confirmation_required",
             details=[field_error("confirmed", "required", _("须确认"))],
         )
-    r = rules.rules_on(on, app.enterprise.region_code)
     app.decided_on, app.decision_no, app.decided_by = on, decision_no, as_actor(actor).label
-    # §12 (assumed): publication updated within 3 working days after approval.
-    app.publication_due = add_working_days(on, r.publication_working_days).due
+    # §12 (assumed): publication updated within 3 working days after approval (repair.deadlines).
+    deadlines.refresh(app, "publication_due")
     _move(app, "approve", actor=actor, on=on, document_no=decision_no)
-    _event(EventType.REPAIR_APPROVED, app, on, publication_due=app.publication_due)
+    _event(
+        EventType.REPAIR_APPROVED,
+        app,
+        on,
+        publication_due=app.publication_due,
+        publication_due_provisional=deadlines.provisional(app, "publication_due"),
+    )
     return app
 
 

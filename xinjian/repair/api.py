@@ -32,13 +32,16 @@ class RepairOut(Schema):
     onsite_required: bool
     submitted_on: dt.date
     accept_due: dt.date
+    accept_due_provisional: bool  # v1.1: the calendar lacks a year the deadline runs through
     accepted_on: dt.date | None
     decide_due: dt.date | None
+    decide_due_provisional: bool
     verified_on: dt.date | None
     decided_on: dt.date | None
     decision_no: str
     reasons: str
     publication_due: dt.date | None
+    publication_due_provisional: bool
     publication_updated_on: dt.date | None
     revoked_on: dt.date | None
 

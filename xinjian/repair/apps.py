@@ -11,6 +11,7 @@ class RepairConfig(AppConfig):
 
         from . import (
             clocks,  # noqa: F401  registers the overdue clock with run_clocks
+            deadlines,  # noqa: F401  registers the repair deadlines with core.deadlines
             panels,  # noqa: F401  registers its parts of shared pages (core.panels)
         )
 

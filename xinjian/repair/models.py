@@ -234,14 +234,20 @@ class RepairApplication(AuditedModel):
         return target_label(self.kind, self.target)
 
     def current_due(self) -> dt.date | None:
-        """The legal time limit of the step now awaited (None when nothing is awaited)."""
-        if self.status == RepairStatus.SUBMITTED:
-            return self.accept_due
-        if self.status in (RepairStatus.ACCEPTED, RepairStatus.VERIFIED):
-            return self.decide_due
-        if self.status == RepairStatus.APPROVED:
-            return self.publication_due
-        return None
+        """The legal time limit of the step now awaited (None when nothing is awaited),
+        computed from its start, rule and today's calendar (repair.deadlines)."""
+        from xinjian.core import deadlines
+
+        field = self.awaited_field()
+        return deadlines.due(self, field) if field else None
+
+    def awaited_field(self) -> str:
+        return {
+            RepairStatus.SUBMITTED: "accept_due",
+            RepairStatus.ACCEPTED: "decide_due",
+            RepairStatus.VERIFIED: "decide_due",
+            RepairStatus.APPROVED: "publication_due",
+        }.get(RepairStatus(self.status), "")
 
     def awaited_stage(self) -> str:
         return {

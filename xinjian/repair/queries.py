@@ -7,11 +7,10 @@ from typing import Any
 
 from django.db.models import Count
 
-from xinjian.core.workdays import add_working_days
+from xinjian.core import deadlines
 
 from .clocks import overdue
 from .models import RepairApplication, RepairStatus
-from .rules import rules_on
 
 
 def overdue_ids(on: dt.date) -> Any:
@@ -20,15 +19,8 @@ def overdue_ids(on: dt.date) -> Any:
 
 def current_deadline(app: RepairApplication) -> Any:
     """The awaited step's time limit recomputed with its explanation (rule 4), or None."""
-
-    r = rules_on(app.submitted_on, app.enterprise.region_code)
-    if app.status == RepairStatus.SUBMITTED:
-        return add_working_days(app.submitted_on, r.accept_working_days)
-    if app.status in (RepairStatus.ACCEPTED, RepairStatus.VERIFIED) and app.accepted_on:
-        return add_working_days(app.accepted_on, r.decide_working_days)
-    if app.status == RepairStatus.APPROVED and app.decided_on:
-        return add_working_days(app.decided_on, r.publication_working_days)
-    return None
+    field = app.awaited_field()
+    return deadlines.compute(app, field) if field else None
 
 
 def queue_row(app: RepairApplication, on: dt.date) -> dict[str, Any]:
@@ -59,8 +51,18 @@ def for_enterprise(enterprise: Any) -> list[RepairApplication]:
     )
 
 
+def _due(deadline: Any) -> dt.date | None:
+    return deadline.due if deadline else None
+
+
+def _provisional(deadline: Any) -> bool:
+    return bool(deadline and deadline.provisional)
+
+
 def as_dict(app: RepairApplication) -> dict[str, Any]:
-    """The API's shape of one application (no materials: those stay with the department)."""
+    """The API's shape of one application (no materials: those stay with the department).
+    Time limits as the calendar gives them today, each with `…_provisional` (v1.1)."""
+    limits = {f: deadlines.compute(app, f) for f in ("accept_due", "decide_due", "publication_due")}
     return {
         "id": app.pk,
         "number": app.number,
@@ -72,14 +74,17 @@ def as_dict(app: RepairApplication) -> dict[str, Any]:
         "strict": app.strict,
         "onsite_required": app.onsite_required,
         "submitted_on": app.submitted_on,
-        "accept_due": app.accept_due,
+        "accept_due": _due(limits["accept_due"]),
+        "accept_due_provisional": _provisional(limits["accept_due"]),
         "accepted_on": app.accepted_on,
-        "decide_due": app.decide_due,
+        "decide_due": _due(limits["decide_due"]),
+        "decide_due_provisional": _provisional(limits["decide_due"]),
         "verified_on": app.verified_on,
         "decided_on": app.decided_on,
         "decision_no": app.decision_no,
         "reasons": app.reasons,
-        "publication_due": app.publication_due,
+        "publication_due": _due(limits["publication_due"]),
+        "publication_due_provisional": _provisional(limits["publication_due"]),
         "publication_updated_on": app.publication_updated_on,
         "revoked_on": app.revoked_on,
     }

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xinjian.core import deadlines
 from xinjian.core.access import enterprise_user, staff
 from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404
@@ -60,12 +61,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _deadlines(app: RepairApplication) -> dict[str, Any]:
     """Each time limit recomputed with its explanation (architecture rule 4)."""
-    r = rules.rules_on(app.submitted_on, app.enterprise.region_code)
-    out: dict[str, Any] = {"accept": add_working_days(app.submitted_on, r.accept_working_days)}
-    if app.accepted_on:
-        out["decide"] = add_working_days(app.accepted_on, r.decide_working_days)
-    if app.decided_on and app.status in (R.APPROVED, R.DONE, R.REVOKED):
-        out["publication"] = add_working_days(app.decided_on, r.publication_working_days)
+    out: dict[str, Any] = {
+        "accept": deadlines.compute(app, "accept_due"),
+        "decide": deadlines.compute(app, "decide_due"),
+    }
+    if app.status in (R.APPROVED, R.DONE, R.REVOKED):
+        out["publication"] = deadlines.compute(app, "publication_due")
     return out
 
 

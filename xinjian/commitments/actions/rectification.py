@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from xinjian.core import deadlines
 from xinjian.core.errors import Conflict, DomainError
 from xinjian.core.workdays import today
 
@@ -31,7 +32,8 @@ def record_rectified(
     v = consequence.verification
     consequence.rectified_on = on
     consequence.save()
-    late = consequence.due_on is not None and on > consequence.due_on
+    due = deadlines.due(consequence, "due_on")  # the current value, not the stored copy
+    late = due is not None and on > due
     _move(
         v,
         "record_rectified",
@@ -48,7 +50,8 @@ def flag_overdue(consequence: Consequence, *, actor: Any, on: dt.date) -> Conseq
     """The rectification deadline passed without rectification (run by the clock)."""
     if consequence.kind != ConsequenceKind.RECTIFY or consequence.rectified_on is not None:
         raise DomainError(gettext("该处理措施无需标记逾期"), code="not_overdue")
-    if consequence.due_on is None or on <= consequence.due_on:
+    due = deadlines.due(consequence, "due_on")  # the current value, not the stored copy
+    if due is None or on <= due:
         raise DomainError(gettext("整改期限尚未届满"), code="not_overdue")
     if consequence.overdue_on is not None:
         raise Conflict(gettext("已标记逾期"), code="already_flagged")

@@ -9,12 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
-from xinjian.core import audit
+from xinjian.core import audit, deadlines
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType, emit
 from xinjian.core.jurisdiction import user_region_prefix
 from xinjian.core.text import required
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import today
 
 from .. import rules
 from ..models import (
@@ -121,7 +121,7 @@ def _consequence_rows(consequences: list[dict[str, Any]], on: dt.date, region_co
                 )
             row.working_days = days
             row.start_on = on
-            row.due_on = add_working_days(on, days).due
+            deadlines.refresh(row, "due_on")  # commitments.deadlines
         rows.append(row)
     return rows
 

@@ -42,3 +42,24 @@ def yuan(value: Decimal | float | None) -> str:
         wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
         return f"{wan:f}万元"
     return f"{amount:,.2f}元"
+
+
+@register.simple_tag
+def due(obj: object, field: str) -> str:
+    """A statutory deadline as the law and today's calendar give it (core.deadlines):
+    the date, how it was computed (on hover) and the provisional mark when the calendar
+    lacks a year it runs through. Never the stored copy."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    from xinjian.core import deadlines
+
+    deadline = deadlines.compute(obj, field)
+    if deadline is None:
+        return "—"
+    mark = (
+        format_html(' <span class="provisional">{}</span>', gettext("（临时期限）"))
+        if deadline.provisional
+        else ""
+    )
+    return format_html('<span title="{}">{}</span>{}', deadline.explain(), cn_date(deadline.due), mark)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from xinjian.core import deadlines
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, NotAllowed
 from xinjian.core.events import EventType
@@ -133,12 +134,14 @@ def submit_for_approval(
     listing: SeriousListing, *, actor: Any, on: dt.date | None = None, waived: bool = False
 ) -> SeriousListing:
     on = on or today()
-    # The statement period must run out first, unless the party has stated its case or
-    # waived the right in writing.
-    if listing.statement_due and on <= listing.statement_due and not (listing.statement or waived):
+    # The statement period must run out first (its last day included), unless the party
+    # has stated its case or waived the right in writing. Gated on the deadline as the
+    # calendar gives it today, never on the stored copy (lists.deadlines).
+    statement_due = deadlines.due(listing, "statement_due")
+    if statement_due and on <= statement_due and not (listing.statement or waived):
         raise DomainError(
-            gettext("陈述申辩期限至%(statement_due)s，期满前不能报批")
-            % {"statement_due": listing.statement_due},
+            gettext("陈述申辩期限至%(statement_due)s（含当日），期满前不能报批")
+            % {"statement_due": statement_due},
             code="statement_period_running",
         )
     _move(listing, "submit", actor=actor, on=on, reason="当事人放弃陈述申辩" if waived else "")

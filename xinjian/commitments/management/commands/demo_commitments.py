@@ -36,6 +36,19 @@ MATTERS = [
 ]
 
 
+def _days_into_unknown_year(start: dt.date, usual: int = 15) -> int:
+    """Working days from `start` to a few days into the first year without holiday data
+    (so the demo shows a provisional deadline), or `usual` when that is too far off."""
+    from xinjian.core.models import CalendarYear
+    from xinjian.core.workdays import working_days_between
+
+    year = start.year + 1
+    while CalendarYear.objects.filter(year=year).exists():
+        year += 1
+    n = working_days_between(start, dt.date(year, 1, 8))
+    return n if usual <= n <= 60 else usual
+
+
 class Command(BaseCommand):
     help = "生成演示用信用承诺及其核查：随机抽取告知承诺、承诺属实与承诺不实（含处理措施）"
 
@@ -132,7 +145,9 @@ class Command(BaseCommand):
                 30,
                 5,
                 [
-                    {"kind": "rectify", "working_days": 15},
+                    # runs into the first year whose holidays are not entered yet, when
+                    # that is within reach: shown as a provisional deadline (domain.md §14)
+                    {"kind": "rectify", "working_days": _days_into_unknown_year(day - dt.timedelta(days=5))},
                     {"kind": "penalty", "decision_no": "深南市监罚〔2026〕88号"},
                 ],
             ),
