@@ -39,14 +39,15 @@ test-pg: install browser
 # the access matrix (URL × persona × in/out of jurisdiction), the API × token scope ×
 # region, the form fuzzer and the upload bombs (tests/security_probe.py, which prints
 # requests, leaks, 5xx and rejects), then schemathesis over the API, the upload bombs,
-# the export-injection check and the bad-input regressions as tests.
+# the export-injection check, the bad-input regressions and audit_verify after SQL tampering
+# (UPDATE, DELETE, a re-hashed forgery, a cut tail) as tests.
 SECURITY_DIR := $(CURDIR)/var/security
 security: install
 	rm -rf $(SECURITY_DIR) && mkdir -p $(SECURITY_DIR)
 	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) manage.py demo --enterprises 100 --seed 1 -v0 >/dev/null
 	DATABASE_URL=sqlite:///$(SECURITY_DIR)/db.sqlite3 XINJIAN_VAR_DIR=$(SECURITY_DIR) $(PY) tests/security_probe.py
-	CONN_MAX_AGE=0 $(PY) -m pytest -q -n 2 --dist loadfile tests/test_api_fuzz.py tests/test_upload_bombs.py tests/test_export_injection.py tests/test_bad_input.py tests/test_access.py
+	CONN_MAX_AGE=0 $(PY) -m pytest -q -n 2 --dist loadfile tests/test_api_fuzz.py tests/test_upload_bombs.py tests/test_export_injection.py tests/test_bad_input.py tests/test_access.py xinjian/core/tests/test_audit_chain.py
 
 lint: install
 	$(VENV)/bin/ruff check .
