@@ -101,7 +101,7 @@ def test_key_area_xlsx_writes_names_as_text_not_formulas(
     client, county_officer, enterprise_factory, licence_factory
 ):
     from xinjian.core.actors import Actor
-    from xinjian.registry.actions import apply_licence_changes
+    from xinjian.collection.tagging import apply_licence_changes
 
     lics = [licence_factory(enterprise_factory(name=p, legal_representative=p)) for p in PAYLOADS]
     apply_licence_changes(lics, actor=Actor("t"), on=dt.date(2025, 1, 1))
