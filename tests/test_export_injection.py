@@ -100,8 +100,8 @@ def test_open_data_csv_keeps_no_live_formula(enterprise_factory, settings, tmp_p
 def test_key_area_xlsx_writes_names_as_text_not_formulas(
     client, county_officer, enterprise_factory, licence_factory
 ):
-    from xinjian.core.actors import Actor
     from xinjian.collection.tagging import apply_licence_changes
+    from xinjian.core.actors import Actor
 
     lics = [licence_factory(enterprise_factory(name=p, legal_representative=p)) for p in PAYLOADS]
     apply_licence_changes(lics, actor=Actor("t"), on=dt.date(2025, 1, 1))

@@ -45,6 +45,7 @@ def unreadable_error(raw: dict[str, Any]) -> dict[str, str]:
         "field_too_large": gettext("第%(line)s行有单元格超过131072个字符，该行无法读取"),
         "too_deep": gettext("第%(line)s行的JSON嵌套过深，无法读取"),
         "bad_encoding": gettext("第%(line)s行含有无法解码的字节（文件编码应为UTF-8或GBK），该行无法读取"),
+        "invalid_text": gettext("第%(line)s行含有不可见的空字符，该行无法读取"),
     }
     message = messages.get(str(code), gettext("第%(line)s行无法读取")) % {"line": raw.get("line", "?")}
     return {

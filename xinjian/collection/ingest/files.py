@@ -172,6 +172,11 @@ def _text_rows_to_records(
         if _replaced[0] != replaced and any("\ufffd" in c for c in row):
             yield unreadable("bad_encoding", line, ",".join(row))
             continue
+        if any("\x00" in c for c in row):
+            # A NUL can be stored neither in PostgreSQL text nor in the preview's JSON: the
+            # row is a reject with its reason before anything keeps it.
+            yield unreadable("invalid_text", line, ",".join(row))
+            continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
         rec = {n: row[i] for i, n in pairs if row[i]}
