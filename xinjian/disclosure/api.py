@@ -5,13 +5,14 @@ policy (queries.profile); a risk class or a complaint is never read here."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from xinjian.core.access import public_api
-from xinjian.core.errors import NotFound
+from xinjian.core.errors import DomainError, NotFound, field_error
 from xinjian.core.schemas import ErrorOut
 from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
@@ -31,6 +32,11 @@ class SearchResult(Schema):
 
 class SearchOut(Schema):
     results: list[SearchResult]
+    # v1.1 additions (the v1.0 shape is kept: `results` is still the first 50 by default).
+    count: int  # all matches; exact when `count_exact`, else "more than 10,000"
+    count_exact: bool
+    page: int
+    next: str | None  # the URL of the next page, or null on the last
 
 
 class ReplyOut(Schema):
@@ -110,12 +116,36 @@ class ProfileOut(Schema):
 @router.get(
     "/enterprises",
     response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
-    summary="Search by name fragment (2+ characters), USCC or old registration number; at most 50",
+    summary="Search by name fragment (2+ characters), USCC or old registration number, with the "
+    "number of matches, pages of at most 50, and filters by region, key-area type and status",
 )
 @public_api
-def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
+def search_enterprises(
+    request: HttpRequest,
+    q: str,
+    page: int = 1,
+    page_size: int = search.MAX_RESULTS,
+    region: str = "",
+    key_area: str = "",
+    status: str = "",
+) -> dict[str, Any]:
     ratelimit.hit(request)
-    found = search.search(q)
+    if not 1 <= page_size <= search.MAX_RESULTS:
+        raise DomainError(
+            gettext("每页条数超出范围"),
+            details=[
+                field_error(
+                    "page_size", "out_of_range", gettext("每页1到%(n)s条") % {"n": search.MAX_RESULTS}
+                )
+            ],
+        )
+    filters = search.Filters.parse(region, key_area, status)
+    found = search.search_page(q, page=page, page_size=page_size, filters=filters)
+    nxt = None
+    if found.has_next:
+        args = {"q": q, "page": page + 1, "page_size": page_size, "region": region}
+        args |= {"key_area": key_area, "status": status}
+        nxt = request.path + "?" + urlencode({k: v for k, v in args.items() if v not in ("", None)})
     return {
         "results": [
             {
@@ -123,10 +153,14 @@ def search_enterprises(request: HttpRequest, q: str) -> dict[str, Any]:
                 "name": e.name,
                 "region_code": e.region_code,
                 "status": e.status,
-                "key_areas": e.key_area_codes,  # type: ignore[attr-defined]  # set by search.search
+                "key_areas": e.key_area_codes,  # type: ignore[attr-defined]  # set by search.search_page
             }
-            for e in found
-        ]
+            for e in found.results
+        ],
+        "count": found.count,
+        "count_exact": found.count_exact,
+        "page": found.page,
+        "next": nxt,
     }
 
 

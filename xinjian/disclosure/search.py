@@ -1,5 +1,7 @@
 """Public enterprise search (docs/adr/0031): by USCC, old registration number or a name
-fragment of 2+ characters, at most 50 results, no paging.
+fragment of 2+ characters, with the true count, pages and filters (region, key-area type,
+registration status) — `search_page`. `search` is the first page of 50, as the v1.0 API
+served it.
 
 Name fragments are served by our own bigram index (`SearchGram`): every 2-character
 window of the normalised name, one row each. A 2-character fragment — the most common
@@ -20,6 +22,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -28,8 +31,9 @@ from django.utils.translation import gettext
 
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.events import EventType, consume
+from xinjian.core.jurisdiction import region_prefix
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Enterprise, KeyAreaTag
+from xinjian.registry.models import Enterprise, EnterpriseStatus, KeyAreaTag, KeyAreaType
 
 from .models import SearchGram, SearchGramStat, SearchName
 
@@ -53,40 +57,144 @@ class QueryTooShort(DomainError):
     code = "query_too_short"
 
 
+PAGE_SIZE = 20
+# The count is exact up to COUNT_CAP matches and shown as "more than" beyond it; pages
+# reach the first MAX_PAGED matches (a longer list is refined, not paged through).
+COUNT_CAP = 10_000
+MAX_PAGED = 1_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Public filters: a division (its whole subtree), a key-area type, a registration status."""
+
+    region: str = ""
+    key_area: str = ""
+    status: str = ""
+
+    @classmethod
+    def parse(cls, region: str | None, key_area: str | None, status: str | None) -> Filters:
+        region, key_area, status = (region or "").strip(), (key_area or "").strip(), (status or "").strip()
+        errors = []
+        if region:
+            try:
+                region_prefix(region)
+            except ValueError:
+                errors.append(field_error("region", "invalid", gettext("请输入6位行政区划代码")))
+        if key_area and not KeyAreaType.objects.filter(code=key_area, enabled=True).exists():
+            errors.append(field_error("key_area", "invalid", gettext("没有这个重点领域类型")))
+        if status and status not in EnterpriseStatus.values:
+            errors.append(field_error("status", "invalid", gettext("没有这个登记状态")))
+        if errors:
+            raise DomainError(gettext("筛选条件有误"), details=errors)
+        return cls(region, key_area, status)
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """Extra `AND …` conditions on the register row `e`, with their parameters."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if self.region:
+            parts.append("e.region_code LIKE %s")
+            params.append(region_prefix(self.region) + "%")
+        if self.status:
+            parts.append("e.status = %s")
+            params.append(self.status)
+        if self.key_area:
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {KeyAreaTag._meta.db_table} t "
+                "WHERE t.enterprise_id = e.id AND t.type_id = %s AND t.active)"
+            )
+            params.append(self.key_area)
+        return "".join(f" AND {p}" for p in parts), params
+
+
+@dataclass
+class Page:
+    results: list[Enterprise]
+    count: int  # exact when `count_exact`, else at least COUNT_CAP + 1
+    count_exact: bool
+    page: int
+    page_size: int
+    pages: int  # how many pages can be shown (MAX_PAGED bounds them)
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
 def search(q: str, limit: int = MAX_RESULTS) -> list[Enterprise]:
     """Enterprises matching `q`, at most `limit` (≤ 50), in register order."""
-    limit = min(limit, MAX_RESULTS)
+    return search_page(q, page=1, page_size=min(limit, MAX_RESULTS)).results
+
+
+def search_page(q: str, page: int = 1, page_size: int = PAGE_SIZE, filters: Filters | None = None) -> Page:
+    """One page of the enterprises matching `q` and `filters`, in register order, with
+    the number of all matches."""
+    filters = filters or Filters()
+    page_size = max(1, min(page_size, MAX_RESULTS))
+    pages_max = max(1, MAX_PAGED // page_size)
+    if page < 1 or page > pages_max:
+        raise DomainError(
+            gettext("页码超出范围"),
+            details=[field_error("page", "out_of_range", gettext("页码应在1到%(n)s之间") % {"n": pages_max})],
+        )
     raw = "".join(ch for ch in (q or "") if unicodedata.category(ch)[0] != "C").strip()
     try:
         uscc = normalize_uscc(raw)
     except IdentifierError:
         uscc = None
-    if uscc:
-        return _with_tags(list(Enterprise.objects.filter(uscc=uscc)))
     norm = normalize(raw)
-    if norm.isdigit() and len(norm) == 15:
-        return _with_tags(list(Enterprise.objects.filter(registration_no=norm)))
-    if len(norm) < MIN_FRAGMENT:
-        raise QueryTooShort(
-            gettext("请输入至少2个字的企业名称、统一社会信用代码或注册号"),
-            details=[field_error("q", "too_short", gettext("至少2个字"))],
+    order = "e.id"
+    if uscc:
+        base, params = f"FROM {Enterprise._meta.db_table} e WHERE e.uscc = %s", [uscc]
+    elif norm.isdigit() and len(norm) == 15:
+        base, params = f"FROM {Enterprise._meta.db_table} e WHERE e.registration_no = %s", [norm]
+    else:
+        # Postings order: the (gram, enterprise_id) index range is read in this order.
+        order = "g.enterprise_id"
+        if len(norm) < MIN_FRAGMENT:
+            raise QueryTooShort(
+                gettext("请输入至少2个字的企业名称、统一社会信用代码或注册号"),
+                details=[field_error("q", "too_short", gettext("至少2个字"))],
+            )
+        if len(norm) > MAX_FRAGMENT:
+            raise DomainError(
+                gettext("查询内容过长"),
+                details=[
+                    field_error(
+                        "q", "too_long", gettext("至多%(MAX_FRAGMENT)s个字") % {"MAX_FRAGMENT": MAX_FRAGMENT}
+                    )
+                ],
+            )
+        base, params = _fragment_from(norm)
+    extra, extra_params = filters.sql()
+    base, params = base + extra, params + extra_params
+    count = _count(base, params)
+    exact = count <= COUNT_CAP
+    offset = (page - 1) * page_size
+    results = list(
+        Enterprise.objects.raw(
+            f"SELECT e.* {base} ORDER BY {order} LIMIT %s OFFSET %s", [*params, page_size, offset]
         )
-    if len(norm) > MAX_FRAGMENT:
-        raise DomainError(
-            gettext("查询内容过长"),
-            details=[
-                field_error(
-                    "q", "too_long", gettext("至多%(MAX_FRAGMENT)s个字") % {"MAX_FRAGMENT": MAX_FRAGMENT}
-                )
-            ],
-        )
-    return _with_tags(fragment_search(norm, limit))
+    )
+    pages = max(1, min(pages_max, -(-min(count, MAX_PAGED) // page_size)))
+    return Page(_with_tags(results), count, exact, page, page_size, pages, filters)
 
 
-def fragment_search(norm: str, limit: int) -> list[Enterprise]:
-    """One query: the bigram postings joined to the register, cut at `limit`. For 3+
-    characters the rarest bigram is chosen inside the same statement from the count
-    table, and a bigram no name holds makes the answer empty at once."""
+def _count(base: str, params: list[Any]) -> int:
+    """How many rows `base` yields, counting at most COUNT_CAP + 1 (a common fragment's
+    postings are not walked to the end just to print a number)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT %s) c", [*params, COUNT_CAP + 1])
+        return int(cur.fetchone()[0])
+
+
+def _fragment_from(norm: str) -> tuple[str, list[Any]]:
+    """The `FROM … WHERE …` of the bigram postings joined to the register, in enterprise
+    order (`e.id` = `g.enterprise_id`). For 3+ characters the rarest bigram is chosen
+    inside the same statement from the count table, and a bigram no name holds makes the
+    answer empty at once."""
     gram_t, name_t, stat_t = (
         SearchGram._meta.db_table,
         SearchName._meta.db_table,
@@ -94,22 +202,26 @@ def fragment_search(norm: str, limit: int) -> list[Enterprise]:
     )
     ent_t = Enterprise._meta.db_table
     if len(norm) == 2:
-        sql = (
-            f"SELECT e.* FROM {gram_t} g JOIN {ent_t} e ON e.id = g.enterprise_id "
-            f"WHERE g.gram = %s ORDER BY g.enterprise_id LIMIT %s"
-        )
-        return list(Enterprise.objects.raw(sql, [norm, limit]))
+        return f"FROM {gram_t} g JOIN {ent_t} e ON e.id = g.enterprise_id WHERE g.gram = %s", [norm]
     grams = bigrams(norm)
     marks = ", ".join(["%s"] * len(grams))
     pattern = "%" + norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     sql = (
-        f"SELECT e.* FROM {gram_t} g JOIN {name_t} s ON s.enterprise_id = g.enterprise_id "
+        f"FROM {gram_t} g JOIN {name_t} s ON s.enterprise_id = g.enterprise_id "
         f"JOIN {ent_t} e ON e.id = g.enterprise_id "
         f"WHERE g.gram = (SELECT gram FROM {stat_t} WHERE gram IN ({marks}) ORDER BY n, gram LIMIT 1) "
         f"AND (SELECT COUNT(*) FROM {stat_t} WHERE gram IN ({marks}) AND n > 0) = %s "
-        f"AND s.name_norm LIKE %s ESCAPE '\\' ORDER BY g.enterprise_id LIMIT %s"
+        f"AND s.name_norm LIKE %s ESCAPE '\\'"
     )
-    return list(Enterprise.objects.raw(sql, [*grams, *grams, len(grams), pattern, limit]))
+    return sql, [*grams, *grams, len(grams), pattern]
+
+
+def fragment_search(norm: str, limit: int) -> list[Enterprise]:
+    """The first `limit` enterprises whose normalised name holds `norm` (one query)."""
+    base, params = _fragment_from(norm)
+    return list(
+        Enterprise.objects.raw(f"SELECT e.* {base} ORDER BY g.enterprise_id LIMIT %s", [*params, limit])
+    )
 
 
 def _with_tags(enterprises: list[Enterprise]) -> list[Enterprise]:

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -34,7 +35,7 @@ from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
-from xinjian.registry.models import Division, Enterprise, EnterpriseStatus, KeyAreaType
+from xinjian.registry.models import Division, EnterpriseStatus, KeyAreaType
 
 from . import actions, queries, ratelimit, rules, search
 from .exports import export_dir
@@ -138,31 +139,73 @@ def decorate_profile(profile: dict[str, Any]) -> dict[str, Any]:
     return p
 
 
+def _search_divisions() -> list[dict[str, str]]:
+    """The province's cities and counties for the search filter, a county under its city."""
+
+    def load() -> list[dict[str, str]]:
+        return [
+            {"code": d.code, "name": d.name, "level": d.level}
+            for d in Division.objects.order_by("code")
+            if d.level != "province"
+        ]
+
+    return _reference("search_divisions", load)  # type: ignore[no-any-return]
+
+
 @public
 def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    results: list[Enterprise] = []
+    found: search.Page | None = None
     error = ""
     status = 200
     if q:
         try:
             ratelimit.hit(request)
-            results = search.search(q)
+            try:
+                page = int(request.GET.get("page") or 1)
+            except ValueError:
+                page = 0  # reported as out of range by search_page
+            filters = search.Filters.parse(
+                request.GET.get("region"), request.GET.get("key_area"), request.GET.get("status")
+            )
+            found = search.search_page(q, page=page, filters=filters)
         except ratelimit.RateLimited as exc:
             error, status = exc.message, 429
         except DomainError as exc:
             error, status = exc.message, 400
+            extra = [d["message"] for d in exc.details if d.get("field") != "q"]
+            if extra:
+                error += "：" + "；".join(extra)
     lab = _labels()
+    results = found.results if found else []
     for e in results:
         e.key_area_labels = [lab["key_areas"].get(c, c) for c in e.key_area_codes]  # type: ignore[attr-defined]
+    pages: list[dict[str, Any]] = []
+    if found and found.pages > 1:
+        base = {k: request.GET.get(k, "") for k in ("q", "region", "key_area", "status")}
+        base = {k: v for k, v in base.items() if v}
+        shown = sorted({1, found.pages, *range(max(1, found.page - 2), min(found.pages, found.page + 2) + 1)})
+        prev = 0
+        for n in shown:
+            if n - prev > 1:
+                pages.append({"gap": True})
+            pages.append({"n": n, "url": "?" + urlencode(base | {"page": n}), "current": n == found.page})
+            prev = n
     return render(
         request,
         "disclosure/search.html",
         {
             "q": q,
+            "found": found,
             "results": results,
             "error": error,
-            "limit": search.MAX_RESULTS,
+            "pages": pages,
+            "cap": search.COUNT_CAP,
+            "paged": search.MAX_PAGED,
+            "divisions": _search_divisions(),
+            "key_area_choices": sorted(lab["key_areas"].items()),
+            "status_choices": list(lab["statuses"].items()),
+            "sel": {k: request.GET.get(k, "") for k in ("region", "key_area", "status")},
             "list_links": list_links(),
         },
         status=status,

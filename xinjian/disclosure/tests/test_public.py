@@ -103,15 +103,6 @@ def test_api_search_rejects_a_one_character_query(client, world):
     assert r.json()["error"]["details"][0]["field"] == "q"
 
 
-def test_search_returns_at_most_fifty_and_has_no_paging(client, enterprise_factory):
-    for n in range(55):
-        enterprise_factory(name=f"深圳市同名食品第{n}分厂")
-    search.rebuild()
-    r = client.get("/api/v1/public/enterprises", {"q": "同名", "page": 2})
-    assert len(r.json()["results"]) == 50
-    assert len(client.get("/public/", {"q": "同名食品"}).context["results"]) == 50
-
-
 def test_search_is_rate_limited_per_client_address(client, world, monkeypatch):
     monkeypatch.setattr(ratelimit, "LIMIT", 3)
     for _ in range(3):
