@@ -234,6 +234,9 @@ class Task(AuditedModel):
     # The seed stays secret until the draw; only its commitment is public before.
     seed = models.CharField(max_length=64, blank=True, editable=False)
     commitment = models.CharField(_("种子承诺值"), max_length=64, blank=True)
+    # When the current commitment was published (publication, or the re-draw that
+    # replaced the seed): a verifier checks it precedes the draw (interfaces.md v1.1).
+    committed_at = models.DateTimeField(_("承诺值公布时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
 
     objects = TaskQuerySet.as_manager()
@@ -248,6 +251,12 @@ class Task(AuditedModel):
 
     def ratio(self, risk_class: str) -> Decimal:
         return Decimal(str(self.ratios.get(risk_class, "0")))
+
+    def is_stratified(self) -> bool:
+        """A task whose ratio is the same for every class treats the classes alike:
+        it is drawn as one stratum, fully public. Otherwise it is drawn per risk class,
+        and the seed and strata go to auditors only (ADR 0052)."""
+        return len({self.ratio(c) for c in RISK_CLASSES}) > 1
 
     def is_public(self) -> bool:
         return self.state != TaskState.DRAFT
@@ -284,6 +293,7 @@ class Draw(models.Model):
     algorithm = models.CharField(_("算法"), max_length=30, default=ALGORITHM)
     seed = models.CharField(_("随机种子"), max_length=64)
     commitment = models.CharField(_("种子承诺值"), max_length=64)
+    committed_at = models.DateTimeField(_("承诺值公布时间"), null=True, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"))
     drawn_by = models.CharField(_("抽取人"), max_length=150)
     superseded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
@@ -298,13 +308,19 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return self.draw_id
 
+    def is_stratified(self) -> bool:
+        """Drawn per risk class (several strata): the seed and strata are for auditors."""
+        return self.strata.count() > 1
+
 
 class Stratum(models.Model):
-    """One stratum (one risk class) of a draw. Public under its name S1, S2, … only."""
+    """One stratum (one risk class) of a draw, named S1, S2, …; its class is "" for the
+    one stratum of an unstratified draw. Only auditors see the strata of a stratified
+    draw (interfaces.md v1.1)."""
 
     draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="strata")
     name = models.CharField(_("层"), max_length=4)
-    risk_class = models.CharField(_("风险分类"), max_length=1)
+    risk_class = models.CharField(_("风险分类"), max_length=1, blank=True)
     ratio = models.DecimalField(_("抽查比例"), max_digits=6, decimal_places=4)
     population_size = models.PositiveIntegerField(_("总体数量"))
     population_digest = models.CharField(_("总体摘要"), max_length=64)
@@ -337,6 +353,9 @@ class Target(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="inspection_targets")
     uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     rank = models.PositiveIntegerField(_("排序"))
+    # The enterprise's risk class at the draw (staff with view_risk only): the discovery
+    # rate per class is measured on it, whether or not the draw was stratified.
+    risk_class = models.CharField(_("风险分类"), max_length=1, blank=True)
 
     objects = TargetQuerySet.as_manager()
 

@@ -213,7 +213,7 @@ def discovery_rates(task: Task) -> tuple[RateRow, list[RateRow]]:
         "target_id", "result"
     ):
         found[target_id] = found.get(target_id, False) or result in PROBLEM_RESULTS
-    for target_id, cls in Target.objects.filter(draw=draw).values_list("id", "stratum__risk_class"):
+    for target_id, cls in Target.objects.filter(draw=draw).values_list("id", "risk_class"):
         if target_id in found:
             per_class[cls].inspected += 1
             per_class[cls].with_problem += found[target_id]
@@ -235,7 +235,7 @@ def discovery_rates_by_class(user: Any, since: dt.date | None = None) -> list[Ra
     if since:
         qs = qs.filter(inspected_on__gte=since)
     found: dict[int, tuple[str, bool]] = {}
-    for target_id, cls, result in qs.values_list("target_id", "target__stratum__risk_class", "result"):
+    for target_id, cls, result in qs.values_list("target_id", "target__risk_class", "result"):
         prev = found.get(target_id, (cls, False))
         found[target_id] = (cls, prev[1] or result in PROBLEM_RESULTS)
     for cls, problem in found.values():

@@ -1,15 +1,25 @@
-"""Stand-alone verifier of a double-random draw (`hash-rank-v1`, interfaces.md).
+"""Stand-alone verifier of a double-random draw (`hash-rank-v1`, interfaces.md v1.1).
 
 Standard library only, so that anyone can read it and run it without the platform:
 
     python -m xinjian.inspections.verify https://HOST/api/v1/public/draws/DRAW_ID
     python -m xinjian.inspections.verify draw.json --population population.json
 
-From the published draw alone it checks that the seed matches the commitment published
-before the draw, that every stratum selected ceil(ratio × population) USCCs, and that
-they are listed in rank order (sha256(seed + ":" + uscc) ascending). Given the population
-an auditor receives (`GET /api/v1/draws/{id}/population`, a URL with `--token`, or a
-file), it also checks each stratum's size and digest and recomputes the selection.
+A draw comes in two kinds (interfaces.md v1.1):
+
+- **single stratum** (every class at one ratio): the public draw carries its seed and
+  its stratum. From it alone this checks that the seed matches the commitment, that
+  ceil(ratio × population) USCCs were selected and that the merged selection is the
+  stratum's.
+- **risk-stratified**: the public sees the commitment, the time it was published, the
+  population size and the merged selection sorted by USCC; the seed and the strata would
+  reveal risk classes, so they go to auditors. From the public draw alone this checks the
+  commitment was published before the draw and the selection is well-formed.
+
+Given what an auditor receives (`GET /api/v1/draws/{id}/population`, a URL with
+`--token`, or a file) it recomputes either kind completely: seed against commitment,
+each stratum's size and digest, the selection of each stratum from the seed, and that
+the strata merge into the published selection and population size.
 
 Exit status 0 when everything holds, 1 when a check fails, 2 when the input is unusable.
 It deliberately shares no code with the platform's own draw (xinjian/inspections/draw.py):
@@ -24,6 +34,7 @@ import json
 import math
 import sys
 import urllib.request
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -56,47 +67,96 @@ def rank(seed: str, usccs: list[str]) -> list[str]:
     return sorted(usccs, key=lambda u: sha256_hex(seed + ":" + u))
 
 
-def verify(draw: dict[str, Any], population: dict[str, Any] | None = None) -> list[str]:
-    """Every failed check as a sentence; empty when the draw holds."""
+def _stratum_problems(seed: str, stratum: dict[str, Any], *, recompute: bool) -> list[str]:
     problems: list[str] = []
-    seed = draw.get("seed", "")
+    name = stratum.get("stratum", "?")
+    selected = list(stratum.get("selected", []))
+    population = int(stratum["population"])
+    want = expected_count(stratum["ratio"], population)
+    if len(selected) != want:
+        problems.append(
+            f"{name}: selected {len(selected)}, ceil({stratum['ratio']} × {population}) is {want}"
+        )
+    if len(set(selected)) != len(selected):
+        problems.append(f"{name}: a USCC is selected twice")
+    if not recompute:
+        return problems
+    usccs = list(stratum.get("uscc", []))
+    if usccs != sorted(usccs):
+        problems.append(f"{name}: the population is not sorted")
+    if len(usccs) != population:
+        problems.append(f"{name}: the population lists {len(usccs)} USCCs, the draw says {population}")
+    if sha256_hex("\n".join(sorted(usccs))) != stratum.get("population_digest"):
+        problems.append(f"{name}: population digest does not match the published digest")
+    if sorted(rank(seed, usccs)[:want]) != sorted(selected):
+        problems.append(f"{name}: recomputed selection differs from the published one")
+    return problems
+
+
+def verify(draw: dict[str, Any], population: dict[str, Any] | None = None) -> list[str]:
+    """Every failed check as a sentence; empty when the draw holds. `draw` is the public
+    draw; `population` what an auditor receives (optional)."""
+    problems: list[str] = []
     if draw.get("algorithm") != ALGORITHM:
         problems.append(f"unknown algorithm {draw.get('algorithm')!r}, this verifier checks {ALGORITHM}")
         return problems
-    if sha256_hex(seed) != draw.get("commitment"):
-        problems.append("the seed does not match the commitment published before the draw")
-    by_name = {}
+    merged = list(draw.get("selected", []))
+    if merged != sorted(merged):
+        problems.append("the published selection is not sorted by USCC")
+    if len(set(merged)) != len(merged):
+        problems.append("a USCC is selected twice")
+    if len(merged) > int(draw.get("population", 0)):
+        problems.append("more USCCs selected than the population holds")
+    committed_at, drawn_at = draw.get("committed_at"), draw.get("drawn_at")
+    if committed_at and drawn_at and _instant(committed_at) >= _instant(drawn_at):
+        problems.append("the commitment was not published before the draw")
+
     if population is not None:
-        by_name = {s["stratum"]: s for s in population.get("strata", [])}
-        missing = set(by_name) ^ {s["stratum"] for s in draw.get("strata", [])}
-        if missing:
-            problems.append(f"strata differ between draw and population: {sorted(missing)}")
-    for stratum in draw.get("strata", []):
-        name = stratum["stratum"]
-        selected = list(stratum["selected"])
-        want = expected_count(stratum["ratio"], int(stratum["population"]))
-        if len(selected) != want:
-            problems.append(
-                f"{name}: selected {len(selected)}, ceil({stratum['ratio']} × {stratum['population']}) is {want}"
-            )
-        if len(set(selected)) != len(selected):
-            problems.append(f"{name}: a USCC is selected twice")
-        keys = [sha256_hex(seed + ":" + u) for u in selected]
-        if keys != sorted(keys):
-            problems.append(f"{name}: the selection is not in rank order")
-        if name not in by_name:
-            continue
-        usccs = sorted(by_name[name]["uscc"])
-        if len(usccs) != int(stratum["population"]):
-            problems.append(
-                f"{name}: population file has {len(usccs)} USCCs, the draw says {stratum['population']}"
-            )
-        if sha256_hex("\n".join(usccs)) != stratum["population_digest"]:
-            problems.append(f"{name}: population digest does not match the published digest")
-        recomputed = rank(seed, usccs)[:want]
-        if recomputed != selected:
-            problems.append(f"{name}: recomputed selection differs from the published one")
+        if population.get("commitment") != draw.get("commitment"):
+            problems.append("the population's commitment differs from the published draw's")
+        seed = population.get("seed", "")
+        strata = list(population.get("strata", []))
+        recompute = True
+    else:
+        seed = draw.get("seed", "")
+        strata = list(draw.get("strata", []))
+        recompute = False
+    if "seed" in draw and draw["seed"] != seed:
+        problems.append("the published seed differs from the auditor's")
+    if seed:
+        if sha256_hex(seed) != draw.get("commitment"):
+            problems.append("the seed does not match the commitment published before the draw")
+    elif population is not None:
+        problems.append("the auditor's data carries no seed")
+    if population is None and not seed:
+        # A risk-stratified draw: the rest is for auditors (interfaces.md v1.1).
+        return problems
+    if not strata:
+        problems.append("no strata to check")
+        return problems
+    if population is not None and "strata" in draw:
+        public = {s["stratum"]: s for s in draw["strata"]}
+        for s in strata:
+            p = public.get(s["stratum"])
+            if p is None or sorted(p["selected"]) != sorted(s["selected"]) or p["ratio"] != s["ratio"]:
+                problems.append(f"{s['stratum']}: the public stratum differs from the auditor's")
+    seen: set[str] = set()
+    for s in strata:
+        problems += _stratum_problems(seed, s, recompute=recompute)
+        if recompute:
+            overlap = seen & set(s.get("uscc", []))
+            if overlap:
+                problems.append(f"{s['stratum']}: {len(overlap)} USCCs also belong to another stratum")
+            seen |= set(s.get("uscc", []))
+    if sorted(u for s in strata for u in s["selected"]) != merged:
+        problems.append("the strata's selections do not merge into the published selection")
+    if sum(int(s["population"]) for s in strata) != int(draw.get("population", -1)):
+        problems.append("the strata's populations do not add up to the published population size")
     return problems
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,16 +173,26 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         print(f"cannot read input: {e}", file=sys.stderr)
         return 2
-    problems = verify(draw, population)
-    scope = "selection recomputed from the population" if population else "commitment, counts and order"
+    try:
+        problems = verify(draw, population)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as e:
+        print(f"cannot read input: missing or malformed field {e}", file=sys.stderr)
+        return 2
     if problems:
         for p in problems:
             print(f"FAIL {p}")
         return 1
-    total = sum(len(s["selected"]) for s in draw.get("strata", []))
-    print(
-        f"OK {draw.get('draw_id')}: {len(draw.get('strata', []))} strata, {total} selected; {scope} verified"
-    )
+    if population is not None:
+        scope = "every stratum recomputed from the seed and the population"
+    elif draw.get("seed"):
+        scope = "seed, count and merged selection verified; recomputation needs the population"
+    else:
+        scope = (
+            "commitment published before the draw and selection well-formed; "
+            "risk-stratified: seed and strata are for auditors (--population)"
+        )
+    n = len((population or draw).get("strata", []))
+    print(f"OK {draw.get('draw_id')}: {n} strata, {len(draw.get('selected', []))} selected; {scope}")
     return 0
 
 

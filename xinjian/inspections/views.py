@@ -545,11 +545,7 @@ def public_task(request: HttpRequest, code: str) -> HttpResponse:
 def public_draw_page(request: HttpRequest, draw_id: str) -> HttpResponse:
     draw = get_object_or_404(Draw.objects.select_related("task"), draw_id=draw_id)
     data = public_draw(draw)
-    names = dict(
-        Enterprise.objects.filter(uscc__in=[u for s in data["strata"] for u in s["selected"]]).values_list(
-            "uscc", "name"
-        )
-    )
-    for stratum in data["strata"]:
-        stratum["rows"] = [(u, names.get(u, "")) for u in stratum["selected"]]
-    return render(request, "inspections/public_draw.html", {"draw": draw, "data": data})
+    # The merged selection sorted by USCC, never by stratum or rank (interfaces.md v1.1).
+    names = dict(Enterprise.objects.filter(uscc__in=data["selected"]).values_list("uscc", "name"))
+    rows = [(u, names.get(u, "")) for u in data["selected"]]
+    return render(request, "inspections/public_draw.html", {"draw": draw, "data": data, "rows": rows})

@@ -30,15 +30,21 @@ from .tasks import _locked, _move
 
 @transaction.atomic
 def draw_task(task: Task, *, actor: Any) -> Draw:
-    """Draw the targets (hash-rank-v1, stratified by risk class) and assign inspectors.
-    The seed is revealed with the draw."""
+    """Draw the targets (hash-rank-v1) and assign inspectors. A task with one ratio for
+    every class is drawn as one stratum (its seed and selection are public); otherwise one
+    stratum per risk class, and the seed and strata go to auditors only (ADR 0052)."""
     who = as_actor(actor)
     task = _locked(task)
     TASKS.check(task, "draw")
     population = queries.task_population(task)
-    inputs = [core.StratumInput(c, [u for u, _ in population[c]], task.ratio(c)) for c in RISK_CLASSES]
+    if task.is_stratified():
+        inputs = [core.StratumInput(c, [u for u, _ in population[c]], task.ratio(c)) for c in RISK_CLASSES]
+    else:
+        everyone = sorted(u for rows in population.values() for u, _ in rows)
+        inputs = [core.StratumInput("", everyone, task.ratio(RISK_CLASSES[0]))]
     outcomes = core.draw_strata(task.seed, inputs)
     enterprise_of = {u: eid for rows in population.values() for u, eid in rows}
+    class_of = {u: c for c, rows in population.items() for u, _ in rows}
 
     number = task.draws.count() + 1
     draw = Draw.objects.create(
@@ -47,6 +53,7 @@ def draw_task(task: Task, *, actor: Any) -> Draw:
         draw_id=f"{task.code}-D{number}",
         seed=task.seed,
         commitment=task.commitment,
+        committed_at=task.committed_at,
         drawn_at=timezone.now(),
         drawn_by=who.label,
     )
@@ -65,7 +72,14 @@ def draw_task(task: Task, *, actor: Any) -> Draw:
             selected=o.selected,
         )
         targets += [
-            Target(draw=draw, stratum=stratum, enterprise_id=enterprise_of[u], uscc=u, rank=r)
+            Target(
+                draw=draw,
+                stratum=stratum,
+                enterprise_id=enterprise_of[u],
+                uscc=u,
+                rank=r,
+                risk_class=class_of[u],
+            )
             for r, u in enumerate(o.selected, start=1)
         ]
     Target.objects.bulk_create(targets, batch_size=2000)
@@ -145,6 +159,7 @@ def redraw(task: Task, *, actor: Any, reason: str) -> Task:
     old_commitment = task.commitment
     task.seed = core.new_seed()
     task.commitment = core.commitment_of(task.seed)
+    task.committed_at = timezone.now()
     _move(
         task,
         "redraw",

@@ -191,6 +191,7 @@ def publish_task(task: Task, *, actor: Any) -> Task:
     task.seed = core.new_seed()
     task.commitment = core.commitment_of(task.seed)
     task.published_at = timezone.now()
+    task.committed_at = task.published_at
     _move(task, "publish", who=who, reason=f"公布任务及种子承诺值 {task.commitment}")
     audit.record("inspections.publish_task", task, actor=who, after={"commitment": task.commitment})
     emit(

@@ -175,12 +175,12 @@ def test_discovery_rate_per_task_and_class(running, inspector, supervisor, risk_
             item,
             actor=inspector,
             inspected_on=dt.date(2026, 4, 1),
-            result="follow_up" if t.stratum.risk_class == "C" and i % 2 == 0 else "no_problem",
+            result="follow_up" if t.risk_class == "C" and i % 2 == 0 else "no_problem",
         )
     total, per_class = queries.discovery_rates(task)
     rates = {r.label: (r.inspected, r.with_problem) for r in per_class}
     c_problems = sum(
-        1 for i, t in enumerate(draw.targets.order_by("uscc")) if t.stratum.risk_class == "C" and i % 2 == 0
+        1 for i, t in enumerate(draw.targets.order_by("uscc")) if t.risk_class == "C" and i % 2 == 0
     )
     assert rates["C"] == (4, c_problems) and rates["B"] == (4, 0)
     assert (total.inspected, total.with_problem) == (8, c_problems)
