@@ -13,8 +13,8 @@ from xinjian.core.roles import permissions_of
 
 from .permissions import Perm
 
-# (url name, label, permission or None for any staff)
-STAFF_NAV: list[tuple[str, Any, Perm | None]] = [
+# (url name, label, permission — or any one of several — or None for any staff)
+STAFF_NAV: list[tuple[str, Any, Perm | tuple[Perm, ...] | None]] = [
     ("home", _("工作台"), None),
     ("registry:search", _("主体查询"), Perm.VIEW_REGISTER),
     ("registry:key_area_list", _("重点领域企业清单"), Perm.VIEW_REGISTER),
@@ -24,7 +24,8 @@ STAFF_NAV: list[tuple[str, Any, Perm | None]] = [
     ("inspections:tasks", _("双随机抽查"), Perm.VIEW_REGISTER),
     ("lists:index", _("名单管理"), Perm.VIEW_REGISTER),
     ("commitments:index", _("信用承诺"), Perm.MANAGE_COMMITMENTS),
-    ("repair:index", _("信用修复"), Perm.MANAGE_REPAIR),
+    # The approver decides repairs: the queue is theirs too.
+    ("repair:index", _("信用修复"), (Perm.MANAGE_REPAIR, Perm.APPROVE)),
     ("sharing:index", _("共享与推送"), Perm.MANAGE_SHARING),
     ("calendar", _("工作日历"), None),
 ]
@@ -64,7 +65,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     perms = permissions_of(user)
     nav = []
     for name, label, perm in STAFF_NAV:
-        if perm is not None and perm not in perms:
+        if perm is not None and not perms & set(perm if isinstance(perm, tuple) else (perm,)):
             continue
         try:
             url = reverse(name)

@@ -30,6 +30,23 @@ def today() -> dt.date:
     return timezone.now().astimezone(SHANGHAI).date()
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The Beijing calendar day of a moment: the one way a timestamp becomes a date that
+    is shown, stored or compared with `today()` (a reply at 01:54 Beijing time, 17:54 UTC
+    the day before, is dated the Beijing day). A naive moment is taken as UTC, as Django
+    stores them."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(SHANGHAI).date()
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A moment on Beijing's clock (for timestamps written out as text)."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(SHANGHAI)
+
+
 def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 

@@ -46,7 +46,9 @@ class Transition:
     sources: Collection[str]
     target: str | None
     label: Any = ""  # the button and the history say this
-    perm: Perm | None = None  # a person needs it to take the step by hand; None: system only
+    # A person needs it (or, given a tuple, any one of them) to take the step by hand;
+    # None: system only.
+    perm: Perm | tuple[Perm, ...] | None = None
     # The event the step reports (docs/events.md): written by the engine with the
     # workflow's payload, or — `custom_event` — by the action itself (its own payload, or
     # only in some cases, e.g. a revocation reported only when the listing was public).
@@ -64,6 +66,16 @@ class Transition:
 Transitions = Mapping[str, "Transition | tuple[Collection[str], str | None]"]
 
 REGISTRY: dict[str, Workflow] = {}
+
+
+def may_take(user: Any, t: Transition) -> bool:
+    """Does `user` hold the permission (one of the permissions) the step asks for?"""
+    from xinjian.core.roles import has_perm
+
+    if not t.perm:
+        return False
+    perms = t.perm if isinstance(t.perm, tuple) else (t.perm,)
+    return any(has_perm(user, p) for p in perms)
 
 
 def _as_transition(t: Transition | tuple[Collection[str], str | None]) -> Transition:
@@ -121,13 +133,11 @@ class Workflow:
 
     def allowed(self, obj: Any, user: Any) -> list[tuple[str, Transition]]:
         """The steps `user` may take by hand from the object's current state (buttons)."""
-        from xinjian.core.roles import has_perm
-
         state = self.state_of(obj)
         return [
             (a, t)
             for a, t in self.transitions.items()
-            if t.perm and t.handler and state in t.sources and has_perm(user, t.perm)
+            if t.perm and t.handler and state in t.sources and may_take(user, t)
         ]
 
     def emitting(self) -> Iterable[tuple[str, str]]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from .access import staff
 from .errors import DomainError
 from .jurisdiction import get_visible_or_404
-from .workflow import REGISTRY
+from .workflow import REGISTRY, may_take
 
 
 @require_POST
@@ -33,9 +33,7 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
     t = wf.transitions[action]
     if not t.perm or not t.handler:
         raise Http404
-    from xinjian.core.roles import has_perm
-
-    if not has_perm(request.user, t.perm):
+    if not may_take(request.user, t):
         raise PermissionDenied(gettext("没有执行此操作的权限"))
     obj = get_visible_or_404(wf.model.objects.all(), request.user, pk=pk)  # type: ignore[attr-defined]
     handler = getattr(importlib.import_module(wf.actions_module), t.handler)

@@ -41,7 +41,8 @@ class SearchOut(Schema):
 
 class ReplyOut(Schema):
     text: str
-    submitted_at: str
+    submitted_at: str  # ISO 8601 with Beijing's offset
+    submitted_on: str = ""  # the Beijing calendar day (issue 14)
 
 
 class LicenceOut(Schema):

@@ -38,7 +38,7 @@ from xinjian.collection.models import (
     PenaltyStatus,
     PenaltyType,
 )
-from xinjian.core.workdays import SHANGHAI
+from xinjian.core.workdays import SHANGHAI, local_day
 from xinjian.lists import rules as list_rules
 from xinjian.lists.models import (
     AnomalyListing,
@@ -274,8 +274,7 @@ def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> Query
 
 
 def _local_date(ts: dt.datetime) -> dt.date:
-
-    return ts.astimezone(SHANGHAI).date()
+    return local_day(ts)
 
 
 def _day_end(d: dt.date) -> dt.datetime:

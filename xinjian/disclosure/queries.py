@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty, PenaltyStatus
 from xinjian.commitments.disclosure import public_findings
 from xinjian.core.jurisdiction import region_prefix
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import add_working_days, local_day, local_time, today
 from xinjian.lists.disclosure import public_listings
 from xinjian.lists.models import AnomalyListing, SeriousListing
 from xinjian.registry.models import Enterprise, KeyAreaTag
@@ -241,7 +241,11 @@ def _replies(enterprise: Enterprise, as_of: dt.date) -> dict[tuple[str, int], di
     out: dict[tuple[str, int], dict[str, Any]] = {}
     for r in _record_rows("replies", as_of, enterprise.pk):
         # the latest reply per record wins
-        out[(r.record_kind, r.record_id)] = {"text": r.text, "submitted_at": r.submitted_at.isoformat()}
+        out[(r.record_kind, r.record_id)] = {
+            "text": r.text,
+            "submitted_at": local_time(r.submitted_at).isoformat(),
+            "submitted_on": local_day(r.submitted_at).isoformat(),
+        }
     return out
 
 
@@ -491,7 +495,7 @@ def publication_backlog(
     for p in revoked:
         region = p.enterprise.region_code if p.enterprise else ""
         days = int(rules.value(RuleKey.PENALTY_WITHDRAW_DAYS, region, p.decided_on))
-        start = p.modified_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        start = local_day(p.modified_at)
         dl = add_working_days(start, days)
         out["withdrawals"].append({"record": p, "deadline": dl, "overdue": on > dl.due})
     return out

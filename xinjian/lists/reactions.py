@@ -23,7 +23,7 @@ from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType, consume
 from xinjian.core.models import Event
-from xinjian.core.workdays import SHANGHAI
+from xinjian.core.workdays import local_day
 from xinjian.registry.models import Enterprise
 
 from . import actions, rules
@@ -52,7 +52,7 @@ INSPECTION_GROUNDS = {
 
 
 def _day(event: Event) -> dt.date:
-    return event.occurred_at.astimezone(SHANGHAI).date()
+    return local_day(event.occurred_at)
 
 
 def remove_for_filed_reports(enterprise_ids: Any, on: dt.date, *, actor: Any = LISTS_ACTOR) -> int:

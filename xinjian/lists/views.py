@@ -24,6 +24,7 @@ from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
+from xinjian.core.workflow import may_take
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
 
@@ -361,8 +362,8 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
     )
     action, p, user = request.POST.get("action", ""), request.POST, request.user
     step = actions.SERIOUS.transitions.get("record_statement" if action == "statement" else action)
-    needs = step.perm if step is not None and step.perm else Perm.MANAGE_LISTS
-    if not has_perm(user, needs):
+    allowed = may_take(user, step) if step is not None and step.perm else has_perm(user, Perm.MANAGE_LISTS)
+    if not allowed:
         messages.error(request, gettext("没有执行此操作的权限"))
         return redirect("lists:serious_detail", pk=s.pk)
     try:

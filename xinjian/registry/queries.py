@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
 from xinjian.core.spreadsheets import neutralise_row
-from xinjian.core.workdays import today
+from xinjian.core.workdays import local_time, today
 
 from .models import Division, Enterprise, KeyAreaTag, KeyAreaTagHistory, KeyAreaType
 
@@ -127,7 +127,7 @@ def key_area_xlsx(user: Any, f: KeyAreaFilters) -> IO[bytes]:
                     tag.get_source_display(),
                     tag.licence.licence_no if tag.licence else "",
                     tag.licence.valid_until if tag.licence and tag.licence.valid_until else None,
-                    tag.since.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    local_time(tag.since).strftime("%Y-%m-%d %H:%M"),
                     e.get_status_display(),
                 ]
             )

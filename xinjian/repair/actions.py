@@ -33,7 +33,7 @@ from xinjian.core.roles import has_perm
 from xinjian.core.text import between as text_between
 from xinjian.core.text import clean as clean_text
 from xinjian.core.workdays import today
-from xinjian.core.workflow import Transition, Workflow
+from xinjian.core.workflow import Field, Transition, Workflow
 from xinjian.disclosure.actions import resume_publication, stop_publication
 from xinjian.lists import actions as lists
 from xinjian.lists.models import (
@@ -68,13 +68,38 @@ REPAIR = Workflow(
     RepairApplication,
     {
         "submit": T({""}, R.SUBMITTED, _l("提交申请"), event=E.REPAIR_SUBMITTED),
-        "accept": T({R.SUBMITTED}, R.ACCEPTED, _l("受理"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_ACCEPTED),
+        "accept": T(
+            {R.SUBMITTED},
+            R.ACCEPTED,
+            _l("受理"),
+            perm=Perm.MANAGE_REPAIR,
+            event=E.REPAIR_ACCEPTED,
+            handler="accept",
+            done=_l("已受理"),
+        ),
         "reject": T(
-            {R.SUBMITTED}, R.REJECTED, _l("不予受理"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_REJECTED
+            {R.SUBMITTED},
+            R.REJECTED,
+            _l("不予受理"),
+            perm=Perm.MANAGE_REPAIR,
+            event=E.REPAIR_REJECTED,
+            handler="reject",
+            fields=(Field("reasons", _l("不予受理的理由")),),
+            done=_l("已决定不予受理"),
         ),
         "verify": T(
-            {R.ACCEPTED}, R.VERIFIED, _l("登记现场核查"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_VERIFIED
+            {R.ACCEPTED},
+            R.VERIFIED,
+            _l("登记现场核查"),
+            perm=Perm.MANAGE_REPAIR,
+            event=E.REPAIR_VERIFIED,
+            handler="verify",
+            fields=(Field("note", _l("现场核查情况")),),
+            done=_l("已登记现场核查"),
         ),
+        # The approver's one step: the decision and everything it implies (publication
+        # stopped, the listing removed, the finding repaired) in one transaction, or
+        # nothing (`approve(update_now=True)`).
         "approve": T(
             {R.ACCEPTED, R.VERIFIED},
             R.APPROVED,
@@ -82,12 +107,37 @@ REPAIR = Workflow(
             perm=Perm.APPROVE,
             event=E.REPAIR_APPROVED,
             custom_event=True,
+            handler="approve",
+            fields=(
+                Field("decision_no", _l("信用修复决定书编号")),
+                Field(
+                    "confirmed",
+                    _l("已审查证明材料，核实当事人已履行义务、消除不良影响"),
+                    required=False,
+                    kind="checkbox",
+                ),
+            ),
+            kwargs={"update_now": True},
+            done=_l("已准予修复并更新公示"),
         ),
         "refuse": T(
-            {R.ACCEPTED, R.VERIFIED}, R.REFUSED, _l("不予修复"), perm=Perm.APPROVE, event=E.REPAIR_REFUSED
+            {R.ACCEPTED, R.VERIFIED},
+            R.REFUSED,
+            _l("不予修复"),
+            perm=Perm.APPROVE,
+            event=E.REPAIR_REFUSED,
+            handler="refuse",
+            fields=(Field("reasons", _l("不予修复的理由")),),
+            done=_l("已决定不予修复"),
         ),
         "update_publication": T(
-            {R.APPROVED}, R.DONE, _l("更新公示"), perm=Perm.MANAGE_REPAIR, event=E.REPAIR_DONE
+            {R.APPROVED},
+            R.DONE,
+            _l("更新公示"),
+            perm=Perm.MANAGE_REPAIR,
+            event=E.REPAIR_DONE,
+            handler="update_publication",
+            done=_l("已更新公示"),
         ),
         "revoke": T(
             {R.APPROVED, R.DONE},
@@ -96,6 +146,9 @@ REPAIR = Workflow(
             perm=Perm.APPROVE,
             event=E.REPAIR_REVOKED,
             custom_event=True,
+            handler="revoke",
+            fields=(Field("reason", _l("撤销理由")), Field("decision_no", _l("撤销决定书编号"))),
+            done=_l("已撤销修复并恢复原记录"),
         ),
         "flag_overdue": T(_OPEN, None, _l("逾期提醒"), event=E.REPAIR_OVERDUE),
     },
@@ -107,7 +160,7 @@ REPAIR = Workflow(
     payload=_payload,
 )
 TRANSITIONS = REPAIR.transitions
-STEP_PERMISSION: dict[str, Perm] = {a: t.perm for a, t in TRANSITIONS.items() if t.perm}
+STEP_PERMISSION: dict[str, Perm] = {a: t.perm for a, t in TRANSITIONS.items() if isinstance(t.perm, Perm)}
 
 
 def _move(
@@ -345,10 +398,13 @@ def approve(
     decision_no: str,
     confirmed: bool,
     on: dt.date | None = None,
+    update_now: bool = False,
 ) -> RepairApplication:
     """Repair granted. The conditions are checked again on the decision day; those that
     rest on the materials (obligations fulfilled, harm eliminated) must be confirmed by
-    the decider. Emits `repair.approved`; the records change in `update_publication`."""
+    the decider. Emits `repair.approved`; the records change in `update_publication` —
+    at once, in the same transaction and on the approver's authority, with `update_now`
+    (the page's 准予修复: an approval that does everything it implies, or nothing)."""
     on = on or today()
     _authorise(app, actor, "approve")
     decision_no = clean_text(decision_no, "decision_no", limit=100)
@@ -384,6 +440,10 @@ def approve(
         publication_due=app.publication_due,
         publication_due_provisional=deadlines.provisional(app, "publication_due"),
     )
+    if update_now:
+        # The decision carries the publication change: the approver needs no separate
+        # permission to update the publication their own decision orders.
+        _update_publication(app, actor=actor, on=on)
     return app
 
 
@@ -418,6 +478,10 @@ def update_publication(app: RepairApplication, *, actor: Any, on: dt.date | None
 
     on = on or today()
     _authorise(app, actor, "update_publication")
+    return _update_publication(app, actor=actor, on=on)
+
+
+def _update_publication(app: RepairApplication, *, actor: Any, on: dt.date) -> RepairApplication:
     why = _("信用修复（%(no)s，申请%(number)s）") % {"no": app.decision_no, "number": app.number}
     note = ""
     if app.kind == RepairKind.PENALTY_PUBLICATION:

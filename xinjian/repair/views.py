@@ -20,7 +20,6 @@ from xinjian.core.errors import DomainError
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
-from xinjian.core.roles import has_perm
 from xinjian.core.workdays import add_working_days, today
 
 from . import actions, documents, eligibility, queries, rules
@@ -83,8 +82,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if app.status in (R.SUBMITTED, R.ACCEPTED, R.VERIFIED)
         else None
     )
-    user = request.user
-    can = {step: has_perm(user, perm) for step, perm in actions.STEP_PERMISSION.items()}
     return render(
         request,
         "repair/detail.html",
@@ -95,7 +92,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadlines": _deadlines(app),
             "history": app.history.all(),
             "documents": app.documents.all(),
-            "can": can,
             "today": day,
             "overdue": app.is_overdue(day),
         },
@@ -117,11 +113,14 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         elif step == "verify":
             actions.verify(app, actor=user, note=p.get("note", ""))
         elif step == "approve":
+            # One action: the approval and the publication change it implies, or nothing.
             actions.approve(
-                app, actor=user, decision_no=p.get("decision_no", ""), confirmed=bool(p.get("confirmed"))
+                app,
+                actor=user,
+                decision_no=p.get("decision_no", ""),
+                confirmed=bool(p.get("confirmed")),
+                update_now=bool(p.get("update_now")),
             )
-            if p.get("update_now"):
-                actions.update_publication(app, actor=user)
         elif step == "refuse":
             actions.refuse(app, actor=user, reasons=p.get("reasons", ""))
         elif step == "update_publication":

@@ -18,6 +18,7 @@ from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed, fiel
 from xinjian.core.events import EventType, emit
 from xinjian.core.jurisdiction import user_region_prefix
 from xinjian.core.models import Event
+from xinjian.core.workdays import local_day
 from xinjian.registry.models import Enterprise
 
 from . import reports
@@ -223,7 +224,7 @@ def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") ->
     report changes nothing about the enterprise."""
 
     issued_at = timezone.now().replace(microsecond=0)
-    as_of = issued_at.astimezone(reports.SHANGHAI).date()
+    as_of = local_day(issued_at)
     number = reports.next_number(as_of)
     canonical = reports.canonical_json(
         reports.snapshot(enterprise, number=number, issued_at=issued_at, as_of=as_of)

@@ -19,11 +19,15 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 @register.filter
-def cn_date(value: dt.date | None) -> str:
+def cn_date(value: dt.date | dt.datetime | None) -> str:
     """2026年11月27日 in Chinese, 27 Nov 2026 otherwise (month names not localised further:
-    English is the only other language)."""
+    English is the only other language). A moment is dated on Beijing's calendar."""
     if not value:
         return "—"
+    if isinstance(value, dt.datetime):
+        from xinjian.core.workdays import local_day
+
+        value = local_day(value)
     if chinese_ui():
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

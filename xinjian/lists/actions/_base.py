@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xinjian.core import audit
 from xinjian.core.events import EventType, emit
 from xinjian.core.permissions import Perm
-from xinjian.core.workflow import Transition, Workflow
+from xinjian.core.workflow import Field, Transition, Workflow
 from xinjian.registry.departments import department_for as department_for
 
 from ..models import (
@@ -33,15 +33,29 @@ ANOMALY = Workflow(
     AnomalyListing,
     {
         "draft": T({""}, A.DRAFT, _("拟列入"), event=E.LISTING_DRAFTED),
+        # A draft is approved by the list managers or the head who signs decisions (the
+        # button on the listing's page; `approve_anomaly_draft`).
         "list": T(
             {"", A.DRAFT},
             A.LISTED,
             _("批准列入"),
-            perm=Perm.MANAGE_LISTS,
+            perm=(Perm.MANAGE_LISTS, Perm.APPROVE),
             event=E.LISTING_ADDED,
             custom_event=True,
+            handler="approve_anomaly_draft",
+            fields=(Field("decision_no", _("列入决定书文号")),),
+            done=_("已批准列入，列入信息已公示"),
         ),
-        "drop": T({A.DRAFT}, A.DROPPED, _("不予列入"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DROPPED),
+        "drop": T(
+            {A.DRAFT},
+            A.DROPPED,
+            _("不予列入"),
+            perm=(Perm.MANAGE_LISTS, Perm.APPROVE),
+            event=E.LISTING_DROPPED,
+            handler="drop_anomaly_draft",
+            fields=(Field("reason", _("不予列入的理由")),),
+            done=_("已决定不予列入"),
+        ),
         "note_ground_ceased": T(
             {A.LISTED}, A.LISTED, _("登记事由消除"), perm=Perm.MANAGE_LISTS, event=E.LISTING_GROUND_CEASED
         ),

@@ -109,11 +109,12 @@ def test_staff_queue_detail_and_actions_within_jurisdiction(
     queue = client.get("/staff/repair/").content.decode()
     assert app.number in queue and "2025-07-17" in queue and "自2025年7月15日起算2个工作日" in queue
     detail = client.get(f"/staff/repair/{app.pk}/").content.decode()
-    assert "公示期已满最短期限" in detail and 'id="accept"' in detail
-    client.post(f"/staff/repair/{app.pk}/action/", {"action": "accept"})
+    # The steps the person may take, from the one workflow table (issue 14).
+    assert "公示期已满最短期限" in detail and 'data-action="accept"' in detail
+    client.post(f"/staff/workflow/repair.application/{app.pk}/accept/")
     client.post(
-        f"/staff/repair/{app.pk}/action/",
-        {"action": "approve", "decision_no": "深南信修〔2025〕11号", "confirmed": "on", "update_now": "on"},
+        f"/staff/workflow/repair.application/{app.pk}/approve/",
+        {"decision_no": "深南信修〔2025〕11号", "confirmed": "on"},
     )
     app.refresh_from_db()
     assert app.status == "done"
@@ -203,3 +204,59 @@ def test_nul_characters_and_unknown_steps_are_bad_input_not_errors(
     assert "未知操作" in unknown.content.decode()
     app.refresh_from_db()
     assert app.status == "submitted"
+
+
+@pytest.fixture
+def approver_only(staff_factory):
+    """The head who signs decisions and holds nothing else (demo_approver's role)."""
+    return staff_factory("440305", ["approver"], "nanshan_signer")
+
+
+@freeze_time(NOW)
+def test_the_approver_approves_from_the_page_and_the_penalty_leaves_public_view(
+    client, county_officer, approver_only, own_penalty, apply_for
+):
+    """Issue 14: 准予修复 is one action — the decision and the publication change it
+    implies — for a person who may approve but not manage repairs."""
+    from xinjian.disclosure import policy
+
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    actions.accept(app, actor=county_officer)
+    client.force_login(approver_only)
+    nav = client.get("/staff/").content.decode()
+    assert 'href="/staff/repair/"' in nav, "the approver's navigation has 信用修复"
+    page = client.get(f"/staff/repair/{app.pk}/").content.decode()
+    assert 'data-action="approve"' in page and 'data-action="refuse"' in page
+    assert 'data-action="accept"' not in page and 'data-action="update_publication"' not in page
+    response = client.post(
+        f"/staff/workflow/repair.application/{app.pk}/approve/",
+        {"decision_no": "深南信修〔2025〕12号", "confirmed": "on"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "没有执行此操作的权限" not in text and "已准予修复并更新公示" in text
+    app.refresh_from_db()
+    own_penalty.refresh_from_db()
+    assert app.status == "done" and app.decision_no == "深南信修〔2025〕12号"
+    assert [h.action for h in app.history.all()][-2:] == ["approve", "update_publication"]
+    assert own_penalty.publication_stopped_on == D(2025, 7, 15)
+    assert not policy.penalty_visible(own_penalty, D(2025, 7, 15))
+
+
+@freeze_time(NOW)
+def test_an_approval_that_cannot_be_completed_changes_nothing_and_says_why(
+    client, county_officer, approver_only, own_penalty, apply_for
+):
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    actions.accept(app, actor=county_officer)
+    client.force_login(approver_only)
+    response = client.post(
+        f"/staff/workflow/repair.application/{app.pk}/approve/",
+        {"decision_no": "深南信修〔2025〕13号"},  # materials not confirmed
+        follow=True,
+    )
+    assert "须确认已核实履行义务" in response.content.decode()
+    app.refresh_from_db()
+    own_penalty.refresh_from_db()
+    assert app.status == "accepted" and app.decision_no == ""
+    assert own_penalty.publication_stopped_on is None
