@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "xinjian.accounts"
     label = "accounts"
+    verbose_name = _("账号与角色")
 
     def ready(self) -> None:
         from axes.signals import user_locked_out

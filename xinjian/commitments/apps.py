@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommitmentsConfig(AppConfig):
     name = "xinjian.commitments"
     label = "commitments"
-    verbose_name = "信用承诺"
+    verbose_name = _("信用承诺")
 
     def ready(self) -> None:
         from xinjian.core import reference

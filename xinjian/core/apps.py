@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "xinjian.core"
     label = "core"
-    verbose_name = "基础"
+    verbose_name = _("基础")
 
     def ready(self) -> None:
         from . import audit, checks, reference  # noqa: F401  (checks and audit's clock register themselves)

@@ -10,6 +10,9 @@ from .access import enterprise_user, public, staff
 from .jurisdiction import user_region_prefix
 from .models import CalendarDay, CalendarYear
 from .panels import enterprise_workbench, staff_workbench
+from .workbench import charts as workbench_charts
+from .workbench import ordered
+from .workbench import todo as workbench_todo
 from .workdays import add_working_days, today
 
 
@@ -35,9 +38,27 @@ def my_home(request: HttpRequest) -> HttpResponse:
 
 @staff()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The staff workbench: each app contributes its cards (`core.panels.staff_workbench`)."""
-    cards = staff_workbench.render(request, request.user)
-    return render(request, "core/dashboard.html", {"cards": cards, "today": today()})
+    """The staff workbench: this person's to-do list — what awaits them in their
+    jurisdiction and role, overdue first, each with its deadline and a link to where it is
+    done — then the charts and the counters. Each app contributes its queues, charts and
+    cards (`core.workbench`, `core.panels.staff_workbench`)."""
+    on = today()
+    queues = workbench_todo.collect(request, request.user)
+    charts = workbench_charts.collect(request, request.user)
+    for n, chart in enumerate(charts, start=1):
+        chart["id"] = f"chart-{n}"
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "queues": queues,
+            "todos": ordered(queues, on),
+            "overdue": sum(q.overdue(on) for q in queues),
+            "charts": charts,
+            "cards": staff_workbench.render(request, request.user),
+            "today": on,
+        },
+    )
 
 
 class CalendarYearForm(forms.Form):

@@ -140,6 +140,14 @@ class Workflow:
             if t.perm and t.handler and state in t.sources and may_take(user, t)
         ]
 
+    def may(self, user: Any, action: str) -> bool:
+        """May `user` take `action` by hand (its permission per the table)? The workbench
+        lists an item for whoever may take the step it awaits."""
+        from xinjian.core.roles import has_perm
+
+        perm = self.transitions[action].perm
+        return perm is not None and has_perm(user, perm)
+
     def emitting(self) -> Iterable[tuple[str, str]]:
         """(action, event type) for every step that reports an event."""
         return [(a, t.event) for a, t in self.transitions.items() if t.event]

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "xinjian.registry"
     label = "registry"
-    verbose_name = "主体登记"
+    verbose_name = _("主体登记")
 
     def ready(self) -> None:
         from xinjian.core import reference

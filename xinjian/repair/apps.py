@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RepairConfig(AppConfig):
     name = "xinjian.repair"
     label = "repair"
-    verbose_name = "信用修复"
+    verbose_name = _("信用修复")
 
     def ready(self) -> None:
         from xinjian.core import reference

@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from xinjian.core.panels import enterprise_panels, enterprise_workbench
+from xinjian.core.workbench import Queue, queue_from, todo
 
-from .models import OPEN_STATUSES, RepairApplication
+from .actions import REPAIR
+from .models import OPEN_STATUSES, RepairApplication, RepairStatus
 from .queries import for_enterprise
 
 
@@ -22,3 +26,47 @@ def repair_panel(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
 def repair_card(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     open_count = RepairApplication.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).count()
     return {"repairs_open": open_count}
+
+
+# --- the staff workbench: applications awaiting this person (core.workbench) ---------
+
+
+def _repair_queue(user: Any, action: str, statuses: list[str], label: str, deadline: str) -> Queue | None:
+    if not REPAIR.may(user, action):
+        return None
+    qs = RepairApplication.objects.visible_to(user).filter(status__in=statuses).select_related("enterprise")
+    return queue_from(
+        qs,
+        label=label,
+        subject=lambda a: f"{a.enterprise.name}（{a.number}）",
+        url=lambda a: reverse("repair:detail", args=[a.pk]),
+        deadline=deadline,
+        more_url=reverse("repair:index"),
+    )
+
+
+@todo.register("repair.accept", order=30)
+def repair_accept(request: HttpRequest, user: Any) -> Queue | None:
+    return _repair_queue(user, "accept", [RepairStatus.SUBMITTED], gettext("受理信用修复申请"), "accept_due")
+
+
+@todo.register("repair.decide", order=31)
+def repair_decide(request: HttpRequest, user: Any) -> Queue | None:
+    return _repair_queue(
+        user,
+        "approve",
+        [RepairStatus.ACCEPTED, RepairStatus.VERIFIED],
+        gettext("决定是否准予信用修复"),
+        "decide_due",
+    )
+
+
+@todo.register("repair.publication", order=32)
+def repair_publication(request: HttpRequest, user: Any) -> Queue | None:
+    return _repair_queue(
+        user,
+        "update_publication",
+        [RepairStatus.APPROVED],
+        gettext("信用修复后更新公示"),
+        "publication_due",
+    )

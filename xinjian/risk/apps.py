@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RiskConfig(AppConfig):
     name = "xinjian.risk"
     label = "risk"
-    verbose_name = "信用风险分类"
+    verbose_name = _("信用风险分类")
 
     def ready(self) -> None:
         from . import (
