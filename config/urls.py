@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
 from config.api import api
@@ -12,6 +14,8 @@ admin.site.site_title = "信监"
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links (it was a 404).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("staff/", core_views.dashboard, name="home"),
     path("staff/calendar/", core_views.calendar_page, name="calendar"),
     path("staff/workflow/<str:workflow>/<int:pk>/<slug:action>/", workflow_views.take, name="workflow_take"),
