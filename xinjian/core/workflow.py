@@ -143,10 +143,7 @@ class Workflow:
     def may(self, user: Any, action: str) -> bool:
         """May `user` take `action` by hand (its permission per the table)? The workbench
         lists an item for whoever may take the step it awaits."""
-        from xinjian.core.roles import has_perm
-
-        perm = self.transitions[action].perm
-        return perm is not None and has_perm(user, perm)
+        return may_take(user, self.transitions[action])
 
     def emitting(self) -> Iterable[tuple[str, str]]:
         """(action, event type) for every step that reports an event."""
