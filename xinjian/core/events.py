@@ -108,6 +108,7 @@ class EventType(models.TextChoices):
     # risk
     RISK_VERSION_ACTIVATED = "risk.version_activated", _("风险模型版本生效")
     RISK_RUN_COMPLETED = "risk.run_completed", _("风险分类评分完成")
+    RISK_DRAW_RATIO_CHANGED = "risk.draw_ratio_changed", _("分类抽查比例变更")
 
 
 def _serialise_writers() -> None:

@@ -142,10 +142,8 @@ class ConflictOfInterest(models.Model):
 
 
 class RuleCode(models.TextChoices):
-    RATIO_A = "ratio_A", _("A类（信用风险低）抽查比例")
-    RATIO_B = "ratio_B", _("B类（信用风险一般）抽查比例")
-    RATIO_C = "ratio_C", _("C类（信用风险较高）抽查比例")
-    RATIO_D = "ratio_D", _("D类（信用风险高）抽查比例")
+    # The per-class draw ratios are not here: their one table is the risk app's
+    # SupervisionMeasure, read through `xinjian.risk.queries.draw_ratios` (issue 11 §3).
     INSPECTORS_PER_TARGET = "inspectors_per_target", _("每户检查人员数（不少于）")
     PUBLICATION_WORKING_DAYS = "publication_working_days", _("结果公示期限（工作日）")
     FOOD_FULL_CYCLE_YEARS = "food_full_cycle_years", _("食品生产企业全覆盖周期（年）")

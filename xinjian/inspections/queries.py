@@ -16,7 +16,7 @@ from xinjian.collection.models import PROBLEM_RESULTS, Inspection, InspectionKin
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.workdays import Deadline, add_working_days, today
 from xinjian.registry.models import Enterprise, EnterpriseStatus, KeyAreaTag
-from xinjian.risk.queries import current_class_map
+from xinjian.risk.queries import current_class_map, draw_ratios
 
 from .models import (
     DEFAULT_CLASS,
@@ -35,10 +35,6 @@ SOURCE_PREFIX = "inspections:"
 
 # Defaults used only when the rule table has no row yet (it is seeded by the data migration).
 RULE_DEFAULTS: dict[str, Decimal] = {
-    RuleCode.RATIO_A: Decimal("0.01"),
-    RuleCode.RATIO_B: Decimal("0.02"),
-    RuleCode.RATIO_C: Decimal("0.10"),
-    RuleCode.RATIO_D: Decimal("0.30"),
     RuleCode.INSPECTORS_PER_TARGET: Decimal(2),
     RuleCode.PUBLICATION_WORKING_DAYS: Decimal(20),
     RuleCode.FOOD_FULL_CYCLE_YEARS: Decimal(2),
@@ -66,8 +62,11 @@ def rules_in_force(on: dt.date | None = None) -> list[InspectionRule]:
     return rows
 
 
-def default_ratios(on: dt.date | None = None) -> dict[str, str]:
-    return {c: format(rule_value(f"ratio_{c}", on).normalize(), "f") for c in RISK_CLASSES}
+def default_ratios(region_code: str, on: dt.date | None = None) -> dict[str, str]:
+    """The default ratio per class for a task in `region_code` starting on `on`: from the
+    one table of them, the risk app's supervision measures, for the task's province."""
+    ratios = draw_ratios(on or today(), region_code)
+    return {c: format(ratios[c].normalize(), "f") for c in RISK_CLASSES}
 
 
 def risk_classes(enterprise_ids: list[int] | None = None) -> dict[int, str]:

@@ -12,11 +12,8 @@ from typing import Any
 RULES_FROM = dt.date(2021, 9, 1)
 
 RULES = [
-    # code, value, basis, assumed
-    ("ratio_A", "0.01", "风险分类意见：A类降低抽查比例和频次，“无事不扰”（省级示例：A类1%）", False),
-    ("ratio_B", "0.02", "风险分类意见：B类按常规比例和频次抽查（省级示例：B类2%）", False),
-    ("ratio_C", "0.10", "风险分类意见：C类适当提高抽查比例和频次（省级示例：C类10%）", False),
-    ("ratio_D", "0.30", "风险分类意见：D类大幅提高抽查比例和频次（省级示例：D类30%）", False),
+    # code, value, basis, assumed. The per-class draw ratios live in the risk app's
+    # supervision measures (one table, issue 11 §3).
     ("inspectors_per_target", "2", "《行政处罚法》第四十二条：执法人员不得少于两人", False),
     ("publication_working_days", "20", "双随机抽查结果自产生之日起20个工作日内公示", False),
     ("food_full_cycle_years", "2", "食品生产企业每两年至少全项目检查一次", False),

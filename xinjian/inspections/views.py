@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -28,6 +29,8 @@ from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
 from xinjian.registry.models import Department, Division, Enterprise, KeyAreaType, OfficeKind
+from xinjian.risk import actions as risk_actions
+from xinjian.risk.models import SupervisionMeasure
 
 from . import actions, queries
 from .api import public_draw
@@ -164,7 +167,7 @@ class TaskForm(forms.Form):
 
 @staff(Perm.MANAGE_INSPECTIONS)
 def task_create(request: HttpRequest) -> HttpResponse:
-    ratios = queries.default_ratios()
+    ratios = queries.default_ratios(_department(request).division_id)
     initial: dict[str, Any] = {f"ratio_{c}": Decimal(ratios[c]) for c in RISK_CLASSES}
     initial.update(
         {
@@ -425,9 +428,28 @@ def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
 @staff(Perm.VIEW_REGISTER)
 def rules(request: HttpRequest) -> HttpResponse:
 
+    profile = getattr(request.user, "staff_profile", None)
+    region = profile.department.division_id if profile is not None else settings.XINJIAN_PROVINCE
+    province = region[:2] + "0000"
     if request.method == "POST":
         if not has_perm(request.user, Perm.MANAGE_RULES):
             messages.error(request, gettext("没有维护规则的权限"))
+        elif request.POST.get("risk_class"):
+            # The per-class draw ratio: a new version in its one table (risk's measures).
+            try:
+                risk_actions.set_draw_ratio(
+                    actor=request.user,
+                    risk_class=request.POST.get("risk_class", ""),
+                    ratio=Decimal(request.POST.get("ratio", "")),
+                    effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
+                    basis=request.POST.get("basis", ""),
+                    province_code=province if request.POST.get("scope") == "province" else "",
+                )
+                messages.success(request, gettext("已录入新版本抽查比例"))
+            except (ValueError, ArithmeticError):
+                messages.error(request, gettext("取值或生效日期不合法"))
+            except DomainError as e:
+                _errors(request, e)
         else:
             try:
                 actions.set_rule(
@@ -449,6 +471,13 @@ def rules(request: HttpRequest) -> HttpResponse:
         {
             "in_force": queries.rules_in_force(),
             "all_rules": InspectionRule.objects.all(),
+            "ratios": sorted(
+                SupervisionMeasure.in_force(today(), region).values(),
+                key=lambda m: m.risk_class,
+            ),
+            "ratio_history": SupervisionMeasure.objects.filter(province_code__in=["", province]),
+            "classes": RISK_CLASSES,
+            "province": province,
             "codes": RuleCode.choices,
             "can_edit": has_perm(request.user, Perm.MANAGE_RULES),
             "rule_note": RULE_NOTE,

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xinjian.core import audit, events
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import Conflict, InvalidTransition
+from xinjian.core.errors import Conflict, DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType
 from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
@@ -22,6 +24,7 @@ from xinjian.registry.models import Enterprise
 from . import calibration
 from .indicators import BY_CODE, indicators_for
 from .models import (
+    CLASSES,
     VERSION_TRANSITIONS,
     ClassBandRule,
     ModelVersion,
@@ -30,6 +33,7 @@ from .models import (
     RiskModel,
     RunKind,
     ScoringRun,
+    SupervisionMeasure,
     VersionMethod,
     VersionStatus,
 )
@@ -85,6 +89,60 @@ def _transition(version: ModelVersion, to: str, *, actor: Any, reason: str) -> N
     if to == VersionStatus.ACTIVE:
         version.activated_at = timezone.now()
     version.save(update_fields=["status", "activated_at"])
+
+
+@transaction.atomic
+def set_draw_ratio(
+    *,
+    actor: Any,
+    risk_class: str,
+    ratio: Decimal,
+    effective_from: dt.date,
+    basis: str,
+    province_code: str = "",
+) -> SupervisionMeasure:
+    """A new version of a class's default draw ratio (the one table of it, issue 11 §3),
+    for a province ("" for the national default), from a date. The measures text and
+    target share carry over from the version in force then."""
+    details = []
+    if risk_class not in CLASSES:
+        details.append(field_error("risk_class", "invalid", risk_class))
+    if not (Decimal(0) <= ratio <= Decimal(1)) or ratio.as_tuple().exponent < -4:  # type: ignore[operator]
+        details.append(field_error("ratio", "out_of_range", gettext("抽查比例须在0到1之间，至多四位小数")))
+    if province_code and not (
+        len(province_code) == 6 and province_code.isdigit() and province_code.endswith("0000")
+    ):
+        details.append(field_error("province_code", "invalid", province_code))
+    if not basis.strip():
+        details.append(field_error("basis", "required", gettext("必填")))
+    if details:
+        raise DomainError(gettext("抽查比例不合法"), details=details)
+    who = as_actor(actor)
+    current = SupervisionMeasure.in_force(effective_from, province_code).get(risk_class)
+    row, _created = SupervisionMeasure.objects.update_or_create(
+        risk_class=risk_class,
+        province_code=province_code,
+        effective_from=effective_from,
+        defaults={
+            "draw_ratio": ratio,
+            "measures": current.measures if current else "",
+            "ratio_range": current.ratio_range if current else "",
+            "target_share": current.target_share if current else None,
+            "basis": basis.strip(),
+            "entered_by": who.label,
+        },
+    )
+    audit.record("risk.set_draw_ratio", row, actor=who, after=audit.snapshot(row))
+    events.emit(
+        EventType.RISK_DRAW_RATIO_CHANGED,
+        data={
+            "class": risk_class,
+            "ratio": format(ratio.normalize(), "f"),
+            "effective_from": effective_from.isoformat(),
+            "province_code": province_code,
+        },
+    )
+    return row
 
 
 def _next_number(model: RiskModel) -> int:

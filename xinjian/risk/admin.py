@@ -14,5 +14,8 @@ class ClassBandRuleAdmin(admin.ModelAdmin):
 
 @admin.register(SupervisionMeasure)
 class SupervisionMeasureAdmin(admin.ModelAdmin):
-    list_display = ("risk_class", "effective_from", "draw_ratio", "ratio_range", "measures")
-    list_filter = ("risk_class",)
+    """The one table of the per-class draw ratio (double random reads its task defaults
+    here) and the measures that go with a class; a province adds its own rows."""
+
+    list_display = ("risk_class", "province_code", "effective_from", "draw_ratio", "ratio_range", "measures")
+    list_filter = ("risk_class", "province_code")

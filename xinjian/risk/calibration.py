@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import Max, Min
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score, roc_curve
@@ -336,7 +337,7 @@ def share_bands(scores: Sequence[float], shares: dict[str, float]) -> tuple[int,
 def bands_for(version: ModelVersion, snap: Snapshot, on: dt.date) -> tuple[ClassBandRule, dict[str, Any]]:
     """The bands a version is validated with: set by target shares on the validation
     snapshot when the province chose shares, else the score bands in force."""
-    shares = SupervisionMeasure.target_shares(on)
+    shares = SupervisionMeasure.target_shares(on, settings.XINJIAN_PROVINCE)
     in_force = ClassBandRule.in_force(version.model, on)
     if shares is None:
         return in_force, {"source": "rule", "effective_from": in_force.effective_from.isoformat()}
@@ -347,7 +348,7 @@ def bands_for(version: ModelVersion, snap: Snapshot, on: dt.date) -> tuple[Class
 
 def validation_report(version: ModelVersion, snaps: dict[str, Any], *, on: dt.date) -> dict[str, Any]:
     bands, band_basis = bands_for(version, snaps["valid"], on)
-    measures = SupervisionMeasure.in_force(on)
+    measures = SupervisionMeasure.in_force(on, settings.XINJIAN_PROVINCE)
     valid = evaluate(version, snaps["valid"], bands, measures)
     train = evaluate(version, snaps["train"][-1], bands, measures)
     report: dict[str, Any] = {

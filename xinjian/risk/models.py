@@ -200,9 +200,13 @@ class ClassBandRule(models.Model):
 
 class SupervisionMeasure(models.Model):
     """What a class means for supervision (domain.md §7): the default share of a class
-    drawn in a double-random task, and the measures that go with it (rule data)."""
+    drawn in a double-random task, and the measures that go with it (rule data). The one
+    table of the per-class draw ratio (issue 11 §3): double random reads its defaults
+    here, through `xinjian.risk.queries.draw_ratios`, for the task's province."""
 
     risk_class = models.CharField(_("风险类别"), max_length=1, choices=RiskClass.choices)
+    # "" is the national default; a province enters its own rows (they win from their date).
+    province_code = models.CharField(_("适用省份"), max_length=6, blank=True, help_text=_("空为全国默认"))
     effective_from = models.DateField(_("生效日期"))
     draw_ratio = models.DecimalField(_("默认抽查比例"), max_digits=5, decimal_places=4)
     # The province's choice of class bands (issue 17): when every class has a target share
@@ -219,22 +223,31 @@ class SupervisionMeasure(models.Model):
     class Meta:
         verbose_name = _("分类监管措施")
         verbose_name_plural = _("分类监管措施")
-        ordering = ["risk_class", "-effective_from", "-id"]
+        ordering = ["risk_class", "province_code", "-effective_from", "-id"]
 
     def __str__(self) -> str:
         return f"{self.risk_class} {self.draw_ratio}"
 
     @classmethod
-    def in_force(cls, on: dt.date) -> dict[str, SupervisionMeasure]:
+    def in_force(cls, on: dt.date, region_code: str) -> dict[str, SupervisionMeasure]:
+        """Per class, the row in force on `on` for the province of `region_code`: the
+        province's own newest version, else the national one. Provinces differ, so every
+        lookup names the region."""
+        province = region_code[:2] + "0000" if region_code else ""
         found: dict[str, SupervisionMeasure] = {}
-        for m in cls.objects.filter(effective_from__lte=on).order_by("risk_class", "-effective_from", "-id"):
-            found.setdefault(m.risk_class, m)
-        return found
+        national: dict[str, SupervisionMeasure] = {}
+        rows = cls.objects.filter(effective_from__lte=on, province_code__in={"", province})
+        for m in rows.order_by("risk_class", "-effective_from", "-id"):
+            if m.province_code and province:
+                found.setdefault(m.risk_class, m)
+            elif not m.province_code:
+                national.setdefault(m.risk_class, m)
+        return {**national, **found}
 
     @classmethod
-    def target_shares(cls, on: dt.date) -> dict[str, float] | None:
+    def target_shares(cls, on: dt.date, region_code: str) -> dict[str, float] | None:
         """Target share per class in force, or None when the province keeps score bands."""
-        measures = cls.in_force(on)
+        measures = cls.in_force(on, region_code)
         if set(measures) != set(CLASSES) or any(m.target_share is None for m in measures.values()):
             return None
         return {c: float(measures[c].target_share or 0) for c in CLASSES}

@@ -3,14 +3,16 @@ are staff pages behind Perm.VIEW_RISK and API clients with scope `risk`, never p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
 
 from xinjian.registry.models import Enterprise
 
-from .models import Assessment, RiskModel
+from .models import CLASSES, Assessment, RiskModel, SupervisionMeasure
 from .scoring import reasons
 
 GENERAL = "general"
@@ -77,3 +79,15 @@ def enterprise_risk(enterprise: Enterprise) -> dict[str, Any] | None:
 
 def models_overview() -> list[RiskModel]:
     return list(RiskModel.objects.prefetch_related("versions", "band_rules"))
+
+
+# Used only when the measures table has no row for a class (it is seeded by migration).
+DRAW_RATIO_DEFAULTS = {"A": Decimal("0.01"), "B": Decimal("0.02"), "C": Decimal("0.10"), "D": Decimal("0.30")}
+
+
+def draw_ratios(on: dt.date, region_code: str) -> dict[str, Decimal]:
+    """The default share of each class drawn in a double-random task on `on`, for the
+    province of `region_code` (its own rows first, then the national ones): the one source
+    of the per-class draw ratio (issue 11 §3)."""
+    measures = SupervisionMeasure.in_force(on, region_code)
+    return {c: measures[c].draw_ratio if c in measures else DRAW_RATIO_DEFAULTS[c] for c in CLASSES}

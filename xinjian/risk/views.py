@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,7 +85,10 @@ def models_index(request: HttpRequest) -> HttpResponse:
         "risk/models.html",
         {
             "rows": rows,
-            "measures": sorted(SupervisionMeasure.in_force(on).values(), key=lambda m: m.risk_class),
+            "measures": sorted(
+                SupervisionMeasure.in_force(on, settings.XINJIAN_PROVINCE).values(),
+                key=lambda m: m.risk_class,
+            ),
             "runs": ScoringRun.objects.select_related("version", "version__model")[:20],
             "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
         },

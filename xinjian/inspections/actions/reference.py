@@ -144,10 +144,6 @@ def set_rule(
     """A new version of a rule, effective from a date (rules are data)."""
     if code not in RuleCode.values:
         raise DomainError(gettext("未知规则"), details=[field_error("code", "invalid", code)])
-    if code.startswith("ratio_") and not (Decimal(0) <= value <= Decimal(1)):
-        raise DomainError(
-            gettext("抽查比例须在0到1之间"), details=[field_error("value", "out_of_range", str(value))]
-        )
     who = as_actor(actor)
     rule, _ = InspectionRule.objects.update_or_create(
         code=code,

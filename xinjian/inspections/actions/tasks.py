@@ -126,7 +126,7 @@ def create_task(
     if details:
         raise DomainError(gettext("任务信息不完整或不合法"), details=details)
     clean = _clean_ratios(
-        ratios if ratios is not None else queries.default_ratios(starts_on),
+        ratios if ratios is not None else queries.default_ratios(region_code, starts_on),
         key_items=any(i.is_key for i in items),
     )
     who = as_actor(actor)
