@@ -9,10 +9,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import os
-from typing import Any
 
 import pytest
 
@@ -20,7 +17,7 @@ import pytest
 # from a thread with a running loop unless told this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-_serial = itertools.count(1)
+from tests.factories import serial  # noqa: E402  (after the environment above)
 
 
 def pytest_configure(config):
@@ -109,56 +106,20 @@ def _reference_data(request):
         ensure_loaded()
 
 
-def make_uscc(region_code: str = "440305") -> str:
-    from xinjian.registry.identifiers import build_uscc
-
-    n = next(_serial)
-    return build_uscc(region_code, f"MA{n:06d}")
-
-
 @pytest.fixture
 def enterprise_factory(db):
-    from xinjian.registry.models import Enterprise
+    """`enterprise_factory(**fields)`: a register row (tests/factories.py)."""
+    from tests.factories import EnterpriseFactory
 
-    def make(**fields: Any) -> Enterprise:
-        region = fields.pop("region_code", "440305")
-        defaults = {
-            "uscc": make_uscc(region),
-            "name": f"深圳市测试食品有限公司{next(_serial)}",
-            "legal_representative": "张三",
-            "established_on": dt.date(2015, 3, 1),
-            "region_code": region,
-            "status": "operating",
-            "source": "test",
-        }
-        defaults.update(fields)
-        return Enterprise.objects.create(**defaults)
-
-    return make
+    return EnterpriseFactory
 
 
 @pytest.fixture
 def licence_factory(db):
-    from xinjian.collection.models import Licence
+    """`licence_factory(enterprise, **fields)`: a valid food-production licence."""
+    from tests.factories import LicenceFactory
 
-    def make(enterprise, **fields: Any) -> Licence:
-        n = next(_serial)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "test",
-            "source_id": f"L-{n}",
-            "licence_type": "food_production",
-            "licence_no": f"SC1014403{n:07d}",
-            "issued_by": "深圳市市场监督管理局",
-            "issued_on": dt.date(2022, 1, 1),
-            "valid_until": dt.date(2027, 1, 1),
-            "status": "valid",
-        }
-        defaults.update(fields)
-        return Licence.objects.create(**defaults)
-
-    return make
+    return lambda enterprise, **fields: LicenceFactory(enterprise=enterprise, **fields)
 
 
 @pytest.fixture
@@ -169,7 +130,7 @@ def staff_factory(db):
     from xinjian.registry.models import Department
 
     def make(division: str, roles: list[str] | None = None, username: str | None = None) -> User:
-        username = username or f"staff{next(_serial)}"
+        username = username or f"staff{next(serial)}"
         user = User.objects.create_user(username, password="correct-horse-9")
         StaffProfile.objects.create(
             user=user,
@@ -219,7 +180,7 @@ def api_client_factory(db):
     from xinjian.sharing.models import ApiClient
 
     def make(name: str | None = None, scopes: list[str] | None = None, region_code: str = ""):
-        return ApiClient.issue(name or f"client{next(_serial)}", scopes or ["ingest"], region_code)
+        return ApiClient.issue(name or f"client{next(serial)}", scopes or ["ingest"], region_code)
 
     return make
 

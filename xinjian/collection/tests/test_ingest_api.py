@@ -7,7 +7,7 @@ import json
 import pytest
 from freezegun import freeze_time
 
-from conftest import make_uscc
+from tests.factories import make_uscc
 from xinjian.collection.models import (
     AnnualReport,
     BatchStatus,

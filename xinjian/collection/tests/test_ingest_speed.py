@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from freezegun import freeze_time
 
-from conftest import make_uscc
+from tests.factories import make_uscc
 from xinjian.collection.ingest.engine import Ingestion
 from xinjian.collection.ingest.fields import TODAY
 from xinjian.collection.ingest.kinds import KINDS, get_kind

@@ -12,7 +12,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
-from conftest import make_uscc
+from tests.factories import make_uscc
 from xinjian.collection.ingest.files import _norm, detect_encoding, header_map, read_file
 from xinjian.collection.ingest.kinds import KINDS, get_kind
 from xinjian.collection.models import BatchStatus, CollectionItem, IngestBatch, Penalty

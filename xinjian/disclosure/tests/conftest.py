@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-from typing import Any
 
 import pytest
 
@@ -27,68 +25,21 @@ def _fresh_caches():
 
 @pytest.fixture
 def penalty_factory(db):
-    from xinjian.collection.models import Penalty
+    """A light fine in force (tests/factories.py)."""
+    from tests.factories import PenaltyFactory
 
-    def make(enterprise, **fields: Any) -> Penalty:
-        n = next(_n)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "test",
-            "source_id": f"P-{n}",
-            "decision_no": f"深市监罚〔2025〕{n}号",
-            "decided_on": dt.date(2025, 1, 6),
-            "decided_by": "深圳市市场监督管理局",
-            "domain": "food_safety",
-            "violation": "生产经营不符合食品安全标准的食品",
-            "penalty_types": ["fine"],
-            "fine_amount": 50000,
-            "status": "in_force",
-        }
-        defaults.update(fields)
-        return Penalty.objects.create(**defaults)
-
-    return make
+    return lambda enterprise, **fields: PenaltyFactory(enterprise=enterprise, **fields)
 
 
 @pytest.fixture
 def inspection_factory(db):
-    from xinjian.collection.models import Inspection
+    from tests.factories import InspectionFactory
 
-    def make(enterprise, **fields: Any) -> Inspection:
-        n = next(_n)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "test",
-            "source_id": f"I-{n}",
-            "inspected_on": dt.date(2025, 3, 3),
-            "inspected_by": "南山区市场监督管理局",
-            "kind": "random",
-            "result": "corrected",
-        }
-        defaults.update(fields)
-        return Inspection.objects.create(**defaults)
-
-    return make
+    return lambda enterprise, **fields: InspectionFactory(enterprise=enterprise, **fields)
 
 
 @pytest.fixture
 def complaint_factory(db):
-    from xinjian.collection.models import Complaint
+    from tests.factories import ComplaintFactory
 
-    def make(enterprise, **fields: Any) -> Complaint:
-        n = next(_n)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "test",
-            "source_id": f"C-{n}",
-            "received_on": dt.date(2025, 2, 1),
-            "category": "食品质量",
-            "substantiated": True,
-        }
-        defaults.update(fields)
-        return Complaint.objects.create(**defaults)
-
-    return make
+    return lambda enterprise, **fields: ComplaintFactory(enterprise=enterprise, **fields)

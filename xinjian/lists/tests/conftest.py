@@ -11,28 +11,10 @@ _n = itertools.count(1)
 
 @pytest.fixture
 def penalty_factory(db):
-    from xinjian.collection.models import Penalty
+    """A heavier food-safety penalty (tests/factories.py, trait `heavy`)."""
+    from tests.factories import PenaltyFactory
 
-    def make(enterprise, **fields: Any) -> Penalty:
-        n = next(_n)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "case-system",
-            "source_id": f"P-{n}",
-            "decision_no": f"深南市监罚〔2026〕{n}号",
-            "decided_on": dt.date(2026, 3, 2),
-            "decided_by": "深圳市南山区市场监督管理局",
-            "domain": "food_safety",
-            "violation": "生产经营超范围使用食品添加剂的食品",
-            "penalty_types": ["fine", "licence_revocation"],
-            "fine_amount": 200000,
-            "legal_basis": "《食品安全法》第一百二十四条",
-        }
-        defaults.update(fields)
-        return Penalty.objects.create(**defaults)
-
-    return make
+    return lambda enterprise, **fields: PenaltyFactory(enterprise=enterprise, heavy=True, **fields)
 
 
 @pytest.fixture

@@ -25,32 +25,15 @@ def baoan_head(staff_factory):
 
 @pytest.fixture
 def penalty_factory(db):
-    from xinjian.collection.models import Penalty
+    """A fulfilled product-quality fine (tests/factories.py, trait `quality`), published on
+    `published_on` when given."""
+    from tests.factories import PenaltyFactory
     from xinjian.core.actors import SYSTEM
     from xinjian.disclosure.actions import publish_penalty
 
-    def make(enterprise, *, published_on: dt.date | None = None, **fields: Any) -> Penalty:
-        n = next(_n)
-        defaults = {
-            "enterprise": enterprise,
-            "uscc": enterprise.uscc,
-            "source": "case-system",
-            "source_id": f"RP-{n}",
-            "decision_no": f"深南市监罚〔2025〕{n}号",
-            "decided_on": dt.date(2025, 1, 10),
-            "decided_by": "深圳市南山区市场监督管理局",
-            "domain": "product_quality",
-            "violation": "生产不符合标准的产品",
-            "penalty_types": ["fine", "confiscation"],
-            "fine_amount": 50000,
-            "fulfilled_on": dt.date(2025, 2, 1),
-            "legal_basis": "《产品质量法》第四十九条",
-        }
-        defaults.update(fields)
-        p = Penalty.objects.create(**defaults)
-        if published_on is not None:
-            p = publish_penalty(p, actor=SYSTEM, on=published_on)
-        return p
+    def make(enterprise, *, published_on: dt.date | None = None, **fields: Any) -> Any:
+        p = PenaltyFactory(enterprise=enterprise, quality=True, **fields)
+        return publish_penalty(p, actor=SYSTEM, on=published_on) if published_on is not None else p
 
     return make
 

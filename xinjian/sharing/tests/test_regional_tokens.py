@@ -67,7 +67,7 @@ def test_a_city_token_covers_its_counties_and_an_unbound_token_everything(
 
 
 def test_a_record_about_an_unregistered_enterprise_is_judged_by_its_uscc(client, api_client_factory):
-    from conftest import make_uscc
+    from tests.factories import make_uscc
 
     _, token = api_client_factory(scopes=["ingest"], region_code=NANSHAN)
     inside, outside = make_uscc(NANSHAN), make_uscc(YUEXIU)
@@ -79,7 +79,7 @@ def test_a_record_about_an_unregistered_enterprise_is_judged_by_its_uscc(client,
 def test_a_regional_token_can_neither_register_nor_move_an_enterprise_elsewhere(
     client, api_client_factory, nanshan_and_yuexiu
 ):
-    from conftest import make_uscc
+    from tests.factories import make_uscc
 
     _, other = nanshan_and_yuexiu
     _, token = api_client_factory(scopes=["ingest"], region_code=NANSHAN)
