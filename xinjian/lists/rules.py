@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -175,9 +176,35 @@ def serious_ground_for_penalty(domain: str, day: dt.date) -> ListGround | None:
     return None
 
 
+# Order 44 art. 2: besides the heavier kinds in the rule table, a fine decided under the
+# heavier-penalty principle (从重处罚) is a heavier penalty.
+AGGRAVATED_KIND = "fine"
+
+
+def heavier_penalty_types(day: dt.date, region_code: str) -> list[str]:
+    """The heavier kinds of the rule version in force (Order 44 art. 2, domain.md §10)."""
+    kinds = [str(t) for t in (rules_on(day, region_code).heavier_penalty_types or [])]
+    bad = [t for t in kinds if not re.fullmatch(r"[a-z_]+", t)]
+    if bad:  # the table is editable; a kind is a code, and it is spliced into SQL below
+        raise ValueError(f"heavier_penalty_types holds a malformed kind: {bad!r}")
+    return kinds
+
+
 def is_heavier_penalty(penalty: Any, day: dt.date) -> bool:
-    """Order 44 art. 2: a heavier penalty — a fine under the heavier-penalty principle,
-    or one of the heavier kinds in the rule table."""
-    heavy = set(rules_on(day, region_of(penalty)).heavier_penalty_types or [])
+    """Order 44 art. 2: a heavier penalty — one of the heavier kinds in the rule table, or a
+    fine under the heavier-penalty principle. `heavier_penalty_sql` is the same rule in SQL."""
+    heavy = set(heavier_penalty_types(day, region_of(penalty)))
     types = set(penalty.penalty_types or [])
-    return bool(types & heavy) or (bool(penalty.aggravated) and "fine" in types)
+    return bool(types & heavy) or (bool(penalty.aggravated) and AGGRAVATED_KIND in types)
+
+
+def heavier_penalty_sql(alias: str, day: dt.date, region_code: str) -> str:
+    """`is_heavier_penalty` as a SQL condition on the penalty row `alias`, for set-based
+    readers (the risk indicators), with the rule version in force on `day`."""
+
+    def has(kind: str) -> str:
+        return f"CAST({alias}.penalty_types AS TEXT) LIKE '%\"{kind}\"%'"
+
+    parts = [has(t) for t in heavier_penalty_types(day, region_code)]
+    parts.append(f"({alias}.aggravated AND {has(AGGRAVATED_KIND)})")
+    return "(" + " OR ".join(parts) + ")"

@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+
+from xinjian.lists.rules import heavier_penalty_sql
 
 from .base import Indicator
 from .sources import SOURCES
@@ -35,6 +38,8 @@ def date_params(as_of: dt.date) -> dict[str, str]:
         "d_5y": ago(years=5),
         "d_10y": ago(years=10),
         "d_plus_90": _lit(as_of + dt.timedelta(days=90)),
+        # Order 44 art. 2: the heavier-penalty rule is the lists' one, in force on the day.
+        "heavier": heavier_penalty_sql("x", as_of, settings.XINJIAN_PROVINCE),
         "y1": str(years[0]),
         "y2": str(years[1]),
         "y3": str(years[2]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import Dimension, Indicator
-from .common import _HEAVY, _LISTED, _PROBLEMS, _count
+from .common import _LISTED, _PROBLEMS, _count
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -23,7 +23,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "近三年较重行政处罚",
         "Heavier penalties in 36 months",
         Dimension.SUPERVISION,
-        {"pen": _count(f"x.decided_on > {{d_36m}} AND (x.aggravated OR {_HEAVY})")},
+        {"pen": _count("x.decided_on > {d_36m} AND {heavier}")},
         "{pen}",
         1,
         (0, 1),
