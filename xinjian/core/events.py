@@ -29,6 +29,7 @@ class EventType(models.TextChoices):
     ENTERPRISE_CHANGED = "enterprise.changed", _("主体信息变更")
     KEY_AREA_TAGGED = "key_area.tagged", _("重点领域标注")
     KEY_AREA_UNTAGGED = "key_area.untagged", _("重点领域取消标注")
+    KEY_AREA_TYPE_CHANGED = "key_area_type.changed", _("重点领域类型变更")
     # collection
     LICENCE_GRANTED = "licence.granted", _("许可准予")
     LICENCE_CHANGED = "licence.changed", _("许可变更")
@@ -39,6 +40,13 @@ class EventType(models.TextChoices):
     PENALTY_CHANGED = "penalty.changed", _("处罚变更")
     PENALTY_PUBLISHED = "penalty.published", _("处罚公示")
     PENALTY_WITHDRAWN = "penalty.withdrawn", _("处罚撤下")
+    # disclosure
+    PENALTY_PUBLICATION_STOPPED = "penalty.publication_stopped", _("处罚信息提前停止公示")
+    PENALTY_PUBLICATION_RESUMED = "penalty.publication_resumed", _("处罚信息恢复公示")
+    REPLY_SUBMITTED = "reply.submitted", _("企业情况说明提交")
+    REPLY_HIDDEN = "reply.hidden", _("企业情况说明屏蔽")
+    REPLY_SHOWN = "reply.shown", _("企业情况说明恢复显示")
+    DISCLOSURE_RULE_ADDED = "disclosure.rule_added", _("公示规则新版本")
     INSPECTION_RECORDED = "inspection.recorded", _("检查结果归集")
     INSPECTION_PUBLISHED = "inspection.published", _("检查结果公示")
     # inspections (double random)
@@ -106,7 +114,9 @@ class EventType(models.TextChoices):
     # sharing
     FEEDBACK_RECEIVED = "feedback.received", _("惩戒措施反馈")
     # risk
+    RISK_VERSION_DRAFTED = "risk.version_drafted", _("风险模型版本草拟")
     RISK_VERSION_ACTIVATED = "risk.version_activated", _("风险模型版本生效")
+    RISK_VERSION_DISCARDED = "risk.version_discarded", _("风险模型版本废弃")
     RISK_RUN_COMPLETED = "risk.run_completed", _("风险分类评分完成")
     RISK_DRAW_RATIO_CHANGED = "risk.draw_ratio_changed", _("分类抽查比例变更")
 

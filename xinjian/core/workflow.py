@@ -214,7 +214,9 @@ class Workflow:
             after = self.state_of(obj)
             if on_change is not None and after != before:
                 on_change(before, after)
-            obj.touch(who.label)
+            touch = getattr(obj, "touch", None)  # AuditedModel: who changed it last
+            if touch is not None:
+                touch(who.label)
             obj.save()
             self.history.objects.create(  # type: ignore[attr-defined]
                 **{self.link: obj},

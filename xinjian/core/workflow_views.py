@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -54,4 +55,7 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
-    return redirect(wf.detail_url, pk=obj.pk)
+    try:
+        return redirect(wf.detail_url, pk=obj.pk)
+    except NoReverseMatch:  # a workflow whose objects are handled on a list page
+        return redirect(wf.detail_url)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import (
     CommitmentRecord,
@@ -32,11 +33,12 @@ from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit, emit_many
 from xinjian.core.models import AuditEntry
+from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
+from xinjian.core.workflow import Field, Transition, Workflow
 
 from . import policy, rules
 from .models import (
-    REPLY_TRANSITIONS,
     DisclosureRule,
     EnterpriseReply,
     RecordKind,
@@ -324,6 +326,12 @@ def stop_publication(penalty: Penalty, *, actor: Any, reason: str, on: dt.date |
         reason=reason,
         uscc=p.uscc,
     )
+    emit(
+        EventType.PENALTY_PUBLICATION_STOPPED,
+        uscc=p.uscc,
+        region_code=_region(p),
+        data={"decision_no": p.decision_no, "stopped_on": on.isoformat()},
+    )
     _forget(p.uscc)
     return p
 
@@ -347,8 +355,19 @@ def resume_publication(penalty: Penalty, *, actor: Any, reason: str) -> Penalty:
         reason=reason,
         uscc=p.uscc,
     )
+    emit(
+        EventType.PENALTY_PUBLICATION_RESUMED,
+        uscc=p.uscc,
+        region_code=_region(p),
+        data={"decision_no": p.decision_no, "was_stopped_on": before.isoformat()},
+    )
     _forget(p.uscc)
     return p
+
+
+def _region(record: Any) -> str:
+    enterprise = getattr(record, "enterprise", None)
+    return enterprise.region_code if enterprise is not None else str(record.uscc)[2:8]
 
 
 # --- replies ---------------------------------------------------------------------------
@@ -377,6 +396,47 @@ def _record_of(enterprise: Any, kind: str, record_id: int) -> Any:
     return record
 
 
+def _reply_payload(r: EnterpriseReply) -> dict[str, Any]:
+    return {"id": r.pk, "record_kind": r.record_kind, "record_id": r.record_id}
+
+
+# The reply workflow (architecture rule 2): an enterprise submits; staff hide an abusive
+# reply or show it again, always with a reason.
+REPLIES = Workflow(
+    "disclosure.reply",
+    EnterpriseReply,
+    {
+        "submit": Transition([""], ReplyStatus.SHOWN, _("提交情况说明"), event=EventType.REPLY_SUBMITTED),
+        "hide": Transition(
+            [ReplyStatus.SHOWN],
+            ReplyStatus.HIDDEN,
+            _("屏蔽"),
+            Perm.MANAGE_DISCLOSURE,
+            event=EventType.REPLY_HIDDEN,
+            handler="hide_reply",
+            fields=(Field("reason", _("理由")),),
+            done=_("已屏蔽"),
+        ),
+        "show": Transition(
+            [ReplyStatus.HIDDEN],
+            ReplyStatus.SHOWN,
+            _("恢复显示"),
+            Perm.MANAGE_DISCLOSURE,
+            event=EventType.REPLY_SHOWN,
+            handler="show_reply",
+            fields=(Field("reason", _("理由")),),
+            done=_("已恢复显示"),
+        ),
+    },
+    history=ReplyStatusChange,
+    link="reply",
+    audit_prefix="disclosure.reply",
+    actions_module="xinjian.disclosure.actions",
+    detail_url="disclosure:replies",
+    payload=_reply_payload,
+)
+
+
 @transaction.atomic
 def submit_reply(
     enterprise: Any, *, record_kind: str, record_id: int, text: str, actor: Any
@@ -388,51 +448,39 @@ def submit_reply(
             gettext("情况说明应为5至2000字"), details=[field_error("text", "length", gettext("5至2000字"))]
         )
     _record_of(enterprise, record_kind, record_id)
-    who = as_actor(actor)
-    reply = EnterpriseReply.objects.create(
-        enterprise=enterprise, record_kind=record_kind, record_id=record_id, text=text, submitted_by=who.user
+    reply = EnterpriseReply(
+        enterprise=enterprise,
+        record_kind=record_kind,
+        record_id=record_id,
+        text=text,
+        submitted_by=as_actor(actor).user,
     )
-    ReplyStatusChange.objects.create(
-        reply=reply, from_status="", to_status=ReplyStatus.SHOWN, actor_label=who.label
-    )
-    audit.record(
-        "disclosure.reply.submit",
-        reply,
-        actor=actor,
-        after=audit.jsonable({"record_kind": record_kind, "record_id": record_id, "text": text}),
-        uscc=enterprise.uscc,
-    )
+    REPLIES.move(reply, "submit", actor=actor, on=today())
     _forget(enterprise.uscc)
     return reply
 
 
 @transaction.atomic
+def hide_reply(reply: EnterpriseReply, *, actor: Any, reason: str) -> EnterpriseReply:
+    return set_reply_status(reply, ReplyStatus.HIDDEN, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def show_reply(reply: EnterpriseReply, *, actor: Any, reason: str) -> EnterpriseReply:
+    return set_reply_status(reply, ReplyStatus.SHOWN, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str) -> EnterpriseReply:
     """Staff hide an abusive reply (or show it again), always with a reason."""
-    if not reason.strip():
+    if not (reason or "").strip():
         raise DomainError(gettext("须说明理由"), details=[field_error("reason", "required", gettext("必填"))])
-    r = EnterpriseReply.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=reply.pk)
-    if (r.status, to) not in REPLY_TRANSITIONS:
-        raise InvalidTransition(
-            gettext("不能从「%(status)s」变为「%(label)s」")
-            % {"status": r.get_status_display(), "label": ReplyStatus(to).label}
-        )
-    before = r.status
-    r.status = to
+    r = REPLIES.lock(EnterpriseReply.objects.select_related("enterprise").get(pk=reply.pk))
+    action = "hide" if to == ReplyStatus.HIDDEN else "show"
+    if to not in ReplyStatus.values:
+        raise InvalidTransition(gettext("未知状态"))
     r.hidden_reason = reason if to == ReplyStatus.HIDDEN else ""
-    r.save(update_fields=["status", "hidden_reason"])
-    ReplyStatusChange.objects.create(
-        reply=r, from_status=before, to_status=to, actor_label=as_actor(actor).label, reason=reason
-    )
-    audit.record(
-        f"disclosure.reply.{to}",
-        r,
-        actor=actor,
-        before=audit.jsonable({"status": before}),
-        after=audit.jsonable({"status": to}),
-        reason=reason,
-        uscc=r.enterprise.uscc,
-    )
+    REPLIES.move(r, action, actor=actor, on=today(), reason=reason)
     _forget(r.enterprise.uscc)
     return r
 
@@ -481,6 +529,16 @@ def add_rule_version(
         created_by=as_actor(actor).label,
     )
     audit.record("disclosure.rule.add", rule, actor=actor, after=audit.snapshot(rule))
+    emit(
+        EventType.DISCLOSURE_RULE_ADDED,
+        region_code=province_code,
+        data={
+            "key": key,
+            "province_code": province_code,
+            "value": str(value),
+            "effective_from": effective_from.isoformat(),
+        },
+    )
     transaction.on_commit(rules.invalidate)
     rules.invalidate()
     return rule

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
+from xinjian.core.models import TransitionRecord
 from xinjian.registry.models import Enterprise
 
 
@@ -83,12 +84,6 @@ class ReplyStatus(models.TextChoices):
     HIDDEN = "hidden", _("已屏蔽")
 
 
-# The reply workflow (style.md §3): who may move a reply where.
-REPLY_TRANSITIONS: dict[tuple[str, str], str] = {
-    (ReplyStatus.SHOWN, ReplyStatus.HIDDEN): "staff",
-    (ReplyStatus.HIDDEN, ReplyStatus.SHOWN): "staff",
-}
-
 ReplyQuerySet = EnterpriseScopedQuerySet
 
 
@@ -119,21 +114,14 @@ class EnterpriseReply(models.Model):
         return f"{self.enterprise_id} {self.record_kind}#{self.record_id}"
 
 
-class ReplyStatusChange(models.Model):
-    reply = models.ForeignKey(EnterpriseReply, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(max_length=10, choices=ReplyStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=ReplyStatus.choices)
-    at = models.DateTimeField(default=timezone.now)
-    actor_label = models.CharField(max_length=150)
-    reason = models.TextField(blank=True)
+class ReplyStatusChange(TransitionRecord):
+    """The reply workflow's history (disclosure.actions.REPLIES)."""
 
-    class Meta:
+    reply = models.ForeignKey(EnterpriseReply, on_delete=models.PROTECT, related_name="history")
+
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("情况说明状态变更")
         verbose_name_plural = _("情况说明状态变更")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.reply_id}: {self.from_status or '—'} → {self.to_status}"
 
 
 class SearchName(models.Model):

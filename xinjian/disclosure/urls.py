@@ -16,5 +16,4 @@ urlpatterns = [
     path("staff/publish/<str:kind>/<int:pk>/", views.publish_record, name="publish"),
     path("staff/withdraw/<int:pk>/", views.withdraw_record, name="withdraw"),
     path("staff/replies/", views.replies_page, name="replies"),
-    path("staff/replies/<int:pk>/status/", views.reply_status, name="reply_status"),
 ]

@@ -39,7 +39,7 @@ from xinjian.registry.models import Division, EnterpriseStatus, KeyAreaType
 
 from . import actions, queries, ratelimit, rules, search
 from .exports import export_dir
-from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, ReplyStatus, RuleKey
+from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, RuleKey
 
 
 def list_links() -> list[dict[str, str]]:
@@ -401,17 +401,3 @@ def withdraw_record(request: HttpRequest, pk: int) -> HttpResponse:
 def replies_page(request: HttpRequest) -> HttpResponse:
     replies = EnterpriseReply.objects.visible_to(request.user).select_related("enterprise")[:200]
     return render(request, "disclosure/replies.html", {"replies": replies})
-
-
-@staff(Perm.MANAGE_DISCLOSURE)
-@require_POST
-def reply_status(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = get_visible_or_404(EnterpriseReply.objects, request.user, pk=pk)
-    to = ReplyStatus.HIDDEN if request.POST.get("to") == ReplyStatus.HIDDEN else ReplyStatus.SHOWN
-    try:
-        actions.set_reply_status(reply, to, actor=request.user, reason=request.POST.get("reason", ""))
-        queries.forget_profile(reply.enterprise.uscc)
-        messages.success(request, gettext("已更新"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("disclosure:replies")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError
-from xinjian.core.events import EventType, emit_many
+from xinjian.core.events import EventType, emit, emit_many
 from xinjian.core.models import AuditEntry
 
 from .models import Enterprise, KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
@@ -150,5 +150,7 @@ def update_key_area_type(type: KeyAreaType, *, actor: Any, **fields: Any) -> Key
         setattr(type, name, value)
     type.full_clean()
     type.save()
-    audit.record("key_area_type.updated", type, actor=actor, before=before, after=audit.snapshot(type))
+    after = audit.snapshot(type)
+    audit.record("key_area_type.updated", type, actor=actor, before=before, after=after)
+    emit(EventType.KEY_AREA_TYPE_CHANGED, data={"code": type.code, "before": before, "after": after})
     return type

@@ -216,6 +216,10 @@ def draft_version(model: RiskModel, *, actor: Any, train_snapshots: int = 2, not
             "lift": report["validation"]["draw"]["lift"],
         },
     )
+    events.emit(
+        EventType.RISK_VERSION_DRAFTED,
+        data={"model": model.pk, "version": version.label, "auc": report["validation"].get("auc")},
+    )
     return version
 
 
@@ -292,6 +296,10 @@ def _apply_bands(version: ModelVersion, *, actor: Any) -> None:
 def discard_version(version: ModelVersion, *, actor: Any, reason: str = "") -> ModelVersion:
     _transition(version, VersionStatus.DISCARDED, actor=actor, reason=reason)
     audit.record("risk.version_discarded", version, actor=actor, reason=reason)
+    events.emit(
+        EventType.RISK_VERSION_DISCARDED,
+        data={"model": version.model_id, "version": version.label, "reason": reason},
+    )
     return version
 
 

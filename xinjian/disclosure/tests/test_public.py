@@ -247,7 +247,7 @@ def test_no_public_response_contains_a_complaint_or_a_risk_class(client, world, 
 
 @freeze_time(NOW)
 def test_an_enterprise_reply_is_shown_beside_its_record_and_staff_can_hide_it(
-    client, enterprise_user, penalty_factory, county_officer
+    client, enterprise_user, penalty_factory, county_officer, django_capture_on_commit_callbacks
 ):
     ent = enterprise_user.enterprise_user.enterprise
     p = penalty_factory(ent, decision_no="深市监罚〔2025〕5号", published_on=D(2025, 5, 1))
@@ -268,14 +268,18 @@ def test_an_enterprise_reply_is_shown_beside_its_record_and_staff_can_hide_it(
 
     reply = EnterpriseReply.objects.get()
     client.force_login(county_officer)
-    assert (
-        client.post(
-            f"/public/staff/replies/{reply.pk}/status/", {"to": "hidden", "reason": "含侮辱性内容"}
-        ).status_code
-        == 302
-    )
+    hide = f"/staff/workflow/disclosure.reply/{reply.pk}/hide/"
+    assert f'action="{hide}"' in client.get("/public/staff/replies/").content.decode()  # the button
+    with django_capture_on_commit_callbacks(execute=True):  # the cached profile is dropped on commit
+        assert (
+            client.post(hide, {"reason": "含侮辱性内容", "next": "/public/staff/replies/"}).status_code == 302
+        )
+    assert client.post(hide, {"reason": "再次提交"}).status_code == 302  # a double submit changes nothing
     reply.refresh_from_db()
-    assert reply.status == "hidden" and reply.history.count() == 2
+    assert reply.status == "hidden" and reply.hidden_reason == "含侮辱性内容"
+    assert [h.action for h in reply.history.all()] == ["submit", "hide"]
+    show = f"/staff/workflow/disclosure.reply/{reply.pk}/show/"
+    assert f'action="{show}"' in client.get("/public/staff/replies/").content.decode()
     client.logout()
     assert "已全部整改" not in client.get(f"/public/enterprises/{ent.uscc}/").content.decode()
 
