@@ -230,7 +230,13 @@ WALKED_MODULES = {
 }
 # The printed notice (告知书) is a legal document served on the party: the document stays
 # Chinese whatever the UI language, the page around it does not (ADR 0070).
-CHINESE_DOCUMENTS = {"lists:serious_notice": re.compile(r'<article class="notice">.*?</article>', re.S)}
+_DOCUMENT = re.compile(r'<article class="notice">.*?</article>', re.S)
+CHINESE_DOCUMENTS = {
+    "lists:serious_notice": _DOCUMENT,
+    # The listing decision (列入决定书) and the hearing notice (听证通知书), served likewise.
+    "lists:serious_decision_document": _DOCUMENT,
+    "lists:serious_hearing_notice": _DOCUMENT,
+}
 # File downloads (Chinese exchange files, open data), not pages.
 DOWNLOADS = {"collection:rejects", "collection:template", "disclosure:open_data_file"}
 CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -355,6 +361,20 @@ def world(db, staff_factory, enterprise_factory):
     serious = lists.propose_serious(e, actor=SYSTEM, ground="food_safety", on=on, penalty=penalty)
     lists.notify_party(serious, actor=SYSTEM, on=on)
     other = lists.propose_serious(enterprise_factory(), actor=SYSTEM, ground="food_safety", on=on)
+    # A listing that went through a hearing to its decision (the hearing section, the
+    # hearing notice and the decision document).
+    heard = lists.propose_serious(enterprise_factory(), actor=SYSTEM, ground="food_safety", on=on, facts="x")
+    lists.notify_party(heard, actor=SYSTEM, on=on)
+    lists.record_statement(heard, actor=SYSTEM, statement="陈述", hearing=True, on=on)
+    hearing_on = on + dt.timedelta(days=10)
+    lists.schedule_hearing(heard, actor=SYSTEM, hearing_on=hearing_on, place="听证室", host="李四", on=on)
+    lists.conclude_hearing(heard, actor=SYSTEM, outcome="list", record="笔录", on=hearing_on)
+    lists.submit_for_approval(heard, actor=SYSTEM, on=hearing_on)
+    heard.status = "approved"
+    heard.save()
+    lists.decide_serious(
+        heard, actor=SYSTEM, decision_no="深南严〔2026〕7号", reply_to_party="不予采纳", on=hearing_on
+    )
     case = lists.save_case(
         None,
         actor=officer,
@@ -412,13 +432,15 @@ def world(db, staff_factory, enterprise_factory):
             "inspections:inspector_change": {"pk": 1},
             "lists:anomaly_detail": {"pk": anomaly.pk},
             "lists:serious_detail": {"pk": serious.pk},
+            "lists:serious_decision_document": {"pk": heard.pk},
+            "lists:serious_hearing_notice": {"pk": heard.pk},
             "lists:case_edit": {"pk": case.pk},
             "lists_public:case": {"pk": case.pk},
             "inspections_public:task": {"code": task.code},
             "inspections_public:draw": {"draw_id": draw.draw_id},
             "sharing:toggle_subscription": {"pk": sub.pk},
         },
-        "also": [("lists:serious_detail", {"pk": other.pk})],
+        "also": [("lists:serious_detail", {"pk": other.pk}), ("lists:serious_detail", {"pk": heard.pk})],
         # URL arguments of the remaining routes (actions answer GET with 405)
         "defaults": {
             "batch_id": batch.pk, "pk": 1, "uscc": e.uscc, "code": task.code,
@@ -460,7 +482,8 @@ def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, worl
         text = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
         if name in CHINESE_DOCUMENTS:
             document = CHINESE_DOCUMENTS[name].search(text)
-            assert document and "个工作日" in document.group(), name  # the document itself is Chinese
+            # the document itself is Chinese (its deadlines, where it has any, in working days)
+            assert document and "本机关" in document.group(), name
             text = text.replace(document.group(), "")
         text = html.unescape(text)
         for value in data:

@@ -21,7 +21,17 @@ class RuleKey(models.TextChoices):
     # Order 45 art. 13: otherwise 3 years (longer while a restriction lasts).
     PENALTY_LONG_MONTHS = "penalty.long_period_months", _("其他行政处罚公示期（月）")
     # Order 45 art. 13: 较低数额罚款 — the amount is set per province (assumed default 10,000 yuan).
-    PENALTY_LOWER_FINE = "penalty.lower_fine_threshold", _("较低数额罚款上限（元，含本数）")
+    # The threshold differs by the party's type: one key each (legal person, other
+    # organisation, individual business), each editable per province.
+    PENALTY_LOWER_FINE = "penalty.lower_fine_threshold", _("较低数额罚款上限：法人（元，含本数）")
+    PENALTY_LOWER_FINE_OTHER_ORG = (
+        "penalty.lower_fine_threshold.other_organisation",
+        _("较低数额罚款上限：其他组织（元，含本数）"),
+    )
+    PENALTY_LOWER_FINE_INDIVIDUAL = (
+        "penalty.lower_fine_threshold.individual_business",
+        _("较低数额罚款上限：个体工商户（元，含本数）"),
+    )
     # Order 45 art. 9: publish within 20 working days of the decision.
     PENALTY_PUBLISH_DAYS = "penalty.publish_within_working_days", _("处罚信息公示时限（工作日）")
     # Order 45 art. 15: a revoked/changed/void decision is withdrawn within 3 working days.

@@ -48,6 +48,13 @@ from xinjian.lists.models import (
     SeriousStatus,
     TypicalCase,
 )
+from xinjian.registry.identifiers import (
+    INDIVIDUAL_BUSINESS,
+    LEGAL_PERSON,
+    NON_LEGAL_PERSON_MARKERS,
+    OTHER_ORGANISATION,
+    party_type,
+)
 from xinjian.registry.models import Enterprise
 
 from . import rules
@@ -98,9 +105,36 @@ def is_light(p: Penalty) -> bool:
     if PenaltyType.FINE in types:
         if p.fine_amount is None:
             return False  # an amount we do not know is not "lower": the longer period applies
-        threshold = rules.value(RuleKey.PENALTY_LOWER_FINE, _region(p), p.decided_on)
+        threshold = rules.value(lower_fine_key(p.enterprise), _region(p), p.decided_on)
         return Decimal(p.fine_amount) <= threshold
     return True
+
+
+# The lower-amount fine threshold by the party's type (Order 45 art. 13, set per province).
+LOWER_FINE_KEYS = {
+    LEGAL_PERSON: RuleKey.PENALTY_LOWER_FINE,
+    OTHER_ORGANISATION: RuleKey.PENALTY_LOWER_FINE_OTHER_ORG,
+    INDIVIDUAL_BUSINESS: RuleKey.PENALTY_LOWER_FINE_INDIVIDUAL,
+}
+
+
+def lower_fine_key(enterprise: Any) -> str:
+    if enterprise is None:
+        return RuleKey.PENALTY_LOWER_FINE
+    return LOWER_FINE_KEYS[party_type(enterprise.uscc, enterprise.entity_type)]
+
+
+def _party_q(kind: str, prefix: str = "enterprise__") -> Q:
+    """The SQL form of `registry.identifiers.party_type`."""
+    individual = Q(**{f"{prefix}uscc__startswith": "92"})
+    other = Q()
+    for marker in NON_LEGAL_PERSON_MARKERS:
+        other |= Q(**{f"{prefix}entity_type__contains": marker})
+    if kind == INDIVIDUAL_BUSINESS:
+        return individual
+    if kind == OTHER_ORGANISATION:
+        return ~individual & other
+    return ~individual & ~other
 
 
 def _region(record: Any) -> str:
@@ -199,8 +233,9 @@ def visible_penalties(qs: QuerySet[Penalty], as_of: dt.date) -> QuerySet[Penalty
             only_light_types &= ~_has_type(t)
     region, decided = "enterprise__region_code", "decided_on"
     lower_fine = Q()
-    for cond, threshold in rules.segments(RuleKey.PENALTY_LOWER_FINE, decided, region):
-        lower_fine |= cond & Q(fine_amount__lte=threshold)
+    for kind, key in LOWER_FINE_KEYS.items():
+        for cond, threshold in rules.segments(key, decided, region):
+            lower_fine |= _party_q(kind) & cond & Q(fine_amount__lte=threshold)
     light = only_light_types & (~_has_type(PenaltyType.FINE) | (Q(fine_amount__isnull=False) & lower_fine))
     short_running = Q()
     for cond, months in rules.segments(RuleKey.PENALTY_SHORT_MONTHS, decided, region):

@@ -40,6 +40,21 @@ DEFAULTS: list[dict] = [
         "note": "各省标准不一，默认按法人罚款1万元（含）以下推定，省级管理员应按本省规定调整",
     },
     {
+        "key": RuleKey.PENALTY_LOWER_FINE_OTHER_ORG,
+        "value": 10000,
+        "assumed": True,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十三条（较低数额由省级市场监管部门确定）",
+        "note": "推定值：《行政处罚法》将法人和其他组织适用同一罚款数额标准，默认与法人相同；省级管理员应按本省规定调整",
+    },
+    {
+        "key": RuleKey.PENALTY_LOWER_FINE_INDIVIDUAL,
+        "value": 1000,
+        "assumed": True,
+        "basis": "《市场监督管理行政处罚信息公示规定》第十三条（较低数额由省级市场监管部门确定）；《民法典》第五十四条",
+        "note": "推定值：个体工商户按自然人适用罚款数额标准（《行政处罚法》第五十一条区分公民与法人、其他组织），"
+        "各地一般按法人、其他组织标准的十分之一确定，默认1000元；省级管理员应按本省规定调整",
+    },
+    {
         "key": RuleKey.PENALTY_PUBLISH_DAYS,
         "value": 20,
         "assumed": False,

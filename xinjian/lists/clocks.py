@@ -16,6 +16,8 @@ from xinjian.registry.models import Enterprise
 
 from . import actions, reactions, rules
 from .models import (
+    OPEN_SERIOUS,
+    AnomalyKind,
     AnomalyListing,
     AnomalyStatus,
     BatchDecision,
@@ -160,7 +162,10 @@ def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> in
     # Listed at least (3 years − 60 days) ago: a cheap bound, refined per listing.
     horizon = rules.add_years(on, -r.anomaly_escalation_years) + dt.timedelta(days=r.anomaly_reminder_days)
     qs = (
-        AnomalyListing.objects.filter(status=AnomalyStatus.LISTED, listed_on__lte=horizon)
+        # Individual businesses' abnormal-state marks are never escalated (domain.md §10).
+        AnomalyListing.objects.filter(
+            status=AnomalyStatus.LISTED, kind=AnomalyKind.LIST, listed_on__lte=horizon
+        )
         .filter(Q(escalated_to__isnull=True))
         .select_related("enterprise", "department")
         .order_by("id")
@@ -177,6 +182,33 @@ def anomaly_three_years(on: dt.date, *, actor: Any, dry_run: bool = False) -> in
             n += 1
             if not dry_run:
                 actions.publish_reminder(listing, actor=actor, on=on)
+    return n
+
+
+@register(
+    "lists.escalation_recheck",
+    _("严重违法失信名单：复核经营异常满3年的列入程序，已履行义务、已移出或已注销的终止"),
+    order=45,
+)
+def escalation_recheck(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:
+    """Order 44 art. 13 ("still has not fulfilled"): every open escalation is re-checked
+    daily, besides at each step, so that staff see a lapsed one without touching it."""
+    from .escalation import lapse_reason
+
+    qs = (
+        SeriousListing.objects.filter(
+            anomaly__isnull=False, status__in=[s for s in OPEN_SERIOUS if s != SeriousStatus.PUBLISHED]
+        )
+        .exclude(status=SeriousStatus.DECIDED)
+        .select_related("anomaly__enterprise")
+        .order_by("id")
+    )
+    n = 0
+    for listing in qs:
+        if dry_run:
+            n += bool(lapse_reason(listing.anomaly, on))
+        else:
+            n += actions.recheck_escalation(listing, actor=actor, on=on)
     return n
 
 

@@ -63,6 +63,9 @@ class ListRuleSet(models.Model):
         _("提前移出最短列入期（年）"), default=1
     )
     serious_revocation_working_days = models.PositiveSmallIntegerField(_("撤销列入期限（工作日）"), default=3)
+    # Administrative Penalty Law art. 64 (2): the party is told the time and place of the
+    # hearing at least 7 days before it.
+    hearing_notice_days = models.PositiveSmallIntegerField(_("听证通知提前天数"), default=7)
     approval_by_level_above = models.BooleanField(_("县市级决定报上一级审批"), default=True)
     heavier_penalty_types = models.JSONField(
         _("较重行政处罚种类"),
@@ -187,8 +190,28 @@ CEASING_REASONS = {
 }
 
 
+class AnomalyKind(models.TextChoices):
+    """Where the finding is recorded (domain.md §10). An enterprise goes onto the
+    enterprise anomaly list (Anomaly Measures); an individual business (个体工商户, USCC
+    type 92) is instead marked in the abnormal business state (经营异常状态: 《个体工商户
+    年度报告暂行办法》 arts. 13–15, 《促进个体工商户发展条例》) — public and removable on
+    the same grounds, never escalated to the serious-violation list after 3 years."""
+
+    LIST = "list", _("经营异常名录")
+    STATE = "state", _("经营异常状态")
+
+
+def is_individual_business(uscc: str) -> bool:
+    """GB 32100-2015: the USCC's first two characters 92 (registered by market regulation,
+    category individual business)."""
+    return (uscc or "")[:2] == "92"
+
+
 class AnomalyListing(AuditedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="anomaly_listings")
+    kind = models.CharField(
+        _("类别"), max_length=10, choices=AnomalyKind.choices, default=AnomalyKind.LIST, db_index=True
+    )
     ground = models.CharField(_("列入事由"), max_length=60)
     report_year = models.PositiveSmallIntegerField(_("未报年度"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=AnomalyStatus.choices)
@@ -244,11 +267,16 @@ class AnomalyListing(AuditedModel):
 
         return ground_name(self.ground)
 
+    @property
+    def is_state_mark(self) -> bool:
+        return self.kind == AnomalyKind.STATE
+
     def escalation_date(self) -> dt.date | None:
-        """The day three full years of listing end (Anomaly Measures art. 17)."""
+        """The day three full years of listing end (Anomaly Measures art. 17); None for an
+        individual business's abnormal-state mark, which is never escalated."""
         from .rules import add_years, rules_on
 
-        if not self.listed_on:
+        if not self.listed_on or self.kind == AnomalyKind.STATE:
             return None
         return add_years(
             self.listed_on, rules_on(self.listed_on, self.enterprise.region_code).anomaly_escalation_years
@@ -294,6 +322,11 @@ class PublicationOrder(AuditedModel):
 class SeriousStatus(models.TextChoices):
     PROPOSED = "proposed", _("拟列入")
     NOTIFIED = "notified", _("已告知")
+    # The hearing (听证, Order 44 art. 15; Administrative Penalty Law arts. 63–65): asked
+    # for within the statement period, it stops the procedure until it is concluded.
+    HEARING_REQUESTED = "hearing_requested", _("已申请听证")
+    HEARING_SCHEDULED = "hearing_scheduled", _("听证已安排")
+    HEARING_CONCLUDED = "hearing_concluded", _("听证已结束")
     PENDING_APPROVAL = "pending_approval", _("待审批")
     APPROVED = "approved", _("已批准")
     DECIDED = "decided", _("已决定")
@@ -301,17 +334,37 @@ class SeriousStatus(models.TextChoices):
     REMOVED = "removed", _("已移出")
     REVOKED = "revoked", _("已撤销")
     DROPPED = "dropped", _("不予列入")
+    # Escalation from the anomaly list (Order 44 art. 13) re-checked at a step and found
+    # no longer due: the obligation was fulfilled, the listing ended or the enterprise
+    # was deregistered. Terminal, with its reason (`dropped_reason`).
+    LAPSED = "lapsed", _("终止（复核不再符合列入条件）")
 
+
+HEARING_STATES = [
+    SeriousStatus.HEARING_REQUESTED,
+    SeriousStatus.HEARING_SCHEDULED,
+    SeriousStatus.HEARING_CONCLUDED,
+]
 
 IN_FORCE_SERIOUS = [SeriousStatus.PUBLISHED]
 OPEN_SERIOUS = [
     SeriousStatus.PROPOSED,
     SeriousStatus.NOTIFIED,
+    *HEARING_STATES,
     SeriousStatus.PENDING_APPROVAL,
     SeriousStatus.APPROVED,
     SeriousStatus.DECIDED,
     SeriousStatus.PUBLISHED,
 ]
+
+
+class HearingOutcome(models.TextChoices):
+    """How a hearing ended (Administrative Penalty Law art. 65: the decision follows the
+    hearing record)."""
+
+    LIST = "list", _("维持拟列入意见")
+    NOT_LIST = "not_list", _("不予列入")
+    WITHDRAWN = "withdrawn", _("当事人撤回听证申请或无正当理由不参加（视为放弃）")
 
 
 class ProposalSource(models.TextChoices):
@@ -344,6 +397,20 @@ class SeriousListing(AuditedModel):
     statement_due = models.DateField(_("陈述申辩截止"), null=True, blank=True)
     statement = models.TextField(_("当事人陈述申辩"), blank=True)
     hearing_requested = models.BooleanField(_("要求听证"), default=False)
+    hearing_requested_on = models.DateField(_("申请听证日期"), null=True, blank=True)
+    hearing_on = models.DateField(_("听证日期"), null=True, blank=True)
+    hearing_time = models.CharField(_("听证时间"), max_length=20, blank=True)
+    hearing_place = models.CharField(_("听证地点"), max_length=200, blank=True)
+    hearing_host = models.CharField(_("听证主持人"), max_length=100, blank=True)
+    hearing_notified_on = models.DateField(_("听证通知日期"), null=True, blank=True)
+    hearing_held_on = models.DateField(_("听证举行日期"), null=True, blank=True)
+    hearing_record = models.TextField(_("听证笔录要点"), blank=True)
+    hearing_outcome = models.CharField(
+        _("听证结论"), max_length=20, choices=HearingOutcome.choices, blank=True
+    )
+    # The decision must answer what the party said (domain.md §10).
+    reply_to_party = models.TextField(_("对陈述申辩、听证意见的采纳情况"), blank=True)
+    dropped_reason = models.CharField(_("不予列入/终止理由"), max_length=300, blank=True)
     approved_on = models.DateField(_("批准日期"), null=True, blank=True)
     approved_by = models.CharField(_("批准人"), max_length=150, blank=True)
     decided_on = models.DateField(_("列入决定日期"), null=True, blank=True)

@@ -18,7 +18,7 @@ from xinjian.disclosure import policy
 from xinjian.registry.models import Division, KeyAreaType
 
 from . import queries, rules
-from .models import AnomalyStatus, ListKind, TypicalCase
+from .models import AnomalyKind, AnomalyStatus, ListKind, TypicalCase
 
 
 def _filters(request: HttpRequest) -> tuple[str, str]:
@@ -55,7 +55,12 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @public
 def anomaly(request: HttpRequest) -> HttpResponse:
     region, key_area = _filters(request)
-    qs = _filter(queries.public_anomaly(today()).filter(status=AnomalyStatus.LISTED), region, key_area)
+    # The enterprise anomaly list: individual businesses' abnormal-state marks are not on it.
+    qs = _filter(
+        queries.public_anomaly(today()).filter(status=AnomalyStatus.LISTED, kind=AnomalyKind.LIST),
+        region,
+        key_area,
+    )
     page = Paginator(qs.select_related("enterprise").order_by("-listed_on", "-id"), 50).get_page(
         request.GET.get("page")
     )

@@ -15,6 +15,7 @@ from xinjian.sharing.models import Feedback
 
 from . import rules
 from .models import (
+    AnomalyKind,
     AnomalyListing,
     AnomalyStatus,
     ListKind,
@@ -39,6 +40,10 @@ def public_serious(on: dt.date) -> QuerySet[SeriousListing]:
 def anomaly_dict(a: AnomalyListing, on: dt.date) -> dict[str, Any]:
     removed = a.removed_on is not None and a.removed_on <= on and a.status == AnomalyStatus.REMOVED
     return {
+        # "list": the enterprise anomaly list; "state": an individual business's abnormal
+        # business state (经营异常状态, domain.md §10), a distinct public mark.
+        "kind": a.kind,
+        "kind_name": str(a.get_kind_display()),
         "ground": a.ground,
         "ground_name": a.ground_name(),
         "listed_on": a.listed_on,
@@ -72,7 +77,14 @@ def serious_dict(s: SeriousListing) -> dict[str, Any]:
 
 def on_anomaly_list(enterprise: Any, on: dt.date) -> bool:
     return AnomalyListing.objects.filter(
-        enterprise=enterprise, status=AnomalyStatus.LISTED, listed_on__lte=on
+        enterprise=enterprise, kind=AnomalyKind.LIST, status=AnomalyStatus.LISTED, listed_on__lte=on
+    ).exists()
+
+
+def in_abnormal_state(enterprise: Any, on: dt.date) -> bool:
+    """An individual business marked in the abnormal business state (domain.md §10)."""
+    return AnomalyListing.objects.filter(
+        enterprise=enterprise, kind=AnomalyKind.STATE, status=AnomalyStatus.LISTED, listed_on__lte=on
     ).exists()
 
 
@@ -122,6 +134,7 @@ def constraints(enterprise: Any, on: dt.date) -> dict[str, Any]:
         "uscc": enterprise.uscc,
         "on_anomaly_list": anomaly,
         "on_serious_list": serious,
+        "in_abnormal_state": in_abnormal_state(enterprise, on),
         "commitment_allowed": not blocked,
         "measures": codes,
         "measure_names": {m.code: m.name for m in in_force},

@@ -10,9 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.collection.models import Penalty
@@ -28,12 +29,15 @@ from xinjian.core.workflow import may_take
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
 
-from . import actions, rules
+from . import actions, documents, rules
 from .models import (
     CEASING_REASONS,
+    HEARING_STATES,
+    OPEN_SERIOUS,
     AnomalyListing,
     AnomalyStatus,
     BatchDecision,
+    HearingOutcome,
     ListGround,
     ListKind,
     ListRuleSet,
@@ -77,16 +81,14 @@ def index(request: HttpRequest) -> HttpResponse:
             .select_related("enterprise")
             .order_by("removal_due")[:20],
             "open_serious": serious.filter(
-                status__in=[
-                    SeriousStatus.PROPOSED,
-                    SeriousStatus.NOTIFIED,
-                    SeriousStatus.PENDING_APPROVAL,
-                    SeriousStatus.APPROVED,
-                    SeriousStatus.DECIDED,
-                ]
+                status__in=[x for x in OPEN_SERIOUS if x != SeriousStatus.PUBLISHED]
             )
             .select_related("enterprise")
             .order_by("proposed_on")[:30],
+            # Escalations re-checked and ended (Order 44 art. 13): staff see why.
+            "lapsed": serious.filter(status=SeriousStatus.LAPSED)
+            .select_related("enterprise")
+            .order_by("-modified_at", "-id")[:20],
             "today": day,
             # Order 44 art. 17: published within 20 working days of the decision.
             "overdue": serious.filter(status=SeriousStatus.DECIDED, publication_due__lt=day).select_related(
@@ -331,8 +333,126 @@ def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": has_perm(request.user, Perm.APPROVE),
             "approving_department": approver,
             "earliest_repair": s.earliest_repair_date(),
+            "hearing_states": HEARING_STATES,
+            "hearing_forms": _hearing_forms(s),
+            "hearing_outcomes": HearingOutcome,
         },
     )
+
+
+# --- the hearing (Order 44 art. 15; Administrative Penalty Law arts. 63–65) ----------------
+
+
+class HearingRequestForm(forms.Form):
+    note = forms.CharField(label=_("听证申请要点"), max_length=500, required=False, widget=forms.Textarea)
+
+
+class HearingScheduleForm(forms.Form):
+    hearing_on = forms.DateField(
+        label=_("听证日期"), input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.CharField(label=_("听证时间"), max_length=20, required=False)
+    place = forms.CharField(label=_("听证地点"), max_length=200)
+    host = forms.CharField(label=_("听证主持人"), max_length=100)
+
+
+class HearingConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("听证结论"), choices=HearingOutcome.choices)
+    held_on = forms.DateField(
+        label=_("听证举行日期"),
+        input_formats=["%Y-%m-%d"],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    record = forms.CharField(label=_("听证笔录要点"), max_length=5000, required=False, widget=forms.Textarea)
+
+
+HEARING_STEPS: dict[str, tuple[type[forms.Form], str]] = {
+    "request": (HearingRequestForm, "request_hearing"),
+    "schedule": (HearingScheduleForm, "schedule_hearing"),
+    "conclude": (HearingConcludeForm, "conclude_hearing"),
+}
+
+
+def _hearing_forms(s: SeriousListing) -> dict[str, forms.Form]:
+    """The hearing step forms the listing's state allows (the page shows each one)."""
+    return {
+        step: form_class(prefix=step)
+        for step, (form_class, action) in HEARING_STEPS.items()
+        if s.status in actions.SERIOUS.transitions[action].sources
+    }
+
+
+@require_POST
+@staff(Perm.MANAGE_LISTS)
+def serious_hearing(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One hearing step through its form: request, schedule (notice to the party) or
+    conclude (record and outcome). A bad input is a message naming the field."""
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department"), request.user, pk=pk
+    )
+    step = action  # request | schedule | conclude
+    if step not in HEARING_STEPS:
+        raise Http404
+    form_class, _action = HEARING_STEPS[step]
+    form = form_class(request.POST, prefix=step)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else str(error))
+        return redirect("lists:serious_detail", pk=s.pk)
+    data, user = form.cleaned_data, request.user
+    try:
+        if step == "request":
+            actions.request_hearing(s, actor=user, note=data["note"])
+        elif step == "schedule":
+            actions.schedule_hearing(
+                s,
+                actor=user,
+                hearing_on=data["hearing_on"],
+                place=data["place"],
+                host=data["host"],
+                time=data["time"],
+            )
+        else:
+            actions.conclude_hearing(
+                s, actor=user, outcome=data["outcome"], record=data["record"], held_on=data["held_on"]
+            )
+        messages.success(request, gettext("已办理"))
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("lists:serious_detail", pk=s.pk)
+
+
+def _document(request: HttpRequest, doc: documents.Document, back: int, title: Any) -> HttpResponse:
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(documents.pdf(doc), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{doc.filename}.pdf"'
+        return response
+    return render(request, "lists/document.html", {"doc": doc, "back": back, "page_title": title})
+
+
+@staff(Perm.MANAGE_LISTS)
+def serious_decision_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The listing decision (列入决定书), numbered, printable and as PDF (`?format=pdf`)."""
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
+    )
+    if not s.decision_no or not s.decided_on:
+        raise Http404
+    return _document(request, documents.decision(s), s.pk, _("列入严重违法失信名单决定书"))
+
+
+@staff(Perm.MANAGE_LISTS)
+def serious_hearing_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hearing notice to the party (听证通知书), printable and as PDF."""
+    s: SeriousListing = get_visible_or_404(
+        SeriousListing.objects.select_related("enterprise", "department"), request.user, pk=pk
+    )
+    if not s.hearing_notified_on:
+        raise Http404
+    return _document(request, documents.hearing_notice(s), s.pk, _("听证通知书"))
 
 
 @staff(Perm.MANAGE_LISTS)
@@ -382,7 +502,14 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "drop":
             actions.drop_serious(s, actor=user, reason=p.get("reason", "").strip())
         elif action == "decide":
-            actions.decide_serious(s, actor=user, decision_no=p.get("decision_no", ""))
+            actions.decide_serious(
+                s,
+                actor=user,
+                decision_no=p.get("decision_no", ""),
+                reply_to_party=p.get("reply_to_party", ""),
+            )
+        elif action == "recheck":
+            actions.recheck_escalation(s, actor=user)
         elif action == "publish":
             actions.publish_serious(s, actor=user)
         elif action == "remove_early":
@@ -395,7 +522,14 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             raise DomainError(gettext("未知操作"))
-        messages.success(request, gettext("已办理"))
+        if s.status == SeriousStatus.LAPSED:
+            # The step re-checked an escalation from the anomaly list and ended it.
+            messages.warning(
+                request,
+                gettext("复核不再符合列入条件，列入程序已终止：%(reason)s") % {"reason": s.dropped_reason},
+            )
+        else:
+            messages.success(request, gettext("已办理"))
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("lists:serious_detail", pk=s.pk)

@@ -126,3 +126,34 @@ def build_uscc(region_code: str, org_body: str, *, authority: str = "9", categor
     body: adds the GB 11714 inner check and the mod-31 outer check (demo data, tests)."""
     body = f"{authority}{category}{region_code}{org_body}{organisation_code_check(org_body)}"
     return body + stdnum_uscc.calc_check_digit(body)
+
+
+# --- party type (for rules that differ by it, e.g. Order 45's lower-amount fine) ----------
+
+LEGAL_PERSON = "legal_person"
+OTHER_ORGANISATION = "other_organisation"
+INDIVIDUAL_BUSINESS = "individual_business"
+
+# Registered entity types that are not legal persons (Civil Code art. 102: sole
+# proprietorships, partnerships; branches and other units without legal personality).
+NON_LEGAL_PERSON_MARKERS = (
+    "个人独资",
+    "合伙",
+    "分公司",
+    "分支机构",
+    "非法人",
+    "营业单位",
+    "办事处",
+    "代表机构",
+)
+
+
+def party_type(uscc: str, entity_type: str = "") -> str:
+    """Legal person, other organisation or individual business: an individual business by
+    its USCC (registering authority 9, category 2: "92", GB 32100-2015), an organisation
+    without legal personality by its registered entity type, otherwise a legal person."""
+    if (uscc or "")[:2] == "92":
+        return INDIVIDUAL_BUSINESS
+    if any(m in (entity_type or "") for m in NON_LEGAL_PERSON_MARKERS):
+        return OTHER_ORGANISATION
+    return LEGAL_PERSON

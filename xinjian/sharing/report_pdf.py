@@ -159,7 +159,7 @@ def render(content: dict[str, Any], *, code: str, sha256: str, verify_url: str) 
         )
         story.append(
             _p(
-                f"经营异常名录　列入事由：{a.get('ground_name') or a['ground']}；列入日期：{a['listed_on']}；"
+                f"{a.get('kind_name') or '经营异常名录'}　列入事由：{a.get('ground_name') or a['ground']}；列入日期：{a['listed_on']}；"
                 f"决定书文号：{a.get('decision_no') or '—'}；作出决定机关：{a.get('decided_by') or '—'}{removed}"
             )
         )

@@ -15,6 +15,7 @@ from xinjian.core.workflow import Field, Transition, Workflow
 from xinjian.registry.departments import department_for as department_for
 
 from ..models import (
+    AnomalyKind,
     AnomalyListing,
     AnomalyStatus,
     ListingHistory,
@@ -86,7 +87,8 @@ ANOMALY = Workflow(
     payload=lambda listing: _payload(listing),
 )
 
-_OPEN = {S.PROPOSED, S.NOTIFIED, S.PENDING_APPROVAL, S.APPROVED}
+_HEARING = {S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARING_CONCLUDED}
+_OPEN = {S.PROPOSED, S.NOTIFIED, *_HEARING, S.PENDING_APPROVAL, S.APPROVED}
 SERIOUS = Workflow(
     "lists.serious",
     SeriousListing,
@@ -98,14 +100,45 @@ SERIOUS = Workflow(
         "record_statement": T(
             {S.NOTIFIED}, S.NOTIFIED, _("登记陈述申辩"), event=E.LISTING_STATEMENT_RECORDED
         ),
+        # The hearing (Order 44 art. 15; Administrative Penalty Law arts. 63–65): asked for
+        # within the statement period it stops the procedure — approval needs a submission,
+        # and a submission needs the hearing concluded.
+        "request_hearing": T(
+            {S.NOTIFIED},
+            S.HEARING_REQUESTED,
+            _("登记听证申请"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_HEARING_REQUESTED,
+        ),
+        "schedule_hearing": T(
+            {S.HEARING_REQUESTED, S.HEARING_SCHEDULED},
+            S.HEARING_SCHEDULED,
+            _("安排听证并通知当事人"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_HEARING_SCHEDULED,
+        ),
+        "conclude_hearing": T(
+            {S.HEARING_REQUESTED, S.HEARING_SCHEDULED},
+            S.HEARING_CONCLUDED,
+            _("登记听证笔录和结论"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_HEARING_CONCLUDED,
+        ),
         "submit": T(
-            {S.NOTIFIED}, S.PENDING_APPROVAL, _("报请审批"), perm=Perm.MANAGE_LISTS, event=E.LISTING_SUBMITTED
+            {S.NOTIFIED, S.HEARING_CONCLUDED},
+            S.PENDING_APPROVAL,
+            _("报请审批"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_SUBMITTED,
         ),
         "approve": T(
             {S.PENDING_APPROVAL}, S.APPROVED, _("批准"), perm=Perm.APPROVE, event=E.LISTING_APPROVED
         ),
         "return": T({S.PENDING_APPROVAL}, S.NOTIFIED, _("退回"), perm=Perm.APPROVE, event=E.LISTING_RETURNED),
         "drop": T(_OPEN, S.DROPPED, _("不予列入"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DROPPED),
+        # Escalation from the anomaly list re-checked at a step and no longer due (Order 44
+        # art. 13: "still has not fulfilled"): ended with its reason, by the action itself.
+        "lapse": T(_OPEN, S.LAPSED, _("复核不再符合条件，终止列入程序"), event=E.LISTING_LAPSED),
         "decide": T(
             {S.APPROVED}, S.DECIDED, _("作出列入决定"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DECIDED
         ),
@@ -157,10 +190,20 @@ def _move(
     wf.move(listing, action, actor=actor, on=on, reason=reason, document_no=document_no)
 
 
+# An individual business's abnormal-state mark is reported as its own "list" value, so that
+# no subscriber takes it for an entry on the enterprise anomaly list (domain.md §10).
+ABNORMAL_STATE = "abnormal_state"
+
+
+def list_value(listing: AnomalyListing | SeriousListing) -> str:
+    if isinstance(listing, SeriousListing):
+        return str(ListKind.SERIOUS)
+    return ABNORMAL_STATE if listing.kind == AnomalyKind.STATE else str(ListKind.ANOMALY)
+
+
 def _payload(listing: AnomalyListing | SeriousListing) -> dict[str, Any]:
-    kind = ListKind.ANOMALY if isinstance(listing, AnomalyListing) else ListKind.SERIOUS
     return {
-        "list": str(kind),
+        "list": list_value(listing),
         "listing_id": listing.pk,
         "ground": listing.ground,
         "ground_name": listing.ground_name(),

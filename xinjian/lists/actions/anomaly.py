@@ -10,25 +10,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from xinjian.core import deadlines
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType, emit_many
 from xinjian.core.models import AuditEntry
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import today
 from xinjian.registry.departments import department_for
 from xinjian.registry.models import Department, Enterprise
 
 from .. import rules
 from ..models import (
     CEASING_REASONS,
+    AnomalyKind,
     AnomalyListing,
     ListingHistory,
     ListKind,
     RemovalReason,
+    is_individual_business,
 )
-from ._base import A, _event, _move
+from ._base import A, _event, _move, list_value
 
 # --- anomaly list (domain.md §9) ------------------------------------------------------
+
+
+def kind_for(enterprise: Enterprise) -> str:
+    """An individual business (USCC type 92) is marked in the abnormal business state,
+    never put on the enterprise anomaly list (domain.md §10)."""
+    return AnomalyKind.STATE if is_individual_business(enterprise.uscc) else AnomalyKind.LIST
 
 
 @transaction.atomic
@@ -70,22 +79,22 @@ def list_anomaly(
         raise DomainError(gettext("该企业已因同一事由列入或待审批"), code="already_listed")
     department = department or department_for(enterprise.region_code)
     proposed_on = proposed_on or on
-    r = rules.rules_on(proposed_on, enterprise.region_code)
     listing = AnomalyListing(
         enterprise=enterprise,
+        kind=kind_for(enterprise),
         ground=ground,
         report_year=report_year,
         department=department,
         decided_by=department.name if department else "",
         decision_no=decision_no,
         proposed_on=proposed_on,
-        # Anomaly Measures art. 6–9: decided within 10 working days of discovery.
-        listing_due=add_working_days(proposed_on, r.anomaly_listing_working_days).due,
         facts=facts,
         inspection=inspection,
         list_decision=list_decision,
         address_at_listing=enterprise.address if ground == "unreachable" else "",
     )
+    # Anomaly Measures arts. 6–9: decided within 10 working days (lists.deadlines).
+    deadlines.refresh(listing, "listing_due")
     if draft:
         _move(listing, "draft", actor=actor, on=on, reason=facts)
     else:
@@ -115,7 +124,7 @@ def list_for_missing_reports(
     who = as_actor(actor)
     now = timezone.now()
     r = rules.instance_rules_on(deadline)
-    due = add_working_days(deadline, r.anomaly_listing_working_days).due
+    due: dict[str, Any] = {}  # the listing deadline by region (lists.deadlines), computed once each
     ground = rules.ground("annual_report_missing", on)
     name = ground.name if ground else "annual_report_missing"
     facts = f"未在{deadline.year}年{deadline.month}月{deadline.day}日前报送{report_year}年度报告"
@@ -127,25 +136,27 @@ def list_for_missing_reports(
         if e.region_code not in depts:
             depts[e.region_code] = department_for(e.region_code)
         dept = decision.department if decision else depts[e.region_code]
-        listings.append(
-            AnomalyListing(
-                enterprise=e,
-                ground="annual_report_missing",
-                report_year=report_year,
-                department=dept,
-                decided_by=dept.name if dept else "",
-                decision_no="" if draft else decision.decision_no,
-                status=A.DRAFT if draft else A.LISTED,
-                proposed_on=deadline,
-                listing_due=due,
-                listed_on=None if draft else on,
-                facts=facts,
-                created_by=who.label,
-                modified_by=who.label,
-                created_at=now,
-                modified_at=now,
-            )
+        listing = AnomalyListing(
+            enterprise=e,
+            kind=kind_for(e),
+            ground="annual_report_missing",
+            report_year=report_year,
+            department=dept,
+            decided_by=dept.name if dept else "",
+            decision_no="" if draft else decision.decision_no,
+            status=A.DRAFT if draft else A.LISTED,
+            proposed_on=deadline,
+            listed_on=None if draft else on,
+            facts=facts,
+            created_by=who.label,
+            modified_by=who.label,
+            created_at=now,
+            modified_at=now,
         )
+        if e.region_code not in due:
+            due[e.region_code] = deadlines.due(listing, "listing_due")
+        listing.listing_due = due[e.region_code]
+        listings.append(listing)
     AnomalyListing.objects.bulk_create(listings, batch_size=1000)
     ListingHistory.objects.bulk_create(
         [
@@ -193,7 +204,7 @@ def list_for_missing_reports(
             a.enterprise.uscc,
             a.enterprise.region_code,
             {
-                "list": "anomaly",
+                "list": list_value(a),
                 "listing_id": a.pk,
                 "ground": a.ground,
                 "ground_name": name,
@@ -243,9 +254,8 @@ def note_ground_ceased(
         raise DomainError(gettext("该情形不能消除此列入事由"), code="invalid_reason")
     if listing.ground_ceased_on:
         return listing
-    r = rules.rules_on(on, listing.enterprise.region_code)
     listing.ground_ceased_on, listing.ceased_reason = on, reason
-    listing.removal_due = add_working_days(on, r.anomaly_removal_working_days).due
+    deadlines.refresh(listing, "removal_due")
     _move(listing, "note_ground_ceased", actor=actor, on=on, reason=str(RemovalReason(reason).label))
     return listing
 

@@ -11,23 +11,25 @@ from django.utils.translation import gettext
 
 from xinjian.core import deadlines
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import DomainError, NotAllowed
+from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed
 from xinjian.core.events import EventType
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import today
 from xinjian.registry.departments import department_for, department_of
 from xinjian.registry.models import Department, Enterprise
 
 from .. import rules
+from ..escalation import lapse_reason
 from ..models import (
     AnomalyListing,
+    HearingOutcome,
     ListKind,
     ProposalSource,
     RemovalReason,
     SeriousListing,
 )
-from ._base import A, S, _event, _move
+from ._base import SERIOUS, A, S, _event, _move
 from .anomaly import remove_anomaly
 
 
@@ -35,7 +37,13 @@ from .anomaly import remove_anomaly
 def escalate_anomaly(listing: AnomalyListing, *, actor: Any, on: dt.date) -> SeriousListing:
     """Three full years on the anomaly list: proposed for the serious list (Order 44
     art. 13). The anomaly listing ends, for that reason, when the serious listing is
-    published (`publish_serious`), so the enterprise is never on neither list."""
+    published (`publish_serious`), so the enterprise is never on neither list.
+
+    An individual business's abnormal-state mark is never escalated (domain.md §10)."""
+    if listing.is_state_mark:
+        raise DomainError(
+            gettext("个体工商户的经营异常状态不适用届满3年列入严重违法失信名单"), code="not_escalated"
+        )
     serious = propose_serious(
         listing.enterprise,
         actor=actor,
@@ -104,7 +112,30 @@ def propose_serious(
         proposed_on=on,
     )
     _move(listing, "propose", actor=actor, on=on, reason=listing.facts)
+    lapse_if_no_longer_due(listing, actor=actor, on=on)
     return listing
+
+
+def lapse_if_no_longer_due(listing: SeriousListing, *, actor: Any, on: dt.date) -> bool:
+    """Re-check an escalation from the anomaly list (Order 44 art. 13: "still has not
+    fulfilled"): when it is no longer due, end the procedure with the reason (state
+    `lapsed`, `listing.lapsed`) and return True; the calling step then does nothing else.
+    Other proposals are not affected."""
+    if listing.anomaly_id is None or listing.status not in SERIOUS.transitions["lapse"].sources:
+        return False
+    anomaly = AnomalyListing.objects.select_related("enterprise").get(pk=listing.anomaly_id)
+    reason = lapse_reason(anomaly, on)
+    if not reason:
+        return False
+    listing.dropped_reason = reason[:300]
+    _move(listing, "lapse", actor=actor, on=on, reason=reason)
+    return True
+
+
+@transaction.atomic
+def recheck_escalation(listing: SeriousListing, *, actor: Any, on: dt.date | None = None) -> bool:
+    """The same re-check on its own (the daily clock, or staff asking for it)."""
+    return lapse_if_no_longer_due(SERIOUS.lock(listing), actor=actor, on=on or today())
 
 
 @transaction.atomic
@@ -112,9 +143,11 @@ def notify_party(listing: SeriousListing, *, actor: Any, on: dt.date | None = No
     """Order 44 art. 15: written notice of facts, grounds, basis and rights; the party may
     state its case (or ask for a hearing) within the statement period."""
     on = on or today()
-    r = rules.rules_on(on, listing.enterprise.region_code)
+    if lapse_if_no_longer_due(listing, actor=actor, on=on):
+        return listing
+    SERIOUS.check(listing, "notify")
     listing.notified_on = on
-    listing.statement_due = add_working_days(on, r.serious_statement_working_days).due
+    deadlines.refresh(listing, "statement_due")
     _move(listing, "notify", actor=actor, on=on, document_no=f"告知-{listing.pk}")
     return listing
 
@@ -123,9 +156,174 @@ def notify_party(listing: SeriousListing, *, actor: Any, on: dt.date | None = No
 def record_statement(
     listing: SeriousListing, *, actor: Any, statement: str, hearing: bool = False, on: dt.date | None = None
 ) -> SeriousListing:
+    """The party's statement. Asking for a hearing with it is a hearing request: the
+    procedure then stops until the hearing is concluded (`request_hearing`)."""
+    on = on or today()
+    if not statement.strip():
+        raise DomainError(
+            gettext("请填写当事人陈述申辩的内容"),
+            code="statement_required",
+            details=[{"field": "statement", "code": "required", "message": gettext("必填")}],
+        )
     listing.statement = statement
-    listing.hearing_requested = hearing
-    _move(listing, "record_statement", actor=actor, on=on or today(), reason=statement)
+    _move(listing, "record_statement", actor=actor, on=on, reason=statement)
+    if hearing:
+        request_hearing(listing, actor=actor, on=on)
+    return listing
+
+
+def _hearing_period(listing: SeriousListing) -> dt.date | None:
+    """The last day (included) the party may ask for a hearing: the statement period of
+    the notice (Order 44 art. 15), as the calendar gives it today."""
+    return deadlines.due(listing, "statement_due")
+
+
+@transaction.atomic
+def request_hearing(
+    listing: SeriousListing, *, actor: Any, on: dt.date | None = None, note: str = ""
+) -> SeriousListing:
+    """The party asks for a hearing within its period (the notice's statement period, its
+    last day included): the procedure stops — nothing can be submitted for approval until
+    the hearing is concluded."""
+    on = on or today()
+    SERIOUS.check(listing, "request_hearing")
+    last = _hearing_period(listing)
+    if last is not None and on > last:
+        raise DomainError(
+            gettext("听证申请期限至%(last)s（含当日）已届满，逾期申请视为放弃听证")
+            % {"last": last.isoformat()},
+            code="hearing_request_late",
+            details=[{"field": "on", "code": "late", "message": last.isoformat()}],
+        )
+    listing.hearing_requested, listing.hearing_requested_on = True, on
+    _move(listing, "request_hearing", actor=actor, on=on, reason=note or "当事人要求听证")
+    return listing
+
+
+def hearing_earliest(listing: SeriousListing, notified_on: dt.date) -> dt.date:
+    """The earliest day a hearing may be held when the party is told on `notified_on`
+    (Administrative Penalty Law art. 64 (2): at least 7 days' notice, rule data)."""
+    r = rules.rules_on(listing.proposed_on, listing.enterprise.region_code)
+    return notified_on + dt.timedelta(days=r.hearing_notice_days)
+
+
+@transaction.atomic
+def schedule_hearing(
+    listing: SeriousListing,
+    *,
+    actor: Any,
+    hearing_on: dt.date | str,
+    place: str,
+    host: str,
+    time: str = "",
+    on: dt.date | None = None,
+) -> SeriousListing:
+    """Fix the hearing's day, time, place and presiding official, and notify the party
+    (at least 7 days ahead). Scheduling again (postponement) notifies again."""
+    on = on or today()
+    SERIOUS.lock(listing)  # the committed schedule: a double submit must not notify twice
+    SERIOUS.check(listing, "schedule_hearing")
+    if isinstance(hearing_on, str):
+        try:
+            hearing_on = dt.date.fromisoformat(hearing_on.strip())
+        except ValueError:
+            raise DomainError(
+                gettext("听证日期格式应为YYYY-MM-DD"),
+                code="invalid_date",
+                details=[{"field": "hearing_on", "code": "invalid", "message": gettext("日期无效")}],
+            ) from None
+    missing = [
+        {"field": f, "code": "required", "message": gettext("必填")}
+        for f, v in (("place", place), ("host", host))
+        if not v.strip()
+    ]
+    if missing:
+        raise DomainError(gettext("请填写听证地点和主持人"), code="required", details=missing)
+    earliest = hearing_earliest(listing, on)
+    if hearing_on < earliest:
+        raise DomainError(
+            gettext("应当在举行听证的%(days)s日前通知当事人：今日通知，听证最早可定于%(earliest)s")
+            % {"days": (earliest - on).days, "earliest": earliest.isoformat()},
+            code="hearing_notice_too_short",
+            details=[{"field": "hearing_on", "code": "too_soon", "message": earliest.isoformat()}],
+        )
+    schedule = (hearing_on, time.strip()[:20], place.strip()[:200], host.strip()[:100])
+    if listing.status == S.HEARING_SCHEDULED and schedule == (
+        listing.hearing_on,
+        listing.hearing_time,
+        listing.hearing_place,
+        listing.hearing_host,
+    ):
+        raise InvalidTransition(gettext("听证已按此安排通知当事人"), code="already_scheduled")
+    listing.hearing_on, listing.hearing_notified_on = hearing_on, on
+    listing.hearing_time, listing.hearing_place, listing.hearing_host = schedule[1:]
+    _move(
+        listing,
+        "schedule_hearing",
+        actor=actor,
+        on=on,
+        reason=f"听证定于{hearing_on.isoformat()}{listing.hearing_time}在{listing.hearing_place}举行，主持人{listing.hearing_host}",
+        document_no=f"听通-{listing.pk}",
+    )
+    return listing
+
+
+@transaction.atomic
+def conclude_hearing(
+    listing: SeriousListing,
+    *,
+    actor: Any,
+    outcome: str,
+    record: str = "",
+    held_on: dt.date | str | None = None,
+    on: dt.date | None = None,
+) -> SeriousListing:
+    """Enter the hearing record and its outcome. A hearing held (outcome "list" or
+    "not_list") needs its record and cannot be entered before the day it was set for; a
+    withdrawal (or not attending without good reason) may be entered at any time."""
+    on = on or today()
+    SERIOUS.check(listing, "conclude_hearing")
+    if outcome not in HearingOutcome.values:
+        raise DomainError(
+            gettext("请选择听证结论"),
+            code="invalid_outcome",
+            details=[{"field": "outcome", "code": "invalid", "message": gettext("请选择听证结论")}],
+        )
+    if isinstance(held_on, str):
+        try:
+            held_on = dt.date.fromisoformat(held_on.strip()) if held_on.strip() else None
+        except ValueError:
+            raise DomainError(
+                gettext("听证举行日期格式应为YYYY-MM-DD"),
+                code="invalid_date",
+                details=[{"field": "held_on", "code": "invalid", "message": gettext("日期无效")}],
+            ) from None
+    if outcome != HearingOutcome.WITHDRAWN:
+        if listing.hearing_on is None:
+            raise DomainError(gettext("尚未安排听证"), code="hearing_not_scheduled")
+        held_on = held_on or on
+        if held_on < listing.hearing_on or held_on > on:
+            raise DomainError(
+                gettext("听证定于%(day)s举行，举行日期不能早于该日或晚于今日")
+                % {"day": listing.hearing_on.isoformat()},
+                code="hearing_not_held",
+                details=[{"field": "held_on", "code": "invalid", "message": listing.hearing_on.isoformat()}],
+            )
+        if not record.strip():
+            raise DomainError(
+                gettext("请填写听证笔录要点"),
+                code="record_required",
+                details=[{"field": "record", "code": "required", "message": gettext("必填")}],
+            )
+    listing.hearing_held_on = held_on if outcome != HearingOutcome.WITHDRAWN else None
+    listing.hearing_record, listing.hearing_outcome = record.strip(), outcome
+    _move(
+        listing,
+        "conclude_hearing",
+        actor=actor,
+        on=on,
+        reason=f"{HearingOutcome(outcome).label}。{record.strip()}".rstrip("。"),
+    )
     return listing
 
 
@@ -134,6 +332,15 @@ def submit_for_approval(
     listing: SeriousListing, *, actor: Any, on: dt.date | None = None, waived: bool = False
 ) -> SeriousListing:
     on = on or today()
+    if lapse_if_no_longer_due(listing, actor=actor, on=on):
+        return listing
+    SERIOUS.check(listing, "submit")
+    # A hearing asked for stops the procedure until it is concluded, and one concluded
+    # against listing leaves only "not listed" (Administrative Penalty Law art. 65).
+    if listing.hearing_requested and listing.hearing_outcome == "":
+        raise DomainError(gettext("当事人已申请听证，听证结束前不能报批"), code="hearing_pending")
+    if listing.hearing_outcome == HearingOutcome.NOT_LIST:
+        raise DomainError(gettext("听证结论为不予列入，请作不予列入处理"), code="hearing_outcome_not_list")
     # The statement period must run out first (its last day included), unless the party
     # has stated its case or waived the right in writing. Gated on the deadline as the
     # calendar gives it today, never on the stored copy (lists.deadlines).
@@ -172,6 +379,8 @@ def approve_serious(
     mine = department_of(actor)
     if needed is not None and not getattr(actor, "is_superuser", False) and mine != needed:
         raise NotAllowed(gettext("应由%(name)s审批") % {"name": needed.name}, code="wrong_approver")
+    if lapse_if_no_longer_due(listing, actor=actor, on=on):
+        return listing
     if not approve:
         _move(listing, "return", actor=actor, on=on, reason=reason or "退回")
         return listing
@@ -187,6 +396,7 @@ def drop_serious(
     """Not listed (e.g. the party proved there was no intent: Order 44 art. 5)."""
     if not reason:
         raise DomainError(gettext("请说明不予列入的理由"), code="reason_required")
+    listing.dropped_reason = reason[:300]
     _move(listing, "drop", actor=actor, on=on or today(), reason=reason)
     return listing
 
@@ -203,19 +413,36 @@ def _expiry(listing: SeriousListing, decided_on: dt.date) -> dt.date:
 
 @transaction.atomic
 def decide_serious(
-    listing: SeriousListing, *, actor: Any, decision_no: str, on: dt.date | None = None
+    listing: SeriousListing,
+    *,
+    actor: Any,
+    decision_no: str,
+    on: dt.date | None = None,
+    reply_to_party: str = "",
 ) -> SeriousListing:
+    """The listing decision (列入决定书, `documents.decision`). It must answer what the
+    party said: with a statement or a hearing on file, `reply_to_party` is required."""
     on = on or today()
+    if lapse_if_no_longer_due(listing, actor=actor, on=on):
+        return listing
+    SERIOUS.check(listing, "decide")
     if not decision_no.strip():
         raise DomainError(
             gettext("列入决定需要决定书文号"),
             code="decision_no_required",
             details=[{"field": "decision_no", "code": "required", "message": gettext("必填")}],
         )
-    r = rules.rules_on(on, listing.enterprise.region_code)
+    reply = reply_to_party.strip() or listing.reply_to_party
+    if (listing.statement or listing.hearing_requested) and not reply:
+        raise DomainError(
+            gettext("当事人提出了陈述申辩或听证，列入决定应当写明对其意见的采纳情况"),
+            code="reply_required",
+            details=[{"field": "reply_to_party", "code": "required", "message": gettext("必填")}],
+        )
+    listing.reply_to_party = reply
     listing.decision_no, listing.decided_on = decision_no.strip(), on
     listing.decided_by = listing.department.name if listing.department else ""
-    listing.publication_due = add_working_days(on, r.serious_publication_working_days).due
+    deadlines.refresh(listing, "publication_due")
     listing.expires_on = _expiry(listing, on)
     _move(listing, "decide", actor=actor, on=on, document_no=listing.decision_no)
     return listing
@@ -267,7 +494,6 @@ def import_serious_decision(
     g = rules.ground(ground, decided_on)
     if g is None or g.list != ListKind.SERIOUS:
         raise DomainError(gettext("不是严重违法失信名单的列入事由"), code="invalid_ground")
-    r = rules.rules_on(decided_on, enterprise.region_code)
     listing = SeriousListing(
         enterprise=enterprise,
         ground=ground,
@@ -282,8 +508,8 @@ def import_serious_decision(
         decided_on=decided_on,
         decision_no=decision_no,
         decided_by=decided_by,
-        publication_due=add_working_days(decided_on, r.serious_publication_working_days).due,
     )
+    deadlines.refresh(listing, "publication_due")
     listing.expires_on = _expiry(listing, decided_on)
     _move(listing, "import_decision", actor=actor, on=on, document_no=decision_no)
     return publish_serious(listing, actor=actor, on=on)

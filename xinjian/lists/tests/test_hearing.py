@@ -1,0 +1,315 @@
+"""The hearing on the serious list and the listing decision document (issue 12 item 3;
+domain.md §10): a hearing asked for within the statement period stops the procedure until
+its record and outcome are entered; the decision answers the party and is a numbered
+document, printable and as PDF. Every edge on both sides, through the real actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from xinjian.core.errors import DomainError, InvalidTransition
+from xinjian.core.models import AuditEntry, Event
+from xinjian.core.workdays import SHANGHAI
+from xinjian.lists import actions
+from xinjian.lists.models import SeriousListing
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+# Notified Wednesday 1 April 2026: 5 working days, skipping the Qingming holiday
+# (4–6 April 2026), run to Thursday 9 April — the last day to state a case or ask for a
+# hearing, included.
+NOTIFIED = D(2026, 4, 1)
+LAST_DAY = D(2026, 4, 9)
+
+
+def _frozen(day: dt.date):
+    return freeze_time(dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def officer(staff_factory):
+    return staff_factory("440305", ["credit_officer", "approver"])
+
+
+@pytest.fixture
+def approver(staff_factory):
+    return staff_factory("440300", ["approver"])
+
+
+@pytest.fixture
+def notified(enterprise_factory, penalty_factory, officer):
+    e = enterprise_factory()
+    s = actions.propose_serious(
+        e, actor=officer, ground="food_safety", on=D(2026, 3, 30), penalty=penalty_factory(e)
+    )
+    actions.notify_party(s, actor=officer, on=NOTIFIED)
+    return s
+
+
+def _events(s: SeriousListing, type: str) -> int:
+    return Event.objects.filter(type=type, data__listing_id=s.pk).count()
+
+
+def test_the_statement_period_is_the_derived_deadline_with_its_last_day(notified):
+    assert notified.statement_due == LAST_DAY
+
+
+@pytest.mark.parametrize(("day", "allowed"), [(LAST_DAY, True), (LAST_DAY + dt.timedelta(days=1), False)])
+def test_a_hearing_may_be_asked_for_until_the_last_day_of_the_period_included(
+    notified, officer, day, allowed
+):
+    if allowed:
+        actions.request_hearing(notified, actor=officer, on=day)
+        assert notified.status == "hearing_requested" and notified.hearing_requested_on == day
+        assert _events(notified, "listing.hearing_requested") == 1
+        assert AuditEntry.objects.filter(action="lists.serious.request_hearing").count() == 1
+    else:
+        with pytest.raises(DomainError) as e:
+            actions.request_hearing(notified, actor=officer, on=day)
+        assert e.value.code == "hearing_request_late"
+        assert SeriousListing.objects.get(pk=notified.pk).status == "notified"
+
+
+def test_a_statement_with_a_hearing_request_stops_the_procedure(notified, officer):
+    actions.record_statement(
+        notified, actor=officer, statement="我方无主观故意", hearing=True, on=D(2026, 4, 2)
+    )
+    assert notified.status == "hearing_requested"
+    assert _events(notified, "listing.statement_recorded") == 1
+    assert _events(notified, "listing.hearing_requested") == 1
+    # Even long after the statement period and with a written waiver: no submission.
+    with pytest.raises(InvalidTransition):
+        actions.submit_for_approval(notified, actor=officer, on=D(2026, 6, 1), waived=True)
+
+
+@pytest.mark.parametrize(("hearing_on", "allowed"), [(D(2026, 4, 10), False), (D(2026, 4, 11), True)])
+def test_the_party_is_told_of_the_hearing_at_least_7_days_ahead(notified, officer, hearing_on, allowed):
+    actions.request_hearing(notified, actor=officer, on=D(2026, 4, 2))
+    step = dict(actor=officer, hearing_on=hearing_on, place="南山局三楼听证室", host="李四", on=D(2026, 4, 4))
+    if allowed:
+        actions.schedule_hearing(notified, **step)
+        assert notified.status == "hearing_scheduled" and notified.hearing_notified_on == D(2026, 4, 4)
+        assert _events(notified, "listing.hearing_scheduled") == 1
+    else:
+        with pytest.raises(DomainError) as e:
+            actions.schedule_hearing(notified, **step)
+        assert e.value.code == "hearing_notice_too_short"
+        assert e.value.details[0]["field"] == "hearing_on"
+
+
+HEARING_DAY = D(2026, 4, 20)
+
+
+def _scheduled(s, officer, hearing_on=HEARING_DAY):
+    actions.request_hearing(s, actor=officer, on=D(2026, 4, 2))
+    actions.schedule_hearing(
+        s, actor=officer, hearing_on=hearing_on, place="听证室", host="李四", on=D(2026, 4, 3)
+    )
+    return s
+
+
+@pytest.mark.parametrize(("on", "allowed"), [(D(2026, 4, 19), False), (D(2026, 4, 20), True)])
+def test_the_hearing_record_is_entered_only_once_it_was_held(notified, officer, on, allowed):
+    _scheduled(notified, officer)
+    step = dict(actor=officer, outcome="list", record="当事人称……；执法人员称……", on=on)
+    if allowed:
+        actions.conclude_hearing(notified, **step)
+        assert notified.status == "hearing_concluded" and notified.hearing_held_on == on
+        assert _events(notified, "listing.hearing_concluded") == 1
+    else:
+        with pytest.raises(DomainError) as e:
+            actions.conclude_hearing(notified, **step)
+        assert e.value.code == "hearing_not_held"
+
+
+def test_approval_waits_for_the_hearing_and_follows_its_outcome(notified, officer, approver):
+    _scheduled(notified, officer)
+    with pytest.raises(InvalidTransition):  # scheduled, not held
+        actions.submit_for_approval(notified, actor=officer, on=D(2026, 4, 21))
+    with pytest.raises(DomainError) as e:
+        actions.conclude_hearing(notified, actor=officer, outcome="list", record="", on=D(2026, 4, 20))
+    assert e.value.code == "record_required"
+    actions.conclude_hearing(notified, actor=officer, outcome="list", record="笔录要点", on=D(2026, 4, 20))
+    actions.submit_for_approval(notified, actor=officer, on=D(2026, 4, 21))
+    actions.approve_serious(notified, actor=approver, on=D(2026, 4, 22))
+    assert notified.status == "approved"
+    # The decision must answer what the party said.
+    with pytest.raises(DomainError) as e:
+        actions.decide_serious(
+            notified, actor=officer, decision_no="深南市监严〔2026〕8号", on=D(2026, 4, 23)
+        )
+    assert e.value.code == "reply_required"
+    actions.decide_serious(
+        notified,
+        actor=officer,
+        decision_no="深南市监严〔2026〕8号",
+        reply_to_party="当事人称无主观故意，但未提供证据，不予采纳。",
+        on=D(2026, 4, 23),
+    )
+    assert notified.status == "decided"
+
+
+def test_a_hearing_concluded_against_listing_leaves_only_not_listing(notified, officer):
+    _scheduled(notified, officer)
+    actions.conclude_hearing(
+        notified, actor=officer, outcome="not_list", record="证据不足", on=D(2026, 4, 20)
+    )
+    with pytest.raises(DomainError) as e:
+        actions.submit_for_approval(notified, actor=officer, on=D(2026, 4, 21))
+    assert e.value.code == "hearing_outcome_not_list"
+    actions.drop_serious(notified, actor=officer, reason="听证后认定证据不足", on=D(2026, 4, 21))
+    assert notified.status == "dropped" and notified.dropped_reason == "听证后认定证据不足"
+
+
+def test_a_withdrawn_request_concludes_without_a_record_but_the_period_still_runs(notified, officer):
+    actions.request_hearing(notified, actor=officer, on=D(2026, 4, 2))
+    actions.conclude_hearing(notified, actor=officer, outcome="withdrawn", on=D(2026, 4, 3))
+    assert notified.status == "hearing_concluded" and notified.hearing_held_on is None
+    with pytest.raises(DomainError) as e:
+        actions.submit_for_approval(notified, actor=officer, on=LAST_DAY)
+    assert e.value.code == "statement_period_running"
+    actions.submit_for_approval(notified, actor=officer, on=LAST_DAY + dt.timedelta(days=1))
+    assert notified.status == "pending_approval"
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def test_staff_take_the_hearing_steps_through_forms_and_bad_input_is_a_message(client, notified, officer):
+    client.force_login(officer)
+    url = reverse("lists:serious_detail", args=[notified.pk])
+    with _frozen(D(2026, 4, 2)):
+        page = client.get(url).content.decode()
+        assert 'data-step="request"' in page
+        r = client.post(
+            reverse("lists:serious_hearing", args=[notified.pk, "request"]), {"request-note": "书面申请"}
+        )
+        assert r.status_code == 302
+    notified.refresh_from_db()
+    assert notified.status == "hearing_requested"
+    with _frozen(D(2026, 4, 3)):
+        page = client.get(url).content.decode()
+        assert 'id="hearing-blocks"' in page and 'data-step="schedule"' in page
+        # Missing place and a malformed date: a message per field, no change, no 500.
+        r = client.post(
+            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
+            {"schedule-hearing_on": "2026-13-01", "schedule-host": "李四"},
+            follow=True,
+        )
+        text = r.content.decode()
+        assert r.status_code == 200 and "听证地点" in text and "听证日期" in text
+        notified.refresh_from_db()
+        assert notified.status == "hearing_requested"
+        # Too soon (6 days' notice): refused with the earliest day.
+        r = client.post(
+            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
+            {"schedule-hearing_on": "2026-04-09", "schedule-place": "听证室", "schedule-host": "李四"},
+            follow=True,
+        )
+        assert "2026-04-10" in r.content.decode()
+        client.post(
+            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
+            {
+                "schedule-hearing_on": "2026-04-20",
+                "schedule-time": "09:30",
+                "schedule-place": "听证室",
+                "schedule-host": "李四",
+            },
+        )
+    notified.refresh_from_db()
+    assert notified.status == "hearing_scheduled"
+    with _frozen(D(2026, 4, 3)):
+        notice = client.get(reverse("lists:serious_hearing_notice", args=[notified.pk])).content.decode()
+        assert "听证通知书" in notice and "2026年4月20日 09:30" in notice and f"听通-{notified.pk}" in notice
+    with _frozen(D(2026, 4, 20)):
+        client.post(
+            reverse("lists:serious_hearing", args=[notified.pk, "conclude"]),
+            {"conclude-outcome": "list", "conclude-held_on": "2026-04-20", "conclude-record": "笔录"},
+        )
+    notified.refresh_from_db()
+    assert notified.status == "hearing_concluded" and notified.hearing_outcome == "list"
+
+
+def test_an_inspector_cannot_take_a_hearing_step(client, inspector, notified):
+    client.force_login(inspector)
+    r = client.post(reverse("lists:serious_hearing", args=[notified.pk, "request"]), {})
+    assert r.status_code == 403
+
+
+# --- the decision document ----------------------------------------------------------------
+
+
+DECIDED = D(2026, 4, 23)
+
+
+def _decided(s, officer, approver, on=DECIDED):
+    actions.record_statement(s, actor=officer, statement="我方已整改", on=D(2026, 4, 2))
+    actions.submit_for_approval(s, actor=officer, on=D(2026, 4, 10))
+    actions.approve_serious(s, actor=approver, on=D(2026, 4, 13))
+    actions.decide_serious(
+        s,
+        actor=officer,
+        decision_no="深南市监严〔2026〕12号",
+        reply_to_party="整改不影响列入，不予采纳。",
+        on=on,
+    )
+    return s
+
+
+def test_the_decision_document_states_ground_facts_basis_measures_removal_and_remedies(
+    client, notified, officer, approver
+):
+    _decided(notified, officer, approver)
+    client.force_login(officer)
+    with _frozen(D(2026, 4, 23)):
+        html = client.get(reverse("lists:serious_decision_document", args=[notified.pk])).content.decode()
+        pdf = client.get(reverse("lists:serious_decision_document", args=[notified.pk]) + "?format=pdf")
+    for part in (
+        "列入严重违法失信名单决定书",
+        "深南市监严〔2026〕12号",
+        notified.enterprise.uscc,
+        "一、违法事实",
+        "食品安全领域严重违法失信行为",
+        "总局令第44号第六条",
+        "我方已整改",
+        "整改不影响列入，不予采纳。",
+        "2026年4月9日（含当日）",
+        "不适用告知承诺制",
+        "2029年4月23日（含当日）",
+        "2027年4月23日",
+        "六十日内",
+        "六个月内",
+        "行政复议",
+        "行政诉讼",
+    ):
+        assert part in html, part
+    assert "临时期限" not in html  # 2026's calendar is known
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 2000
+
+
+def test_the_decision_document_marks_a_provisional_statement_period(
+    enterprise_factory, penalty_factory, officer, approver, client
+):
+    """Notified 28 December 2026: the statement period runs into 2027, whose holidays are
+    not in the calendar — the document says so."""
+    e = enterprise_factory()
+    s = actions.propose_serious(
+        e, actor=officer, ground="food_safety", on=D(2026, 12, 28), penalty=penalty_factory(e)
+    )
+    actions.notify_party(s, actor=officer, on=D(2026, 12, 28))
+    actions.submit_for_approval(s, actor=officer, on=D(2026, 12, 28), waived=True)
+    actions.approve_serious(s, actor=approver, on=D(2026, 12, 29))
+    actions.decide_serious(s, actor=officer, decision_no="深南市监严〔2026〕99号", on=D(2026, 12, 30))
+    client.force_login(officer)
+    html = client.get(reverse("lists:serious_decision_document", args=[s.pk])).content.decode()
+    assert "（含当日）" in html and "临时期限" in html
+
+
+def test_no_decision_document_before_the_decision(client, notified, officer):
+    client.force_login(officer)
+    assert client.get(reverse("lists:serious_decision_document", args=[notified.pk])).status_code == 404
