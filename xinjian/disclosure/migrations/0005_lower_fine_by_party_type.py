@@ -50,5 +50,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosure", "0003_searchgramstat")]
+    dependencies = [("disclosure", "0004_reply_history_on_the_workflow_engine")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

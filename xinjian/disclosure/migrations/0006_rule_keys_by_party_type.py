@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0004_lower_fine_by_party_type'),
+        ('disclosure', '0005_lower_fine_by_party_type'),
     ]
 
     operations = [
