@@ -13,19 +13,20 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from xinjian.core import audit, events
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType
 from xinjian.core.workdays import today
+from xinjian.core.workflow import Transition, Workflow
 from xinjian.registry.models import Enterprise
 
 from . import calibration
 from .indicators import BY_CODE, indicators_for
 from .models import (
     CLASSES,
-    VERSION_TRANSITIONS,
     ClassBandRule,
     ModelVersion,
     ModelVersionTransition,
@@ -73,22 +74,52 @@ RESCORE_EVENTS = frozenset(
 )
 
 
-def _transition(version: ModelVersion, to: str, *, actor: Any, reason: str) -> None:
-    if to not in VERSION_TRANSITIONS[version.status]:
-        raise InvalidTransition(
-            f"版本 {version.label} 不能从“{version.get_status_display()}”变为“{VersionStatus(to).label}”"
-        )
-    ModelVersionTransition.objects.create(
-        version=version,
-        from_status=version.status,
-        to_status=to,
-        actor_label=as_actor(actor).label,
-        reason=reason,
-    )
-    version.status = to
-    if to == VersionStatus.ACTIVE:
-        version.activated_at = timezone.now()
-    version.save(update_fields=["status", "activated_at"])
+# A model version's life (architecture rule 2): drafted, activated (retiring the one in
+# force), discarded if never used; a retired version is activated again to roll back. The
+# actions write their own audit entries and events (the activation reports what it replaced).
+VERSIONS = Workflow(
+    "risk.version",
+    ModelVersion,
+    {
+        "draft": Transition(
+            [""], VersionStatus.DRAFT, _("生成草稿"), event=EventType.RISK_VERSION_DRAFTED, custom_event=True
+        ),
+        "activate": Transition(
+            [VersionStatus.DRAFT, VersionStatus.RETIRED],
+            VersionStatus.ACTIVE,
+            _("启用"),
+            event=EventType.RISK_VERSION_ACTIVATED,
+            custom_event=True,
+        ),
+        "retire": Transition(
+            [VersionStatus.ACTIVE],
+            VersionStatus.RETIRED,
+            _("由新版本替换"),
+            event=EventType.RISK_VERSION_ACTIVATED,
+            custom_event=True,
+        ),
+        "discard": Transition(
+            [VersionStatus.DRAFT],
+            VersionStatus.DISCARDED,
+            _("弃用草稿"),
+            event=EventType.RISK_VERSION_DISCARDED,
+            custom_event=True,
+        ),
+    },
+    history=ModelVersionTransition,
+    link="version",
+    audit_prefix="risk.version",
+    actions_module="xinjian.risk.actions",
+    detail_url="risk:version",
+)
+
+
+def _move(version: ModelVersion, action: str, *, actor: Any, reason: str) -> None:
+    def stamp(before: str, after: str) -> None:
+        if after == VersionStatus.ACTIVE:
+            version.activated_at = timezone.now()
+
+    VERSIONS.move(version, action, actor=actor, on=today(), reason=reason, audit=False, on_change=stamp)
 
 
 @transaction.atomic
@@ -158,7 +189,7 @@ def create_expert_version(model: RiskModel, *, actor: Any, activate: bool = True
         {"code": i.code, "edges": [float(e) for e in i.edges], "points": list(i.default_points)}
         for i in indicators_for(model.code, model.key_area_domain)
     ]
-    version = ModelVersion.objects.create(
+    version = ModelVersion(
         model=model,
         number=_next_number(model),
         method=VersionMethod.EXPERT,
@@ -167,12 +198,7 @@ def create_expert_version(model: RiskModel, *, actor: Any, activate: bool = True
         created_by=as_actor(actor).label,
         note="专家初始赋分：未经历史数据校准，待检查结果积累后校准替换。",
     )
-    ModelVersionTransition.objects.create(
-        version=version,
-        to_status=VersionStatus.DRAFT,
-        actor_label=as_actor(actor).label,
-        reason="专家初始版本",
-    )
+    _move(version, "draft", actor=actor, reason="专家初始版本")
     audit.record(
         "risk.version_drafted", version, actor=actor, after={"label": version.label, "method": "expert"}
     )
@@ -199,13 +225,7 @@ def draft_version(model: RiskModel, *, actor: Any, train_snapshots: int = 2, not
     report = calibration.validation_report(version, snaps, on=today())
     report["dropped"] = fitted.dropped
     version.validation = report
-    version.save()
-    ModelVersionTransition.objects.create(
-        version=version,
-        to_status=VersionStatus.DRAFT,
-        actor_label=as_actor(actor).label,
-        reason=note or "历史数据校准",
-    )
+    _move(version, "draft", actor=actor, reason=note or "历史数据校准")
     audit.record(
         "risk.version_drafted",
         version,
@@ -234,13 +254,13 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
         .first()
     )
     if current is not None and current.pk == version.pk:
-        raise Conflict(f"版本 {version.label} 已经生效")
+        raise InvalidTransition(f"版本 {version.label} 已经生效")
     missing = [item["code"] for item in version.spec if item["code"] not in BY_CODE]
     if missing:
         raise Conflict(f"版本 {version.label} 引用了已不存在的指标：{', '.join(missing)}")
     if current is not None:
-        _transition(current, VersionStatus.RETIRED, actor=actor, reason=f"由 {version.label} 替换")
-    _transition(version, VersionStatus.ACTIVE, actor=actor, reason=reason)
+        _move(current, "retire", actor=actor, reason=f"由 {version.label} 替换")
+    _move(version, "activate", actor=actor, reason=reason)
     _apply_bands(version, actor=actor)
     audit.record(
         "risk.version_activated",
@@ -294,7 +314,7 @@ def _apply_bands(version: ModelVersion, *, actor: Any) -> None:
 
 @transaction.atomic
 def discard_version(version: ModelVersion, *, actor: Any, reason: str = "") -> ModelVersion:
-    _transition(version, VersionStatus.DISCARDED, actor=actor, reason=reason)
+    _move(version, "discard", actor=actor, reason=reason)
     audit.record("risk.version_discarded", version, actor=actor, reason=reason)
     events.emit(
         EventType.RISK_VERSION_DISCARDED,

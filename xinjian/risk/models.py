@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
+from xinjian.core.models import TransitionRecord
 from xinjian.registry.models import Enterprise
 
 from .indicators import BY_CODE
@@ -67,15 +68,7 @@ class VersionStatus(models.TextChoices):
     DISCARDED = "discarded", _("已弃用")
 
 
-# Allowed moves of a model version (state machine; ModelVersionTransition keeps history).
-# Activating a version retires the one that was active; rolling back re-activates a
-# retired version the same way.
-VERSION_TRANSITIONS: dict[str, set[str]] = {
-    VersionStatus.DRAFT: {VersionStatus.ACTIVE, VersionStatus.DISCARDED},
-    VersionStatus.ACTIVE: {VersionStatus.RETIRED},
-    VersionStatus.RETIRED: {VersionStatus.ACTIVE},
-    VersionStatus.DISCARDED: set(),
-}
+# The moves of a model version are the workflow `risk.version` (risk.actions.VERSIONS).
 
 
 class VersionMethod(models.TextChoices):
@@ -131,19 +124,13 @@ class ModelVersion(models.Model):
         return self.base_points + sum(max(item["points"]) for item in self.spec)
 
 
-class ModelVersionTransition(models.Model):
+class ModelVersionTransition(TransitionRecord):
+    """The history of the workflow `risk.version` (risk.actions.VERSIONS)."""
+
     version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=VersionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=VersionStatus.choices)
-    at = models.DateTimeField(default=timezone.now)
-    actor_label = models.CharField(max_length=150)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.version_id}: {self.from_status or '-'} → {self.to_status}"
 
 
 class ClassBandRule(models.Model):

@@ -126,7 +126,6 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": spec_by_dimension(version),
             "report": report,
             "charts": charts.for_report(report) if report else None,
-            "transitions": version.transitions.all(),
             "runs": version.runs.all()[:10],
             "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
         },

@@ -41,6 +41,6 @@ def workflow_history(name: str, obj: Any, title: str = "") -> dict[str, Any]:
             "before": wf.state_label(h.from_status),
             "after": wf.state_label(h.to_status),
         }
-        for h in obj.history.all()
+        for h in wf.history.objects.filter(**{wf.link: obj})  # type: ignore[attr-defined]
     ]
     return {"rows": rows, "title": title}
