@@ -245,6 +245,21 @@ LOGGING = {
 # once, each on its own connection (ADR 0041); 1 writes in one statement. SQLite: always 1.
 XINJIAN_SCORING_SLICES = max(1, envint("XINJIAN_SCORING_SLICES", min(4, os.cpu_count() or 1)))
 
+# Any province-level code of GB/T 2260, or 000000 for the national hub (interfaces.md v1.1
+# "Territory"): the register holds the enterprises of that territory only.
 XINJIAN_PROVINCE = os.environ.get("XINJIAN_PROVINCE", "440000")
-if len(XINJIAN_PROVINCE) != 6 or not XINJIAN_PROVINCE.isdigit() or not XINJIAN_PROVINCE.endswith("0000"):
-    raise ImproperlyConfigured(f"XINJIAN_PROVINCE={XINJIAN_PROVINCE!r} is not a province code like 440000")
+_PROVINCES = {
+    str(n) for n in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44)
+} | {str(n) for n in (45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82)}
+if not (
+    XINJIAN_PROVINCE == "000000"
+    or (
+        len(XINJIAN_PROVINCE) == 6
+        and XINJIAN_PROVINCE.endswith("0000")
+        and XINJIAN_PROVINCE[:2] in _PROVINCES
+    )
+):
+    raise ImproperlyConfigured(
+        f"XINJIAN_PROVINCE={XINJIAN_PROVINCE!r} is neither a province code of GB/T 2260 (110000 … 820000) "
+        "nor 000000 (the national hub)"
+    )

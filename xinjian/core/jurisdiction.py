@@ -15,14 +15,27 @@ from django.http import Http404
 M = TypeVar("M", bound=models.Model)
 
 
+NATIONAL = "000000"  # the national hub's territory: every division
+
+
 def region_prefix(code: str) -> str:
     if len(code) != 6 or not code.isdigit():
         raise ValueError(f"not a division code: {code!r}")
+    if code == NATIONAL:
+        return ""
     if code.endswith("0000"):
         return code[:2]
     if code.endswith("00"):
         return code[:4]
     return code
+
+
+def territory_prefix() -> str:
+    """The division prefix of this instance's territory (XINJIAN_PROVINCE; "" for the
+    national hub)."""
+    from django.conf import settings
+
+    return region_prefix(settings.XINJIAN_PROVINCE)
 
 
 def user_region_prefix(user: Any) -> str | None:

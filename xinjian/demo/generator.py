@@ -244,10 +244,11 @@ def generate(
     on: dt.date | None = None,
     chunk: int = CHUNK,
     progress: Callable[[str], None] | None = None,
+    province: str | None = None,
 ) -> Stats:
     """Generate `n` enterprises with five years of history. Deterministic in (n, seed, on,
     chunk size) on an empty register."""
-    world = World(n=n, seed=seed, today=on or cn_today(), region=Region.load(), now=timezone.now())
+    world = World(n=n, seed=seed, today=on or cn_today(), region=Region.load(province), now=timezone.now())
     # Source ids continue after an earlier demo run's, so (source, source_id) stays unique.
     world.counters["source_id"] = {
         kind: model.objects.filter(source=SOURCE).count()

@@ -65,12 +65,19 @@ class Region:
     city_prefix: list[str]  # 深
 
     @classmethod
-    def load(cls) -> Region:
-        divisions = {d.code: d for d in Division.objects.all()}
+    def load(cls, province: str | None = None) -> Region:
+        from django.conf import settings
+
+        # The province's divisions in force (issue 15: any province; the register ships
+        # the whole country's divisions, abolished codes included).
+        wanted = province or settings.XINJIAN_PROVINCE
+        if wanted == "000000":
+            raise RuntimeError("the national hub has no demo province: give --province (e.g. 440000)")
+        divisions = {d.code: d for d in Division.objects.current().filter(code__startswith=wanted[:2])}
         depts = {d.division_id: d.name for d in Department.objects.all()}
         if not divisions:
             raise RuntimeError("no divisions: run migrate first (registry ships the province's divisions)")
-        province = next(d for d in divisions.values() if d.level == "province")
+        top = next(d for d in divisions.values() if d.level == "province")
         cities = {c: d for c, d in divisions.items() if d.level == "city"}
         has_children = {d.parent_id for d in divisions.values() if d.level == "county"}
         places = [c for c, d in sorted(divisions.items()) if d.level == "county"]
@@ -88,7 +95,7 @@ class Region:
         for code in places:
             div = divisions[code]
             city = cities.get(code[:4] + "00", div)
-            full.append(province.name + (city.name if city.code != code else "") + div.name)
+            full.append(top.name + (city.name if city.code != code else "") + div.name)
             city_names.append(city.name)
             cprefix.append(city.name[0])
             short.append(city.name[0] + (div.name[0] if city.code != code else ""))

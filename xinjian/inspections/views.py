@@ -158,7 +158,7 @@ class TaskForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["plan"]).queryset = Plan.objects.visible_to(user)
         cast(forms.ChoiceField, self.fields["region_code"]).choices = [
             (d.code, f"{'　' if d.level == 'county' else ''}{d.name}（{d.code}）")
-            for d in Division.objects.filter(code__startswith=prefix).order_by("code")
+            for d in Division.objects.for_prefix(prefix)
         ]
         cast(forms.ChoiceField, self.fields["key_area_types"]).choices = [
             (t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)

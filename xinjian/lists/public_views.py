@@ -42,7 +42,7 @@ def _filter(qs: Any, region: str, key_area: str) -> Any:
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
-        "divisions": Division.objects.order_by("code"),
+        "divisions": Division.objects.for_prefix(""),
         "key_areas": KeyAreaType.objects.filter(enabled=True),
         "region": request.GET.get("region", ""),
         "key_area": request.GET.get("key_area", ""),

@@ -51,7 +51,7 @@ from .models import (
 
 
 def _divisions(user: Any) -> list[Division]:
-    return list(Division.objects.filter(code__startswith=user_region_prefix(user) or "").order_by("code"))
+    return list(Division.objects.for_prefix(user_region_prefix(user)))
 
 
 def _region_filter(qs: Any, request: HttpRequest) -> Any:

@@ -17,10 +17,12 @@ class RegistryConfig(AppConfig):
             from django.conf import settings
 
             from . import models
-            from .seeding import load_key_area_types, load_province
+            from .seeding import load_departments, load_divisions, load_key_area_types
 
+            if not models.Division.objects.filter(valid_to__isnull=False).exists():
+                load_divisions(Division=models.Division)
             if not models.Department.objects.exists():
-                load_province(
+                load_departments(
                     settings.XINJIAN_PROVINCE,
                     Division=models.Division,
                     Department=models.Department,

@@ -12,13 +12,33 @@ from .identifiers import IdentifierError, normalize_uscc
 
 
 class DivisionLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
     PROVINCE = "province", _("省级")
     CITY = "city", _("市级")
     COUNTY = "county", _("县级")
 
 
+class DivisionQuerySet(models.QuerySet["Division"]):
+    def current(self) -> DivisionQuerySet:
+        """Divisions in force (an abolished code stays known: old enterprises keep it)."""
+        return self.filter(valid_to__isnull=True)
+
+    def of_territory(self) -> DivisionQuerySet:
+        """This instance's territory (XINJIAN_PROVINCE; the whole country for the hub)."""
+        from xinjian.core.jurisdiction import territory_prefix
+
+        return self.filter(code__startswith=territory_prefix()).exclude(level=DivisionLevel.NATIONAL)
+
+    def for_prefix(self, prefix: str | None) -> DivisionQuerySet:
+        """The divisions in force a user with this region prefix picks from (within the
+        territory; "" — a superuser — means the whole territory)."""
+        return self.current().of_territory().filter(code__startswith=prefix or "").order_by("code")
+
+
 class Division(models.Model):
-    """An administrative division (GB/T 2260)."""
+    """An administrative division (GB/T 2260). Codes change every year: `valid_from` and
+    `valid_to` say when a code was listed (ADR 0095); an abolished code stays known, since
+    enterprises registered under it keep it."""
 
     code = models.CharField(_("区划代码"), max_length=6, primary_key=True)
     name = models.CharField(_("名称"), max_length=60)
@@ -26,6 +46,10 @@ class Division(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    valid_from = models.DateField(_("启用日期"), null=True, blank=True)
+    valid_to = models.DateField(_("停用日期"), null=True, blank=True)
+
+    objects = DivisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("行政区划")
@@ -37,6 +61,8 @@ class Division(models.Model):
 
     @staticmethod
     def level_of(code: str) -> str:
+        if code == "000000":
+            return DivisionLevel.NATIONAL
         if code.endswith("0000"):
             return DivisionLevel.PROVINCE
         if code.endswith("00"):

@@ -19,6 +19,28 @@ def division_names() -> dict[str, str]:
     return dict(Division.objects.values_list("code", "name"))
 
 
+def territory_label() -> str:
+    """The territory's name for messages: the province's, or the nation's for the hub."""
+    from django.conf import settings
+
+    code = settings.XINJIAN_PROVINCE
+    return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def known_in_territory(codes: set[str]) -> set[str]:
+    """The codes among `codes` that are known divisions of this instance's territory —
+    in force or abolished since (an enterprise keeps the code it was registered under)."""
+    from xinjian.core.jurisdiction import territory_prefix
+
+    if not codes:
+        return set()
+    return set(
+        Division.objects.filter(code__in=codes, code__startswith=territory_prefix())
+        .exclude(code="000000")
+        .values_list("code", flat=True)
+    )
+
+
 def enterprise_page(enterprise: Enterprise) -> dict[str, Any]:
     division = enterprise.division()
     return {

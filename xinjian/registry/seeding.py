@@ -1,11 +1,13 @@
-"""Reference data shipped with the platform: divisions of a province (GB/T 2260), one
-market regulation department per division with its offices, and the default key-area
+"""Reference data shipped with the platform: the divisions of the whole country (GB/T 2260,
+with validity dates), one market regulation department per division of the territory with
+its offices, and the default key-area
 types of domain.md §3. The reference-data loader uses it (the data migration carries a
 frozen copy)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +65,14 @@ KEY_AREA_TYPES = [
 ]
 
 
+COUNTRY = DATA / "gbt2260_20251231.csv"
+NATIONAL = ("000000", "中华人民共和国")
+_LEVEL_ORDER = {"national": 0, "province": 1, "city": 2, "county": 3}
+
+
 def _level(code: str) -> str:
+    if code == NATIONAL[0]:
+        return "national"
     if code.endswith("0000"):
         return "province"
     if code.endswith("00"):
@@ -73,31 +82,69 @@ def _level(code: str) -> str:
 
 def _parent(code: str, known: set[str]) -> str | None:
     level = _level(code)
-    if level == "province":
+    if level in ("national", "province"):
         return None
+    province = code[:2] + "0000"
     if level == "city":
-        return code[:2] + "0000"
+        return province if province in known else None
     city = code[:4] + "00"
-    return city if city in known else code[:2] + "0000"
+    return city if city in known else province if province in known else None
 
 
-def load_province(province: str, *, Division: Any, Department: Any, Office: Any) -> int:
-    """Idempotent: divisions and departments already present are left alone."""
-    path = DATA / f"divisions_{province}.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"no division data for {province} ({path.name})")
+def read_divisions(path: Path = COUNTRY) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
+    """(code, name, valid_from, valid_to) of every division the data file lists."""
     with path.open(encoding="utf-8") as f:
-        rows = [(r["code"], r["name"]) for r in csv.DictReader(f)]
-    known = {code for code, _ in rows}
+        return [
+            (
+                r["code"],
+                r["name"],
+                dt.date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
+                dt.date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
+            )
+            for r in csv.DictReader(f)
+        ]
+
+
+def load_divisions(*, Division: Any, rows: list[tuple[str, str, Any, Any]] | None = None) -> int:
+    """The divisions of the whole country (and the nation itself, 000000). Idempotent:
+    adds the codes missing and sets the validity dates of the ones present."""
+    rows = [(NATIONAL[0], NATIONAL[1], None, None), *(rows if rows is not None else read_divisions())]
+    known = {r[0] for r in rows}
+    have = {d.code: d for d in Division.objects.all()}
+    new, changed = [], []
+    for code, name, valid_from, valid_to in sorted(rows, key=lambda r: (_LEVEL_ORDER[_level(r[0])], r[0])):
+        d = have.get(code)
+        if d is None:
+            new.append(
+                Division(
+                    code=code,
+                    name=name,
+                    level=_level(code),
+                    parent_id=_parent(code, known),
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                )
+            )
+        elif (d.valid_from, d.valid_to) != (valid_from, valid_to):
+            d.valid_from, d.valid_to = valid_from, valid_to
+            changed.append(d)
+    Division.objects.bulk_create(new, batch_size=1000)
+    Division.objects.bulk_update(changed, ["valid_from", "valid_to"], batch_size=1000)
+    return len(new)
+
+
+def load_departments(territory: str, *, Division: Any, Department: Any, Office: Any) -> int:
+    """One market regulation department (with its offices) per division in force of the
+    territory; for the national hub (000000), SAMR and one bureau per province. Idempotent."""
+    if territory == NATIONAL[0]:
+        divisions = list(Division.objects.filter(level__in=("national", "province"), valid_to__isnull=True))
+    else:
+        divisions = list(Division.objects.filter(code__startswith=territory[:2], valid_to__isnull=True))
     created = 0
-    for code, name in sorted(rows):  # parents sort before children
-        division, new = Division.objects.get_or_create(
-            code=code, defaults={"name": name, "level": _level(code), "parent_id": _parent(code, known)}
-        )
+    for division in sorted(divisions, key=lambda d: d.code):
+        name = "国家市场监督管理总局" if division.code == NATIONAL[0] else f"{division.name}市场监督管理局"
+        dept, new = Department.objects.get_or_create(division=division, defaults={"name": name})
         created += new
-        dept, _ = Department.objects.get_or_create(
-            division=division, defaults={"name": f"{name}市场监督管理局"}
-        )
         for kind, office_name in OFFICES:
             Office.objects.get_or_create(department=dept, kind=kind, defaults={"name": office_name})
     return created

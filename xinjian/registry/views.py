@@ -23,8 +23,7 @@ from .models import Division, Enterprise, EnterpriseStatus, KeyAreaTag, KeyAreaT
 
 
 def _divisions_for(user) -> list[Division]:  # type: ignore[no-untyped-def]
-    prefix = user_region_prefix(user) or ""
-    return list(Division.objects.filter(code__startswith=prefix).order_by("code"))
+    return list(Division.objects.for_prefix(user_region_prefix(user)))
 
 
 @staff(Perm.VIEW_REGISTER)

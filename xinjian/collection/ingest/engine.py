@@ -38,6 +38,7 @@ from xinjian.core.events import emit_many
 from xinjian.core.models import AuditEntry
 from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
+from xinjian.registry.queries import known_in_territory, territory_label
 
 from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
 from .fields import TODAY, safe
@@ -303,6 +304,11 @@ class Ingestion:
                 r.values["enterprise_id"] = ent[0] if ent else None
                 if ent:
                     r.values["uscc"] = ent[1]  # matched by the old registration number
+        known: set[str] = set()
+        if not kind.resolves_enterprise:
+            # interfaces.md v1.1 "Territory": the register holds the enterprises of this
+            # instance's territory, under a division it knows.
+            known = known_in_territory({r.values["region_code"] for r in rows})
         held: dict[str, str] = {}
         if self.region_prefix is not None and not kind.resolves_enterprise:
             # An enterprise record may not move an enterprise registered elsewhere into
@@ -314,6 +320,23 @@ class Ingestion:
             )
         kept: list[Row] = []
         for r in rows:
+            if not kind.resolves_enterprise and r.values["region_code"] not in known:
+                rejects.append(
+                    Reject(
+                        r.index,
+                        kind.source_id_of(r.raw),
+                        r.raw,
+                        [
+                            _err(
+                                "region_code",
+                                "outside_territory",
+                                gettext("区划代码%(code)s不是本平台辖区（%(territory)s）内的行政区划")
+                                % {"code": r.values["region_code"], "territory": territory_label()},
+                            )
+                        ],
+                    )
+                )
+                continue
             if self.region_prefix is not None:
                 region = kind.scope_region(r.values, r.enterprise)
                 fieldname = "region_code" if not kind.resolves_enterprise else "uscc"

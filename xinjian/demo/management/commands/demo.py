@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--enterprises", type=int, default=3000, help="企业数量")
         parser.add_argument("--seed", type=int, default=1, help="随机种子")
         parser.add_argument("--if-empty", action="store_true", help="登记库已有企业时不生成")
+        parser.add_argument(
+            "--province",
+            default=None,
+            help="省级区划代码（如 320000），企业分布在该省的市县；默认本平台的 XINJIAN_PROVINCE",
+        )
         parser.add_argument("--chunk", type=int, default=50_000, help="每批企业数（影响内存与确定性）")
         parser.add_argument(
             "--prepare",
@@ -48,6 +53,7 @@ class Command(BaseCommand):
                 enterprises,
                 seed,
                 chunk=chunk,
+                province=options.get("province"),
                 progress=lambda msg: self.stdout.write(f"  {msg}") if options["verbosity"] > 1 else None,
             )
         except RuntimeError as exc:  # no divisions: the database is not migrated
