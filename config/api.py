@@ -129,6 +129,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # Each app owns its router (prefix "" where interfaces.md puts its paths at the root).
 for prefix, path in [
     ("/ingest", "xinjian.collection.api.router"),
+    ("", "xinjian.collection.feed_api.router"),
     ("/public", "xinjian.disclosure.api.router"),
     ("", "xinjian.lists.api.router"),
     ("", "xinjian.risk.api.router"),

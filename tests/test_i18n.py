@@ -320,6 +320,7 @@ def world(db, staff_factory, enterprise_factory):
     from xinjian.sharing import actions as sharing
 
     officer = staff_factory("440305", [r.value for r in Role], "all-roles")
+    province = staff_factory("440000", [r.value for r in Role], "all-roles-province")
     reviewer = staff_factory("440305", ["credit_officer"], "reviewer")
     nanshan = Department.objects.get(division_id="440305")
     e = enterprise_factory()
@@ -421,6 +422,7 @@ def world(db, staff_factory, enterprise_factory):
 
     return {
         "officer": officer,
+        "province_officer": province,  # pages for the staff of the whole territory only
         "enterprise_user": user,
         "kwargs": {
             "collection:batch": {"batch_id": batch.pk},
@@ -450,6 +452,9 @@ def world(db, staff_factory, enterprise_factory):
     }  # fmt: skip
 
 
+PROVINCE_ONLY = {"collection:peers"}
+
+
 def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, world):
     from django.urls import NoReverseMatch
 
@@ -472,7 +477,8 @@ def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, worl
         except NoReverseMatch:
             pytest.fail(f"{name}: give its URL arguments in the world fixture")
         as_enterprise = "/my/" in url
-        client.force_login(world["enterprise_user"] if as_enterprise else world["officer"])
+        officer = world["province_officer"] if name in PROVINCE_ONLY else world["officer"]
+        client.force_login(world["enterprise_user"] if as_enterprise else officer)
         response = client.get(url)
         if response.status_code == 405 or "html" not in response.get("Content-Type", ""):
             continue  # an action (POST only) or a file download, not a page

@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin
 
-from .models import CollectionItem, IngestBatch, RecordVersion, RejectedRecord
+from .models import CollectionItem, IngestBatch, Peer, RecordVersion, RejectedRecord
 
 
 @admin.register(CollectionItem)
@@ -57,3 +58,23 @@ class ReadOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class PeerForm(forms.ModelForm):
+    url = forms.URLField(label=Peer._meta.get_field("url").verbose_name, assume_scheme="http", max_length=300)
+
+    class Meta:
+        model = Peer
+        fields = ("name", "url", "token", "active", "cursor")
+        # The token is a secret of the peer's: typed in, never shown back.
+        widgets = {"token": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    """Federation peers (interfaces.md v1.1): `manage.py federation_worker` pulls each
+    active one; lowering `cursor` re-reads the feed from there (harmless: idempotent)."""
+
+    form = PeerForm
+    list_display = ("name", "url", "active", "cursor", "head", "pulled", "last_pull_at", "last_error_at")
+    readonly_fields = ("head", "pulled", "last_pull_at", "caught_up_at", "last_error", "last_error_at")

@@ -372,6 +372,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
     UPLOAD = "upload", _("文件上传")
     COMMAND = "command", _("批量导入命令")
+    FEDERATION = "federation", _("联邦汇聚")
 
 
 class BatchStatus(models.TextChoices):
@@ -524,3 +525,40 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Peer(models.Model):
+    """Another instance whose record feed this one pulls (interfaces.md v1.1 "Federation"):
+    the national hub pulls each province; a province pulls the hub with a token limited to
+    its region. Records arrive under the source `name`; `cursor` is where the last pull
+    stopped, advanced in the transaction that stores the records."""
+
+    name = models.CharField(
+        _("来源名称"),
+        max_length=100,
+        unique=True,
+        help_text=_("汇聚来的记录以此名称作为提供方；应与对端为本平台签发的接口客户端同名"),
+    )
+    url = models.URLField(_("对端地址"), max_length=300, help_text=_("如 http://127.0.0.1:8001"))
+    token = models.CharField(_("访问令牌"), max_length=200, help_text=_("对端签发的 share 权限令牌"))
+    active = models.BooleanField(_("启用"), default=True)
+    cursor = models.BigIntegerField(_("游标"), default=0)
+    head = models.BigIntegerField(_("对端最新游标"), default=0)
+    pulled = models.BigIntegerField(_("已汇聚记录数"), default=0)
+    last_pull_at = models.DateTimeField(_("最近汇聚时间"), null=True, blank=True)
+    caught_up_at = models.DateTimeField(_("最近追平时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    last_error_at = models.DateTimeField(_("最近错误时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("联邦对端")
+        verbose_name_plural = _("联邦对端")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lag(self) -> int:
+        """Feed positions the last pull left unread (the peer's head when last asked)."""
+        return max(0, self.head - self.cursor)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("templates/<str:kind>.xlsx", views.template_download, name="template"),
     path("items/", views.items, name="items"),
+    path("federation/", views.peers, name="peers"),
     path("records/<str:model>/<int:pk>/archive/", views.archive, name="archive"),
 ]

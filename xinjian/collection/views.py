@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
-from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
+from xinjian.core.jurisdiction import get_visible_or_404, territory_prefix, user_region_prefix
 from xinjian.core.permissions import Perm
 
 from . import uploads
 from .actions import ARCHIVABLE, archive_record
 from .ingest.files import XLSX_TYPE, rejects_xlsx, template_xlsx
 from .ingest.kinds import KINDS, get_kind
-from .models import BatchStatus, CollectionItem, IngestBatch
+from .models import BatchStatus, CollectionItem, IngestBatch, Peer
 
 
 def _batch_or_404(request: HttpRequest, batch_id: Any) -> IngestBatch:
@@ -199,3 +200,12 @@ def archive(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     if record.enterprise is None:
         return redirect("collection:items")
     return redirect(reverse("registry:detail", args=[record.enterprise.uscc]) + "#timeline")
+
+
+@staff(Perm.MANAGE_SHARING)
+def peers(request: HttpRequest) -> HttpResponse:
+    """Federation (issue 15): each peer's lag and last error. Province-level staff of the
+    territory (and superusers) only: a peer's feed spans the whole territory."""
+    if not request.user.is_superuser and user_region_prefix(request.user) != territory_prefix():
+        raise PermissionDenied(gettext("仅限本平台辖区一级的工作人员"))
+    return render(request, "collection/peers.html", {"peers": list(Peer.objects.all())})

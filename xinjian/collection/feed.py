@@ -1,0 +1,171 @@
+"""The record feed (interfaces.md v1.1, `GET /api/v1/records`): every stored record change
+in commit order, in the ingest format, so that another instance ingests it as it is.
+
+The feed is a reading of the event log (core.events): every stored change of a record
+writes one event in the transaction that makes it, and event ids become visible in commit
+order (the event-log lock), so a cursor that has passed id N never misses a change
+committed later with a smaller id. An entry carries the record as it stands when read (a
+later change of the same record appears again at its own cursor), which is what a puller
+needs: ingesting it is idempotent (an unchanged record counts `unchanged`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Max
+
+from xinjian.core.events import EventType
+from xinjian.core.models import Event
+
+from .actions import LICENCE_STATUS_EVENTS
+from .ingest.kinds import KINDS, Kind
+
+MAX_LIMIT = 1000
+
+
+def _event_kinds() -> dict[str, str]:
+    """Event type → ingest kind, for every event that reports a stored record change."""
+    out: dict[str, str] = {}
+    for kind in KINDS.values():
+        for t in (kind.created_event, kind.changed_event):
+            out[str(t)] = kind.name
+    for t in LICENCE_STATUS_EVENTS.values():
+        out[str(t)] = "licences"
+    out[str(EventType.PENALTY_PUBLISHED)] = "penalties"
+    out[str(EventType.PENALTY_WITHDRAWN)] = "penalties"
+    out[str(EventType.INSPECTION_PUBLISHED)] = "inspections"
+    return out
+
+
+EVENT_KINDS = _event_kinds()
+# Where each event's data names its record (ingest events: "id"; disclosure: "<kind>_id").
+_ID_KEYS = ("id", "penalty_id", "inspection_id", "licence_id")
+
+
+def _amount(value: decimal.Decimal) -> float | str:
+    f = float(value)
+    return f if decimal.Decimal(repr(f)) == value else str(value)
+
+
+def as_ingest(kind: Kind, obj: Any) -> dict[str, Any]:
+    """A stored record in the ingest format of its kind (optional empty fields omitted)."""
+    out: dict[str, Any] = {}
+    for name in kind.fields:
+        value = getattr(obj, name)
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = _amount(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out
+
+
+def _record_of(kind: Kind, obj: Any) -> tuple[str, str]:
+    """(source, region) of a stored record: who supplied it and its enterprise's division
+    ("" while pending)."""
+    if kind.name == "enterprises":
+        return obj.source, obj.region_code
+    enterprise = obj.enterprise
+    return obj.source, enterprise.region_code if enterprise is not None else ""
+
+
+def head() -> int:
+    """The newest cursor of this instance (the lag of a puller is measured against it)."""
+    return int(Event.objects.aggregate(m=Max("id"))["m"] or 0)
+
+
+def read(
+    after: int, limit: int, *, region_prefix: str | None = None, exclude_source: str = ""
+) -> tuple[list[dict[str, Any]], int, int]:
+    """The next page of the feed: entries `{"cursor", "kind", "source", "record"}`, the
+    cursor to continue from and the instance's head. `region_prefix` limits it to records
+    about enterprises of a division (pending records have none and are left out);
+    `exclude_source` leaves out the records a peer itself supplied, so a record never
+    travels back to where it came from.
+
+    A short page means the reader has seen every change up to the head read BEFORE the
+    page (ids are visible in commit order), so `next` moves to that head: a regional
+    reader whose region saw no change lately is still caught up."""
+    newest = head()
+    qs = Event.objects.filter(id__gt=after, type__in=list(EVENT_KINDS)).order_by("id")
+    if region_prefix:
+        qs = qs.filter(region_code__startswith=region_prefix)
+    events = list(qs.values_list("id", "type", "uscc", "data")[:limit])
+    short = len(events) < limit
+    if not events:
+        return [], max(after, newest) if short else after, newest
+    wanted: dict[str, set[int]] = defaultdict(set)
+    by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    refs: list[tuple[int, str, Any]] = []
+    for event_id, type_, uscc, data in events:
+        kind = EVENT_KINDS[type_]
+        ref: Any = next((data[k] for k in _ID_KEYS if isinstance(data, dict) and data.get(k)), None)
+        if ref is not None:
+            wanted[kind].add(int(ref))
+        elif kind == "enterprises":
+            ref = ("uscc", uscc)
+        elif isinstance(data, dict) and data.get("source_id"):
+            ref = (str(data.get("source")), str(data["source_id"]))
+            by_key[kind].add(ref)
+        else:
+            continue
+        refs.append((event_id, kind, ref))
+    loaded = _load(wanted, by_key, {r[2][1] for r in refs if isinstance(r[2], tuple) and r[2][0] == "uscc"})
+    # One entry per record in a page, at the cursor of its last change in the page.
+    last: dict[tuple[str, int], int] = {}
+    rows: list[tuple[int, str, Any]] = []
+    for event_id, kind, ref in refs:
+        obj = loaded.get((kind, ref))
+        if obj is None:
+            continue
+        last[(kind, obj.pk)] = event_id
+        rows.append((event_id, kind, obj))
+    entries = []
+    for event_id, kind, obj in rows:
+        if last[(kind, obj.pk)] != event_id:
+            continue
+        k = KINDS[kind]
+        source, region = _record_of(k, obj)
+        if region_prefix and not region.startswith(region_prefix):
+            continue  # the enterprise moved out of the client's region since
+        if exclude_source and source == exclude_source:
+            continue
+        entries.append({"cursor": str(event_id), "kind": kind, "source": source, "record": as_ingest(k, obj)})
+    nxt = events[-1][0]
+    return entries, max(nxt, newest) if short else nxt, max(newest, nxt)
+
+
+def _load(
+    wanted: dict[str, set[int]], by_key: dict[str, set[tuple[str, str]]], usccs: Iterable[str]
+) -> dict[tuple[str, Any], Any]:
+    out: dict[tuple[str, Any], Any] = {}
+    for name, ids in wanted.items():
+        model = KINDS[name].model
+        qs = model.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+        if name != "enterprises":
+            qs = qs.select_related("enterprise")
+        for obj in qs:
+            out[(name, obj.pk)] = obj
+    for name, keys in by_key.items():
+        model = KINDS[name].model
+        ids_by_source: dict[str, set[str]] = defaultdict(set)
+        for source, source_id in keys:
+            ids_by_source[source].add(source_id)
+        for source, source_ids in ids_by_source.items():
+            for obj in model.objects.filter(source=source, source_id__in=source_ids).select_related(  # type: ignore[attr-defined]
+                "enterprise"
+            ):
+                out[(name, (obj.source, obj.source_id))] = obj
+    usccs = set(usccs)
+    if usccs:
+        for obj in KINDS["enterprises"].model.objects.filter(uscc__in=usccs):  # type: ignore[attr-defined]
+            out[("enterprises", ("uscc", obj.uscc))] = obj
+    return out

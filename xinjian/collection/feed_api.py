@@ -1,0 +1,61 @@
+"""`GET /api/v1/records?after=CURSOR&limit=N` (interfaces.md v1.1 "Record feed"), scope
+`share`: every stored record change in commit order, in the ingest format; a regional
+client reads only records about enterprises of its region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from ninja import Router, Schema
+
+from xinjian.core.api_auth import client_region_prefix, scope
+from xinjian.core.errors import DomainError, field_error
+from xinjian.core.schemas import ErrorOut
+
+from . import feed
+
+router = Router(tags=["records"])
+
+
+class FeedEntryOut(Schema):
+    cursor: str
+    kind: str
+    source: str
+    record: dict[str, Any]
+
+
+class FeedOut(Schema):
+    records: list[FeedEntryOut]
+    next: str
+    head: str
+
+
+@router.get(
+    "/records",
+    auth=scope("share"),
+    response={200: FeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="按游标读取记录变更（联邦汇聚）",
+)
+def records(request: HttpRequest, after: str = "0", limit: int = 500) -> HttpResponse:
+    if not (after.isascii() and after.isdigit() and len(after) <= 18):
+        raise DomainError(
+            gettext("游标无效"),
+            code="invalid_cursor",
+            details=[field_error("after", "invalid_cursor", gettext("游标应为数字字符串"))],
+        )
+    if not 1 <= limit <= feed.MAX_LIMIT:
+        raise DomainError(
+            gettext("limit 超出范围"),
+            code="invalid_limit",
+            details=[field_error("limit", "out_of_range", f"1–{feed.MAX_LIMIT}")],
+        )
+    client = request.api_client  # type: ignore[attr-defined]
+    entries, next_cursor, head = feed.read(
+        int(after), limit, region_prefix=client_region_prefix(client), exclude_source=client.name
+    )
+    # Built with orjson in the FeedOut shape: a page of 1,000 records is large.
+    body = {"records": entries, "next": str(next_cursor), "head": str(head)}
+    return HttpResponse(orjson.dumps(body), content_type="application/json")

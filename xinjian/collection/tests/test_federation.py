@@ -1,0 +1,182 @@
+"""Territory and the record feed inside one instance (interfaces.md v1.1, issue 15). The
+hub and two provinces talking to each other: tests/test_federation_live.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from conftest import make_uscc
+from xinjian.collection.actions import ingest_records
+from xinjian.collection.feed import read
+from xinjian.collection.models import Penalty
+from xinjian.core.actors import Actor
+from xinjian.registry.models import Division, Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def _enterprise(region: str, **kw):
+    rec = {
+        "uscc": make_uscc(region),
+        "name": f"测试企业{region}",
+        "legal_representative": "张三",
+        "established_on": "2015-03-01",
+        "region_code": region,
+    }
+    rec.update(kw)
+    return rec
+
+
+def _penalty(uscc: str, sid: str):
+    return {
+        "source_id": sid,
+        "uscc": uscc,
+        "decision_no": f"粤市监罚〔2026〕{sid}号",
+        "decided_on": "2026-03-02",
+        "decided_by": "深圳市市场监督管理局",
+        "domain": "food_safety",
+        "violation": "生产不符合食品安全标准的食品",
+        "penalty_types": ["warning", "fine"],
+        "fine_amount": "12345.60",
+    }
+
+
+def _post(client: Client, token: str, kind: str, records: list[dict]):
+    return client.post(
+        f"/api/v1/ingest/{kind}",
+        {"records": records},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_the_whole_country_is_loaded_with_abolished_codes_kept():
+    assert Division.objects.current().filter(level="province").count() == 34
+    assert Division.objects.current().filter(code__startswith="32").count() > 90  # Jiangsu
+    baoan = Division.objects.get(code="440321")  # 宝安县, a district since 1992
+    assert baoan.valid_to == dt.date(1992, 12, 1)
+    assert Division.objects.get(code="440306").valid_to is None
+
+
+def test_a_province_rejects_enterprises_outside_its_territory(settings, api_client_factory):
+    settings.XINJIAN_PROVINCE = "440000"
+    _, token = api_client_factory(scopes=["ingest"])
+    records = [
+        _enterprise("320102"),  # Nanjing: another province
+        _enterprise("449999"),  # no such division in Guangdong
+        _enterprise("440321"),  # 宝安县, abolished in 1992: an old enterprise keeps it
+        _enterprise("440305"),
+    ]
+    body = _post(Client(), token, "enterprises", records).json()
+    assert body["created"] == 2
+    assert [(r["index"], r["errors"][0]["field"], r["errors"][0]["code"]) for r in body["rejected"]] == [
+        (0, "region_code", "outside_territory"),
+        (1, "region_code", "outside_territory"),
+    ]
+    assert not Enterprise.objects.filter(region_code__in=["320102", "449999"]).exists()
+    # Records about an enterprise of another territory stay pending (interfaces.md v1.1).
+    body = _post(Client(), token, "penalties", [_penalty(records[0]["uscc"], "P-1")]).json()
+    assert body["created"] == 1 and body["pending"][0]["reason"] == "unknown_enterprise"
+
+
+def test_the_national_hub_takes_every_province_and_nothing_unknown(settings, api_client_factory):
+    settings.XINJIAN_PROVINCE = "000000"
+    _, token = api_client_factory(scopes=["ingest"])
+    body = _post(
+        Client(), token, "enterprises", [_enterprise("320102"), _enterprise("650102"), _enterprise("990000")]
+    ).json()
+    assert body["created"] == 2
+    assert body["rejected"][0]["errors"][0]["code"] == "outside_territory"
+
+
+def test_the_feed_serves_every_change_in_the_ingest_format(api_client_factory):
+    e = _enterprise("440305")
+    ingest_records("enterprises", [e], actor=Actor("test"), source="gd-registry")
+    ingest_records("penalties", [_penalty(e["uscc"], "P-7")], actor=Actor("test"), source="gd-cases")
+    elsewhere = make_uscc("320102")
+    ingest_records("penalties", [_penalty(elsewhere, "P-8")], actor=Actor("test"), source="gd-cases")
+    entries, nxt, head = read(0, 100)
+    assert [(x["kind"], x["source"]) for x in entries] == [
+        ("enterprises", "gd-registry"),
+        ("penalties", "gd-cases"),
+        ("penalties", "gd-cases"),  # pending (no enterprise here) and in the feed too
+    ]
+    p = entries[1]["record"]
+    assert (
+        p["source_id"] == "P-7" and p["fine_amount"] == 12345.6 and p["penalty_types"] == ["warning", "fine"]
+    )
+    assert p["decided_on"] == "2026-03-02" and "published_on" not in p
+    assert nxt == head >= int(entries[-1]["cursor"])
+    # A change to a record comes again at its own, later cursor; nothing before it again.
+    Penalty.objects.filter(source_id="P-7").update(fine_amount=1)
+    changed = dict(_penalty(e["uscc"], "P-7"), fine_amount="20000")
+    ingest_records("penalties", [changed], actor=Actor("test"), source="gd-cases")
+    again, nxt2, _ = read(nxt, 100)
+    assert [(x["record"]["source_id"], x["record"]["fine_amount"]) for x in again] == [("P-7", 20000)]
+    assert int(again[0]["cursor"]) > nxt and read(nxt2, 100)[0] == []
+
+
+def test_a_regional_token_reads_only_its_region(api_client_factory):
+    sz, ns = _enterprise("440305"), _enterprise("440104")
+    ingest_records("enterprises", [sz, ns], actor=Actor("test"), source="reg")
+    ingest_records(
+        "penalties",
+        [_penalty(sz["uscc"], "A"), _penalty(ns["uscc"], "B"), _penalty(make_uscc("440305"), "C")],
+        actor=Actor("test"),
+        source="cases",
+    )
+    _, token = api_client_factory(scopes=["share"], region_code="440300")
+    resp = Client().get("/api/v1/records?after=0&limit=50", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200
+    got = resp.json()
+    # Shenzhen's enterprise and its penalty; not Guangzhou's, not the pending one.
+    assert [(x["kind"], x["record"]["uscc"]) for x in got["records"]] == [
+        ("enterprises", sz["uscc"]),
+        ("penalties", sz["uscc"]),
+    ]
+    assert got["next"] == got["head"]
+    _, whole = api_client_factory(scopes=["share"])
+    everything = Client().get("/api/v1/records", headers={"Authorization": f"Bearer {whole}"}).json()
+    assert len(everything["records"]) == 5
+
+
+def test_the_feed_leaves_out_what_the_reader_supplied_and_checks_its_input(api_client_factory):
+    client, token = api_client_factory(scopes=["share", "ingest"], name="hub")
+    ingest_records("enterprises", [_enterprise("440305")], actor=Actor("test"), source="hub")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert Client().get("/api/v1/records", headers=auth).json()["records"] == []
+    bad = Client().get("/api/v1/records?after=x", headers=auth)
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "after"
+    bad = Client().get("/api/v1/records?limit=1001", headers=auth)
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["field"] == "limit"
+    _, ingest_only = api_client_factory(scopes=["ingest"])
+    assert (
+        Client().get("/api/v1/records", headers={"Authorization": f"Bearer {ingest_only}"}).status_code == 403
+    )
+
+
+def test_the_federation_page_shows_each_peer_to_province_staff_only(
+    client, province_officer, city_officer, django_user_model
+):
+    from django.utils import timezone
+
+    from xinjian.collection.models import Peer
+
+    Peer.objects.create(name="hub", url="http://127.0.0.1:9", token="t", cursor=40, head=100, pulled=7)
+    Peer.objects.create(
+        name="js",
+        url="http://127.0.0.1:8",
+        token="t",
+        last_error="PullError: HTTP 401 unauthorized: 令牌无效",
+        last_error_at=timezone.now(),
+    )
+    client.force_login(city_officer)
+    assert client.get("/staff/collection/federation/").status_code == 403
+    client.force_login(province_officer)
+    page = client.get("/staff/collection/federation/").content.decode()
+    assert "hub" in page and "60 " in page and "HTTP 401" in page and "t</td>" not in page
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
+    assert client.get("/staff/collection/federation/").status_code == 200
