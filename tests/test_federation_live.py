@@ -25,7 +25,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
-from conftest import make_uscc
+from tests.factories import make_uscc
 from xinjian.collection.federation import Puller
 from xinjian.collection.feed import as_ingest
 from xinjian.collection.ingest.kinds import KINDS

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from conftest import make_uscc
+from tests.factories import make_uscc
 from xinjian.collection.actions import ingest_records
 from xinjian.collection.feed import read
 from xinjian.collection.models import Penalty
