@@ -299,6 +299,12 @@ def generate(
             after={"enterprises": n, "seed": seed, "on": world.today.isoformat(), **world.stats.counts},
             reason="生成演示省份数据",
         )
+    # The list procedures of issue 12 (hearing, decision document, a lapsed escalation, an
+    # individual business's abnormal-state mark), through the real actions.
+    from .lists_legal import demo_list_procedures
+
+    for name, count in demo_list_procedures(world.today).items():
+        world.stats.add(name, count)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             for model in (Enterprise, Licence, Penalty, Inspection, Complaint, AnnualReport, HiddenTruth):

@@ -88,7 +88,12 @@ def test_usccs_are_valid_and_carry_the_real_division_code(province):
         "441900",
         "442000",
     }
-    rows = list(Enterprise.objects.values_list("uscc", "region_code", "registration_no", "name"))
+    # The generated companies (the list procedures add one individual business, USCC 92).
+    rows = list(
+        Enterprise.objects.exclude(uscc__startswith="92").values_list(
+            "uscc", "region_code", "registration_no", "name"
+        )
+    )
     assert len(rows) == 200
     for uscc, region, regno, name in rows:
         assert normalize_uscc(uscc) == uscc
@@ -244,8 +249,9 @@ def test_if_empty_does_nothing_when_the_register_has_enterprises(enterprise_fact
 def test_a_second_run_adds_enterprises_without_colliding_with_the_first():
     generate(60, 5, on=ON)
     generate(60, 5, on=ON)
-    assert Enterprise.objects.count() == 120
-    assert Enterprise.objects.values("uscc").distinct().count() == 120
+    companies = Enterprise.objects.exclude(uscc__startswith="92")  # the list demo adds a shop, once
+    assert companies.count() == 120
+    assert Enterprise.objects.values("uscc").distinct().count() == Enterprise.objects.count()
     assert HiddenTruth.objects.count() == 120
     for model in (Licence, Inspection):
         assert model.objects.values("source_id").distinct().count() == model.objects.count()
