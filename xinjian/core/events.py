@@ -96,6 +96,8 @@ class EventType(models.TextChoices):
     LISTING_APPROVED = "listing.approved", _("列入审批通过")
     LISTING_RETURNED = "listing.returned", _("列入审批退回")
     LISTING_DECIDED = "listing.decided", _("作出列入决定")
+    PUBLICATION_ORDERED = "publication_order.issued", _("责令限期公示")
+    PUBLICATION_ORDER_FULFILLED = "publication_order.fulfilled", _("责令限期公示已履行")
     LISTING_HEARING_REQUESTED = "listing.hearing_requested", _("当事人申请听证")
     LISTING_HEARING_SCHEDULED = "listing.hearing_scheduled", _("安排听证并通知当事人")
     LISTING_HEARING_CONCLUDED = "listing.hearing_concluded", _("听证结束（笔录和结论）")
@@ -117,6 +119,10 @@ class EventType(models.TextChoices):
     REPAIR_OVERDUE = "repair.overdue", _("信用修复办理逾期")
     # sharing
     FEEDBACK_RECEIVED = "feedback.received", _("惩戒措施反馈")
+    SUBSCRIPTION_CREATED = "subscription.created", _("数据订阅创建")
+    SUBSCRIPTION_CHANGED = "subscription.changed", _("数据订阅启停")
+    DELIVERY_REPLAYED = "delivery.replayed", _("推送死信重放")
+    CREDIT_REPORT_ISSUED = "credit_report.issued", _("信用报告出具")
     # risk
     RISK_VERSION_DRAFTED = "risk.version_drafted", _("风险模型版本草拟")
     RISK_VERSION_ACTIVATED = "risk.version_activated", _("风险模型版本生效")

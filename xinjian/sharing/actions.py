@@ -97,6 +97,11 @@ def create_subscription(
         actor=who,
         after={"name": name, "endpoint": endpoint, "event_types": event_types, "region_code": region_code},
     )
+    emit(
+        EventType.SUBSCRIPTION_CREATED,
+        region_code=region_code,
+        data={"id": sub.pk, "name": name, "department": department, "event_types": event_types},
+    )
     return sub, secret
 
 
@@ -129,6 +134,11 @@ def set_subscription_active(sub: Subscription, active: bool, *, actor: Any) -> N
     sub.active = active
     sub.save(update_fields=["active"])
     audit.record("sharing.subscription.active", sub, actor=actor, before=before, after={"active": active})
+    emit(
+        EventType.SUBSCRIPTION_CHANGED,
+        region_code=sub.region_code,
+        data={"id": sub.pk, "active": active, "was_active": before["active"]},
+    )
 
 
 @transaction.atomic
@@ -150,6 +160,12 @@ def replay(delivery: Delivery, *, actor: Any) -> Delivery:
         before=before,
         after=audit.snapshot(delivery, ["status", "attempts"]),
         uscc=delivery.uscc,
+    )
+    emit(
+        EventType.DELIVERY_REPLAYED,
+        uscc=delivery.uscc,
+        region_code=delivery.subscription.region_code,
+        data={"delivery": delivery.pk, "subscription": delivery.subscription_id, "replays": delivery.replays},
     )
     return delivery
 
@@ -220,8 +236,8 @@ def record_feedback(
 def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") -> tuple[Any, str]:
     """Issue a credit report on `enterprise` as of now (domain.md §13): number it, freeze
     what is public as canonical JSON with its SHA-256, and return the report with its
-    verification code (derived, never stored: docs/adr/0066). Audited; no event, since a
-    report changes nothing about the enterprise."""
+    verification code (derived, never stored: docs/adr/0066). Audited, and reported as
+    `credit_report.issued` (internal: who was reported on, when, through which channel)."""
 
     issued_at = timezone.now().replace(microsecond=0)
     as_of = local_day(issued_at)
@@ -246,5 +262,11 @@ def issue_credit_report(enterprise: Any, *, actor: Any, channel: str = "web") ->
         actor=actor,
         uscc=enterprise.uscc,
         after={"number": number, "as_of": as_of.isoformat(), "sha256": report.sha256, "channel": channel},
+    )
+    emit(
+        EventType.CREDIT_REPORT_ISSUED,
+        uscc=enterprise.uscc,
+        region_code=enterprise.region_code,
+        data={"number": number, "as_of": as_of.isoformat(), "channel": channel},
     )
     return report, reports.verification_code(number, report.sha256)

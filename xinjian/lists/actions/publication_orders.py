@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
 from xinjian.core.errors import DomainError, InvalidTransition
+from xinjian.core.events import EventType, emit
 from xinjian.core.workdays import today
 from xinjian.registry.models import Enterprise
 
@@ -37,6 +38,12 @@ def order_publication(
     order.save()
     audit.record(
         "lists.publication_order", order, actor=actor, uscc=enterprise.uscc, after=audit.snapshot(order)
+    )
+    emit(
+        EventType.PUBLICATION_ORDERED,
+        uscc=enterprise.uscc,
+        region_code=enterprise.region_code,
+        data={"order": order.pk, "ordered_on": on.isoformat(), "time_limit_days": order.time_limit_days},
     )
     return order
 
@@ -64,6 +71,12 @@ def fulfil_publication_order(
         uscc=order.enterprise.uscc,
         before=before,
         after=audit.snapshot(order),
+    )
+    emit(
+        EventType.PUBLICATION_ORDER_FULFILLED,
+        uscc=order.enterprise.uscc,
+        region_code=order.enterprise.region_code,
+        data={"order": order.pk, "fulfilled_on": on.isoformat()},
     )
     return order
 

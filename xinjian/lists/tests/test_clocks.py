@@ -243,6 +243,12 @@ def test_publishing_within_the_limit_means_no_listing(enterprise_factory, client
     order.refresh_from_db()
     assert order.fulfilled_on == D(2026, 4, 11)
     assert AuditEntry.objects.filter(action="lists.publication_order_fulfilled").exists()
+    from xinjian.core.models import Event
+
+    assert [ev.type for ev in Event.objects.filter(type__startswith="publication_order.").order_by("id")] == [
+        "publication_order.issued",
+        "publication_order.fulfilled",
+    ]
     run(D(2026, 4, 12))
     assert not AnomalyListing.objects.exists()
 

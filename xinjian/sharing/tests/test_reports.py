@@ -448,13 +448,16 @@ def test_api_errors_have_the_one_shape(client, world, monkeypatch):
 
 
 @freeze_time(NOW)
-def test_issuing_is_audited_and_emits_no_event(client, world):
+def test_issuing_is_audited_and_reported_once_without_the_report_itself(client, world):
     events_before = Event.objects.count()
     number, _code, _r = issue_on_web(client, world["e"].uscc)
     entry = AuditEntry.objects.get(action="sharing.credit_report_issued")
     assert entry.uscc == world["e"].uscc and entry.actor_label == "public:web"
     assert entry.after["number"] == number
-    assert Event.objects.count() == events_before
+    assert Event.objects.count() == events_before + 1
+    event = Event.objects.get(type="credit_report.issued")
+    assert event.uscc == world["e"].uscc and event.data["number"] == number
+    assert set(event.data) == {"number", "as_of", "channel"}  # no content, no digest
 
 
 @freeze_time(NOW)
