@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xinjian.lists",
     "xinjian.repair",
     "xinjian.sharing",
+    "xinjian.integrity",
     "xinjian.demo",
 ]
 

@@ -2,10 +2,11 @@
 holding the demo province, through Django's test client (the whole request stack, no
 server). It prints its figures and exits 1 on any leak or server error.
 
-1. Access matrix: every page URL × persona (anonymous, enterprise user, county officer,
-   inspector, province officer, administrator), with path arguments in and out of the
-   county officer's jurisdiction. A leak: a staff page answering 200 to someone who is
-   not staff, or a county officer's page showing an enterprise of another county.
+1. Access matrix: every page URL × persona (anonymous, enterprise user, association user,
+   county officer, inspector, province officer, administrator), with path arguments in
+   and out of the county officer's jurisdiction. A leak: a staff page answering 200 to
+   someone who is not staff, a county officer's page showing an enterprise of another
+   county, or an association reading an enterprise that is not its member.
 2. API × token scope × region: every operation with a token per scope, limited to the
    county or not, about an enterprise in and out of that county. A leak: 2xx without
    the operation's scope, or about an enterprise outside the token's region.
@@ -163,11 +164,31 @@ def personas() -> dict[str, Client | None]:
 
     users = get_user_model().objects
     out: dict[str, Client | None] = {"anonymous": Client(raise_request_exception=False)}
-    for name in ("demo_enterprise", "demo_nanshan", "demo_inspector1", "demo_province", "demo_admin"):
+    for name in (
+        "demo_enterprise",
+        "demo_association",
+        "demo_nanshan",
+        "demo_inspector1",
+        "demo_province",
+        "demo_admin",
+    ):
+        user = users.filter(username=name).first()
+        if user is None:
+            continue
         c = Client(raise_request_exception=False)
-        c.force_login(users.get(username=name))
+        c.force_login(user)
         out[name] = c
     return out
+
+
+def _association_members() -> set[str]:
+    from xinjian.integrity.models import Membership
+
+    return set(
+        Membership.objects.filter(
+            association__users__user__username="demo_association", ended_on__isnull=True
+        ).values_list("enterprise__uscc", flat=True)
+    )
 
 
 def access_matrix(clients, sample) -> None:
@@ -181,8 +202,20 @@ def access_matrix(clients, sample) -> None:
                 r = c.get(url)
                 status = F.count(r, f"GET {url} as {who}")
                 staff_page = url.startswith("/staff/")
-                if staff_page and status == 200 and who in ("anonymous", "demo_enterprise"):
+                if (
+                    staff_page
+                    and status == 200
+                    and who in ("anonymous", "demo_enterprise", "demo_association")
+                ):
                     F.leaks.append(f"{who} read {url}")
+                # The association role sees its members only (seed 十四).
+                if (
+                    who == "demo_association"
+                    and url.startswith("/association/members/")
+                    and status == 200
+                    and sample[side]["uscc"] not in _association_members()
+                ):
+                    F.leaks.append(f"association read non-member {url}")
                 if who == "demo_nanshan" and staff_page and status == 200 and not r.streaming:
                     shown = set(USCC.findall(r.content.decode(errors="replace"))) & foreign
                     if shown:

@@ -224,6 +224,7 @@ WALKED_MODULES = {
     "xinjian.collection.views",
     "xinjian.disclosure.views",
     "xinjian.inspections.views",
+    "xinjian.integrity.views",
     "xinjian.lists.views",
     "xinjian.lists.public_views",
     "xinjian.sharing.views",
@@ -420,10 +421,30 @@ def world(db, staff_factory, enterprise_factory):
         endpoint="https://example.org/hook", event_types=["listing.added"], region_code="440305",
     )  # fmt: skip
 
+    from xinjian.integrity import actions as integrity
+
+    article = integrity.save_article(
+        None, actor=officer, kind="policy", title="政策解读", body="正文", region_code="440305"
+    )
+    integrity.move_article(article, "submit", actor=officer)
+    integrity.move_article(article, "publish", actor=reviewer)
+    association = integrity.save_association(
+        None, actor=officer, name="南山区食品行业协会", region_code="440305"
+    )
+    integrity.add_member(association, e, actor=officer)
+    integrity.add_association_user(
+        association, actor=officer, username="xiehui-en", password="correct-horse-9"
+    )
+    integrity.subscribe_association(association, actor=officer, endpoint="https://example.org/assoc")
+    from xinjian.sharing.push import fanout
+
+    fanout()
+
     return {
         "officer": officer,
         "province_officer": province,  # pages for the staff of the whole territory only
         "enterprise_user": user,
+        "association_user": User.objects.get(username="xiehui-en"),
         "kwargs": {
             "collection:batch": {"batch_id": batch.pk},
             "collection:preview": {"batch_id": previewed.pk},
@@ -441,6 +462,10 @@ def world(db, staff_factory, enterprise_factory):
             "inspections_public:task": {"code": task.code},
             "inspections_public:draw": {"draw_id": draw.draw_id},
             "sharing:toggle_subscription": {"pk": sub.pk},
+            "integrity:article": {"pk": article.pk},
+            "integrity_public:article": {"pk": article.pk},
+            "integrity:association": {"pk": association.pk},
+            "association:member": {"uscc": e.uscc},
         },
         "also": [("lists:serious_detail", {"pk": other.pk}), ("lists:serious_detail", {"pk": heard.pk})],
         # URL arguments of the remaining routes (actions answer GET with 405)
@@ -478,7 +503,10 @@ def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, worl
             pytest.fail(f"{name}: give its URL arguments in the world fixture")
         as_enterprise = "/my/" in url
         officer = world["province_officer"] if name in PROVINCE_ONLY else world["officer"]
-        client.force_login(world["enterprise_user"] if as_enterprise else officer)
+        if url.startswith("/association/"):
+            client.force_login(world["association_user"])
+        else:
+            client.force_login(world["enterprise_user"] if as_enterprise else officer)
         response = client.get(url)
         if response.status_code == 405 or "html" not in response.get("Content-Type", ""):
             continue  # an action (POST only) or a file download, not a page
@@ -501,6 +529,7 @@ def test_every_page_of_the_workflow_apps_is_english_apart_from_data(client, worl
     # the walk reached the pages of every app (not just an empty list)
     assert {n.split(":")[0] for n in rendered} >= {
         "collection", "disclosure", "inspections", "lists", "lists_public", "inspections_public", "sharing",
+        "integrity", "integrity_public", "association",
     }  # fmt: skip
     assert len(rendered) >= 35
 

@@ -66,6 +66,24 @@ def enterprise_user(view: View) -> View:
     return wrapper
 
 
+def association_user(view: View) -> View:
+    """A logged-in user of an industry association (the association role, seed 十四);
+    the view receives `request.association`. It sees its members' public records only."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        link = getattr(request.user, "association_user", None)
+        if link is None or not link.association.active:
+            raise PermissionDenied("仅限行业协会商会用户")
+        request.association = link.association  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapper.access = "association"  # type: ignore[attr-defined]
+    return wrapper
+
+
 def authenticated(view: View) -> View:
     """Any logged-in user (staff or enterprise)."""
 

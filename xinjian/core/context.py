@@ -27,9 +27,16 @@ STAFF_NAV: list[tuple[str, Any, Perm | tuple[Perm, ...] | None]] = [
     # The approver decides repairs: the queue is theirs too.
     ("repair:index", _("信用修复"), (Perm.MANAGE_REPAIR, Perm.APPROVE)),
     ("sharing:index", _("共享与推送"), Perm.MANAGE_SHARING),
+    ("integrity:articles", _("诚信建设"), (Perm.PUBLISH_INTEGRITY, Perm.MANAGE_SHARING)),
     ("calendar", _("工作日历"), None),
 ]
 
+
+ASSOCIATION_NAV: list[tuple[str, Any]] = [
+    ("association:home", _("会员企业")),
+    ("association:pushes", _("名单变动推送")),
+    ("integrity_public:index", _("诚信建设")),
+]
 
 ENTERPRISE_NAV: list[tuple[str, Any]] = [
     ("my_home", _("我的企业")),
@@ -39,15 +46,18 @@ ENTERPRISE_NAV: list[tuple[str, Any]] = [
 ]
 
 
-def _enterprise_nav(request: HttpRequest) -> list[dict[str, Any]]:
+def _enterprise_nav(
+    request: HttpRequest, entries: list[tuple[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     nav = []
-    for name, label in ENTERPRISE_NAV:
+    for name, label in entries if entries is not None else ENTERPRISE_NAV:
         url = reverse(name)
         nav.append(
             {
                 "url": url,
                 "label": label,
-                "active": request.path == url or (url != "/public/my/" and request.path.startswith(url)),
+                "active": request.path == url
+                or (url not in ("/public/my/", "/association/") and request.path.startswith(url)),
             }
         )
     return nav
@@ -61,6 +71,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user_region_prefix(user) is None:
         if getattr(user, "enterprise_user", None) is not None:
             return {"staff_nav": [], "is_staff_user": False, "enterprise_nav": _enterprise_nav(request)}
+        if getattr(user, "association_user", None) is not None:
+            # The association role: its own side navigation (same slot as an enterprise's).
+            return {
+                "staff_nav": [],
+                "is_staff_user": False,
+                "enterprise_nav": _enterprise_nav(request, ASSOCIATION_NAV),
+                "association_nav": True,
+            }
         return {"staff_nav": [], "enterprise_nav": [], "is_staff_user": False}
     perms = permissions_of(user)
     nav = []

@@ -129,6 +129,17 @@ class EventType(models.TextChoices):
     RISK_VERSION_DISCARDED = "risk.version_discarded", _("风险模型版本废弃")
     RISK_RUN_COMPLETED = "risk.run_completed", _("风险分类评分完成")
     RISK_DRAW_RATIO_CHANGED = "risk.draw_ratio_changed", _("分类抽查比例变更")
+    # integrity promotion and industry associations (seed 十四)
+    ARTICLE_SAVED = "integrity.article_saved", _("诚信建设文章保存")
+    ARTICLE_SUBMITTED = "integrity.article_submitted", _("诚信建设文章提交审核")
+    ARTICLE_PUBLISHED = "integrity.article_published", _("诚信建设文章发布")
+    ARTICLE_RETURNED = "integrity.article_returned", _("诚信建设文章退回修改")
+    ARTICLE_WITHDRAWN = "integrity.article_withdrawn", _("诚信建设文章撤回")
+    ASSOCIATION_SAVED = "integrity.association_saved", _("行业协会商会登记")
+    ASSOCIATION_MEMBER_ADDED = "integrity.member_added", _("协会会员登记")
+    ASSOCIATION_MEMBER_ENDED = "integrity.member_ended", _("协会会员退出")
+    ASSOCIATION_USER_ADDED = "integrity.association_user_added", _("协会账号开通")
+    ASSOCIATION_SUBSCRIBED = "integrity.association_subscribed", _("协会订阅会员名单变动推送")
 
 
 def _serialise_writers() -> None:

@@ -20,6 +20,7 @@ class Perm(StrEnum):
     MANAGE_REPAIR = "manage_repair"
     MANAGE_SHARING = "manage_sharing"  # subscriptions, clients, dead letters
     PUBLISH_CASES = "publish_cases"  # typical cases
+    PUBLISH_INTEGRITY = "publish_integrity"  # 诚信建设 articles and policy explainers
     MANAGE_RULES = "manage_rules"  # rule tables, calendar, reference data
     MANAGE_DISCLOSURE = "manage_disclosure"  # publish / withdraw, moderate enterprise replies
     MANAGE_ACCOUNTS = "manage_accounts"  # see and lift login / API-token lockouts

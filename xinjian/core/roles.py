@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, set[Perm]] = {
         Perm.MANAGE_REPAIR,
         Perm.MANAGE_SHARING,
         Perm.PUBLISH_CASES,
+        Perm.PUBLISH_INTEGRITY,
         Perm.VIEW_COMPLAINTS,
         Perm.MANAGE_DISCLOSURE,
     },

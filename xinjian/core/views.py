@@ -23,6 +23,8 @@ def landing(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     if getattr(request.user, "enterprise_user", None) is not None:
         return redirect("my_home")
+    if getattr(request.user, "association_user", None) is not None:
+        return redirect("association:home")
     return render(request, "core/landing.html")
 
 

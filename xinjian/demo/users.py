@@ -178,6 +178,16 @@ LOGINS: tuple[DemoLogin, ...] = (
         "staff/",
     ),
     DemoLogin(
+        "demo_association",
+        "行业协会商会用户",
+        "协会秘书处",
+        None,
+        (),
+        None,
+        "查看会员企业的公示信息，接收会员名单变动推送（南山区食品行业协会）",
+        "association/",
+    ),
+    DemoLogin(
         "demo_admin",
         "系统管理员",
         "系统管理员",

@@ -62,6 +62,7 @@ def create_subscription(
     region_code: str = "",
     client: ApiClient | None = None,
     secret: str = "",
+    audience: str = "",
 ) -> tuple[Subscription, str]:
     """Returns the subscription and its shared secret (shown once)."""
     check_endpoint(endpoint)
@@ -89,13 +90,20 @@ def create_subscription(
         region_code=region_code,
         client=client,
         secret=secret,
+        audience=audience,
         created_by=who.label,
     )
     audit.record(
         "sharing.subscription.create",
         sub,
         actor=who,
-        after={"name": name, "endpoint": endpoint, "event_types": event_types, "region_code": region_code},
+        after={
+            "name": name,
+            "endpoint": endpoint,
+            "event_types": event_types,
+            "region_code": region_code,
+            "audience": audience,
+        },
     )
     emit(
         EventType.SUBSCRIPTION_CREATED,

@@ -127,6 +127,9 @@ class Subscription(models.Model):
     )
     event_types = models.JSONField(_("事件类型"), default=list)
     region_code = models.CharField(_("区划代码"), max_length=6, blank=True, help_text=_("空为全省"))
+    # Limited to the enterprises of an audience (`sharing.audiences`), e.g. the members of
+    # an industry association ("association:12"); "" for every enterprise of the region.
+    audience = models.CharField(_("对象范围"), max_length=40, blank=True, editable=False)
     endpoint = models.URLField(_("接收地址"), max_length=500)
     # The secret is needed in clear to sign; it is shown once and never rendered again.
     secret = models.CharField(max_length=128, editable=False)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from xinjian.core.events import consume
 from xinjian.core.models import Event
 
+from . import audiences
 from .models import SHAREABLE_EVENT_TYPES, Delivery, DeliveryStatus, Subscription
 
 log = logging.getLogger(__name__)
@@ -59,13 +60,15 @@ def event_message(event: Event) -> dict[str, Any]:
 
 def _deliveries_for(events: list[Event]) -> list[Delivery]:
     subs = list(Subscription.objects.filter(active=True))
+    # An audience's members are read once per batch of events (sharing.audiences).
+    scoped = {s.audience: audiences.members(s.audience) for s in subs if s.audience}
     now = timezone.now()
     return [
         Delivery(subscription=s, event=e, uscc=e.uscc, next_attempt_at=now)
         for e in events
         if e.type in SHAREABLE_EVENT_TYPES
         for s in subs
-        if s.wants(e.type, e.region_code)
+        if s.wants(e.type, e.region_code) and (not s.audience or e.uscc in scoped[s.audience])
     ]
 
 

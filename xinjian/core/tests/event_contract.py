@@ -23,6 +23,7 @@ APPS = [
     "commitments",
     "disclosure",
     "inspections",
+    "integrity",
     "lists",
     "registry",
     "repair",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from xinjian.demo.generator import generate
+from xinjian.demo.integrity import demo_integrity
 from xinjian.demo.users import ensure_demo_users
 from xinjian.registry.models import Enterprise
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         except RuntimeError as exc:  # no divisions: the database is not migrated
             raise CommandError(str(exc)) from exc
         ensure_demo_users()
+        demo_integrity()  # 诚信建设 and an industry association (seed 十四)
         counts = "，".join(f"{k} {v}" for k, v in stats.counts.items())
         self.stdout.write(
             self.style.SUCCESS(
