@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from config.api import api
 from xinjian.core import views as core_views
 from xinjian.core import workflow_views
+from xinjian.core.access import public
 
 admin.site.site_header = "信监 · 系统管理"
 admin.site.site_title = "信监"
@@ -15,7 +16,7 @@ admin.site.site_title = "信监"
 urlpatterns = [
     path("", core_views.landing, name="landing"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links (it was a 404).
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", public(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
     path("staff/", core_views.dashboard, name="home"),
     path("staff/calendar/", core_views.calendar_page, name="calendar"),
     path("staff/workflow/<str:workflow>/<int:pk>/<slug:action>/", workflow_views.take, name="workflow_take"),
