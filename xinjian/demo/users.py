@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -219,6 +220,14 @@ def ensure_demo_users() -> list[DemoLogin]:
     company = demo_enterprise()
     made = []
     for login in LOGINS:
+        dept = None
+        if login.division:
+            # The logins are Guangdong's; in another territory the province-level one
+            # works for the configured province and the others are left out (issue 15).
+            division = settings.XINJIAN_PROVINCE if login.division == "440000" else login.division
+            dept = Department.objects.filter(division_id=division).first()
+            if dept is None:
+                continue
         user, _ = User.objects.get_or_create(username=login.username)
         user.password = password
         user.first_name = login.full_name
@@ -226,8 +235,7 @@ def ensure_demo_users() -> list[DemoLogin]:
         if login.username == "demo_admin":
             user.is_staff = user.is_superuser = True
         user.save()
-        if login.division:
-            dept = Department.objects.get(division_id=login.division)
+        if dept is not None:
             office = (
                 Office.objects.filter(department=dept, kind=login.office).first() if login.office else None
             )

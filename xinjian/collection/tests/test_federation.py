@@ -180,3 +180,72 @@ def test_the_federation_page_shows_each_peer_to_province_staff_only(
     assert "hub" in page and "60 " in page and "HTTP 401" in page and "t</td>" not in page
     client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
     assert client.get("/staff/collection/federation/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_never_passes_a_change_that_commits_later_with_a_smaller_cursor():
+    """PostgreSQL: a writer holding its transaction open keeps every later writer waiting
+    (the event-log lock), so the feed's cursor cannot pass the open change."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    from xinjian.disclosure.actions import publish_penalty
+
+    e = _enterprise("440305")
+    ingest_records("enterprises", [e], actor=Actor("test"), source="reg")
+    ingest_records("penalties", [_penalty(e["uscc"], "P0")], actor=Actor("test"), source="b")
+    _, start, _ = read(0, 100)
+    stored, release, b_done = threading.Event(), threading.Event(), threading.Event()
+
+    def writer_a() -> None:
+        try:
+            with transaction.atomic():
+                ingest_records("penalties", [_penalty(e["uscc"], "A")], actor=Actor("a"), source="a")
+                stored.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def writer_b() -> None:
+        # Not an ingest (which would wait on the ingest lock anyway): publishing a stored
+        # penalty writes its event under the event-log lock only.
+        try:
+            publish_penalty(Penalty.objects.get(source_id="P0"), actor=Actor("b"))
+            b_done.set()
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=writer_a)
+    a.start()
+    assert stored.wait(30)
+    b = threading.Thread(target=writer_b)
+    b.start()
+    assert not b_done.wait(1.5)  # B waits for A's commit
+    entries, nxt, head = read(start, 100)
+    assert entries == [] and nxt == start  # A's change is not visible, and not passed
+    release.set()
+    a.join(30)
+    b.join(30)
+    entries, _, _ = read(nxt, 100)
+    assert [(x["source"], x["record"]["source_id"]) for x in entries] == [("a", "A"), ("b", "P0")]
+    assert entries[1]["record"]["published_on"]
+
+
+def test_a_demo_province_other_than_guangdong_uses_its_own_cities(settings):
+    from xinjian.demo.generator import generate
+    from xinjian.demo.users import ensure_demo_users
+    from xinjian.registry import models as rm
+    from xinjian.registry.seeding import load_departments
+
+    settings.XINJIAN_PROVINCE = "320000"
+    load_departments("320000", Division=rm.Division, Department=rm.Department, Office=rm.Office)
+    generate(60, 3)
+    regions = set(Enterprise.objects.values_list("region_code", flat=True))
+    assert regions and all(r.startswith("32") for r in regions)
+    assert {r[:4] for r in regions} >= {"3201", "3202"} or len({r[:4] for r in regions}) > 5
+    # (This test database holds Guangdong's departments too; a Jiangsu one has only its own.)
+    assert "demo_province" in {login.username for login in ensure_demo_users()}
+    assert rm.Department.objects.get(staff__user__username="demo_province").division_id == "320000"

@@ -44,6 +44,13 @@ class Command(BaseCommand):
     ) -> None:
         if enterprises < 1:
             raise CommandError("--enterprises 至少为 1")
+        from django.conf import settings
+
+        province = options.get("province")
+        if province and settings.XINJIAN_PROVINCE not in ("000000", province):
+            raise CommandError(
+                f"--province {province} 不在本平台辖区（XINJIAN_PROVINCE={settings.XINJIAN_PROVINCE}）内"
+            )
         existing = Enterprise.objects.count()
         if if_empty and existing:
             self.stdout.write(f"登记库已有 {existing} 家企业，跳过演示数据生成（--if-empty）。")
