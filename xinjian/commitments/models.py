@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.collection.models import CommitmentKind
+from xinjian.core import deadlines
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, region_prefix
 from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise
@@ -226,7 +227,6 @@ class Consequence(models.Model):
     def deadline(self):  # type: ignore[no-untyped-def]
         """The rectification deadline with how it was computed (architecture rule 4),
         from its start, the working days ordered and today's calendar (commitments.deadlines)."""
-        from xinjian.core import deadlines
 
         return deadlines.compute(self, "due_on")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
 from xinjian.core.models import AuditedModel, TransitionRecord
+from xinjian.disclosure.redaction import redact
 from xinjian.registry.models import Department, Enterprise
 
 ListingQuerySet = EnterpriseScopedQuerySet
@@ -511,14 +512,12 @@ class TypicalCase(AuditedModel):
 
     def public_title(self) -> str:
         """The title as published: personal data removed (domain.md §5)."""
-        from xinjian.disclosure.redaction import redact
 
         return redact(self.title, names=self._people())
 
     def public_body(self) -> str:
         """The article as published: personal data removed (domain.md §5). The stored
         text stays as written, for the staff who review it."""
-        from xinjian.disclosure.redaction import redact
 
         return redact(self.body, names=self._people())
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinjian.core import deadlines
 from xinjian.core.jurisdiction import EnterpriseScopedQuerySet
 from xinjian.core.models import AuditedModel, TransitionRecord
 from xinjian.registry.models import Department, Enterprise
@@ -236,7 +237,6 @@ class RepairApplication(AuditedModel):
     def current_due(self) -> dt.date | None:
         """The legal time limit of the step now awaited (None when nothing is awaited),
         computed from its start, rule and today's calendar (repair.deadlines)."""
-        from xinjian.core import deadlines
 
         field = self.awaited_field()
         return deadlines.due(self, field) if field else None

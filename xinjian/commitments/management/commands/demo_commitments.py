@@ -18,7 +18,8 @@ from django.utils import timezone
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core.actors import CLOCK, Actor
 from xinjian.core.errors import DomainError
-from xinjian.core.workdays import today
+from xinjian.core.models import CalendarYear
+from xinjian.core.workdays import today, working_days_between
 from xinjian.registry.models import Enterprise
 
 from ... import actions, clocks
@@ -39,8 +40,6 @@ MATTERS = [
 def _days_into_unknown_year(start: dt.date, usual: int = 15) -> int:
     """Working days from `start` to a few days into the first year without holiday data
     (so the demo shows a provisional deadline), or `usual` when that is too far off."""
-    from xinjian.core.models import CalendarYear
-    from xinjian.core.workdays import working_days_between
 
     year = start.year + 1
     while CalendarYear.objects.filter(year=year).exists():
