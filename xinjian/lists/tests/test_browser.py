@@ -41,13 +41,8 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
         page.locator("#notice-link").click()
     notice = notice_info.value
     notice.wait_for_load_state()
-    text = notice.locator("article.notice").inner_text()
-    assert (
-        "列入严重违法失信名单告知书" in text
-        and "陈述、申辩" in text
-        and p.decision_no in text
-        and "不适用告知承诺制" in text
-    )
+    for shown in ("列入严重违法失信名单告知书", "陈述、申辩", p.decision_no, "不适用告知承诺制"):
+        expect(notice.locator("article.notice")).to_contain_text(shown)
     notice.close()
 
     page.locator("#waived").check()

@@ -54,7 +54,7 @@ def test_enterprise_applies_staff_accept_and_approve_and_the_public_page_changes
     page.locator("#commitment_confirmed").check()
     page.locator("#submit-application").click()
     expect(page.locator("#status")).to_have_text("已提交")
-    assert page.get_by_text("缴款凭证.pdf").count() == 1
+    expect(page.get_by_text("缴款凭证.pdf")).to_have_count(1)
     number = page.locator("h2").inner_text().split()[-1]
 
     staff_page = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
