@@ -201,6 +201,27 @@ LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
+def _directory_entry(user: User, dept: Department, login: DemoLogin) -> None:
+    """A demo inspector's login is the directory person the draws assign (issue 14)."""
+    from xinjian.inspections import actions as inspections
+    from xinjian.inspections.models import Inspector
+
+    quals = sorted({login.office or "general", "general"})
+    entry = Inspector.objects.filter(user=user).first()
+    if entry is None:
+        inspections.add_inspector(
+            actor=DEMO_ACTOR,
+            department=dept,
+            name=login.full_name,
+            badge_no=f"{dept.division_id}DEMO{login.username[-1]}",
+            qualifications=quals,
+            user=user,
+        )
+    elif entry.department_id != dept.pk or set(entry.qualifications) != set(quals) or not entry.active:
+        entry.department, entry.qualifications, entry.active = dept, quals, True
+        entry.save()
+
+
 def demo_enterprise() -> Enterprise | None:
     """The enterprise the demo enterprise user acts for: the first demo food producer in
     the demo county (any demo enterprise there if none)."""
@@ -243,6 +264,8 @@ def ensure_demo_users() -> list[DemoLogin]:
                 user=user,
                 defaults={"department": dept, "office": office, "roles": list(login.roles), "active": True},
             )
+            if Role.INSPECTOR in login.roles:
+                _directory_entry(user, dept, login)
         elif login.username == "demo_enterprise":
             if company is None:
                 continue

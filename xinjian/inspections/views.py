@@ -78,10 +78,27 @@ def tasks(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in TaskState.values:
         task_rows = task_rows.filter(state=state)
+    # An inspector's queue: the targets the draws assigned to them, in tasks being carried
+    # out, those without every result first (issue 14).
+    mine = (
+        Target.objects.filter(
+            assignments__inspector__user_id=request.user.pk or 0,
+            draw__superseded_at__isnull=True,
+            draw__task__state=TaskState.IN_PROGRESS,
+        )
+        .select_related("enterprise", "draw__task")
+        .annotate(
+            n_results=Count("results", distinct=True), n_items=Count("draw__task__items", distinct=True)
+        )
+        .order_by("draw__task__ends_on", "draw__task__code", "rank")
+    )
+    my_targets = sorted(mine[:200], key=lambda t: t.n_results >= t.n_items)
     return render(
         request,
         "inspections/tasks.html",
         {
+            "my_targets": my_targets,
+            "is_inspector": has_perm(request.user, Perm.ENTER_RESULTS),
             "plans": plans,
             "page": Paginator(task_rows, 25).get_page(request.GET.get("page")),
             "state": state,
@@ -276,6 +293,7 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             _errors(request, e)
         return redirect("inspections:target_results", pk=target.pk)
+    assigned = target.assignments.filter(inspector__user=request.user, inspector__active=True).exists()
     existing = {r.item_id: r for r in TargetResult.objects.filter(target=target).select_related("inspection")}
     rows = [
         {
@@ -298,7 +316,8 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_ups": FollowUp.choices,
             "today": today(),
             "inspectors": [a.inspector for a in target.assignments.select_related("inspector")],
-            "open": task.state == TaskState.IN_PROGRESS and target.draw.superseded_at is None,
+            "open": task.state == TaskState.IN_PROGRESS and target.draw.superseded_at is None and assigned,
+            "assigned": assigned,
         },
     )
 

@@ -57,6 +57,10 @@ class Eligibility:
     onsite_required: bool = False
     earliest: dt.date | None = None
     rules_version_id: int | None = None
+    # A record that leaves public view by itself (a light penalty's 3 months): early stop
+    # does not apply; `leaves_on` is its last day in public view.
+    not_applicable: bool = False
+    leaves_on: dt.date | None = None
 
     @property
     def eligible(self) -> bool:
@@ -77,6 +81,8 @@ class Eligibility:
             "strict_reasons": self.strict_reasons,
             "onsite_required": self.onsite_required,
             "earliest": self.earliest.isoformat() if self.earliest else None,
+            "not_applicable": self.not_applicable,
+            "leaves_on": self.leaves_on.isoformat() if self.leaves_on else None,
             "conditions": [asdict(c) for c in self.conditions],
         }
 
@@ -233,7 +239,18 @@ def for_penalty(penalty: Penalty, on: dt.date, *, exclude: int | None = None) ->
     months = r.penalty_min_months_strict_domains if long_domain else r.penalty_min_months
     factor = r.strict_wait_factor if e.strict else 1
     months *= factor
-    if penalty.published_on:
+    if light:
+        # Early stop does not apply: the record leaves public view by itself (issue 14),
+        # so there is no earliest application day to show.
+        e.not_applicable = True
+        e.leaves_on = policy.penalty_disclosed_until(penalty)
+        ok = False
+        why = (
+            _("不适用：公示期满自动停止公示，公示至%s（含当日）") % cn_date(e.leaves_on)
+            if e.leaves_on
+            else _("不适用：公示期满自动停止公示")
+        )
+    elif penalty.published_on:
         e.earliest = policy.add_months(penalty.published_on, months)
         ok = on >= e.earliest
         why = _(

@@ -195,6 +195,7 @@ def my_index(request: HttpRequest) -> HttpResponse:
                 {
                     "kind": k,
                     "kind_label": RepairKind(k).label,
+                    "label": target_label(k, t),
                     "target": t,
                     "check": c,
                     "busy": (k, t.pk) in busy,

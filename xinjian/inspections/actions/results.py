@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from xinjian.collection.models import Inspection, InspectionKind, InspectionResult
 from xinjian.core import audit
 from xinjian.core.actors import as_actor
-from xinjian.core.errors import DomainError, InvalidTransition, field_error
+from xinjian.core.errors import DomainError, InvalidTransition, NotAllowed, field_error
 from xinjian.core.events import EventType, emit_many
 from xinjian.core.workdays import today
 
@@ -38,6 +38,21 @@ ANOMALY_GROUNDS: dict[str, str] = {
 
 
 # --- results ---------------------------------------------------------------------------
+
+
+def _check_assigned(target: Target, who: Any) -> None:
+    """Only the inspectors the draw assigned to the target enter its results (Penalty Law
+    art. 42; issue 14): a person must be the login of one of them. System actors (an
+    import from a case system, the demo) record what the inspectors found."""
+    user = who.user
+    if user is None:
+        return
+    if not target.assignments.filter(inspector__user=user, inspector__active=True).exists():
+        raise NotAllowed(
+            gettext("只有分派到该检查对象的执法检查人员可以录入检查结果"),
+            code="not_assigned",
+            details=[field_error("inspector", "not_assigned", gettext("未分派到该检查对象"))],
+        )
 
 
 def _record_inspection(
@@ -103,6 +118,7 @@ def record_result(
         )
     if target.draw.superseded_at is not None:
         raise DomainError(gettext("该抽取已作废"), code="draw_superseded")
+    _check_assigned(target, who)
     if result not in InspectionResult.values:
         details.append(field_error("result", "invalid_choice", result))
     if follow_up not in FollowUp.values:

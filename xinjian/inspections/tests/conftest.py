@@ -58,7 +58,7 @@ def inspector_factory(db):
     from xinjian.inspections import actions
     from xinjian.registry.models import Department
 
-    def make(quals=("food",), division="440305", name=None):
+    def make(quals=("food",), division="440305", name=None, user=None):
         n = next(_badge)
         return actions.add_inspector(
             actor="test",
@@ -66,6 +66,7 @@ def inspector_factory(db):
             name=name or f"检查员{n}",
             badge_no=f"44030500{n:04d}",
             qualifications=list(quals),
+            user=user,
         )
 
     return make

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from xinjian.core.errors import NotAllowed
 from xinjian.inspections import actions
-from xinjian.inspections.models import InspectionItem, Plan, Task, TaskState
+from xinjian.inspections.models import InspectionItem, Inspector, Plan, TargetResult, Task, TaskState
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +83,10 @@ def test_tasks_outside_the_jurisdiction_are_not_found(client, staff_factory, dra
 def test_inspector_enters_a_result_through_the_page(client, inspector, supervisor, drawn_task):
     actions.start_inspections(drawn_task, actor=supervisor)
     target = drawn_task.current_draw().targets.first()
+    # The login is the directory inspector the draw assigned (issue 14).
+    Inspector.objects.filter(pk=target.assignments.first().inspector_id).update(user=inspector)
     client.force_login(inspector)
+    assert target.enterprise.name in client.get("/staff/inspections/").content.decode(), "my targets"
     r = client.post(
         f"/staff/inspections/targets/{target.pk}/results/",
         {
@@ -176,3 +182,31 @@ def test_a_domain_office_maintains_the_item_lists(client, supervisor):
     )
     r = client.post("/staff/inspections/items/save/", {"list": "item", "code": "SC-10", "office": "nope"})
     assert r.status_code == 302 and not InspectionItem.objects.filter(code="SC-10").exists()
+
+
+def test_an_inspector_not_assigned_to_the_target_cannot_enter_its_result(
+    client, staff_factory, inspector_factory, supervisor, drawn_task
+):
+    """Issue 14: the action refuses, not only the page (which offers no form)."""
+    actions.start_inspections(drawn_task, actor=supervisor)
+    target = drawn_task.current_draw().targets.first()
+    assigned = set(target.assignments.values_list("inspector_id", flat=True))
+    other = staff_factory("440305", ["inspector"], "not_assigned")
+    outsider = inspector_factory(("food",), user=other)
+    assert outsider.pk not in assigned
+    client.force_login(other)
+    page = client.get(f"/staff/inspections/targets/{target.pk}/results/").content.decode()
+    assert 'id="not-assigned"' in page and 'name="result"' not in page
+    item = InspectionItem.objects.get(code="SC-01")
+    r = client.post(
+        f"/staff/inspections/targets/{target.pk}/results/",
+        {"item": item.pk, "result": "no_problem", "follow_up": "none", "inspected_on": "2026-03-10"},
+        follow=True,
+    )
+    assert "只有分派到该检查对象的执法检查人员可以录入检查结果" in r.content.decode()
+    assert not TargetResult.objects.filter(target=target).exists()
+    with pytest.raises(NotAllowed) as e:
+        actions.record_result(
+            target, item, actor=other, result="no_problem", inspected_on=dt.date(2026, 3, 10)
+        )
+    assert e.value.code == "not_assigned"

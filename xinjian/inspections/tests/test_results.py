@@ -18,12 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def running(food_enterprises, inspector_factory, risk_classes, supervisor, food_task):
+def running(food_enterprises, inspector_factory, risk_classes, supervisor, food_task, inspector):
     es = food_enterprises(8)
     for e in es[:4]:
         risk_classes[e.id] = "C"
-    for _ in range(3):
-        inspector_factory(("food",))
+    # Two qualified inspectors, the `inspector` login one of them: every target gets both
+    # (at least two per target), so that login may enter every result (issue 14).
+    inspector_factory(("food",), user=inspector)
+    inspector_factory(("food",))
     task = food_task(ratios={"A": "1", "B": "1", "C": "1", "D": "1"}, items=("SC-K1",))
     actions.publish_task(task, actor=supervisor)
     draw = actions.draw_task(task, actor=supervisor)

@@ -260,3 +260,32 @@ def test_an_approval_that_cannot_be_completed_changes_nothing_and_says_why(
     own_penalty.refresh_from_db()
     assert app.status == "accepted" and app.decision_no == ""
     assert own_penalty.publication_stopped_on is None
+
+
+@freeze_time(NOW)
+def test_repair_cards_name_the_record_and_a_small_fine_says_early_stop_does_not_apply(
+    client, enterprise_user, own_enterprise, penalty_factory
+):
+    """Issue 14: the card names its record; for a lower fine the page says early stop does
+    not apply and when the record leaves public view — no "earliest application day"."""
+    penalty_factory(own_enterprise, published_on=D(2025, 1, 15), decision_no="深南市监罚〔2025〕801号")
+    penalty_factory(
+        own_enterprise,
+        published_on=D(2025, 6, 20),
+        decided_on=D(2025, 6, 16),
+        decision_no="深南市监罚〔2025〕802号",
+        penalty_types=["fine"],
+        fine_amount=2000,
+        violation="未按规定公示即时信息",
+    )
+    client.force_login(enterprise_user)
+    html = client.get("/public/my/repair/").content.decode()
+    cards = {
+        no: html.split(f"· {no}", 1)[1].split("</article>")[0]
+        for no in ("深南市监罚〔2025〕801号", "深南市监罚〔2025〕802号")
+    }
+    assert "行政处罚信息提前停止公示</strong> · 深南市监罚〔2025〕801号 生产不符合标准的产品" in html
+    small = cards["深南市监罚〔2025〕802号"]
+    assert "不适用提前停止公示" in small and "该信息公示至2025年9月20日（含当日）" in small
+    assert "最早可申请日" not in small and "申请信用修复</a>" not in small
+    assert "最早可申请日" in cards["深南市监罚〔2025〕801号"]

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prepare",
             action="store_true",
-            help="生成后运行到期规则、校准并启用风险模型、全量评分、建立一个双随机抽查示例任务",
+            help="生成后按演示情节推进到稳定运行状态：到期规则、风险模型与评分、抽查任务、名单、承诺、信用修复，"
+            "每个演示账号都有待办",
         )
 
     def handle(
@@ -78,19 +79,10 @@ class Command(BaseCommand):
             self._prepare()
 
     def _prepare(self) -> None:
-        """Bring the fresh province to the state a running platform would be in: due
-        clocks applied (publication, anomaly listings…), risk models calibrated on the
-        history and active, everyone classified, one published double-random task."""
-        from django.core.management import call_command
+        """Bring the fresh province to the state a running platform would be in (issue 14:
+        a living province): the story's steps (`xinjian.demo.story`) — due clocks, risk
+        models, inspections done and in progress, lists in every state, commitments,
+        repairs, and work in every demo login's queue."""
+        from xinjian.demo import story
 
-        for name, args in [
-            ("run_clocks", []),
-            ("calibrate", ["--activate"]),
-            ("score", []),
-            ("demo_inspections", ["--seed", "1"]),
-            ("demo_commitments", ["--seed", "1"]),
-            ("demo_repair", []),
-            ("demo_exposure", []),
-        ]:
-            self.stdout.write(f"— {name} {' '.join(args)}")
-            call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
+        story.run(out=self.stdout.write, stdout=self.stdout, stderr=self.stderr)

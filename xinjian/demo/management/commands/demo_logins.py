@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
+from xinjian.demo.first_steps import first_step
 from xinjian.demo.users import DEMO_PASSWORD, LOGINS, demo_enterprise
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             return
         company = demo_enterprise()
         rows = [("角色", "用户名", "密码", "可以做什么", "入口")]
+        firsts: list[tuple[str, str]] = [("", "")]
         for login in LOGINS:
             user = users.get(login.username)
             if user is None:
@@ -52,10 +54,14 @@ class Command(BaseCommand):
             if "{enterprise}" in look:
                 look = look.format(enterprise=company.uscc) if company else look.split("{enterprise}")[0]
             rows.append((login.role_label, login.username, DEMO_PASSWORD, can, base + look))
+            firsts.append(first_step(user))
         widths = [max(_width(r[i]) for r in rows) for i in range(4)]
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅用于演示环境）：")
         for i, row in enumerate(rows):
             self.stdout.write("  ".join(_pad(v, widths[j]) if j < 4 else v for j, v in enumerate(row)))
+            if i > 0:
+                what, path = firsts[i]
+                self.stdout.write(f"    先试试：{what} → {base}{path}")
             if i == 0:
                 self.stdout.write("-" * (sum(widths) + 8 + 30))
         self.stdout.write(f"登录页：{base}accounts/login/")

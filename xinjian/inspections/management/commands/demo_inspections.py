@@ -12,9 +12,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from xinjian.collection.models import Inspection
 from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
-from xinjian.core.workdays import today
+from xinjian.core.workdays import SHANGHAI, today
+from xinjian.disclosure import policy
+from xinjian.disclosure.actions import publish_inspection
 from xinjian.inspections import actions
 from xinjian.inspections.models import InspectionItem, InspectionRule, Inspector, KeySupervisionItem, Task
 from xinjian.inspections.seeding import load_defaults
@@ -38,6 +41,16 @@ SCOPES = [  # key-area types, item, inspector qualification
     (["special_equipment_production"], "TS-01", "special_equipment"),
     ([], "GS-01", "general"),
 ]
+
+
+def _backdate(task: Task, draw: Any, published_on: dt.date, drawn_on: dt.date) -> None:
+    """Date the demo task's publication, draw and start in the story's past (the actions
+    stamp them now): the draw's time and the history rows of those steps."""
+    at = dt.datetime.combine(drawn_on, dt.time(9, 30), tzinfo=SHANGHAI)
+    type(draw).objects.filter(pk=draw.pk).update(drawn_at=at)
+    for action, day in (("publish", published_on), ("draw", drawn_on), ("start", drawn_on)):
+        moment = dt.datetime.combine(day, dt.time(9, 0 if action == "publish" else 30), tzinfo=SHANGHAI)
+        task.history.filter(action=action).update(on=day, at=moment)
 
 
 class Command(BaseCommand):
@@ -95,19 +108,32 @@ class Command(BaseCommand):
             except DomainError as e:
                 raise CommandError(e.message) from e
             actions.start_inspections(task, actor=DEMO)
+            # The story: published on the first day, drawn and started the next — results
+            # come after the draw and are published within the 20 working days.
+            drawn_on = start + dt.timedelta(days=1)
+            _backdate(task, draw, start, drawn_on)
             item = task.items.get()
             names = [n for n, _w in RESULT_WEIGHTS]
             weights = [w for _n, w in RESULT_WEIGHTS]
             targets = list(draw.targets.order_by("stratum__name", "rank"))
+            last = today() - dt.timedelta(days=8)
+            span = max(1, (last - drawn_on).days)
             for t in targets:
-                actions.record_result(
+                row = actions.record_result(
                     t,
                     item,
                     actor=DEMO,
                     result=rng.choices(names, weights)[0],
-                    inspected_on=start + dt.timedelta(days=rng.randrange(5, 55)),
+                    inspected_on=drawn_on + dt.timedelta(days=1 + rng.randrange(span)),
                     findings="",
                 )
+                ins = Inspection.objects.get(pk=row.inspection_id)
+                if policy.inspection_publishable(ins):
+                    publish_inspection(
+                        ins,
+                        actor=DEMO,
+                        on=min(today(), ins.inspected_on + dt.timedelta(days=rng.randrange(2, 8))),
+                    )
             actions.complete_results(task, actor=DEMO)
         task.refresh_from_db()
         self.stdout.write(
