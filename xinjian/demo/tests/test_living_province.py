@@ -48,8 +48,8 @@ def test_the_demo_is_a_living_province(province):
         ("/public/lists/serious/", SeriousListing, "published"),
     ):
         html = public.get(path).content.decode()
-        shown = model.objects.filter(status=status).select_related("enterprise").first()
-        assert shown.enterprise.name in html, path
+        names = model.objects.filter(status=status).values_list("enterprise__name", flat=True)
+        assert sum(name in html for name in names) >= 3, path
     case = TypicalCase.objects.filter(status="published").first()
     assert case.title in public.get("/public/lists/cases/").content.decode()
 
