@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -36,6 +37,17 @@ class Field:
     label: Any
     required: bool = True
     kind: str = "text"  # text | textarea | checkbox
+    max_length: int = 0  # 0: 500 for text, 5,000 for a textarea
+
+    def form_field(self) -> forms.Field:
+        """The Django form field the generic view validates this input with."""
+        if self.kind == "checkbox":
+            return forms.BooleanField(label=self.label, required=False)
+        limit = self.max_length or (5000 if self.kind == "textarea" else 500)
+        widget = forms.Textarea if self.kind == "textarea" else forms.TextInput
+        # Whether an empty value is acceptable is the action's rule (it says why in its own
+        # words); the form bounds the length and type. `required` marks the HTML input.
+        return forms.CharField(label=self.label, required=False, max_length=limit, widget=widget)
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,13 @@ class Transition:
     fields: tuple[Field, ...] = ()
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     done: Any = ""
+
+    def form_class(self) -> type[forms.Form]:
+        """The step's inputs as a Django form (the generic view's input, issue 13 §7),
+        plus the page to return to."""
+        attrs: dict[str, Any] = {f.name: f.form_field() for f in self.fields}
+        attrs["next"] = forms.CharField(required=False, max_length=500)
+        return type("StepForm", (forms.Form,), attrs)
 
 
 # Tables written before Transition existed: {action: (sources, target)}.

@@ -38,21 +38,24 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
         raise PermissionDenied(gettext("没有执行此操作的权限"))
     obj = get_visible_or_404(wf.model.objects.all(), request.user, pk=pk)  # type: ignore[attr-defined]
     handler = getattr(importlib.import_module(wf.actions_module), t.handler)
-    kwargs = dict(t.kwargs)
-    for f in t.fields:
-        if f.kind == "checkbox":
-            kwargs[f.name] = bool(request.POST.get(f.name))
-        else:
-            kwargs[f.name] = request.POST.get(f.name, "").strip()
-    try:
-        handler(obj, actor=request.user, **kwargs)
-        messages.success(request, str(t.done) if t.done else gettext("已办理"))
-    except DomainError as e:
-        messages.error(request, e.message)
-        for d in e.details:
-            if d.get("message") and d.get("message") != e.message:
-                messages.error(request, str(d["message"]))
-    target = request.POST.get("next", "")
+    form = t.form_class()(request.POST)
+    if not form.is_valid():
+        # Nothing is changed; each input that is wrong is named with its label.
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else str(error))
+    else:
+        data = {f.name: form.cleaned_data[f.name] for f in t.fields}
+        try:
+            handler(obj, actor=request.user, **dict(t.kwargs), **data)
+            messages.success(request, str(t.done) if t.done else gettext("已办理"))
+        except DomainError as e:
+            messages.error(request, e.message)
+            for d in e.details:
+                if d.get("message") and d.get("message") != e.message:
+                    messages.error(request, str(d["message"]))
+    target = form.cleaned_data.get("next", "") if form.is_valid() else request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     try:

@@ -70,3 +70,23 @@ def test_an_inspector_has_no_approval_button_and_cannot_post_one(client, staff_f
     )
     draft.refresh_from_db()
     assert draft.status == AnomalyStatus.DRAFT
+
+
+@freeze_time(NOW)
+def test_a_step_input_goes_through_a_form_an_oversize_one_changes_nothing(
+    client, approver, enterprise_factory
+):
+    """Issue 13 §7: the generic workflow view validates its inputs with a Django form."""
+    draft = actions.list_anomaly(enterprise_factory(), actor=SYSTEM, ground="unreachable", on=D, draft=True)
+    client.force_login(approver)
+    response = client.post(
+        f"/staff/workflow/lists.anomaly/{draft.pk}/list/", {"decision_no": "号" * 501}, follow=True
+    )
+    assert response.status_code == 200 and "列入决定书文号：" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == AnomalyStatus.DRAFT
+    response = client.post(
+        f"/staff/workflow/lists.anomaly/{draft.pk}/list/",
+        {"decision_no": "深市监异字〔2026〕6号", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/staff/lists/anomaly/{draft.pk}/"
