@@ -11,6 +11,7 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         from xinjian.sharing.audiences import register
 
+        from . import panels  # noqa: F401  registers its workbench queue (core.workbench)
         from .queries import member_usccs
 
         # An association's subscription receives only its members' changes.

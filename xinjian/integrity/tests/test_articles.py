@@ -138,3 +138,12 @@ def test_who_may_use_the_editor(client, enterprise_factory, staff_factory):
     client.force_login(inspector)
     assert client.get("/staff/integrity/").status_code == 403
     assert client.get("/public/integrity/").status_code == 200
+
+
+def test_the_workbench_lists_articles_awaiting_someone_elses_approval(client, writer, approver):
+    a = _article(writer, title="待审核的政策解读")
+    actions.move_article(a, "submit", actor=writer)
+    client.force_login(approver)
+    assert "待审核的政策解读" in client.get("/staff/").content.decode()
+    client.force_login(writer)  # not the writer's own: four eyes
+    assert "待审核的政策解读" not in client.get("/staff/").content.decode()
