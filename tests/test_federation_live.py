@@ -81,6 +81,19 @@ class Instance:
                 time.sleep(0.5)
         raise RuntimeError(f"{self.name} did not start: {log.read_text()[-2000:]}")
 
+    def manage(self, *args: str) -> str:
+        """A management command of this instance (its database, its territory)."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()
@@ -135,15 +148,15 @@ class Instance:
             after = page["next"]
 
 
-def _databases(tmp: Path) -> tuple[str, str, Any]:
-    """Two migrated databases for the provinces: one `migrate`, then a copy."""
+def _databases(tmp: Path) -> tuple[list[str], Any]:
+    """Three migrated databases (Guangdong, Jiangsu, a hub served over HTTP): one
+    `migrate`, then copies."""
     db = django_settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
         import psycopg
 
         base = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        names = [f"{db['NAME']}_fed_gd", f"{db['NAME']}_fed_js"][:2]
-        names = [n.removeprefix("test_") if len(n) > 60 else n for n in names]
+        names = [f"{db['NAME']}_fed_{n}"[-60:] for n in ("gd", "js", "hub")]
         with psycopg.connect(base + "/postgres", autocommit=True) as c:
             for n in names:
                 c.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
@@ -151,18 +164,20 @@ def _databases(tmp: Path) -> tuple[str, str, Any]:
         urls = [f"{base}/{n}" for n in names]
         _migrate(urls[0])
         with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"')
+            for n in names[1:]:
+                c.execute(f'CREATE DATABASE "{n}" TEMPLATE "{names[0]}"')
 
         def drop() -> None:
             with psycopg.connect(base + "/postgres", autocommit=True) as c:
                 for n in names:
                     c.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
 
-        return urls[0], urls[1], drop
-    gd, js = tmp / "gd.sqlite3", tmp / "js.sqlite3"
-    _migrate(f"sqlite:///{gd}")
-    shutil.copy(gd, js)
-    return f"sqlite:///{gd}", f"sqlite:///{js}", lambda: None
+        return urls, drop
+    files = [tmp / f"{n}.sqlite3" for n in ("gd", "js", "hub")]
+    _migrate(f"sqlite:///{files[0]}")
+    for f in files[1:]:
+        shutil.copy(files[0], f)
+    return [f"sqlite:///{f}" for f in files], lambda: None
 
 
 def _migrate(url: str) -> None:
@@ -180,17 +195,21 @@ def _migrate(url: str) -> None:
 @pytest.fixture(scope="module")
 def provinces(tmp_path_factory, django_db_blocker):
     tmp = tmp_path_factory.mktemp("federation")
-    gd_url, js_url, drop = _databases(tmp)
+    (gd_url, js_url, hub_url), drop = _databases(tmp)
     gd = Instance("gd", "440000", gd_url, _free_port())
     js = Instance("js", "320000", js_url, _free_port())
+    hub = Instance("hub", "000000", hub_url, _free_port())
     try:
         gd.start(tmp / "gd.log")
         js.start(tmp / "js.log")
         data = _load(gd, js)
+        data["hub_instance"] = hub
+        data["log"] = tmp / "hub.log"
         yield gd, js, data
     finally:
         gd.stop()
         js.stop()
+        hub.stop()
         drop()
 
 
@@ -353,3 +372,33 @@ def test_a_region_limited_token_sees_only_its_region(provinces, hub, api_client_
     ]
     assert got["records"][0]["record"]["decided_by"] == "广州市市场监督管理局"
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_records_flow_up_to_a_hub_server_and_down_to_the_registration_province(provinces):
+    """The real commands end to end: the hub (its own server and database) pulls both
+    provinces with `manage.py pull`; Jiangsu pulls the hub with a token limited to
+    320000 and receives the penalty Guangdong decided about its enterprise — once, under
+    the source `hub`, nothing of its own sent back."""
+    gd, js, data = provinces
+    hub = data["hub_instance"]
+    hub.start(data["log"])
+    out = hub.manage(
+        "pull", "--from", gd.url, "--token", data["hub_on_gd"], "--source", "gd", "--no-progress"
+    )
+    assert "rejected 0" in out and "pending 1" in out  # Jiangsu's register is not there yet
+    out = hub.manage("pull", "--from", js.url, "--token", data["hub_on_js"], "--source", "js")
+    assert "rejected 0" in out
+    down = hub.issue("js", ["share"], "320000")  # named as Jiangsu names the hub's records
+    assert "rejected 0" in js.manage("pull", "--from", hub.url, "--token", down, "--source", "hub")
+    assert " 0 records" in js.manage("pull", "hub", "--no-progress")  # caught up
+    seen = js.feed(js.issue("checker", ["share"]))
+    from_hub = [e for e in seen if e["source"] == "hub"]
+    assert [(e["kind"], e["record"]["uscc"], e["record"]["decided_by"]) for e in from_hub] == [
+        ("penalties", data["j1"], "广州市市场监督管理局")
+    ]
+    assert from_hub[0]["record"]["source_id"].startswith("gd/gd-cases/")
+    # What Jiangsu holds about its enterprise: its own penalty and Guangdong's, each once.
+    mine = [e for e in seen if e["kind"] == "penalties" and e["record"]["uscc"] == data["j1"]]
+    assert sorted(e["source"] for e in mine) == ["hub", "js-cases"]
+    # Nothing travels back: the hub's next pull of Jiangsu brings no record.
+    assert ": 0 records" in hub.manage("pull", "js", "--no-progress")
