@@ -183,6 +183,9 @@ def save_association(
     details = []
     if not name.strip():
         details.append(field_error("name", "required", gettext("必填")))
+    for field, value, limit in (("name", name, 200), ("uscc", uscc, 18), ("contact", contact, 100)):
+        if len(value.strip()) > limit:
+            details.append(field_error(field, "too_long", gettext("不超过%(n)s字") % {"n": limit}))
     if not (len(region_code) == 6 and region_code.isdigit()):
         details.append(field_error("region_code", "invalid", region_code))
     duplicate = IndustryAssociation.objects.filter(name=name.strip())
@@ -270,6 +273,10 @@ def add_association_user(
     details = []
     if not username:
         details.append(field_error("username", "required", gettext("必填")))
+    elif len(username) > 150:
+        details.append(field_error("username", "too_long", gettext("不超过%(n)s字") % {"n": 150}))
+    if len(full_name.strip()) > 150:
+        details.append(field_error("full_name", "too_long", gettext("不超过%(n)s字") % {"n": 150}))
     elif User.objects.filter(username=username).exists():
         details.append(field_error("username", "duplicate", gettext("用户名已存在")))
     try:
@@ -306,6 +313,11 @@ def subscribe_association(
     (sharing subscriptions with the association's members as audience). Returns the
     subscription and its shared secret (shown once)."""
     who = as_actor(actor)
+    if len(endpoint.strip()) > 500:
+        raise DomainError(
+            gettext("接收地址过长"),
+            details=[field_error("endpoint", "too_long", gettext("不超过%(n)s字") % {"n": 500})],
+        )
     sub, secret = sharing.create_subscription(
         actor=actor,
         name=f"{association.name}·会员名单变动",

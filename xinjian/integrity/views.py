@@ -153,7 +153,10 @@ def association(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.add_member(a, enterprise, actor=request.user)
                 messages.success(request, gettext("已登记会员企业"))
             elif step == "end":
-                m = get_object_or_404(Membership, pk=request.POST.get("membership") or 0, association=a)
+                membership = request.POST.get("membership", "")
+                if not membership.isdigit():
+                    raise Http404
+                m = get_object_or_404(Membership, pk=int(membership), association=a)
                 actions.end_member(m, actor=request.user)
                 messages.success(request, gettext("已登记退出"))
             elif step == "user":

@@ -140,3 +140,23 @@ def test_an_association_login_cannot_use_another_role(client, association, staff
     officer = staff_factory("440305", ["credit_officer"], "officer-x")
     client.force_login(officer)
     assert client.get("/association/").status_code == 403
+
+
+def test_bad_input_on_the_staff_pages_is_a_clear_error_never_a_500(client, association, approver):
+    client.force_login(approver)
+    url = f"/staff/integrity/associations/{association.pk}/"
+    for data in (
+        {"step": "end", "membership": "abc"},
+        {"step": "nope"},
+        {"step": "member", "uscc": "x" * 5000},
+        {"step": "user", "username": "u" * 500, "password": "correct-horse-9"},
+        {"step": "user", "username": "ok-user", "password": "correct-horse-9", "full_name": "名" * 500},
+        {"step": "subscribe", "endpoint": "https://example.org/" + "a" * 600},
+    ):
+        r = client.post(url, data)
+        assert r.status_code in (200, 302, 404), (data, r.status_code)
+    r = client.post("/staff/integrity/associations/", {"name": "协" * 300})
+    assert r.status_code == 200 and "不超过200字" in r.content.decode()
+    r = client.post("/staff/integrity/new/", {"kind": "x", "title": "题" * 300, "body": ""})
+    assert r.status_code == 200 and "文章信息不完整或不合法" in r.content.decode()
+    assert client.get("/public/integrity/?page=zzz&kind=<script>").status_code == 200
