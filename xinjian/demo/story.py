@@ -472,7 +472,52 @@ def _approver_repair(s: Story) -> str:
             continue
         if app.department_id == dept.pk:
             return f"{dept.name}待决定：{app.number}"
-    return f"{dept.name}无可修复的处罚"
+    # None in the generated history: a fine of the city's decided eight months ago, paid.
+    from xinjian.disclosure.actions import publish_penalty
+    from xinjian.registry.models import Enterprise
+
+    company = (
+        Enterprise.objects.filter(
+            source="demo", status="operating", region_code__startswith=dept.division_id[:4]
+        )
+        .exclude(pk__in=Penalty.objects.filter(enterprise__isnull=False).values("enterprise_id"))
+        .exclude(anomaly_listings__isnull=False)
+        .exclude(serious_listings__isnull=False)
+        .order_by("id")[10:11]
+        .first()
+    )
+    if company is None:
+        return f"{dept.name}无可修复的处罚"
+    decided = day - dt.timedelta(days=245)
+    p = Penalty.objects.create(
+        enterprise=company,
+        uscc=company.uscc,
+        source=SOURCE,
+        source_id=f"{company.uscc}-CITY",
+        decision_no=f"深市监罚〔{decided.year}〕{600}号",
+        decided_on=decided,
+        decided_by=dept.name,
+        domain="competition",
+        violation="虚假商业宣传",
+        penalty_types=["fine"],
+        fine_amount=Decimal("80000"),
+        legal_basis="《中华人民共和国反不正当竞争法》第二十条",
+        fulfilled_on=decided + dt.timedelta(days=15),
+    )
+    publish_penalty(p, actor=DEMO, on=add_working_days(decided, 5).due)
+    with transaction.atomic():
+        app = actions.apply(
+            company,
+            actor=DEMO,
+            kind="penalty_publication",
+            target_id=p.pk,
+            application_text="本企业已全部履行行政处罚决定，完成整改并消除不良影响，特申请信用修复。",
+            proof_description="罚没款缴纳凭证、整改报告（演示材料说明）",
+            commitment_confirmed=True,
+            on=day - dt.timedelta(days=3),
+        )
+        actions.accept(app, actor=DEMO, on=day - dt.timedelta(days=2))
+    return f"{dept.name}待决定：{app.number}"
 
 
 @step("exposure", order=65, description="屡罚不改曝光（一家仍在曝光，一家公示期已届满）")
