@@ -24,6 +24,9 @@ class ConstraintsOut(Schema):
     uscc: str
     on_anomaly_list: bool
     on_serious_list: bool
+    # v1.1 (issue 12): an individual business marked in the abnormal business state; it is
+    # never on the enterprise anomaly list (`on_anomaly_list` stays false for it).
+    in_abnormal_state: bool = False
     commitment_allowed: bool
     measures: list[str]
     as_of: dt.datetime

@@ -100,6 +100,52 @@ def serious_statement(request: HttpRequest, user: Any) -> Queue | None:
     )
 
 
+@todo.register("lists.serious_hearing_to_schedule", order=25)
+def serious_hearing_to_schedule(request: HttpRequest, user: Any) -> Queue | None:
+    """A hearing asked for: the procedure waits until it is scheduled, held and entered."""
+    return _listing_queue(
+        user,
+        SERIOUS,
+        SeriousListing,
+        "schedule_hearing",
+        SeriousStatus.HEARING_REQUESTED,
+        gettext("安排听证并通知当事人"),
+        None,
+        "lists:serious_detail",
+        "lists:serious_list",
+    )
+
+
+@todo.register("lists.serious_hearing_to_conclude", order=26)
+def serious_hearing_to_conclude(request: HttpRequest, user: Any) -> Queue | None:
+    return _listing_queue(
+        user,
+        SERIOUS,
+        SeriousListing,
+        "conclude_hearing",
+        SeriousStatus.HEARING_SCHEDULED,
+        gettext("听证后登记听证笔录和结论"),
+        None,
+        "lists:serious_detail",
+        "lists:serious_list",
+    )
+
+
+@todo.register("lists.serious_hearing_concluded", order=27)
+def serious_hearing_concluded(request: HttpRequest, user: Any) -> Queue | None:
+    return _listing_queue(
+        user,
+        SERIOUS,
+        SeriousListing,
+        "submit",
+        SeriousStatus.HEARING_CONCLUDED,
+        gettext("听证结束后报请审批或不予列入"),
+        None,
+        "lists:serious_detail",
+        "lists:serious_list",
+    )
+
+
 @todo.register("lists.serious_approval", order=22)
 def serious_approval(request: HttpRequest, user: Any) -> Queue | None:
     return _listing_queue(

@@ -186,7 +186,7 @@ def individual(enterprise_factory):
 
 
 def test_an_individual_business_is_marked_in_the_abnormal_state_never_on_the_enterprise_list(
-    individual, listed_anomaly, client
+    individual, listed_anomaly, client, api_client_factory
 ):
     shop = individual()
     assert shop.uscc[:2] == "92"
@@ -199,6 +199,13 @@ def test_an_individual_business_is_marked_in_the_abnormal_state_never_on_the_ent
         profile = client.get(f"/public/enterprises/{shop.uscc}/").content.decode()
     assert shop.name not in public_list
     assert "经营异常状态" in profile
+    _, token = api_client_factory(scopes=["constraints"])
+    body = client.get(
+        f"/api/v1/enterprises/{shop.uscc}/constraints", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert body["in_abnormal_state"] is True and body["on_anomaly_list"] is False
+    item = client.get(f"/api/v1/public/enterprises/{shop.uscc}").json()["anomaly_listings"][0]
+    assert item["kind"] == "state" and item["kind_name"] == "经营异常状态"
 
 
 @pytest.mark.parametrize("day", [D(2026, 7, 2), D(2026, 7, 3), D(2027, 1, 4)])

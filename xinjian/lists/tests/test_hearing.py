@@ -313,3 +313,17 @@ def test_the_decision_document_marks_a_provisional_statement_period(
 def test_no_decision_document_before_the_decision(client, notified, officer):
     client.force_login(officer)
     assert client.get(reverse("lists:serious_decision_document", args=[notified.pk])).status_code == 404
+
+
+def test_the_workbench_lists_hearings_to_schedule_and_to_conclude(client, notified, officer):
+    client.force_login(officer)
+    actions.request_hearing(notified, actor=officer, on=D(2026, 4, 2))
+    with _frozen(D(2026, 4, 3)):
+        assert "安排听证并通知当事人" in client.get("/staff/").content.decode()
+    _scheduled_only = actions.schedule_hearing(
+        notified, actor=officer, hearing_on=HEARING_DAY, place="听证室", host="李四", on=D(2026, 4, 3)
+    )
+    with _frozen(D(2026, 4, 20)):
+        page = client.get("/staff/").content.decode()
+    assert "听证后登记听证笔录和结论" in page and "安排听证并通知当事人" not in page
+    assert _scheduled_only.status == "hearing_scheduled"
