@@ -208,6 +208,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# A form refused by the CSRF check gets the site's own page (issue 14), not Django's.
+CSRF_FAILURE_VIEW = "xinjian.core.error_views.csrf_failure"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 

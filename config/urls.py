@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
 from config.api import api
@@ -49,3 +47,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# The site's own error pages, in the user's language with the navigation (issue 14).
+handler400 = "xinjian.core.error_views.bad_request"
+handler403 = "xinjian.core.error_views.permission_denied"
+handler404 = "xinjian.core.error_views.page_not_found"
+handler500 = "xinjian.core.error_views.server_error"

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from xinjian.core.jurisdiction import user_region_prefix
 from xinjian.core.roles import has_perm
@@ -38,9 +39,9 @@ def staff(perm: Perm | None = None) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if user_region_prefix(request.user) is None:
-                raise PermissionDenied("仅限市场监管部门工作人员")
+                raise PermissionDenied(gettext("仅限市场监管部门工作人员"))
             if perm is not None and not has_perm(request.user, perm):
-                raise PermissionDenied("没有执行此操作的权限")
+                raise PermissionDenied(gettext("没有执行此操作的权限"))
             return view(request, *args, **kwargs)
 
         wrapper.access = f"staff:{perm or 'any'}"  # type: ignore[attr-defined]
@@ -58,7 +59,7 @@ def enterprise_user(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         link = getattr(request.user, "enterprise_user", None)
         if link is None:
-            raise PermissionDenied("仅限企业用户")
+            raise PermissionDenied(gettext("仅限企业用户"))
         request.enterprise = link.enterprise  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
