@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "xinjian.accounts.axes_config.AxesConfig",  # django-axes, named in Chinese in the admin
     "ninja",  # Swagger UI from our own static files (CSP), not a CDN
     "xinjian.core",
     "xinjian.accounts",

@@ -12,13 +12,24 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from xinjian.core import labels as core_labels
 from xinjian.core.panels import enterprise_panels
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workbench import Queue, cached_chart, charts, month_keys, queue_from, todo
 from xinjian.core.workdays import SHANGHAI, today
 
-from .models import AnnualReport, BatchStatus, CommitmentRecord, IngestBatch, Inspection, Licence, Penalty
+from .models import (
+    AnnualReport,
+    BatchStatus,
+    CommitmentRecord,
+    IngestBatch,
+    Inspection,
+    Licence,
+    Penalty,
+    PenaltyDomain,
+    PenaltyType,
+)
 from .timeline import timeline
 
 
@@ -106,3 +117,8 @@ def _ingest_volume(user: Any) -> dict[str, Any] | None:
             "series": series,
         },
     }
+
+
+# Codes of the exchange standard as words on pages (core.labels).
+core_labels.register("penalty_type", PenaltyType.choices)
+core_labels.register("penalty_domain", PenaltyDomain.choices)

@@ -44,3 +44,31 @@ def error_body(code: str, message: str, details: list[dict[str, Any]] | None = N
 
 def field_error(field: str, code: str, message: str) -> dict[str, str]:
     return {"field": field, "code": code, "message": message}
+
+
+def describe(error: DomainError, *models: Any, labels: dict[str, Any] | None = None) -> str:
+    """The error as a person reads it on a page: the message, then each detail as
+    "<field's label>：<message>" — the label from `labels` or the first of `models` that
+    has the field, never the field's key (issue 14; the API keeps the keys and codes)."""
+
+    def label_of(field: str) -> str:
+        if labels and field in labels:
+            return str(labels[field])
+        for model in models:
+            try:
+                return str(model._meta.get_field(field).verbose_name)
+            except Exception:  # noqa: BLE001 - FieldDoesNotExist, or not a model
+                continue
+        return ""
+
+    parts = []
+    for d in error.details:
+        message = str(d.get("message") or "")
+        if not message or message == error.message:
+            continue
+        base, _dot, sub = str(d.get("field") or "").partition(".")  # "ratios.A": the A entry
+        name = label_of(base)
+        if name and sub:
+            name = f"{name}（{sub}）"
+        parts.append(f"{name}：{message}" if name else message)
+    return error.message + (f"（{'；'.join(parts)}）" if parts else "")

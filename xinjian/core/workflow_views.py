@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .access import staff
-from .errors import DomainError
+from .errors import DomainError, describe
 from .jurisdiction import get_visible_or_404
 from .workflow import REGISTRY, may_take
 
@@ -51,10 +51,8 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
             handler(obj, actor=request.user, **dict(t.kwargs), **data)
             messages.success(request, str(t.done) if t.done else gettext("已办理"))
         except DomainError as e:
-            messages.error(request, e.message)
-            for d in e.details:
-                if d.get("message") and d.get("message") != e.message:
-                    messages.error(request, str(d["message"]))
+            # each detail under its field's label, never the field's key (issue 14)
+            messages.error(request, describe(e, type(obj)))
     target = form.cleaned_data.get("next", "") if form.is_valid() else request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)

@@ -38,7 +38,7 @@ from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, EnterpriseStatus, KeyAreaType
 
 from . import actions, queries, ratelimit, rules, search
-from .exports import export_dir
+from .exports import DICTIONARY, export_dir
 from .models import DisclosureRule, EnterpriseReply, OpenDataFile, RecordKind, RuleKey
 
 
@@ -263,7 +263,9 @@ def recent_page(request: HttpRequest) -> HttpResponse:
 @public
 def open_data_page(request: HttpRequest) -> HttpResponse:
     latest = OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).first()
-    files = OpenDataFile.objects.filter(export_date=latest).order_by("kind", "fmt") if latest else []
+    files = list(OpenDataFile.objects.filter(export_date=latest).order_by("kind", "fmt")) if latest else []
+    for f in files:  # the data set's name, not its code
+        f.title = DICTIONARY[f.kind]["title"] if f.kind in DICTIONARY else gettext("审计记录哈希链链头")  # type: ignore[attr-defined]
     dates = list(
         OpenDataFile.objects.order_by("-export_date").values_list("export_date", flat=True).distinct()[:30]
     )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from xinjian.collection.models import Inspection, InspectionResult
 from xinjian.core.access import public, staff
-from xinjian.core.errors import DomainError
+from xinjian.core.errors import DomainError, describe
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
@@ -64,8 +64,8 @@ def _department(request: HttpRequest) -> Department:
 
 
 def _errors(request: HttpRequest, e: DomainError) -> None:
-    detail = "；".join(f"{d.get('field')}: {d.get('message')}" for d in e.details)
-    messages.error(request, e.message + (f"（{detail}）" if detail else ""))
+    # the fields by their labels, never their keys (core.errors.describe)
+    messages.error(request, describe(e, Task, TargetResult, Plan, Inspector))
 
 
 # --- staff: plans and tasks ------------------------------------------------------------

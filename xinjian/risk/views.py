@@ -126,6 +126,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": spec_by_dimension(version),
             "report": report,
             "charts": charts.for_report(report) if report else None,
+            # the indicators calibration zeroed, by their names in the catalogue
+            "dropped": [BY_CODE[c].display_name() if c in BY_CODE else c for c in report.get("dropped", [])],
             "runs": version.runs.all()[:10],
             "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
         },

@@ -114,7 +114,7 @@ def record_result(
         raise InvalidTransition(
             gettext("任务不在检查实施阶段，不能录入结果"),
             code="task_not_in_progress",
-            details=[field_error("state", "invalid_state", task.state)],
+            details=[field_error("state", "invalid_state", str(TaskState(task.state).label))],
         )
     if target.draw.superseded_at is not None:
         raise DomainError(gettext("该抽取已作废"), code="draw_superseded")

@@ -102,6 +102,28 @@ def test_inspector_enters_a_result_through_the_page(client, inspector, superviso
     assert "发现问题已责令改正" in page and "公示期限" in page
 
 
+def test_a_refused_result_names_the_field_by_its_label_not_its_key(client, inspector, supervisor, drawn_task):
+    """Issue 14: "检查日期：检查日期不能晚于今天", never "inspected_on: …"."""
+    actions.start_inspections(drawn_task, actor=supervisor)
+    target = drawn_task.current_draw().targets.first()
+    client.force_login(inspector)
+    r = client.post(
+        f"/staff/inspections/targets/{target.pk}/results/",
+        {
+            "item": InspectionItem.objects.get(code="SC-01").pk,
+            "result": "corrected",
+            "follow_up": "rectification",
+            "inspected_on": "2099-03-10",
+        },
+        follow=True,
+    )
+    from tests.crawl import parse
+
+    text, _links = parse(r.content.decode())  # what the page shows, not its markup
+    assert "检查日期：检查日期不能晚于今天" in text
+    assert "inspected_on" not in text
+
+
 @pytest.mark.parametrize(
     "url",
     [

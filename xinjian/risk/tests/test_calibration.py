@@ -108,6 +108,11 @@ def test_version_page_shows_the_validation_report_with_charts(history, client, s
             and f'id="risk-chart-{key}" type="application/json"' in body
         )
     assert "vendor/echarts-6.1.0.min.js" in body
+    # indicators by their Chinese names from the catalogue, not "age_years Years since …"
+    from tests.crawl import parse
+
+    text, _links = parse(body)
+    assert "成立年限" in text and "age_years" not in text and "Years since establishment" not in text
     assert 'id="calibration-curve"' in body and "按目标占比" in body
     curve = version.validation["validation"]["calibration"]
     assert sum(g["inspections"] for g in curve) == version.validation["validation"]["inspections"]
