@@ -38,6 +38,8 @@ def demo_province(db):
 def test_no_page_shows_a_code_instead_of_words(demo_province):
     enums = enum_values()
     assert {"draft", "submitted", "published"} <= enums  # the check knows the states
+    # A login name is a person's own identifier, not a code (history rows name who acted).
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
     problems: dict[str, set[str]] = {}
     crawled = {}
     for name in PERSONAS:
@@ -50,7 +52,7 @@ def test_no_page_shows_a_code_instead_of_words(demo_province):
         for path, status, text in crawl(client, start, max_pages=120):
             n += 1
             assert status < 500, (name, path)
-            for token in offending(text, enums):
+            for token in set(offending(text, enums)) - usernames:
                 problems.setdefault(token, set()).add(f"{name or 'public'} {path}")
         crawled[name] = n
     assert all(n >= 5 for n in crawled.values()), crawled
