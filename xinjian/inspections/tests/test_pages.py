@@ -106,6 +106,7 @@ def test_a_refused_result_names_the_field_by_its_label_not_its_key(client, inspe
     """Issue 14: "检查日期：检查日期不能晚于今天", never "inspected_on: …"."""
     actions.start_inspections(drawn_task, actor=supervisor)
     target = drawn_task.current_draw().targets.first()
+    Inspector.objects.filter(pk=target.assignments.first().inspector_id).update(user=inspector)
     client.force_login(inspector)
     r = client.post(
         f"/staff/inspections/targets/{target.pk}/results/",
