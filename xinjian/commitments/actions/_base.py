@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.events import EventType
-from xinjian.core.workflow import Transition, Workflow
+from xinjian.core.permissions import Perm
+from xinjian.core.workflow import Field, Transition, Workflow
 from xinjian.disclosure.queries import forget_profile
 
 from ..models import (
@@ -38,7 +39,16 @@ VERIFICATION = Workflow(
         "conclude_untrue": T(
             {V.ASSIGNED}, V.UNTRUE, _("结论：承诺不实"), event=E.COMMITMENT_UNTRUE, custom_event=True
         ),
-        "cancel": T({V.SELECTED, V.ASSIGNED}, V.CANCELLED, _("撤销核查"), event=E.VERIFICATION_CANCELLED),
+        "cancel": T(
+            {V.SELECTED, V.ASSIGNED},
+            V.CANCELLED,
+            _("撤销核查"),
+            perm=Perm.MANAGE_COMMITMENTS,
+            event=E.VERIFICATION_CANCELLED,
+            handler="cancel",
+            fields=(Field("reason", _("撤销核查的理由")),),
+            done=_("已撤销核查"),
+        ),
         "record_rectified": T({V.UNTRUE}, V.UNTRUE, _("登记整改完成"), event=E.VERIFICATION_RECTIFIED),
         "flag_overdue": T({V.UNTRUE}, V.UNTRUE, _("逾期未整改"), event=E.VERIFICATION_OVERDUE),
         "repair": T({V.UNTRUE}, V.UNTRUE, _("信用修复"), event=E.VERIFICATION_REPAIRED),

@@ -229,3 +229,14 @@ def test_cancel_needs_a_reason(assigned, county_officer):
         actions.cancel(v, actor=county_officer, reason="")
     actions.cancel(v, actor=county_officer, reason="承诺事项已撤回")
     assert Verification.objects.get().status == "cancelled"
+
+
+def test_the_verification_page_offers_cancel_from_the_workflow_table(client, assigned, county_officer):
+    """Issue 14: the object's page renders the moves the person may take (the one engine)."""
+    v = assigned()
+    client.force_login(county_officer)
+    assert 'data-action="cancel"' in client.get(f"/staff/commitments/v/{v.pk}/").content.decode()
+    r = client.post(f"/staff/workflow/commitments.verification/{v.pk}/cancel/", {"reason": ""}, follow=True)
+    assert Verification.objects.get().status == "assigned" and r.status_code == 200
+    client.post(f"/staff/workflow/commitments.verification/{v.pk}/cancel/", {"reason": "承诺事项已撤回"})
+    assert Verification.objects.get().status == "cancelled"
