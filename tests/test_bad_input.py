@@ -92,3 +92,26 @@ def test_a_non_numeric_client_id_in_the_subscription_form_is_not_a_500(client, p
         },
     )
     assert response.status_code == 302
+
+
+def test_staff_steps_read_their_input_through_forms_and_say_what_is_wrong(
+    client, province_officer, enterprise_factory
+):
+    """Issue 13 §7: a wrong input is named and nothing changes (sharing, registry, risk)."""
+    from django.contrib.messages import get_messages
+
+    from xinjian.registry.models import KeyAreaTag
+    from xinjian.sharing.models import Subscription
+
+    client.force_login(province_officer)
+    response = client.post(
+        "/staff/sharing/subscriptions/new/",
+        {"name": "订" * 101, "endpoint": "https://example.org/hook", "event_types": "listing.added"},
+    )
+    assert response.status_code == 302 and not Subscription.objects.exists()
+    assert any(str(m).startswith("名称：") for m in get_messages(response.wsgi_request))
+
+    e = enterprise_factory()
+    response = client.post(f"/staff/enterprises/{e.uscc}/tags/", {"type": "no_such_type", "reason": "x"})
+    assert response.status_code == 302 and not KeyAreaTag.objects.filter(enterprise=e).exists()
+    assert any(str(m).startswith("重点领域类型：") for m in get_messages(response.wsgi_request))

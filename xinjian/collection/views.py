@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import ReasonForm, choice_form, say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404, territory_prefix, user_region_prefix
 from xinjian.core.permissions import Perm
 
@@ -99,6 +100,11 @@ def preview(request: HttpRequest, batch_id: Any) -> HttpResponse:
     )
 
 
+ConfirmForm = choice_form(
+    "ConfirmForm", [("import", _("确认导入")), ("discard", _("放弃导入"))], default="import", reason=False
+)
+
+
 @require_POST
 @staff(Perm.INGEST)
 def confirm(request: HttpRequest, batch_id: Any) -> HttpResponse:
@@ -106,7 +112,11 @@ def confirm(request: HttpRequest, batch_id: Any) -> HttpResponse:
     if batch.status != BatchStatus.PREVIEWED:
         messages.error(request, gettext("该批次已处理"))
         return redirect("collection:batch", batch_id=batch.pk)
-    if request.POST.get("action") == "discard":
+    step = ConfirmForm(request.POST)
+    if not step.is_valid():
+        say_invalid(request, step)
+        return redirect("collection:batch", batch_id=batch.pk)
+    if step.cleaned_data["action"] == "discard":
         uploads.discard(batch, user=request.user)
         messages.success(request, gettext("已放弃导入"))
         return redirect("collection:batches")
@@ -192,11 +202,15 @@ def archive(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     if record_model is None:
         raise Http404
     record = get_visible_or_404(record_model.objects, request.user, pk=pk)
-    try:
-        archive_record(record, actor=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, gettext("已归档"))
-    except DomainError as e:
-        messages.error(request, e.message)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+    else:
+        try:
+            archive_record(record, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, gettext("已归档"))
+        except DomainError as e:
+            messages.error(request, e.message)
     if record.enterprise is None:
         return redirect("collection:items")
     return redirect(reverse("registry:detail", args=[record.enterprise.uscc]) + "#timeline")

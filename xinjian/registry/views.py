@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import choice_form, say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.panels import enterprise_panels
@@ -80,19 +84,28 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "registry/enterprise.html", context)
 
 
+class TagForm(choice_form("_TagStep", [("tag", _("标注")), ("untag", _("取消标注"))], default="tag")):  # type: ignore[misc]
+    type = forms.ModelChoiceField(
+        label=_("重点领域类型"), queryset=KeyAreaType.objects.all(), to_field_name="code"
+    )
+
+
 @require_POST
 @staff(Perm.TAG_KEY_AREA)
 def change_tag(request: HttpRequest, uscc: str) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects, request.user, uscc=uscc)
-    key_area = get_object_or_404(KeyAreaType, code=request.POST.get("type", ""))
-    reason = request.POST.get("reason", "")
+    form = TagForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("registry:detail", uscc=enterprise.uscc)
+    key_area, reason = form.cleaned_data["type"], form.cleaned_data["reason"]
     try:
-        if request.POST.get("action") == "untag":
+        if form.cleaned_data["action"] == "untag":
             actions.untag_by_hand(enterprise, key_area, actor=request.user, reason=reason)
-            messages.success(request, f"已取消“{key_area.name}”标注")
+            messages.success(request, gettext("已取消“%(name)s”标注") % {"name": key_area.name})
         else:
             actions.tag_by_hand(enterprise, key_area, actor=request.user, reason=reason)
-            messages.success(request, f"已标注为“{key_area.name}”")
+            messages.success(request, gettext("已标注为“%(name)s”") % {"name": key_area.name})
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("registry:detail", uscc=enterprise.uscc)

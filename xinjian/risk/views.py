@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import ReasonForm, choice_form, say_invalid
 from xinjian.core.i18n import chinese_ui
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
@@ -134,16 +137,31 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class DraftForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+
+
+VersionStepForm = choice_form(
+    "VersionStepForm", [("activate", _("启用")), ("discard", _("弃用草稿"))], default="activate"
+)
+
+
 @require_POST
 @staff(Perm.MANAGE_MODELS)
 def draft(request: HttpRequest, code: str) -> HttpResponse:
     model = get_object_or_404(RiskModel, code=code)
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("risk:model", code=model.code)
     try:
-        version = actions.draft_version(model, actor=request.user, note=request.POST.get("note", ""))
+        version = actions.draft_version(model, actor=request.user, note=form.cleaned_data["note"])
     except NotEnoughHistory as e:
         messages.error(request, str(e))
         return redirect("risk:model", code=model.code)
-    messages.success(request, f"已生成草稿版本 {version.label}，请查看验证报告后决定是否启用")
+    messages.success(
+        request, gettext("已生成草稿版本 %(label)s，请查看验证报告后决定是否启用") % {"label": version.label}
+    )
     return redirect("risk:version", pk=version.pk)
 
 
@@ -151,9 +169,13 @@ def draft(request: HttpRequest, code: str) -> HttpResponse:
 @staff(Perm.MANAGE_MODELS)
 def change_version(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ModelVersion, pk=pk)
-    reason = request.POST.get("reason", "").strip()
+    form = VersionStepForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("risk:version", pk=version.pk)
+    reason = form.cleaned_data["reason"]
     try:
-        if request.POST.get("action") == "discard":
+        if form.cleaned_data["action"] == "discard":
             actions.discard_version(version, actor=request.user, reason=reason)
             messages.success(request, gettext("已弃用 %(label)s") % {"label": version.label})
         else:
@@ -171,9 +193,13 @@ def change_version(request: HttpRequest, pk: int) -> HttpResponse:
 @staff(Perm.MANAGE_MODELS)
 def rollback(request: HttpRequest, code: str) -> HttpResponse:
     model = get_object_or_404(RiskModel, code=code)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("risk:model", code=model.code)
     try:
-        version = actions.rollback(model, actor=request.user, reason=request.POST.get("reason", "").strip())
-        messages.success(request, f"已回退到 {version.label}")
+        version = actions.rollback(model, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, gettext("已回退到 %(label)s") % {"label": version.label})
     except DomainError as e:
         messages.error(request, e.message)
     return redirect("risk:model", code=model.code)

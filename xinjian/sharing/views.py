@@ -10,11 +10,13 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
 from xinjian.core.events import EventType
+from xinjian.core.forms import say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
@@ -52,25 +54,27 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ClientForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=ApiClient.objects.all(), required=False)
+class SubscriptionForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    department = forms.CharField(label=_("接收部门"), max_length=100, required=False)
+    endpoint = forms.CharField(label=_("接收地址"), max_length=500)
+    event_types = forms.MultipleChoiceField(
+        label=_("事件类型"), choices=[(t, t) for t in SHAREABLE_EVENT_TYPES], required=False
+    )
+    region_code = forms.CharField(label=_("区划代码"), max_length=6, required=False)
+    # A non-numeric id was a 500 (issue 13 item 7).
+    client = forms.ModelChoiceField(label=_("接口客户端"), queryset=ApiClient.objects.all(), required=False)
 
 
 @require_POST
 @staff(Perm.MANAGE_SHARING)
 def create_subscription(request: HttpRequest) -> HttpResponse:
-    picked = ClientForm(request.POST)  # a non-numeric id was a 500 (issue 13 item 7)
-    client = picked.cleaned_data["client"] if picked.is_valid() else None
+    form = SubscriptionForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("sharing:index")
     try:
-        sub, secret = actions.create_subscription(
-            actor=request.user,
-            name=request.POST.get("name", "").strip(),
-            department=request.POST.get("department", "").strip(),
-            endpoint=request.POST.get("endpoint", "").strip(),
-            event_types=request.POST.getlist("event_types"),
-            region_code=request.POST.get("region_code", "").strip(),
-            client=client,
-        )
+        sub, secret = actions.create_subscription(actor=request.user, **form.cleaned_data)
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("sharing:index")
@@ -120,6 +124,6 @@ def replay(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, gettext("投递 #%(pk)s 已重新排队") % {"pk": delivery.pk})
     except DomainError as e:
         messages.error(request, e.message)
-    target = request.POST.get("next", "")
+    target = str(request.POST.get("next", ""))[:500]  # a path back, checked below; no other input
     # Only back to a sharing page: never an open redirect.
     return redirect(target if target.startswith("/staff/sharing/") else "sharing:deliveries")
