@@ -177,6 +177,7 @@ _ENT_FIELDS = (
     "region_code",
     "status",
     "address",
+    "entity_type",  # the policy's lower-fine threshold depends on the party type
 )
 
 
