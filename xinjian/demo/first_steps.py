@@ -19,6 +19,12 @@ def first_step(user: Any) -> tuple[str, str]:
 
     if user.is_superuser:
         return "后台管理：规则、参考数据与演示账号", "admin/"
+    member_of = getattr(user, "association_user", None)
+    if member_of is not None:
+        from xinjian.integrity import queries as integrity
+
+        n = integrity.current_members(member_of.association).count()
+        return f"“会员企业”：{n} 家会员企业的公示信息与名单变动推送", "association/"
     link = getattr(user, "enterprise_user", None)
     if link is not None:
         e = link.enterprise
