@@ -77,6 +77,16 @@ def _record_of(kind: Kind, obj: Any) -> tuple[str, str]:
     return obj.source, enterprise.region_code if enterprise is not None else ""
 
 
+def acknowledge(client: str, cursor: int) -> None:
+    """A whole-territory reader asked for the records after `cursor`: it holds every one
+    up to it. Kept once per advance (the forwarding clock reads when a record was passed)."""
+    from .models import FeedAck
+
+    last = FeedAck.objects.filter(client=client).order_by("-cursor").values_list("cursor", flat=True).first()
+    if last is None or cursor > last:
+        FeedAck.objects.create(client=client, cursor=cursor)
+
+
 def head() -> int:
     """The newest cursor of this instance (the lag of a puller is measured against it)."""
     return int(Event.objects.aggregate(m=Max("id"))["m"] or 0)

@@ -53,6 +53,8 @@ def records(request: HttpRequest, after: str = "0", limit: int = 500) -> HttpRes
             details=[field_error("limit", "out_of_range", f"1–{feed.MAX_LIMIT}")],
         )
     client = request.api_client  # type: ignore[attr-defined]
+    if not client.region_code and int(after):
+        feed.acknowledge(client.name, int(after))
     entries, next_cursor, head = feed.read(
         int(after), limit, region_prefix=client_region_prefix(client), exclude_source=client.name
     )

@@ -562,3 +562,22 @@ class Peer(models.Model):
     def lag(self) -> int:
         """Feed positions the last pull left unread (the peer's head when last asked)."""
         return max(0, self.head - self.cursor)
+
+
+class FeedAck(models.Model):
+    """A whole-territory reader of the record feed (the national hub's token) asked for
+    the records after `cursor`: everything up to it is stored at the reader (a puller moves
+    its cursor only after storing a page). The first acknowledgement past a record's
+    cursor is the day the record was forwarded (Order 45: a penalty about a party
+    registered in another province is forwarded within 10 working days)."""
+
+    client = models.CharField(_("接口客户端"), max_length=100)
+    cursor = models.BigIntegerField(_("游标"), db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("记录接收确认")
+        verbose_name_plural = _("记录接收确认")
+
+    def __str__(self) -> str:
+        return f"{self.client} ≥ {self.cursor}"

@@ -222,4 +222,24 @@ def peers(request: HttpRequest) -> HttpResponse:
     territory (and superusers) only: a peer's feed spans the whole territory."""
     if not request.user.is_superuser and user_region_prefix(request.user) != territory_prefix():
         raise PermissionDenied(gettext("仅限本平台辖区一级的工作人员"))
-    return render(request, "collection/peers.html", {"peers": list(Peer.objects.all())})
+    from . import crossprovince
+
+    return render(
+        request,
+        "collection/peers.html",
+        {
+            "peers": list(Peer.objects.all()),
+            "outgoing": crossprovince.outgoing(),
+            "incoming": crossprovince.incoming(),
+            "states": CLOCK_STATES,
+        },
+    )
+
+
+CLOCK_STATES = {
+    "on_time": _("按时完成"),
+    "late": _("逾期完成"),
+    "overdue": _("已逾期"),
+    "running": _("期限内"),
+    "elsewhere": _("由登记地省份公示"),
+}

@@ -249,3 +249,90 @@ def test_a_demo_province_other_than_guangdong_uses_its_own_cities(settings):
     # (This test database holds Guangdong's departments too; a Jiangsu one has only its own.)
     assert "demo_province" in {login.username for login in ensure_demo_users()}
     assert rm.Department.objects.get(staff__user__username="demo_province").division_id == "320000"
+
+
+def _at(day: str, hour: int = 10):
+    """A moment of a Beijing day (UTC+8), for freezegun."""
+    return dt.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+08:00")
+
+
+def test_the_deciding_province_sees_its_forwarding_clock_end_when_the_hub_reads_past(
+    settings, api_client_factory
+):
+    from freezegun import freeze_time
+
+    from xinjian.collection.crossprovince import outgoing
+
+    settings.XINJIAN_PROVINCE = "440000"
+    nanjing = make_uscc("320102")
+    with freeze_time(_at("2026-03-03")):
+        p1 = dict(_penalty(nanjing, "X1"), decided_on="2026-03-02")  # due 16 March
+        p2 = dict(_penalty(nanjing, "X2"), decided_on="2026-03-03")  # due 17 March
+        ingest_records("penalties", [p1, p2], actor=Actor("test"), source="gd-cases")
+        local = make_uscc("440305")  # about Guangdong's own party: not a crossing
+        ingest_records("penalties", [_penalty(local, "X3")], actor=Actor("test"), source="gd-cases")
+    _, hub_token = api_client_factory(name="hub", scopes=["share"])
+    with freeze_time(_at("2026-03-16")):
+        clocks = {c.penalty.source_id: c for c in outgoing()}
+        assert set(clocks) == {"X1", "X2"}
+        assert clocks["X1"].forward.deadline.due == dt.date(2026, 3, 16)
+        assert clocks["X1"].forward.state == "running" and clocks["X1"].publish is None
+    with freeze_time(_at("2026-03-17", 9)):
+        assert {c.penalty.source_id: c.forward.state for c in outgoing()} == {
+            "X1": "overdue",
+            "X2": "running",
+        }
+        auth = {"Authorization": f"Bearer {hub_token}"}
+        page = Client().get("/api/v1/records?after=0", headers=auth).json()
+        Client().get(f"/api/v1/records?after={page['next']}", headers=auth)  # stored: acknowledged
+        clocks = {c.penalty.source_id: c for c in outgoing()}
+    assert clocks["X1"].forward.done_on == dt.date(2026, 3, 17) and clocks["X1"].forward.state == "late"
+    assert clocks["X2"].forward.state == "on_time"  # forwarded on its last day
+    assert clocks["X2"].publish.state == "elsewhere"
+    assert clocks["X2"].publish.deadline.due == dt.date(2026, 3, 31)
+
+
+def test_the_registration_province_publishes_within_10_working_days_of_arrival(
+    settings, enterprise_factory, client, province_officer
+):
+    from freezegun import freeze_time
+
+    from xinjian.collection.crossprovince import incoming
+    from xinjian.collection.ingest.engine import Ingestion
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.collection.models import Peer
+    from xinjian.disclosure.actions import publish_penalty
+
+    settings.XINJIAN_PROVINCE = "440000"
+    ours = enterprise_factory(region_code="440305")
+    Peer.objects.create(name="hub", url="http://127.0.0.1:9", token="t")
+    with freeze_time(_at("2026-03-05")):
+        records = [
+            dict(
+                _penalty(ours.uscc, "gd/js-cases/Y1"),
+                decided_on="2026-03-02",
+                decided_by="南京市市场监督管理局",
+            ),
+            dict(
+                _penalty(ours.uscc, "gd/js-cases/Y2"),
+                decided_on="2026-03-02",
+                decided_by="南京市市场监督管理局",
+            ),
+        ]
+        Ingestion(KINDS["penalties"], source="hub", actor=Actor("peer:hub")).run(records)
+    with freeze_time(_at("2026-03-19")):
+        c = {x.penalty.source_id: x for x in incoming()}
+        assert c["gd/js-cases/Y1"].forward.state == "on_time"  # arrived 5 March, due 16 March
+        assert c["gd/js-cases/Y1"].publish.deadline.due == dt.date(2026, 3, 19)
+        assert c["gd/js-cases/Y1"].publish.state == "running"
+        publish_penalty(Penalty.objects.get(source_id="gd/js-cases/Y1"), actor=Actor("test"))
+    with freeze_time(_at("2026-03-20")):
+        assert {x.penalty.source_id: x.publish.state for x in incoming()} == {
+            "gd/js-cases/Y1": "on_time",
+            "gd/js-cases/Y2": "overdue",
+        }
+        publish_penalty(Penalty.objects.get(source_id="gd/js-cases/Y2"), actor=Actor("test"))
+        assert {x.penalty.source_id: x.publish.state for x in incoming()}["gd/js-cases/Y2"] == "late"
+        client.force_login(province_officer)
+        page = client.get("/staff/collection/federation/").content.decode()
+    assert page.count("外省作出，本省公示") == 2 and "逾期完成" in page and "按时完成" in page
