@@ -33,6 +33,10 @@ def first_step(user: Any) -> tuple[str, str]:
             f"“信用修复”：{n} 项记录可申请修复；“公示信息与情况说明”：对本企业的记录作出说明",
             "public/my/repair/",
         )
+    association = getattr(getattr(user, "association_user", None), "association", None)
+    if association is not None:
+        n = association.memberships.filter(ended_on__isnull=True).count()
+        return f"“会员企业”：{n} 户会员的公示信息与名单变动推送", "association/"
     if has_perm(user, Perm.ENTER_RESULTS):
         n = Target.objects.filter(
             assignments__inspector__user=user,
