@@ -42,6 +42,10 @@ def _event_kinds() -> dict[str, str]:
 
 
 EVENT_KINDS = _event_kinds()
+# Records stored without an event (the demo generator's, a register loaded before the event
+# log) enter the feed once through `federation_backfill`; the kind rides in the data.
+BACKFILLED = str(EventType.RECORD_BACKFILLED)
+FEED_TYPES = [*EVENT_KINDS, BACKFILLED]
 # Where each event's data names its record (ingest events: "id"; disclosure: "<kind>_id").
 _ID_KEYS = ("id", "penalty_id", "inspection_id", "licence_id")
 
@@ -105,7 +109,7 @@ def read(
     page (ids are visible in commit order), so `next` moves to that head: a regional
     reader whose region saw no change lately is still caught up."""
     newest = head()
-    qs = Event.objects.filter(id__gt=after, type__in=list(EVENT_KINDS)).order_by("id")
+    qs = Event.objects.filter(id__gt=after, type__in=FEED_TYPES).order_by("id")
     if region_prefix:
         qs = qs.filter(region_code__startswith=region_prefix)
     events = list(qs.values_list("id", "type", "uscc", "data")[:limit])
@@ -116,7 +120,9 @@ def read(
     by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
     refs: list[tuple[int, str, Any]] = []
     for event_id, type_, uscc, data in events:
-        kind = EVENT_KINDS[type_]
+        kind = EVENT_KINDS.get(type_) or (data.get("kind") if isinstance(data, dict) else None)
+        if kind not in KINDS:
+            continue
         ref: Any = next((data[k] for k in _ID_KEYS if isinstance(data, dict) and data.get(k)), None)
         if ref is not None:
             wanted[kind].add(int(ref))
@@ -179,3 +185,35 @@ def _load(
         for obj in KINDS["enterprises"].model.objects.filter(uscc__in=usccs):  # type: ignore[attr-defined]
             out[("enterprises", ("uscc", obj.uscc))] = obj
     return out
+
+
+def backfill(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
+    """One `record.backfilled` event per stored record of every kind (enterprises first,
+    each kind in id order), written in chunks, each with the event-log lock like any
+    writer: afterwards a peer reading the feed from 0 receives the whole register."""
+    from django.db import transaction
+
+    from xinjian.core.events import emit_many
+
+    counts: dict[str, int] = {}
+    for name, kind in KINDS.items():
+        model = kind.model
+        qs = model.objects.order_by("pk")  # type: ignore[attr-defined]
+        if name != "enterprises":
+            qs = qs.select_related("enterprise")
+        last = 0
+        counts[name] = 0
+        while True:
+            rows = list(qs.filter(pk__gt=last)[:chunk])
+            if not rows:
+                break
+            with transaction.atomic():
+                emit_many(
+                    (BACKFILLED, obj.uscc, _record_of(kind, obj)[1], {"kind": name, "id": obj.pk})
+                    for obj in rows
+                )
+            last = rows[-1].pk
+            counts[name] += len(rows)
+            if progress is not None:
+                progress(len(rows))
+    return counts

@@ -69,6 +69,7 @@ class EventType(models.TextChoices):
     LIST_DECISION_RECORDED = "list_decision.recorded", _("名单决定归集")
     COMMITMENT_RECORDED = "commitment.recorded", _("承诺归集")
     RECORD_ARCHIVED = "record.archived", _("归集记录归档")
+    RECORD_BACKFILLED = "record.backfilled", _("历史记录补入记录变更接口")
     # commitments
     COMMITMENT_UNTRUE = "commitment.untrue", _("承诺不实")
     COMMITMENT_TEMPLATE_ISSUED = "commitment_template.issued", _("承诺格式文本发布")

@@ -336,3 +336,32 @@ def test_the_registration_province_publishes_within_10_working_days_of_arrival(
         client.force_login(province_officer)
         page = client.get("/staff/collection/federation/").content.decode()
     assert page.count("外省作出，本省公示") == 2 and "逾期完成" in page and "按时完成" in page
+
+
+def test_records_stored_without_events_enter_the_feed_once_by_backfill():
+    from django.core.management import CommandError, call_command
+
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.demo.generator import generate
+
+    generate(40, 5)  # the demo generator writes its tables directly, without events
+
+    def fed() -> dict[str, int]:
+        out: dict[str, int] = {}
+        after = 0
+        while True:
+            entries, nxt, head = read(after, 1000)
+            for e in entries:
+                out[e["kind"]] = out.get(e["kind"], 0) + 1
+            if nxt == after or nxt >= head:
+                return out
+            after = nxt
+
+    assert fed().get("enterprises", 0) == 0
+    call_command("federation_backfill")
+    stored = {name: k.model.objects.count() for name, k in KINDS.items()}  # type: ignore[attr-defined]
+    assert stored["enterprises"] >= 40 and stored["penalties"] > 0
+    got = fed()
+    assert {k: got.get(k, 0) for k in stored} == stored
+    with pytest.raises(CommandError):
+        call_command("federation_backfill")
