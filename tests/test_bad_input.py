@@ -115,3 +115,36 @@ def test_staff_steps_read_their_input_through_forms_and_say_what_is_wrong(
     response = client.post(f"/staff/enterprises/{e.uscc}/tags/", {"type": "no_such_type", "reason": "x"})
     assert response.status_code == 302 and not KeyAreaTag.objects.filter(enterprise=e).exists()
     assert any(str(m).startswith("重点领域类型：") for m in get_messages(response.wsgi_request))
+
+
+def _named(response, label: str) -> bool:
+    from django.contrib.messages import get_messages
+
+    return any(str(m).startswith(f"{label}：") for m in get_messages(response.wsgi_request))
+
+
+def test_commitment_steps_read_their_input_through_forms(client, province_officer):
+    """Issue 13 §7 (commitments): an oversize or wrongly typed input is named, nothing stored."""
+    from xinjian.commitments.models import CommitmentTemplate, VerificationSample
+
+    client.force_login(province_officer)
+    templates = CommitmentTemplate.objects.count()  # some are seeded
+    template = {
+        "code": "T" * 41,
+        "kind": "public",
+        "title": "t",
+        "matter": "m",
+        "body": "b",
+        "effective_from": "2025-01-01",
+    }
+    response = client.post("/staff/commitments/rules/", template)
+    assert response.status_code == 200 and _named(response, "编号")
+    response = client.post(
+        "/staff/commitments/rules/", {**template, "code": "T1", "effective_from": "2025-13-01"}
+    )
+    assert response.status_code == 200 and _named(response, "生效日期")
+    assert CommitmentTemplate.objects.count() == templates
+    sample = {"period_from": "2025-01-01", "period_to": "2025-06-30", "percent": "abc"}
+    response = client.post("/staff/commitments/sample/", sample)
+    assert response.status_code == 200 and _named(response, "抽取比例（%）")
+    assert not VerificationSample.objects.exists()

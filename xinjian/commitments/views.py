@@ -7,18 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.accounts.models import StaffProfile
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core.access import enterprise_user, staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import ReasonForm, choice_form, say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
@@ -39,17 +42,6 @@ from .models import (
     VerificationStatus,
 )
 from .queries import overdue_rectifications, with_details
-
-
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        raise DomainError(
-            gettext("日期格式应为 YYYY-MM-DD"),
-            code="invalid_date",
-            details=[{"field": field, "code": "invalid_date", "message": value}],
-        )
 
 
 @staff(Perm.MANAGE_COMMITMENTS)
@@ -113,8 +105,12 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         CommitmentRecord.objects.select_related("enterprise"), request.user, pk=pk
     )
     if request.method == "POST":
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            say_invalid(request, form)
+            return redirect("commitments:commitment", pk=c.pk)
         try:
-            v = actions.select_for_verification(c, actor=request.user, reason=request.POST.get("reason", ""))
+            v = actions.select_for_verification(c, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, gettext("已选定核查"))
             return redirect("commitments:verification", pk=v.pk)
         except DomainError as e:
@@ -161,17 +157,89 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _consequences_from(post: Any) -> list[dict[str, Any]]:
-    chosen = post.getlist("consequence")
-    return [
-        {
-            "kind": kind,
-            "decision_no": post.get(f"{kind}_decision_no", ""),
-            "working_days": post.get(f"{kind}_working_days", ""),
-            "note": post.get(f"{kind}_note", ""),
-        }
-        for kind in chosen
-    ]
+# --- the verification's steps: which step, then that step's own form ---------------------
+
+VerificationStepForm = choice_form(
+    "VerificationStepForm",
+    [
+        ("assign", _("分派")),
+        ("kept", _("结论：承诺属实")),
+        ("untrue", _("结论：承诺不实")),
+        ("rectified", _("登记整改完成")),
+        ("cancel", _("撤销核查")),
+    ],
+    default="",
+    reason=False,
+)
+
+
+class AssignForm(forms.Form):
+    """Only staff who could themselves see the enterprise are offered and accepted."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("核查人员"), queryset=StaffProfile.objects.none(), to_field_name="user_id"
+    )
+    reason = forms.CharField(label=_("原因"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, verification: Verification, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = covering_divisions(verification.enterprise.region_code)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = StaffProfile.objects.filter(
+            active=True, department__division_id__in=codes
+        ).select_related("user")
+
+
+class ConcludeForm(forms.Form):
+    # The facts are required by the action, in its own words.
+    facts = forms.CharField(label=_("核查事实"), required=False, max_length=20000)
+    documents = forms.CharField(label=_("文书与材料"), required=False, max_length=20000)
+    finding_no = forms.CharField(label=_("核查结论文书编号"), required=False, max_length=100)
+
+
+class UntrueForm(ConcludeForm):
+    """The consequences are ticked by kind (`consequence`), each with its own inputs named
+    `<kind>_decision_no`, `<kind>_working_days`, `<kind>_note`; at least one is the
+    action's rule."""
+
+    consequence = forms.MultipleChoiceField(
+        label=_("处理措施"), choices=ConsequenceKind.choices, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in ConsequenceKind.values:
+            self.fields[f"{kind}_decision_no"] = forms.CharField(
+                label=_("文书编号"), required=False, max_length=100
+            )
+            self.fields[f"{kind}_working_days"] = forms.IntegerField(
+                label=_("整改期限（工作日）"), required=False, min_value=1, max_value=250
+            )
+            self.fields[f"{kind}_note"] = forms.CharField(label=_("说明"), required=False, max_length=2000)
+
+    def consequences(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [
+            {
+                "kind": kind,
+                "decision_no": d[f"{kind}_decision_no"],
+                "working_days": d[f"{kind}_working_days"],
+                "note": d[f"{kind}_note"],
+            }
+            for kind in d["consequence"]
+        ]
+
+
+class RectifiedForm(forms.Form):
+    consequence = forms.ModelChoiceField(label=_("处理措施"), queryset=Consequence.objects.none())
+    reason = forms.CharField(label=_("原因"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, verification: Verification, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["consequence"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = verification.consequences.all()
 
 
 @require_POST
@@ -180,70 +248,101 @@ def verification_action(request: HttpRequest, pk: int) -> HttpResponse:
     v: Verification = get_visible_or_404(
         Verification.objects.select_related("enterprise", "commitment"), request.user, pk=pk
     )
-    action, p, user = request.POST.get("action", ""), request.POST, request.user
+    back = redirect("commitments:verification", pk=v.pk)
+    step = VerificationStepForm(request.POST)
+    if not step.is_valid():
+        say_invalid(request, step)
+        return back
+    action, user = step.cleaned_data["action"], request.user
+    form: forms.Form
+    if action == "assign":
+        form = AssignForm(request.POST, verification=v)
+    elif action == "kept":
+        form = ConcludeForm(request.POST)
+    elif action == "untrue":
+        form = UntrueForm(request.POST)
+    elif action == "rectified":
+        form = RectifiedForm(request.POST, verification=v)
+    elif action == "cancel":
+        form = ReasonForm(request.POST)
+    else:
+        messages.error(request, gettext("未知操作"))
+        return back
+    if not form.is_valid():
+        say_invalid(request, form)
+        return back
+    d = form.cleaned_data
     try:
-        if action == "assign":
-            # Only staff who could themselves see the enterprise are offered and accepted.
-            profile = get_object_or_404(StaffProfile, user_id=int(p.get("assignee") or 0))
-            actions.assign(v, actor=user, assignee=profile.user, reason=p.get("reason", ""))
-        elif action == "kept":
-            actions.conclude_kept(
-                v,
-                actor=user,
-                facts=p.get("facts", ""),
-                documents=p.get("documents", ""),
-                finding_no=p.get("finding_no", ""),
-            )
-        elif action == "untrue":
+        if isinstance(form, AssignForm):
+            actions.assign(v, actor=user, assignee=d["assignee"].user, reason=d["reason"])
+        elif isinstance(form, UntrueForm):
             actions.conclude_untrue(
                 v,
                 actor=user,
-                facts=p.get("facts", ""),
-                documents=p.get("documents", ""),
-                finding_no=p.get("finding_no", ""),
-                consequences=_consequences_from(p),
+                facts=d["facts"],
+                documents=d["documents"],
+                finding_no=d["finding_no"],
+                consequences=form.consequences(),
             )
-        elif action == "rectified":
-            cons = get_object_or_404(Consequence, pk=int(p.get("consequence") or 0), verification=v)
-            actions.record_rectified(cons, actor=user, reason=p.get("reason", ""))
-        elif action == "cancel":
-            actions.cancel(v, actor=user, reason=p.get("reason", ""))
+        elif isinstance(form, ConcludeForm):
+            actions.conclude_kept(
+                v, actor=user, facts=d["facts"], documents=d["documents"], finding_no=d["finding_no"]
+            )
+        elif isinstance(form, RectifiedForm):
+            actions.record_rectified(d["consequence"], actor=user, reason=d["reason"])
         else:
-            raise DomainError(gettext("未知操作"))
+            actions.cancel(v, actor=user, reason=d["reason"])
         messages.success(request, gettext("已办理"))
-    except (DomainError, ValueError) as e:
-        messages.error(request, getattr(e, "message", gettext("提交的数据无效")))
-    return redirect("commitments:verification", pk=v.pk)
+    except DomainError as e:
+        messages.error(request, e.message)
+    return back
+
+
+class SampleForm(forms.Form):
+    period_from = forms.DateField(label=_("承诺日期自"))
+    period_to = forms.DateField(label=_("承诺日期至"))
+    # The bounds (0 < percent <= 100) are the action's rule, said in its own words.
+    percent = forms.DecimalField(label=_("抽取比例（%）"), max_digits=9, decimal_places=4)
+    seed = forms.CharField(label=_("随机种子"), required=False, max_length=64)
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=6)
 
 
 @staff(Perm.MANAGE_COMMITMENTS)
 def sample(request: HttpRequest) -> HttpResponse:
     day = today()
     r = rules.rules_on(day)
-    form = {
-        "period_from": request.POST.get("period_from", (day - dt.timedelta(days=90)).isoformat()),
-        "period_to": request.POST.get("period_to", day.isoformat()),
-        "percent": request.POST.get("percent", str(r.default_sample_percent.normalize())),
-        "seed": request.POST.get("seed", ""),
-        "region": request.POST.get("region", ""),
+    initial = {
+        "period_from": (day - dt.timedelta(days=90)).isoformat(),
+        "period_to": day.isoformat(),
+        "percent": str(r.default_sample_percent.normalize()),
+        "seed": "",
+        "region": "",
     }
+    form = SampleForm(request.POST if request.method == "POST" else None)
+    # What the page shows back: what was sent (bounded), else the defaults.
+    values = {k: str(form.data.get(k, v))[:100] for k, v in initial.items()}
     if request.method == "POST":
-        try:
-            s = actions.draw_sample(
-                actor=request.user,
-                period_from=_date(form["period_from"], "period_from"),
-                period_to=_date(form["period_to"], "period_to"),
-                percent=form["percent"],
-                seed=form["seed"],
-                region_code=form["region"].strip() or None,
-            )
-            messages.success(
-                request, gettext("已抽取 %(n)d 件承诺（共 %(m)d 件）") % {"n": s.selected, "m": s.population}
-            )
-            return redirect("commitments:sample_detail", pk=s.pk)
-        except DomainError as e:
-            messages.error(request, e.message)
-    return render(request, "commitments/sample.html", {"form": form, "rules": r})
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            d = form.cleaned_data
+            try:
+                s = actions.draw_sample(
+                    actor=request.user,
+                    period_from=d["period_from"],
+                    period_to=d["period_to"],
+                    percent=d["percent"],
+                    seed=d["seed"],
+                    region_code=d["region"].strip() or None,
+                )
+                messages.success(
+                    request,
+                    gettext("已抽取 %(n)d 件承诺（共 %(m)d 件）") % {"n": s.selected, "m": s.population},
+                )
+                return redirect("commitments:sample_detail", pk=s.pk)
+            except DomainError as e:
+                messages.error(request, e.message)
+    return render(request, "commitments/sample.html", {"form": values, "rules": r})
 
 
 @staff(Perm.MANAGE_COMMITMENTS)
@@ -263,29 +362,34 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class TemplateForm(forms.Form):
+    # Required inputs are the action's rule (it names each in its own words); the form
+    # bounds them and reads the dates.
+    code = forms.CharField(label=_("编号"), required=False, max_length=40)
+    title = forms.CharField(label=_("标题"), required=False, max_length=200)
+    matter = forms.CharField(label=_("承诺事项"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("承诺类型"), choices=CommitmentKind.choices)
+    body = forms.CharField(label=_("承诺正文"), required=False, max_length=20000)
+    effective_from = forms.DateField(label=_("生效日期"))
+    effective_to = forms.DateField(label=_("失效日期"), required=False)
+
+
 @staff(Perm.MANAGE_COMMITMENTS)
 def rules_page(request: HttpRequest) -> HttpResponse:
     day = today()
+    form = TemplateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        p = request.POST
-        try:
-            to = p.get("effective_to", "").strip()
-            t = actions.save_template(
-                actor=request.user,
-                code=p.get("code", ""),
-                title=p.get("title", ""),
-                matter=p.get("matter", ""),
-                kind=p.get("kind", ""),
-                body=p.get("body", ""),
-                effective_from=_date(p.get("effective_from", ""), "effective_from"),
-                effective_to=_date(to, "effective_to") if to else None,
-            )
-            messages.success(
-                request, gettext("已发布格式文本 %(code)s 第%(v)d版") % {"code": t.code, "v": t.version}
-            )
-            return redirect("commitments:rules")
-        except DomainError as e:
-            messages.error(request, e.message)
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            try:
+                t = actions.save_template(actor=request.user, **form.cleaned_data)
+                messages.success(
+                    request, gettext("已发布格式文本 %(code)s 第%(v)d版") % {"code": t.code, "v": t.version}
+                )
+                return redirect("commitments:rules")
+            except DomainError as e:
+                messages.error(request, e.message)
     return render(
         request,
         "commitments/rules.html",
@@ -296,7 +400,8 @@ def rules_page(request: HttpRequest) -> HttpResponse:
             "in_force": rules.templates_in_force(day),
             "all_templates": CommitmentTemplate.objects.all(),
             "kinds": CommitmentKind.choices,
-            "form": request.POST if request.method == "POST" else {},
+            # What was sent is shown back (the template reads the values by name).
+            "form": form.data,
         },
     )
 
@@ -304,23 +409,29 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 # --- the enterprise's own page ---------------------------------------------------------
 
 
+class PublicCommitmentForm(forms.Form):
+    # Any public template; whether it is in force for this enterprise is the action's rule.
+    template = forms.ModelChoiceField(
+        label=_("格式文本"),
+        queryset=CommitmentTemplate.objects.filter(kind=CommitmentKind.PUBLIC),
+        error_messages={"required": _("请选择格式文本"), "invalid_choice": _("请选择格式文本")},
+    )
+    agree = forms.BooleanField(label=_("同意"), required=False)
+
+
 @enterprise_user
 def my_commitments(request: HttpRequest) -> HttpResponse:
     enterprise = request.enterprise  # type: ignore[attr-defined]
     day = today()
     if request.method == "POST":
-        template = (
-            get_object_or_404(CommitmentTemplate, pk=int(request.POST.get("template") or 0))
-            if (request.POST.get("template", "").isdigit())
-            else None
-        )
-        if template is None:
-            messages.error(request, gettext("请选择格式文本"))
-        elif not request.POST.get("agree"):
+        form = PublicCommitmentForm(request.POST)
+        if not form.is_valid():
+            say_invalid(request, form)
+        elif not form.cleaned_data["agree"]:
             messages.error(request, gettext("请阅读承诺正文并勾选同意"))
         else:
             try:
-                actions.make_public_commitment(enterprise, template, actor=request.user)
+                actions.make_public_commitment(enterprise, form.cleaned_data["template"], actor=request.user)
                 messages.success(request, gettext("承诺已作出，将在企业信用信息公示页面公开"))
             except DomainError as e:
                 messages.error(request, e.message)
