@@ -22,7 +22,7 @@ from typing import Any
 from django.db import models
 
 from . import audit
-from .workdays import Deadline, add_working_days
+from .workdays import Deadline, add_calendar_period, add_working_days
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class DeadlineRule:
     working_days: Callable[[Any], int]  # from the rule in force on the start
     start: Callable[[Any], dt.date | None] | None = None  # when it is not simply `start_field`
     label: str = ""
+    # "working_days" (the default), or a calendar period in "days" or "months" whose last
+    # day moves to the next working day (`workdays.add_calendar_period`).
+    unit: str = "working_days"
+
+    def add(self, start: dt.date, n: int) -> Deadline:
+        if self.unit == "working_days":
+            return add_working_days(start, n)
+        return add_calendar_period(start, n, self.unit)
 
     def start_of(self, obj: Any) -> dt.date | None:
         return self.start(obj) if self.start is not None else getattr(obj, self.start_field)
@@ -62,7 +70,7 @@ def compute(obj: Any, field: str) -> Deadline | None:
     start = rule.start_of(obj)
     if start is None:
         return None
-    return add_working_days(start, rule.working_days(obj))
+    return rule.add(start, rule.working_days(obj))
 
 
 def refresh(obj: Any, field: str) -> Deadline | None:
@@ -95,16 +103,17 @@ def recompute(years: Iterable[int] | None = None, *, actor: Any, reason: str = "
     """Recompute every registered deadline that may run into `years` (all when None) and
     store the ones that moved, each with an audit entry (before/after). A deadline starts
     at most ~14 months before the year it ends in (the longest working-day period is far
-    shorter), so only rows starting from October of the year before are read."""
+    shorter), so only rows starting from October of the year before are read — from the
+    January before for a period counted in months (at most a year)."""
     span = sorted(set(years)) if years is not None else None
     moved: list[Moved] = []
-    memo: dict[tuple[dt.date, int], Deadline] = {}  # many rows share a start (bulk listings)
+    memo: dict[tuple[dt.date, int, str], Deadline] = {}  # many rows share a start (bulk listings)
     for rule in rules():
         qs = rule.model._default_manager.exclude(**{f"{rule.start_field}__isnull": True})
         if span:
             qs = qs.filter(
                 **{
-                    f"{rule.start_field}__gte": dt.date(span[0] - 1, 10, 1),
+                    f"{rule.start_field}__gte": dt.date(span[0] - 1, 1 if rule.unit == "months" else 10, 1),
                     f"{rule.start_field}__lte": dt.date(span[-1], 12, 31),
                 }
             )
@@ -112,8 +121,8 @@ def recompute(years: Iterable[int] | None = None, *, actor: Any, reason: str = "
             start = rule.start_of(obj)
             deadline = None
             if start is not None:
-                key = (start, rule.working_days(obj))
-                deadline = memo.get(key) or memo.setdefault(key, add_working_days(*key))
+                key = (start, rule.working_days(obj), rule.unit)
+                deadline = memo.get(key) or memo.setdefault(key, rule.add(start, key[1]))
             new = deadline.due if deadline else None
             old = getattr(obj, rule.field)
             if new == old:

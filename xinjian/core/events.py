@@ -103,6 +103,7 @@ class EventType(models.TextChoices):
     LISTING_HEARING_SCHEDULED = "listing.hearing_scheduled", _("安排听证并通知当事人")
     LISTING_HEARING_CONCLUDED = "listing.hearing_concluded", _("听证结束（笔录和结论）")
     LISTING_LAPSED = "listing.lapsed", _("列入程序终止（复核不再符合条件）")
+    LISTING_DECISION_SERVED = "listing.decision_served", _("列入决定书送达")
     CASE_SAVED = "case.saved", _("典型案例保存")
     CASE_REVIEWED = "case.reviewed", _("典型案例审核")
     CASE_PUBLISHED = "case.published", _("典型案例发布")

@@ -11,6 +11,7 @@ because every deadline is computed, never stored alone.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -58,13 +59,36 @@ class Deadline:
     due: dt.date
     provisional: bool
     provisional_years: tuple[int, ...] = field(default=())
+    # "working_days" (then `working_days` counts them); "days" or "months": a period in
+    # calendar days or months whose last day moves to the next working day when it falls
+    # on a holiday or rest day (Civil Code art. 203; Civil Procedure Law art. 85).
+    unit: str = "working_days"
 
     def explain(self) -> str:
         """How the date was computed, for every place a person sees it (rule 4)."""
 
-        text = gettext(
-            "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s（含当日）"
-        ) % {"start": local_date(self.start), "days": self.working_days, "due": local_date(self.due)}
+        values = {"start": local_date(self.start), "days": self.working_days, "due": local_date(self.due)}
+        if self.unit == "days":
+            text = (
+                gettext(
+                    "自%(start)s起算%(days)s日（最后一日为法定休假日的，顺延至其后第一个工作日），截止%(due)s（含当日）"
+                )
+                % values
+            )
+        elif self.unit == "months":
+            text = (
+                gettext(
+                    "自%(start)s起算%(days)s个月（最后一日为法定休假日的，顺延至其后第一个工作日），截止%(due)s（含当日）"
+                )
+                % values
+            )
+        else:
+            text = (
+                gettext(
+                    "自%(start)s起算%(days)s个工作日（按国务院公布的节假日安排，含调休上班日），截止%(due)s（含当日）"
+                )
+                % values
+            )
         if self.provisional:
             years = gettext("、").join(str(y) for y in self.provisional_years)
             text += gettext(
@@ -123,6 +147,33 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
         if cal.is_working_day(d):
             counted += 1
     return Deadline(start, n, d, bool(unknown), tuple(sorted(unknown)))
+
+
+def add_calendar_period(start: dt.date, n: int, unit: str = "days") -> Deadline:
+    """The last day of a period of `n` calendar days or months from `start` (the start
+    day not counted; a month period ends on the corresponding day, or the month's last
+    day: Civil Code arts. 201–202), moved to the next working day when it falls on a
+    holiday or rest day (art. 203). Provisional when a day it looked at lies in a year the
+    calendar lacks."""
+    if n < 0:
+        raise ValueError("n must be non-negative")
+    if unit == "months":
+        y, m = divmod(start.month - 1 + n, 12)
+        year, month = start.year + y, m + 1
+        d = dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    elif unit == "days":
+        d = start + dt.timedelta(days=n)
+    else:
+        raise ValueError(f"unknown unit {unit!r}")
+    cal = Calendar(d.year, d.year + 1)
+    unknown: set[int] = set()
+    while True:
+        if not cal.is_known(d):
+            unknown.add(d.year)
+        if cal.is_working_day(d):
+            break
+        d += dt.timedelta(days=1)
+    return Deadline(start, n, d, bool(unknown), tuple(sorted(unknown)), unit=unit)
 
 
 def is_working_day(d: dt.date) -> bool:

@@ -58,6 +58,28 @@ STATEMENT_DUE = register(
         label="陈述申辩期限",
     )
 )
+# The remedies against the decision run from its service (calendar periods: a last day on
+# a holiday or rest day moves to the next working day).
+RECONSIDERATION_DUE = register(
+    DeadlineRule(
+        SeriousListing,
+        "reconsideration_due",
+        "decision_served_on",
+        lambda s: 60,
+        label="申请行政复议期限",
+        unit="days",
+    )
+)
+LAWSUIT_DUE = register(
+    DeadlineRule(
+        SeriousListing,
+        "lawsuit_due",
+        "decision_served_on",
+        lambda s: 6,
+        label="提起行政诉讼期限",
+        unit="months",
+    )
+)
 PUBLICATION_DUE = register(
     DeadlineRule(
         SeriousListing,

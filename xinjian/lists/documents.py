@@ -76,6 +76,22 @@ def _statement_part(s: SeriousListing) -> list[str]:
     return out
 
 
+def _served(s: SeriousListing) -> list[str]:
+    """Once service is recorded: the remedies' last days, derived, with the day included
+    and marked provisional while the calendar lacks the year."""
+    if s.decision_served_on is None:
+        return []
+    parts = []
+    for name, what in (("reconsideration_due", "申请行政复议"), ("lawsuit_due", "提起行政诉讼")):
+        d = deadlines.compute(s, name)
+        if d is not None:
+            parts.append(
+                f"{what}的期限至{cn(d.due)}（含当日）"
+                + ("（该年度节假日安排尚未公布，为临时期限）" if d.provisional else "")
+            )
+    return [f"本决定书于{cn(s.decision_served_on)}送达：" + "；".join(parts) + "。"]
+
+
 def decision(s: SeriousListing) -> Document:
     """列入严重违法失信名单决定书 (Order 44 arts. 15–17, 19–20; domain.md §10)."""
     with translation.override("zh-hans"):
@@ -123,7 +139,8 @@ def decision(s: SeriousListing) -> Document:
                 [
                     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
                     "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-                    "行政复议和行政诉讼期间，本决定不停止执行，法律另有规定的除外。"
+                    "行政复议和行政诉讼期间，本决定不停止执行，法律另有规定的除外。",
+                    *_served(s),
                 ],
             ),
         ]

@@ -418,6 +418,12 @@ class SeriousListing(AuditedModel):
     decision_no = models.CharField(_("列入决定书文号"), max_length=100, blank=True)
     decided_by = models.CharField(_("作出决定机关"), max_length=100, blank=True)
     publication_due = models.DateField(_("公示期限"), null=True, blank=True)
+    # The decision served on the party (送达): the remedies run from that day — 行政复议
+    # within 60 days (Administrative Reconsideration Law art. 20), 行政诉讼 within 6 months
+    # (Administrative Litigation Law art. 46). Stored copies of derived deadlines.
+    decision_served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
+    reconsideration_due = models.DateField(_("申请行政复议期限"), null=True, blank=True)
+    lawsuit_due = models.DateField(_("提起行政诉讼期限"), null=True, blank=True)
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     # The last day listed, inclusive — the same convention as a penalty's
     # `disclosed_until` (Civil Code art. 201/202): removed automatically the day after.

@@ -312,6 +312,8 @@ def _serious_deadlines(s: SeriousListing) -> dict[str, Any]:
     return {
         "statement": deadlines.compute(s, "statement_due"),
         "publication": deadlines.compute(s, "publication_due"),
+        "reconsideration": deadlines.compute(s, "reconsideration_due"),
+        "lawsuit": deadlines.compute(s, "lawsuit_due"),
     }
 
 
@@ -508,6 +510,8 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
                 decision_no=p.get("decision_no", ""),
                 reply_to_party=p.get("reply_to_party", ""),
             )
+        elif action == "serve":
+            actions.serve_decision(s, actor=user, served_on=p.get("served_on", ""))
         elif action == "recheck":
             actions.recheck_escalation(s, actor=user)
         elif action == "publish":

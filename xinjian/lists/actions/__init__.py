@@ -37,6 +37,7 @@ from .serious import (
     request_hearing,
     revoke_serious,
     schedule_hearing,
+    serve_decision,
     submit_for_approval,
 )
 from .typical_cases import CASE_TRANSITIONS, CASES, move_case, save_case
@@ -57,6 +58,7 @@ __all__ = [
     "recheck_escalation",
     "request_hearing",
     "schedule_hearing",
+    "serve_decision",
     "approving_department",
     "decide_serious",
     "department_for",

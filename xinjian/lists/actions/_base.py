@@ -142,6 +142,13 @@ SERIOUS = Workflow(
         "decide": T(
             {S.APPROVED}, S.DECIDED, _("作出列入决定"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DECIDED
         ),
+        "serve": T(
+            {S.DECIDED, S.PUBLISHED},
+            None,
+            _("登记列入决定书送达"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_DECISION_SERVED,
+        ),
         "import_decision": T({""}, S.DECIDED, _("归集列入决定"), event=E.LISTING_DECIDED),
         "publish": T(
             {S.DECIDED},

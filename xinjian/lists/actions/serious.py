@@ -449,6 +449,46 @@ def decide_serious(
 
 
 @transaction.atomic
+def serve_decision(
+    listing: SeriousListing, *, actor: Any, served_on: dt.date | str, on: dt.date | None = None
+) -> SeriousListing:
+    """The decision document was served on the party on `served_on`: the remedies'
+    deadlines (60 days, 6 months) are derived from that day. Recorded once."""
+    on = on or today()
+    SERIOUS.lock(listing)
+    SERIOUS.check(listing, "serve")
+    if listing.decision_served_on is not None:
+        raise InvalidTransition(gettext("列入决定书送达已登记"), code="already_served")
+    if isinstance(served_on, str):
+        try:
+            served_on = dt.date.fromisoformat(served_on.strip())
+        except ValueError:
+            raise DomainError(
+                gettext("送达日期格式应为YYYY-MM-DD"),
+                code="invalid_date",
+                details=[{"field": "served_on", "code": "invalid", "message": gettext("日期无效")}],
+            ) from None
+    if listing.decided_on is None or not (listing.decided_on <= served_on <= on):
+        raise DomainError(
+            gettext("送达日期应在决定日期%(decided)s之后、今日之前") % {"decided": listing.decided_on},
+            code="invalid_served_on",
+            details=[{"field": "served_on", "code": "out_of_range", "message": str(listing.decided_on)}],
+        )
+    listing.decision_served_on = served_on
+    deadlines.refresh(listing, "reconsideration_due")
+    deadlines.refresh(listing, "lawsuit_due")
+    _move(
+        listing,
+        "serve",
+        actor=actor,
+        on=on,
+        reason=f"列入决定书于{served_on.isoformat()}送达当事人",
+        document_no=listing.decision_no,
+    )
+    return listing
+
+
+@transaction.atomic
 def publish_serious(listing: SeriousListing, *, actor: Any, on: dt.date | None = None) -> SeriousListing:
     """Publication puts the management measures in force (Order 44 art. 17)."""
     on = on or today()

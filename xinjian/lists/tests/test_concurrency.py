@@ -153,3 +153,20 @@ def test_a_double_submitted_re_check_ends_the_escalation_once(enterprise_factory
     assert sorted(out) == [False, True], out  # one ended it, the other found it ended
     assert Event.objects.filter(type="listing.lapsed", data__listing_id=s.pk).count() == 1
     assert SeriousListing.objects.get(pk=s.pk).status == "lapsed"
+
+
+def test_a_double_submitted_service_is_recorded_once(enterprise_factory, penalty_factory):
+    s = _notified(enterprise_factory, penalty_factory)
+    actions.submit_for_approval(s, actor=SYSTEM, on=D, waived=True)
+    SeriousListing.objects.filter(pk=s.pk).update(status="approved")
+    actions.decide_serious(
+        SeriousListing.objects.get(pk=s.pk), actor=SYSTEM, decision_no="深南严〔2026〕5号", on=D
+    )
+
+    out = double_submit(
+        lambda: SeriousListing.objects.get(pk=s.pk),
+        lambda listing: actions.serve_decision(listing, actor=SYSTEM, served_on=D, on=D),
+    )
+
+    one_success(out)
+    assert Event.objects.filter(type="listing.decision_served", data__listing_id=s.pk).count() == 1

@@ -327,3 +327,89 @@ def test_the_workbench_lists_hearings_to_schedule_and_to_conclude(client, notifi
         page = client.get("/staff/").content.decode()
     assert "听证后登记听证笔录和结论" in page and "安排听证并通知当事人" not in page
     assert _scheduled_only.status == "hearing_scheduled"
+
+
+# --- service of the decision and the remedies' deadlines --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("served_on", "reconsideration", "lawsuit"),
+    [
+        # +60 days is Wednesday 30 September 2026, a working day: that day.
+        (D(2026, 8, 1), D(2026, 9, 30), D(2027, 2, 1)),
+        # +60 days is 1 October 2026 (National Day, 1–7 October): moved to Thursday 8 October.
+        (D(2026, 8, 2), D(2026, 10, 8), D(2027, 2, 2)),
+    ],
+)
+def test_the_remedies_run_from_service_and_a_last_day_on_a_holiday_moves(
+    enterprise_factory, penalty_factory, officer, approver, served_on, reconsideration, lawsuit
+):
+    e = enterprise_factory()
+    s = actions.propose_serious(
+        e, actor=officer, ground="food_safety", on=D(2026, 7, 1), penalty=penalty_factory(e)
+    )
+    actions.notify_party(s, actor=officer, on=D(2026, 7, 1))
+    actions.submit_for_approval(s, actor=officer, on=D(2026, 7, 1), waived=True)
+    actions.approve_serious(s, actor=approver, on=D(2026, 7, 2))
+    actions.decide_serious(s, actor=officer, decision_no="深南市监严〔2026〕30号", on=D(2026, 7, 31))
+    with pytest.raises(DomainError) as err:
+        actions.serve_decision(
+            s, actor=officer, served_on=D(2026, 7, 30), on=D(2026, 8, 3)
+        )  # before the decision
+    assert err.value.code == "invalid_served_on"
+    actions.serve_decision(s, actor=officer, served_on=served_on, on=D(2026, 8, 3))
+    assert (s.reconsideration_due, s.lawsuit_due) == (reconsideration, lawsuit)
+    assert _events(s, "listing.decision_served") == 1
+    with pytest.raises(InvalidTransition):
+        actions.serve_decision(s, actor=officer, served_on=served_on, on=D(2026, 8, 3))
+    # The 6-month period ends in 2027, whose holidays the calendar lacks: provisional.
+    from xinjian.core import deadlines
+    from xinjian.lists import documents
+
+    assert deadlines.provisional(s, "lawsuit_due") and not deadlines.provisional(s, "reconsideration_due")
+    text = "".join(p for sec in documents.decision(s).sections for p in sec.paragraphs)
+    assert (
+        f"申请行政复议的期限至{reconsideration.year}年{reconsideration.month}月{reconsideration.day}日（含当日）"
+        in text
+    )
+    assert "为临时期限" in text
+
+
+def test_staff_record_service_on_the_page(client, notified, officer, approver):
+    _decided(notified, officer, approver)
+    client.force_login(officer)
+    with _frozen(D(2026, 4, 24)):
+        r = client.post(
+            reverse("lists:serious_action", args=[notified.pk]),
+            {"action": "serve", "served_on": "2026-04-24"},
+            follow=True,
+        )
+    page = r.content.decode()
+    assert 'id="reconsideration-due"' in page and "2026年6月23日" in page and "（含当日）" in page
+
+
+def test_entering_next_years_calendar_recomputes_the_remedies_deadline(
+    enterprise_factory, penalty_factory, officer, approver
+):
+    """Served 2 August 2026: the lawsuit deadline (6 months) is Tuesday 2 February 2027,
+    provisional. Once 2027 is entered with that day a holiday, it moves to the 3rd."""
+    from xinjian.core import deadlines
+    from xinjian.core.actors import SYSTEM
+    from xinjian.core.models import CalendarDay, CalendarYear
+
+    e = enterprise_factory()
+    s = actions.propose_serious(
+        e, actor=officer, ground="food_safety", on=D(2026, 7, 1), penalty=penalty_factory(e)
+    )
+    actions.notify_party(s, actor=officer, on=D(2026, 7, 1))
+    actions.submit_for_approval(s, actor=officer, on=D(2026, 7, 1), waived=True)
+    actions.approve_serious(s, actor=approver, on=D(2026, 7, 2))
+    actions.decide_serious(s, actor=officer, decision_no="深南市监严〔2026〕31号", on=D(2026, 7, 31))
+    actions.serve_decision(s, actor=officer, served_on=D(2026, 8, 2), on=D(2026, 8, 3))
+    assert s.lawsuit_due == D(2027, 2, 2) and deadlines.provisional(s, "lawsuit_due")
+    CalendarYear.objects.create(year=2027, source="test")
+    CalendarDay.objects.create(day=D(2027, 2, 2), is_working=False, name="test")
+    moved = deadlines.recompute([2027], actor=SYSTEM, reason="2027")
+    s.refresh_from_db()
+    assert s.lawsuit_due == D(2027, 2, 3) and not deadlines.provisional(s, "lawsuit_due")
+    assert any(m.object.pk == s.pk and m.field == "lawsuit_due" for m in moved)
