@@ -4,7 +4,8 @@ real actions so that its history, audit and events are those of the platform:
 - a serious listing whose party asked for a hearing, scheduled and not yet held (the
   procedure stands still until it is);
 - one whose hearing was held and concluded, then approved one level up, decided with the
-  answer to the party and published: its listing decision document (列入决定书) prints;
+  answer to the party, served and published: its listing decision document (列入决定书)
+  prints with the remedies' last days;
 - an escalation from the anomaly list after 3 years that the re-check ended (lapsed) with
   its reason: the enterprise registered a new address;
 - an individual business (USCC 92) marked in the abnormal business state (经营异常状态),
@@ -134,6 +135,7 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
         reply_to_party="当事人所称整改、召回属实，但不影响违法行为的认定和情节严重的判断，不予采纳。",
         on=_days(on, -45),
     )
+    actions.serve_decision(s, actor=officer, served_on=_days(on, -44), on=_days(on, -44))
     actions.publish_serious(s, actor=officer, on=_days(on, -44))
     made["decided_after_hearing"] = s.pk
 

@@ -26,6 +26,7 @@ def test_the_demo_shows_the_hearing_the_decision_document_a_lapsed_escalation_an
     waiting = SeriousListing.objects.get(status="hearing_scheduled")
     assert waiting.hearing_on == ON + dt.timedelta(days=5)
     decided = SeriousListing.objects.get(hearing_outcome="list", status="published")
+    assert decided.decision_served_on == ON - dt.timedelta(days=44) and decided.reconsideration_due
     lapsed = SeriousListing.objects.get(status="lapsed")
     assert lapsed.dropped_reason == "已办理住所（经营场所）变更登记"
     mark = AnomalyListing.objects.get(kind="state")
@@ -37,7 +38,12 @@ def test_the_demo_shows_the_hearing_the_decision_document_a_lapsed_escalation_an
         page = client.get(reverse("lists:serious_detail", args=[waiting.pk])).content.decode()
         assert 'id="hearing-blocks"' in page
         doc = client.get(reverse("lists:serious_decision_document", args=[decided.pk])).content.decode()
-        assert "列入严重违法失信名单决定书" in doc and decided.decision_no in doc and "听证" in doc
+        assert (
+            "列入严重违法失信名单决定书" in doc
+            and decided.decision_no in doc
+            and "听证" in doc
+            and "申请行政复议的期限至" in doc
+        )
         assert lapsed.dropped_reason in client.get(reverse("lists:serious_list")).content.decode()
         profile = client.get(f"/public/enterprises/{mark.enterprise.uscc}/").content.decode()
         assert "经营异常状态" in profile
