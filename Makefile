@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinjian
 
-.PHONY: install run serve demo test test-pg lint bench lock browser clean security
+.PHONY: install run serve demo test test-pg lint bench lock browser fonts clean security
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,22 +17,27 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 install: $(VENV)/.installed
 
 # Installs, migrates, loads a demo province once, prints the logins and serves.
-run: install
+run: install fonts
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --enterprises $(DEMO_ENTERPRISES) --seed 1 --if-empty --prepare
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@if [ -z "$$CACHE_URL" ]; then echo "Public search rate limit: $$($(PY) -c 'from xinjian.disclosure.ratelimit import LIMIT; print(LIMIT)') searches/minute per address, counted in this one process's memory (no CACHE_URL). Under gunicorn each worker would count on its own: production sets CACHE_URL=redis://HOST:6379/1 (README, docs/adr/0031)."; fi
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Debian's WenQuanYi Micro Hei, embedded in credit-report PDFs (xinjian/sharing/report_pdf.py;
+# no PyPI package ships a maintained TrueType CJK font reportlab can embed).
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null)
+
 # Debian's Chromium for the Playwright tests (root on these machines; no browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install browser
+test: install browser fonts
 	CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile
 
 # The same suite against the local PostgreSQL server.
-test-pg: install browser
+test-pg: install browser fonts
 	CONN_MAX_AGE=0 DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadfile
 
 # The security probe (issue 13): on a fresh SQLite database holding a small demo province,

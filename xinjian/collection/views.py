@@ -167,7 +167,10 @@ def rejects_download(request: HttpRequest, batch_id: Any) -> HttpResponse:
 
 @staff(Perm.INGEST)
 def templates(request: HttpRequest) -> HttpResponse:
-    return render(request, "collection/templates.html", {"kinds": list(KINDS.values())})
+    # each kind with its required columns, joined once (the loop left a trailing "、" when
+    # the last field was optional)
+    rows = [(k, [f.label for f in k.fields.values() if f.required]) for k in KINDS.values()]
+    return render(request, "collection/templates.html", {"rows": rows})
 
 
 @staff(Perm.INGEST)

@@ -95,6 +95,12 @@ class CommitmentOut(Schema):
     reply: ReplyOut | None = None
 
 
+class AnnualReportOut(Schema):
+    year: int
+    filed_on: str
+    on_time: bool
+
+
 class ProfileOut(Schema):
     uscc: str
     name: str
@@ -111,6 +117,13 @@ class ProfileOut(Schema):
     commitments: list[CommitmentOut]
     # Published untrue findings (承诺不实) with their consequences (commitments.disclosure).
     commitment_findings: list[dict[str, Any]] = []
+    # v1.1 additions (issue 14): the register's facts GSXT shows and the annual-report
+    # filings (year, filing date, on time).
+    entity_type: str = ""
+    registered_capital: float | None = None
+    business_scope: str = ""
+    registration_authority: str = ""
+    annual_reports: list[AnnualReportOut] = []
     as_of: str
 
 

@@ -29,6 +29,7 @@ from django.db.models import Count, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from xinjian.collection.models import (
+    AnnualReport,
     CommitmentRecord,
     Inspection,
     InspectionKind,
@@ -306,6 +307,19 @@ def visible_commitments(qs: QuerySet[CommitmentRecord], as_of: dt.date) -> Query
         committed_on__lte=as_of,
         created_at__lt=_day_end(as_of),
     )
+
+
+# Annual reports (Interim Regulations on Enterprise Information Disclosure art. 8–9): the
+# filing itself is public — year, filing date and whether it came after 30 June — as on
+# GSXT; what the report contains is not collected here and stays out (never-public kinds).
+
+
+def annual_report_visible(r: AnnualReport, as_of: dt.date) -> bool:
+    return r.filed_on <= as_of
+
+
+def visible_annual_reports(qs: QuerySet[AnnualReport], as_of: dt.date) -> QuerySet[AnnualReport]:
+    return qs.filter(filed_on__lte=as_of)
 
 
 def _local_date(ts: dt.datetime) -> dt.date:

@@ -4,6 +4,7 @@ later credit reports), recent publications, and the staff's overdue view."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,13 +12,20 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from xinjian.collection.models import CommitmentRecord, Inspection, Licence, Penalty, PenaltyStatus
+from xinjian.collection.models import (
+    AnnualReport,
+    CommitmentRecord,
+    Inspection,
+    Licence,
+    Penalty,
+    PenaltyStatus,
+)
 from xinjian.commitments.disclosure import public_findings
 from xinjian.core.jurisdiction import region_prefix
 from xinjian.core.workdays import add_working_days, local_day, local_time, today
 from xinjian.lists.disclosure import public_listings
 from xinjian.lists.models import AnomalyListing, SeriousListing
-from xinjian.registry.models import Enterprise, KeyAreaTag
+from xinjian.registry.models import Department, Enterprise, KeyAreaTag
 
 from . import policy, rules
 from .models import EnterpriseReply, RecordKind, ReplyStatus, RuleKey
@@ -111,6 +119,12 @@ def _commitments_qs(as_of: dt.date) -> QuerySet[Any]:
     )
 
 
+def _annual_reports_qs(as_of: dt.date) -> QuerySet[Any]:
+    return policy.visible_annual_reports(AnnualReport.objects.filter(enterprise_id=_ENT), as_of).order_by(
+        "-year", "-id"
+    )
+
+
 def _key_areas_qs(as_of: dt.date) -> QuerySet[Any]:
     return (
         KeyAreaTag.objects.filter(enterprise_id=_ENT, active=True)
@@ -132,6 +146,7 @@ _RECORD_QUERIES: dict[str, Callable[[dt.date], QuerySet[Any]]] = {
     "commitments": _commitments_qs,
     "key_areas": _key_areas_qs,
     "replies": _replies_qs,
+    "annual_reports": _annual_reports_qs,
 }
 _MODELS: dict[str, Any] = {
     "penalties": Penalty,
@@ -139,8 +154,18 @@ _MODELS: dict[str, Any] = {
     "licences": Licence,
     "commitments": CommitmentRecord,
     "replies": EnterpriseReply,
+    "annual_reports": AnnualReport,
 }
-_KINDS = ("penalties", "inspections", "licences", "commitments", "key_areas", "listings", "replies")
+_KINDS = (
+    "penalties",
+    "inspections",
+    "licences",
+    "commitments",
+    "key_areas",
+    "listings",
+    "replies",
+    "annual_reports",
+)
 
 
 def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
@@ -159,6 +184,7 @@ def _enterprise_qs(as_of: dt.date) -> QuerySet[Any]:
             has_commitments=Exists(CommitmentRecord.objects.filter(enterprise=ent)),
             has_key_areas=Exists(KeyAreaTag.objects.filter(enterprise=ent)),
             has_replies=Exists(EnterpriseReply.objects.filter(enterprise=ent)),
+            has_annual_reports=Exists(AnnualReport.objects.filter(enterprise=ent)),
             has_listings=Exists(AnomalyListing.objects.filter(enterprise=ent))
             | Exists(SeriousListing.objects.filter(enterprise=ent)),
         )
@@ -177,7 +203,11 @@ _ENT_FIELDS = (
     "region_code",
     "status",
     "address",
-    "entity_type",  # the policy's lower-fine threshold depends on the party type
+    # the policy's lower-fine threshold depends on the party type; entity type, capital
+    # and business scope are also the register's facts GSXT shows (issue 14)
+    "entity_type",
+    "registered_capital",
+    "business_scope",
 )
 
 
@@ -345,6 +375,16 @@ def build_profile(
         "region_code": enterprise.region_code,
         "status": enterprise.status,
         "address": enterprise.address,
+        "entity_type": enterprise.entity_type,
+        "registered_capital": (
+            float(enterprise.registered_capital) if enterprise.registered_capital is not None else None
+        ),
+        "business_scope": enterprise.business_scope,
+        "registration_authority": registration_authority(enterprise.region_code),
+        "annual_reports": [
+            {"year": r.year, "filed_on": _d(r.filed_on), "on_time": r.on_time}
+            for r in (_record_rows("annual_reports", as_of, enterprise.pk) if want("annual_reports") else [])
+        ],
         "key_areas": _flat_rows("key_areas", as_of, enterprise.pk) if want("key_areas") else [],
         "licences": [with_reply(RecordKind.LICENCE, licence_item(x)) for x in licences],
         # The SQL filter and the Python policy agree (tested); the Python check here is a
@@ -361,6 +401,17 @@ def build_profile(
         "commitment_findings": findings,
         "as_of": as_of.isoformat(),
     }
+
+
+@functools.lru_cache(maxsize=4096)  # departments are reference data: one read per division
+def registration_authority(region_code: str) -> str:
+    """The registering authority (登记机关) as GSXT names it: the market-regulation
+    department of the enterprise's division, else of the nearest division above it."""
+    for code in (region_code, region_code[:4] + "00", region_code[:2] + "0000"):
+        name = Department.objects.filter(division_id=code).values_list("name", flat=True).first()
+        if name:
+            return name
+    return ""
 
 
 def _key(uscc: str, as_of: dt.date) -> str:

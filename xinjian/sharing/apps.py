@@ -14,6 +14,7 @@ class SharingConfig(AppConfig):
         from xinjian.core.api_auth import set_client_lookup
         from xinjian.core.clocks import register
 
+        from . import checks  # noqa: F401  registers the PDF font check
         from .models import ApiClient, hash_token
 
         # API clients authenticate in core (below every app's api.py); the clients live here.

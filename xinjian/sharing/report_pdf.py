@@ -1,11 +1,15 @@
-"""The credit report as PDF (reportlab, docs/adr/0066). Chinese text uses reportlab's
-built-in CID font STSong-Light (Adobe-GB1), which PDF readers supply themselves: nothing
-is downloaded or embedded. The QR code (reportlab.graphics.barcode.qr) carries the
-verification URL."""
+"""The credit report as PDF (reportlab, docs/adr/0066). Chinese text is set in
+WenQuanYi Micro Hei (Debian's fonts-wqy-microhei, Apache-2.0, installed by `make fonts`),
+embedded as a subset so every reader shows the same glyphs (issue 14: naming a CID font
+the reader must supply left some readers with boxes). Without the font file the report
+falls back to the built-in CID font STSong-Light and the system check xinjian.W004 says
+so. The QR code (reportlab.graphics.barcode.qr) carries the verification URL."""
 
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,10 +21,29 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+# Where Debian's fonts-wqy-microhei puts its TrueType collection (override with
+# XINJIAN_PDF_FONT for another TrueType CJK font).
+FONT_PATHS = (
+    os.environ.get("XINJIAN_PDF_FONT", ""),
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+EMBEDDED = "WenQuanYiMicroHei"
+FALLBACK = "STSong-Light"
+
+
+def _register_font() -> str:
+    for path in FONT_PATHS:
+        if path and Path(path).is_file():
+            pdfmetrics.registerFont(TTFont(EMBEDDED, path, subfontIndex=0))
+            return EMBEDDED
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
+    return FALLBACK
+
+
+FONT = _register_font()
 
 _BASE = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
 _TITLE = ParagraphStyle("title", parent=_BASE, fontSize=18, leading=24, alignment=1, spaceAfter=4 * mm)

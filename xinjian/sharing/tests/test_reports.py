@@ -3,10 +3,8 @@ partner verifies it later, and what never appears in it."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
-import zlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -128,44 +126,33 @@ def issue_on_web(client, uscc):
     return number, code, client.get(r["Location"])
 
 
-def _unescape(literal: bytes) -> bytes:
-    """A PDF literal string's bytes (backslash escapes, octal codes)."""
-    out, i = bytearray(), 0
-    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-    while i < len(literal):
-        ch = literal[i : i + 1]
-        if ch != b"\\":
-            out += ch
-            i += 1
-            continue
-        nxt = literal[i + 1 : i + 2]
-        octal = re.match(rb"[0-7]{1,3}", literal[i + 1 : i + 4])
-        if octal:
-            out.append(int(octal.group(), 8))
-            i += 1 + len(octal.group())
-        else:
-            out += simple.get(nxt, nxt)
-            i += 2
-    return bytes(out)
-
-
 def pdf_text(body: bytes) -> str:
-    """The text a reportlab PDF shows: each page stream ASCII85- and Flate-decoded, its
-    strings (UCS-2 big-endian codes of the STSong-Light CID font) decoded."""
-    out = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", body, re.S):
-        data = stream.strip()
-        if data.endswith(b"~>"):
-            data = base64.a85decode(data[:-2])
-        try:
-            data = zlib.decompress(data)
-        except zlib.error:
-            continue
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)", data, re.S):
-            raw = _unescape(literal)
-            if len(raw) % 2 == 0:
-                out.append(raw.decode("utf-16-be", "replace"))
-    return "".join(out)
+    """The text a PDF shows, as a reader extracts it (pypdf reads the embedded subset
+    fonts' ToUnicode maps): what is printed, not what the source said."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages).replace("\n", "")
+
+
+def pdf_fonts(body: bytes) -> dict[str, bool]:
+    """Each font the PDF uses → whether its file is embedded (FontFile/FontFile2/FontFile3)."""
+    import io
+
+    from pypdf import PdfReader
+
+    fonts: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(body)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[str(font["/BaseFont"])] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return fonts
 
 
 @freeze_time(NOW)
@@ -365,6 +352,23 @@ def test_codes_survive_a_secret_key_rotation(client, world, settings):
 
 
 @freeze_time(NOW)
+def test_the_report_page_carries_a_qr_code_of_its_verification_link(client, world):
+    """Issue 14: as on 信用中国's reports, a QR code leads to the verification page."""
+    import segno
+    from django.utils.html import escape
+
+    number, code, r = issue_on_web(client, world["e"].uscc)
+    html = r.content.decode()
+    verify = re.search(r'<span class="verify-url">([^<]+)</span>', html).group(1)
+    assert "/public/reports/verify/?number=" in verify
+    from html import unescape
+
+    expected = segno.make(unescape(verify), error="m").svg_data_uri(scale=4, border=2)
+    assert f'src="{escape(expected)}"' in html
+    assert 'alt="扫码核验此报告"' in html
+
+
+@freeze_time(NOW)
 def test_the_pdf_carries_number_code_and_verification_url(client, world):
     number, code, _r = issue_on_web(client, world["e"].uscc)
     r = client.get(f"/public/reports/{number}/pdf/", {"code": code})
@@ -372,7 +376,11 @@ def test_the_pdf_carries_number_code_and_verification_url(client, world):
     assert f'filename="{number}.pdf"' in r["Content-Disposition"]
     body = r.content
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF") and len(body) > 3000
-    assert b"STSong-Light" in body
+    # the Chinese font is embedded (a subset of WenQuanYi Micro Hei), so every reader shows it
+    fonts = pdf_fonts(body)
+    assert any("WenQuanYiMicroHei" in name for name in fonts), fonts
+    assert all(fonts[name] for name in fonts if "WenQuanYiMicroHei" in name)
+    assert b"STSong-Light" not in body
     text = pdf_text(body)
     assert number in text and reports.display_code(code) in text
     assert "/public/reports/verify/?number=" in text
