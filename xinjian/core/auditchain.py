@@ -91,6 +91,22 @@ def link(model: Any, entries: list[Any]) -> None:
         entry.hash = prev = digest(prev, {name: getattr(entry, name) for name in CHAINED_FIELDS})
 
 
+def chain_columns(model: Any, rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(prev_hash, hash) columns for entries written as columns rather than objects (the
+    demo's bulk loader): the same chain `link` gives objects. `rows` hold the values as
+    Python objects (an aware `at`, `before`/`after` as dicts), in insertion order; call
+    inside the transaction that inserts them."""
+    serialise_log_writers()
+    prev = model._base_manager.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    prevs: list[str] = []
+    hashes: list[str] = []
+    for values in rows:
+        prevs.append(prev)
+        prev = digest(prev, values)
+        hashes.append(prev)
+    return prevs, hashes
+
+
 @dataclass(frozen=True)
 class Break:
     """The first place the chain does not hold."""

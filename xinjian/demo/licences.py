@@ -3,6 +3,7 @@ through the registry's own tagging action."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from xinjian.collection.models import (
     LicenceType,
 )
 from xinjian.collection.tagging import apply_licence_changes
+from xinjian.core import auditchain
 from xinjian.core.events import EventType, emit_many
 from xinjian.core.models import AuditEntry
 from xinjian.registry.models import KeyAreaTag, KeyAreaTagHistory, KeyAreaType, TagAction, TagSource
@@ -254,6 +256,31 @@ def tag_new_enterprises(c: Chunk, licences: list[tuple[int, int, str, str, str, 
         },
         m,
     )
+    # The audit entries go in as columns too, chained as the trail's writer would
+    # (core.auditchain): audit_verify must hold on a fresh demo.
+    object_ids = [f"{u}:{code}" for u, code in zip(uscc, codes, strict=True)]
+    before, after = {"active": False, "source": None}, {"active": True, "source": "licence"}
+    common = {
+        "at": c.w.now,
+        "actor_user_id": None,
+        "actor_label": actor,
+        "object_type": "registry.keyareatag",
+    }
+    prevs, hashes = auditchain.chain_columns(
+        AuditEntry,
+        [
+            {
+                **common,
+                "action": f"key_area.{TagAction.TAGGED.value}",
+                "object_id": oid,
+                "uscc": u,
+                "before": before,
+                "after": after,
+                "reason": r,
+            }
+            for oid, u, r in zip(object_ids, uscc, reasons, strict=True)
+        ],
+    )
     bulk.insert_columns(
         AuditEntry,
         {
@@ -262,11 +289,13 @@ def tag_new_enterprises(c: Chunk, licences: list[tuple[int, int, str, str, str, 
             "actor_label": actor,
             "action": f"key_area.{TagAction.TAGGED.value}",
             "object_type": "registry.keyareatag",
-            "object_id": [f"{u}:{code}" for u, code in zip(uscc, codes, strict=True)],
+            "object_id": object_ids,
             "uscc": uscc,
-            "before": '{"active": false, "source": null}',
-            "after": '{"active": true, "source": "licence"}',
+            "before": json.dumps(before),
+            "after": json.dumps(after),
             "reason": reasons,
+            "prev_hash": prevs,
+            "hash": hashes,
         },
         m,
     )

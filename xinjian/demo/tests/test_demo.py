@@ -349,3 +349,14 @@ def test_demo_exposure_shows_one_offender_and_not_the_one_whose_small_fines_ende
     assert "不再出现在曝光名单" in out.getvalue()
     call_command("demo_exposure", stdout=io.StringIO())  # idempotent
     assert Penalty.objects.filter(source="demo-exposure").count() == 6
+
+
+def test_the_audit_trail_of_a_fresh_demo_is_intact(province):
+    """The demo writes its tagging audit entries as columns (fast path); they are chained
+    like every other entry, so audit_verify holds on the province `make run` loads."""
+    from xinjian.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="key_area.tagged").exists()
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)  # raises SystemExit(1) on a break
+    assert "intact" in out.getvalue()
