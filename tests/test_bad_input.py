@@ -148,3 +148,25 @@ def test_commitment_steps_read_their_input_through_forms(client, province_office
     response = client.post("/staff/commitments/sample/", sample)
     assert response.status_code == 200 and _named(response, "抽取比例（%）")
     assert not VerificationSample.objects.exists()
+
+
+def test_disclosure_steps_read_their_input_through_forms(client, staff_factory, enterprise_user):
+    """Issue 13 §7 (disclosure): a wrongly typed or oversize input is named, nothing stored."""
+    from xinjian.disclosure.models import DisclosureRule, EnterpriseReply
+
+    client.force_login(staff_factory("440000", ["administrator"]))
+    rules = DisclosureRule.objects.count()  # the national defaults are seeded
+    rule = {"key": "penalty.short_period_months", "province_code": "440000", "effective_from": "2025-01-01"}
+    for value in ("abc", "1" * 40, "NaN"):
+        response = client.post("/public/rules/add/", {**rule, "value": value})
+        assert response.status_code == 302 and _named(response, "取值")
+    response = client.post("/public/rules/add/", {**rule, "value": "1", "basis": "据" * 201})
+    assert response.status_code == 302 and _named(response, "依据") and not _named(response, "规则")
+    assert DisclosureRule.objects.count() == rules
+
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/public/my/records/", {"record_kind": "penalty", "record_id": "abc", "text": "已整改完毕。"}
+    )
+    assert response.status_code == 302 and _named(response, "所针对的信息")
+    assert not EnterpriseReply.objects.exists()

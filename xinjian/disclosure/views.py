@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xinjian.collection.models import (
@@ -30,6 +31,7 @@ from xinjian.collection.models import (
 )
 from xinjian.core.access import enterprise_user, public, staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import ReasonForm, say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
@@ -309,26 +311,27 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+class RuleVersionForm(forms.Form):
+    key = forms.ChoiceField(label=_("规则"), choices=RuleKey.choices)
+    # Which codes are provinces is the action's rule, said in its own words.
+    province_code = forms.CharField(label=_("省级区划代码"), required=False, max_length=6)
+    value = forms.DecimalField(label=_("取值"), max_digits=14, decimal_places=2)
+    effective_from = forms.DateField(label=_("生效日期"))
+    basis = forms.CharField(label=_("依据"), required=False, max_length=200)
+    assumed = forms.BooleanField(label=_("推定值"), required=False)
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000)
+
+
 @staff(Perm.MANAGE_RULES)
 @require_POST
 def rule_add(request: HttpRequest) -> HttpResponse:
-    try:
-        value = Decimal(request.POST.get("value", ""))
-        effective_from = dt.date.fromisoformat(request.POST.get("effective_from", ""))
-    except (InvalidOperation, ValueError):
-        messages.error(request, gettext("请填写有效的取值和生效日期"))
+    form = RuleVersionForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
         return redirect("disclosure:rules")
+    d = form.cleaned_data
     try:
-        actions.add_rule_version(
-            key=request.POST.get("key", ""),
-            province_code=request.POST.get("province_code", ""),
-            value=value,
-            effective_from=effective_from,
-            basis=request.POST.get("basis", "") or "省级规定",
-            assumed=bool(request.POST.get("assumed")),
-            note=request.POST.get("note", ""),
-            actor=request.user,
-        )
+        actions.add_rule_version(**{**d, "basis": d["basis"] or "省级规定"}, actor=request.user)
         messages.success(request, gettext("已新增规则版本"))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -338,21 +341,27 @@ def rule_add(request: HttpRequest) -> HttpResponse:
 # --- the enterprise's replies ----------------------------------------------------------
 
 
+class ReplyForm(forms.Form):
+    record_kind = forms.ChoiceField(label=_("所针对的信息"), choices=RecordKind.choices)
+    # Whether the record is the enterprise's own and published is the action's rule.
+    record_id = forms.IntegerField(label=_("所针对的信息"), min_value=1, max_value=2**63 - 1)
+    # 5 to 2,000 characters is the action's rule, said in its own words.
+    text = forms.CharField(label=_("情况说明"), required=False, max_length=4000)
+
+
 @enterprise_user
 def my_records(request: HttpRequest) -> HttpResponse:
     enterprise = request.enterprise  # type: ignore[attr-defined]
     if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            say_invalid(request, form)
+            return redirect("disclosure:my_records")
         try:
-            actions.submit_reply(
-                enterprise,
-                record_kind=request.POST.get("record_kind", ""),
-                record_id=int(request.POST.get("record_id", "0") or 0),
-                text=request.POST.get("text", ""),
-                actor=request.user,
-            )
+            actions.submit_reply(enterprise, **form.cleaned_data, actor=request.user)
             messages.success(request, gettext("情况说明已提交，将在公示信息旁展示"))
-        except (DomainError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", gettext("提交失败")))
+        except DomainError as exc:
+            messages.error(request, exc.message)
         return redirect("disclosure:my_records")
     profile = decorate_profile(queries.profile(enterprise, use_cache=False))
     mine = EnterpriseReply.objects.filter(enterprise=enterprise).order_by("-submitted_at")
@@ -390,8 +399,12 @@ def publish_record(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def withdraw_record(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_or_404(Penalty.objects, request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("disclosure:backlog")
     try:
-        actions.withdraw_penalty(record, actor=request.user, reason=request.POST.get("reason", ""))
+        actions.withdraw_penalty(record, actor=request.user, reason=form.cleaned_data["reason"])
         queries.forget_profile(record.uscc)
         messages.success(request, gettext("已撤下公示"))
     except DomainError as exc:
