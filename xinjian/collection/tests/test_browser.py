@@ -87,3 +87,36 @@ def test_officer_uploads_a_gbk_csv_sees_three_bad_rows_imports_the_rest_and_down
     assert sorted(r[0] for r in sheet[1:]) == sorted(
         [rows[1]["source_id"], rows[3]["source_id"], rows[6]["source_id"]]
     )
+
+
+def test_the_province_officer_finds_each_peers_lag_and_a_cross_province_penalty_clock(page, province_officer):
+    from django.utils import timezone
+
+    from tests.factories import make_uscc
+    from xinjian.collection.actions import ingest_records
+    from xinjian.collection.models import Peer
+    from xinjian.core.actors import Actor
+
+    Peer.objects.create(name="national-hub", url="http://127.0.0.1:9", token="t", cursor=10, head=25)
+    Peer.objects.create(
+        name="jiangsu",
+        url="http://127.0.0.1:8",
+        token="t",
+        last_error="PullError: HTTP 503",
+        last_error_at=timezone.now(),
+    )
+    ingest_records("penalties", [penalty(make_uscc("320102"))], actor=Actor("test"), source="gd-cases")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("guangdong")
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+    page.goto("/staff/collection/")
+    page.get_by_role("link", name="联邦汇聚状态").click()
+    peers = page.locator("#peers")
+    expect(peers.locator("tr", has_text="national-hub")).to_contain_text("15")
+    expect(peers.locator("tr", has_text="jiangsu")).to_contain_text("HTTP 503")
+    crossing = page.locator("#crossings tr", has_text="本省作出，转送外省")
+    expect(crossing).to_have_count(1)
+    expect(crossing).to_contain_text("已逾期")  # decided in 2024, never forwarded
