@@ -8,21 +8,20 @@ from typing import Any
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
+from xinjian.inspections.models import Target, Task, TaskState
+from xinjian.integrity import queries as integrity
+from xinjian.lists.models import AnomalyListing, SeriousListing
+from xinjian.repair import eligibility
+from xinjian.repair.models import RepairApplication
 
 
 def first_step(user: Any) -> tuple[str, str]:
     """(what to try, path) for one demo login."""
-    from xinjian.inspections.models import Target, TaskState
-    from xinjian.lists.models import AnomalyListing, SeriousListing
-    from xinjian.repair import eligibility
-    from xinjian.repair.models import RepairApplication
 
     if user.is_superuser:
         return "后台管理：规则、参考数据与演示账号", "admin/"
     member_of = getattr(user, "association_user", None)
     if member_of is not None:
-        from xinjian.integrity import queries as integrity
-
         n = integrity.current_members(member_of.association).count()
         return f"“会员企业”：{n} 家会员企业的公示信息与名单变动推送", "association/"
     link = getattr(user, "enterprise_user", None)
@@ -71,8 +70,6 @@ def first_step(user: Any) -> tuple[str, str]:
             "staff/lists/",
         )
     if has_perm(user, Perm.MANAGE_INSPECTIONS):
-        from xinjian.inspections.models import Task
-
         n = Task.objects.visible_to(user).filter(state=TaskState.IN_PROGRESS).count()
         return f"“双随机抽查”：{n} 个任务检查实施中，可汇总结果", "staff/inspections/"
     return "工作台", "staff/"

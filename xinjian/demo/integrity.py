@@ -14,7 +14,9 @@ from django.contrib.auth.models import User
 from xinjian.core.actors import CLOCK
 from xinjian.integrity import actions
 from xinjian.integrity.models import Article, AssociationUser, IndustryAssociation
+from xinjian.lists import actions as lists
 from xinjian.registry.models import Enterprise
+from xinjian.sharing.push import fanout
 
 from .users import DEMO_COUNTY
 
@@ -86,8 +88,6 @@ def demo_integrity() -> None:
     actions.subscribe_association(association, actor=approver, endpoint=ENDPOINT)
     if members:
         # One list change of a member, so the association's push page has something.
-        from xinjian.lists import actions as lists
-        from xinjian.sharing.push import fanout
 
         member = members[-1]
         if not member.anomaly_listings.filter(status="listed").exists():

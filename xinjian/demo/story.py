@@ -31,9 +31,21 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from xinjian.collection.models import CommitmentRecord, Inspection, Penalty
 from xinjian.core.actors import Actor
 from xinjian.core.errors import DomainError
-from xinjian.core.workdays import add_working_days, today
+from xinjian.core.workdays import SHANGHAI, add_working_days, today
+from xinjian.disclosure import policy
+from xinjian.disclosure.actions import publish_inspection, publish_penalty
+from xinjian.disclosure.exports import export_open_data
+from xinjian.inspections import actions as inspection_actions
+from xinjian.inspections.models import Assignment, InspectionItem, Task, TaskState
+from xinjian.lists import actions as list_actions
+from xinjian.lists.models import AnomalyListing, AnomalyStatus, RemovalReason, SeriousListing, TypicalCase
+from xinjian.registry.models import Department, Enterprise
+from xinjian.repair import actions as repair_actions
+from xinjian.repair import eligibility
+from xinjian.repair.models import RepairApplication
 
 SOURCE = "demo-story"
 DEMO = Actor("demo")
@@ -125,8 +137,6 @@ def inspections_done(s: Story) -> None:
 
 @step("inspections_in_progress", order=31, description="各演示检查人员所在区的在办抽查任务")
 def inspections_in_progress(s: Story) -> str:
-    from xinjian.inspections import actions
-    from xinjian.inspections.models import Assignment, InspectionItem, Task, TaskState
 
     from .users import LOGINS
 
@@ -136,8 +146,6 @@ def inspections_in_progress(s: Story) -> str:
     if item is None:
         return "无通用检查事项，跳过"
     for county in counties:
-        from xinjian.registry.models import Department
-
         department = Department.objects.filter(division_id=county).first()
         if (
             department is None
@@ -147,13 +155,13 @@ def inspections_in_progress(s: Story) -> str:
         start = s.on - dt.timedelta(days=10)
         try:
             with transaction.atomic():
-                plan = actions.create_plan(
+                plan = inspection_actions.create_plan(
                     actor=DEMO,
                     department=department,
                     year=start.year,
                     title=f"{department.name}{start.year}年度双随机抽查计划（演示在办）",
                 )
-                task = actions.create_task(
+                task = inspection_actions.create_task(
                     plan,
                     actor=DEMO,
                     title=f"{department.name}登记事项双随机抽查（演示在办）",
@@ -165,9 +173,9 @@ def inspections_in_progress(s: Story) -> str:
                     ends_on=s.on + dt.timedelta(days=30),
                     department=department,
                 )
-                actions.publish_task(task, actor=DEMO)
-                draw = actions.draw_task(task, actor=DEMO)
-                actions.start_inspections(task, actor=DEMO)
+                inspection_actions.publish_task(task, actor=DEMO)
+                draw = inspection_actions.draw_task(task, actor=DEMO)
+                inspection_actions.start_inspections(task, actor=DEMO)
                 _backdate(task, draw, start, start + dt.timedelta(days=1))
                 # Each inspector has entered a first result; the rest is theirs to do.
                 done: set[int] = set()
@@ -177,7 +185,7 @@ def inspections_in_progress(s: Story) -> str:
                     user = a.inspector.user
                     if user is None or user.pk in done or a.target.results.exists():
                         continue
-                    actions.record_result(
+                    inspection_actions.record_result(
                         a.target,
                         item,
                         actor=user,
@@ -197,7 +205,6 @@ def inspections_in_progress(s: Story) -> str:
 def _backdate(task: Any, draw: Any, published_on: dt.date, drawn_on: dt.date) -> None:
     """Date a demo task's publication, draw and start in the story's past (the actions
     stamp them now): the draw's time and the history rows of those steps."""
-    from xinjian.core.workdays import SHANGHAI
 
     at = dt.datetime.combine(drawn_on, dt.time(9, 30), tzinfo=SHANGHAI)
     type(draw).objects.filter(pk=draw.pk).update(drawn_at=at)
@@ -220,9 +227,6 @@ def anomaly_list(s: Story) -> str:
     approved by its due day (a province in steady state), a share removed since (report
     filed late). Fresh drafts from recent inspections await the approvers of the demo
     city and county."""
-    from xinjian.lists import actions
-    from xinjian.lists.models import AnomalyListing, AnomalyStatus, RemovalReason
-    from xinjian.registry.models import Enterprise
 
     approved = removed = fresh = 0
     drafts = AnomalyListing.objects.filter(status=AnomalyStatus.DRAFT).select_related(
@@ -233,14 +237,14 @@ def anomaly_list(s: Story) -> str:
         on = min(s.on, max(a.proposed_on, due - dt.timedelta(days=s.rng.randrange(0, 5))))
         dept = a.department.name if a.department else "广东省市场监督管理局"
         try:
-            actions.approve_anomaly_draft(
+            list_actions.approve_anomaly_draft(
                 a, actor=DEMO, decision_no=_decision_no(dept, "异字", on.year, i + 1), on=on
             )
             approved += 1
             if s.rng.random() < 0.2:
                 later = min(s.on, on + dt.timedelta(days=s.rng.randrange(20, 120)))
-                actions.note_ground_ceased(a, actor=DEMO, reason=RemovalReason.REPORT_FILED, on=later)
-                actions.remove_anomaly(a, actor=DEMO, reason=RemovalReason.REPORT_FILED, on=later)
+                list_actions.note_ground_ceased(a, actor=DEMO, reason=RemovalReason.REPORT_FILED, on=later)
+                list_actions.remove_anomaly(a, actor=DEMO, reason=RemovalReason.REPORT_FILED, on=later)
                 removed += 1
         except DomainError as e:
             s.out(f"  {a.enterprise.name}：{e.message}")
@@ -260,7 +264,7 @@ def anomaly_list(s: Story) -> str:
     others = list(candidates.exclude(region_code=DEMO_COUNTY)[20:200:45])[:2]
     for ent in county + others:
         try:
-            actions.list_anomaly(
+            list_actions.list_anomaly(
                 ent,
                 actor=DEMO,
                 ground="unreachable",
@@ -280,9 +284,6 @@ def serious_list(s: Story) -> str:
     penalties decided by county bureaus (the city approves them): the open procedures in
     the demo county (its enforcement officer carries them on), the one awaiting approval
     in the demo city (its approver signs), the published ones wherever found."""
-    from xinjian.collection.models import Penalty
-    from xinjian.lists import actions
-    from xinjian.lists.models import SeriousListing
 
     from .users import DEMO_COUNTY
 
@@ -336,25 +337,25 @@ def serious_list(s: Story) -> str:
         try:
             with transaction.atomic():
                 facts = f"{p.decided_on}，{p.decided_by}以{p.decision_no}对其“{p.violation}”作出较重行政处罚（演示）"
-                listing = actions.propose_serious(
+                listing = list_actions.propose_serious(
                     company, actor=DEMO, ground=grounds[p.domain], on=start, penalty=p, facts=facts
                 )
                 if target != "proposed":
-                    actions.notify_party(listing, actor=DEMO, on=start)
+                    list_actions.notify_party(listing, actor=DEMO, on=start)
                 if target in ("pending_approval", "published"):
-                    actions.submit_for_approval(listing, actor=DEMO, on=start, waived=True)
+                    list_actions.submit_for_approval(listing, actor=DEMO, on=start, waived=True)
                 if target == "published":
                     approved = add_working_days(start, 2).due
-                    actions.approve_serious(listing, actor=approver, on=approved, reason="同意列入")
+                    list_actions.approve_serious(listing, actor=approver, on=approved, reason="同意列入")
                     decided = add_working_days(approved, 1).due
                     dept = listing.department.name if listing.department else "深圳市市场监督管理局"
-                    actions.decide_serious(
+                    list_actions.decide_serious(
                         listing,
                         actor=DEMO,
                         decision_no=_decision_no(dept, "严字", decided.year, made.get("published", 0) + 1),
                         on=decided,
                     )
-                    actions.publish_serious(listing, actor=DEMO, on=add_working_days(decided, 2).due)
+                    list_actions.publish_serious(listing, actor=DEMO, on=add_working_days(decided, 2).due)
         except DomainError as e:
             s.out(f"  {company.name}：{e.message}")
             continue
@@ -364,8 +365,6 @@ def serious_list(s: Story) -> str:
 
 @step("typical_cases", order=57, description="典型案例：已发布两件，一件待审核")
 def typical_cases(s: Story) -> str:
-    from xinjian.lists import actions
-    from xinjian.lists.models import SeriousListing, TypicalCase
 
     if TypicalCase.objects.filter(title__endswith="（演示）").exists():
         return "已存在"
@@ -375,7 +374,7 @@ def typical_cases(s: Story) -> str:
     writer, reviewer = Actor("demo:writer"), Actor("demo:reviewer")
     n = 0
     for i, listing in enumerate(listings):
-        case = actions.save_case(
+        case = list_actions.save_case(
             None,
             actor=writer,
             title=f"{listing.enterprise.name}{listing.ground_name()}案（演示）",
@@ -387,8 +386,8 @@ def typical_cases(s: Story) -> str:
             enterprises=[listing.enterprise],
         )
         if i < 2:
-            actions.move_case(case, "review", actor=reviewer, on=s.on - dt.timedelta(days=10 - i))
-            actions.move_case(case, "publish", actor=reviewer, on=s.on - dt.timedelta(days=9 - i))
+            list_actions.move_case(case, "review", actor=reviewer, on=s.on - dt.timedelta(days=10 - i))
+            list_actions.move_case(case, "publish", actor=reviewer, on=s.on - dt.timedelta(days=9 - i))
         n += 1
     return f"{n} 件"
 
@@ -398,8 +397,6 @@ def typical_cases(s: Story) -> str:
 
 @step("commitments", order=40, description="信用承诺及其核查（含今日作出的承诺）")
 def commitments(s: Story) -> str:
-    from xinjian.collection.models import CommitmentRecord
-    from xinjian.registry.models import Enterprise
 
     s.command("demo_commitments", "--seed", "1")
     # Today's open data holds a commitment made today (an approval system's feed).
@@ -436,10 +433,6 @@ def repair(s: Story) -> str:
 def _approver_repair(s: Story) -> str:
     """An application accepted and awaiting the decision of the demo approver's own
     department (repairs are decided by the department that made the decision)."""
-    from xinjian.collection.models import Penalty
-    from xinjian.disclosure import policy
-    from xinjian.repair import actions, eligibility
-    from xinjian.repair.models import RepairApplication
 
     approver = s.user("demo_approver")
     dept = getattr(getattr(approver, "staff_profile", None), "department", None)
@@ -457,7 +450,7 @@ def _approver_repair(s: Story) -> str:
             continue
         try:
             with transaction.atomic():
-                app = actions.apply(
+                app = repair_actions.apply(
                     p.enterprise,
                     actor=DEMO,
                     kind="penalty_publication",
@@ -467,14 +460,12 @@ def _approver_repair(s: Story) -> str:
                     commitment_confirmed=True,
                     on=day - dt.timedelta(days=3),
                 )
-                actions.accept(app, actor=DEMO, on=day - dt.timedelta(days=2))
+                repair_actions.accept(app, actor=DEMO, on=day - dt.timedelta(days=2))
         except DomainError:
             continue
         if app.department_id == dept.pk:
             return f"{dept.name}待决定：{app.number}"
     # None in the generated history: a fine of the city's decided eight months ago, paid.
-    from xinjian.disclosure.actions import publish_penalty
-    from xinjian.registry.models import Enterprise
 
     company = (
         Enterprise.objects.filter(
@@ -506,7 +497,7 @@ def _approver_repair(s: Story) -> str:
     )
     publish_penalty(p, actor=DEMO, on=add_working_days(decided, 5).due)
     with transaction.atomic():
-        app = actions.apply(
+        app = repair_actions.apply(
             company,
             actor=DEMO,
             kind="penalty_publication",
@@ -516,7 +507,7 @@ def _approver_repair(s: Story) -> str:
             commitment_confirmed=True,
             on=day - dt.timedelta(days=3),
         )
-        actions.accept(app, actor=DEMO, on=day - dt.timedelta(days=2))
+        repair_actions.accept(app, actor=DEMO, on=day - dt.timedelta(days=2))
     return f"{dept.name}待决定：{app.number}"
 
 
@@ -530,8 +521,6 @@ def demo_enterprise_records(s: Story) -> str:
     """The demo enterprise user's own records: a fine published seven months ago and paid
     (early stop of publication may be applied for), a small fine (leaves public view by
     itself after three months) and a published inspection result it may comment on."""
-    from xinjian.collection.models import Inspection, Penalty
-    from xinjian.disclosure.actions import publish_inspection, publish_penalty
 
     from .users import demo_enterprise
 
@@ -597,7 +586,6 @@ def demo_enterprise_records(s: Story) -> str:
 
 @step("open_data", order=90, description="重新生成当日开放数据（含今日的承诺与名单）")
 def open_data(s: Story) -> str:
-    from xinjian.disclosure.exports import export_open_data
 
     files = export_open_data(s.on, actor=DEMO)
     return f"{len(files)} 个文件"

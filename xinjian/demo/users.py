@@ -15,6 +15,8 @@ from django.db import transaction
 from xinjian.accounts.models import EnterpriseUser, StaffProfile
 from xinjian.core import audit
 from xinjian.core.roles import Role
+from xinjian.inspections import actions as inspections
+from xinjian.inspections.models import Inspector
 from xinjian.registry.models import Department, Enterprise, Office
 
 from .generator import ANCHOR_COUNTY
@@ -203,8 +205,6 @@ LOGINS: tuple[DemoLogin, ...] = (
 
 def _directory_entry(user: User, dept: Department, login: DemoLogin) -> None:
     """A demo inspector's login is the directory person the draws assign (issue 14)."""
-    from xinjian.inspections import actions as inspections
-    from xinjian.inspections.models import Inspector
 
     quals = sorted({login.office or "general", "general"})
     entry = Inspector.objects.filter(user=user).first()

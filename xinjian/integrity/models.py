@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.jurisdiction import JurisdictionQuerySet
 from xinjian.core.models import AuditedModel, TransitionRecord
+from xinjian.disclosure.redaction import redact
 from xinjian.registry.models import Enterprise
 
 
@@ -56,17 +57,14 @@ class Article(AuditedModel):
 
     def public_title(self) -> str:
         """As published: personal data removed (domain.md §5), like every free text."""
-        from xinjian.disclosure.redaction import redact
 
         return redact(self.title)
 
     def public_summary(self) -> str:
-        from xinjian.disclosure.redaction import redact
 
         return redact(self.summary)
 
     def public_body(self) -> str:
-        from xinjian.disclosure.redaction import redact
 
         return redact(self.body)
 
