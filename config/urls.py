@@ -9,6 +9,7 @@ from config.api import api
 from xinjian.core import views as core_views
 from xinjian.core import workflow_views
 from xinjian.core.access import public
+from xinjian.repair import lookup as repair_lookup
 
 admin.site.site_header = "信监 · 系统管理"
 admin.site.site_title = "信监"
@@ -39,6 +40,7 @@ urlpatterns = [
     path("public/my/commitments/", include("xinjian.commitments.enterprise_urls")),
     path("public/reports/", include("xinjian.sharing.public_urls")),
     path("public/my/repair/", include("xinjian.repair.public_urls")),
+    path("public/repair/progress/", repair_lookup.lookup, name="repair_lookup"),
     path("public/", include("xinjian.disclosure.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
