@@ -170,3 +170,50 @@ def test_disclosure_steps_read_their_input_through_forms(client, staff_factory, 
     )
     assert response.status_code == 302 and _named(response, "所针对的信息")
     assert not EnterpriseReply.objects.exists()
+
+
+def test_inspection_steps_read_their_input_through_forms(client, staff_factory, enterprise_factory):
+    """Issue 13 §7 (inspections): an oversize or wrongly typed input is named, nothing stored;
+    a conflict of interest names only an enterprise the user may see."""
+    from xinjian.inspections import actions
+    from xinjian.inspections.models import ConflictOfInterest, InspectionItem, InspectionRule
+    from xinjian.registry.models import Department
+
+    user = staff_factory("440305", ["administrator"])
+    client.force_login(user)
+    items, rules = InspectionItem.objects.count(), InspectionRule.objects.count()
+    item = {
+        "list": "item",
+        "code": "X" * 41,
+        "name": "n",
+        "legal_basis": "b",
+        "office": "food",
+        "method": "onsite",
+        "qualification": "food",
+        "target_population": "t",
+    }
+    response = client.post("/staff/inspections/items/save/", item)
+    assert response.status_code == 302 and _named(response, "事项编码")
+    response = client.post("/staff/inspections/items/save/", {**item, "code": "X-1", "method": "by_drone"})
+    assert response.status_code == 302 and _named(response, "检查方式")
+    assert InspectionItem.objects.count() == items
+    rule = {"code": "publication_working_days", "value": "1e400", "effective_from": "2026-01-01"}
+    response = client.post("/staff/inspections/rules/", rule)
+    assert response.status_code == 302 and _named(response, "取值")
+    assert InspectionRule.objects.count() == rules
+
+    inspector = actions.add_inspector(
+        actor=user,
+        department=Department.objects.get(division_id="440305"),
+        name="张三",
+        badge_no="B-1",
+        qualifications=["food"],
+    )
+    elsewhere = enterprise_factory(region_code="440104")
+    url = f"/staff/inspections/inspectors/{inspector.pk}/"
+    response = client.post(url, {"op": "conflict", "uscc": elsewhere.uscc, "reason": "亲属"})
+    assert response.status_code == 302 and _named(response, "利害关系企业")
+    assert not ConflictOfInterest.objects.exists()
+    own = enterprise_factory(region_code="440305")
+    response = client.post(url, {"op": "conflict", "uscc": f" {own.uscc} ", "reason": "亲属"})
+    assert ConflictOfInterest.objects.get().enterprise == own

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from xinjian.collection.models import Inspection, InspectionResult
 from xinjian.core.access import public, staff
 from xinjian.core.errors import DomainError, describe
+from xinjian.core.forms import say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
@@ -109,38 +110,48 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-class PlanYearForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2999, required=False)
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2999, required=False)
+    # The title is required by the action, in its own words.
+    title = forms.CharField(label=_("计划名称"), required=False, max_length=200)
+    description = forms.CharField(label=_("说明"), required=False, max_length=5000)
 
 
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanYearForm(request.POST)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("inspections:tasks")
+    d = form.cleaned_data
     try:
-        if not form.is_valid():
-            raise ValueError
         actions.create_plan(
             actor=request.user,
             department=_department(request),
-            year=form.cleaned_data["year"] or today().year,
-            title=request.POST.get("title", ""),
-            description=request.POST.get("description", ""),
+            year=d["year"] or today().year,
+            title=d["title"],
+            description=d["description"],
         )
         messages.success(request, gettext("年度抽查计划已创建"))
-    except ValueError:
-        messages.error(request, gettext("年度不合法"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:tasks")
 
 
-class ResultItemForm(forms.Form):
-    item = forms.ModelChoiceField(queryset=InspectionItem.objects.none())
+class ResultForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none())
+    result = forms.ChoiceField(label=_("检查结果"), choices=InspectionResult.choices)
+    follow_up = forms.ChoiceField(label=_("后续处置"), choices=FollowUp.choices, required=False)
+    findings = forms.CharField(label=_("检查发现"), required=False, max_length=5000)
+    inspected_on = forms.DateField(label=_("检查日期"))
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["item"]).queryset = items
+
+    def clean_follow_up(self) -> str:
+        return self.cleaned_data.get("follow_up") or FollowUp.NONE
 
 
 class TaskForm(forms.Form):
@@ -166,7 +177,10 @@ class TaskForm(forms.Form):
         label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     joint_departments = forms.CharField(
-        label=_("联合抽查部门（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("联合抽查部门（每行一个）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any):
@@ -272,24 +286,25 @@ def target_results(request: HttpRequest, pk: int) -> HttpResponse:
     task = target.draw.task
     items = list(task.items.all())
     if request.method == "POST":
-        picked = ResultItemForm(request.POST, items=task.items.all())
-        if not picked.is_valid():  # not a number, or not an item of this task
-            raise Http404
-        item = picked.cleaned_data["item"]
+        form = ResultForm(request.POST, items=task.items.all())
+        if not form.is_valid():
+            if "item" in form.errors:  # not a number, or not an item of this task
+                raise Http404
+            say_invalid(request, form)
+            return redirect("inspections:target_results", pk=target.pk)
+        d = form.cleaned_data
+        item = d["item"]
         try:
-            day = dt.date.fromisoformat(request.POST.get("inspected_on", ""))
             actions.record_result(
                 target,
                 item,
                 actor=request.user,
-                result=request.POST.get("result", ""),
-                follow_up=request.POST.get("follow_up", FollowUp.NONE),
-                findings=request.POST.get("findings", ""),
-                inspected_on=day,
+                result=d["result"],
+                follow_up=d["follow_up"],
+                findings=d["findings"],
+                inspected_on=d["inspected_on"],
             )
             messages.success(request, gettext("已录入“%(name)s”的检查结果") % {"name": item.name})
-        except ValueError:
-            messages.error(request, gettext("检查日期不合法"))
         except DomainError as e:
             _errors(request, e)
         return redirect("inspections:target_results", pk=target.pk)
@@ -343,36 +358,61 @@ def items(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ItemListForm(forms.Form):
+    """Which list the entry belongs to: the inspection items (default) or the key
+    supervision items."""
+
+    list = forms.ChoiceField(
+        choices=[("item", _("抽查事项清单")), ("key", _("重点监管事项清单"))], required=False
+    )
+
+
+# Required entries are the actions' rule: they name every missing one together, by label.
+class InspectionItemForm(forms.Form):
+    code = forms.CharField(label=_("事项编码"), required=False, max_length=40)
+    name = forms.CharField(label=_("抽查事项"), required=False, max_length=200)
+    legal_basis = forms.CharField(label=_("法律依据"), required=False, max_length=5000)
+    office = forms.ChoiceField(label=_("实施机构"), choices=OfficeKind.choices, required=False)
+    target_population = forms.CharField(label=_("抽查对象"), required=False, max_length=200)
+    method = forms.ChoiceField(label=_("检查方式"), choices=InspectionMethod.choices, required=False)
+    qualification = forms.ChoiceField(label=_("所需资格"), choices=Qualification.choices, required=False)
+    is_key = forms.BooleanField(label=_("重点检查事项"), required=False)
+    key_area_types = forms.MultipleChoiceField(label=_("重点领域类型"), required=False)
+    # The page's "启用" checkbox: unticked is inactive.
+    active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["key_area_types"]).choices = [
+            (t.code, t.name) for t in KeyAreaType.objects.filter(enabled=True)
+        ]
+
+
+class KeySupervisionItemForm(forms.Form):
+    code = forms.CharField(label=_("事项编码"), required=False, max_length=40)
+    name = forms.CharField(label=_("监管事项"), required=False, max_length=200)
+    supervisor = forms.CharField(label=_("监管主体"), required=False, max_length=200)
+    target = forms.CharField(label=_("监管对象"), required=False, max_length=200)
+    measures = forms.CharField(label=_("监管措施"), required=False, max_length=5000)
+    legal_basis = forms.CharField(label=_("法律依据"), required=False, max_length=5000)
+    active = forms.BooleanField(label=_("启用"), required=False)
+
+
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def item_save(request: HttpRequest) -> HttpResponse:
-    p = request.POST
+    which = ItemListForm(request.POST)
+    key = which.is_valid() and which.cleaned_data["list"] == "key"
+    form = KeySupervisionItemForm(request.POST) if key else InspectionItemForm(request.POST)
+    if not which.is_valid() or not form.is_valid():
+        say_invalid(request, which)
+        say_invalid(request, form)
+        return redirect("inspections:items")
     try:
-        if p.get("list") == "key":
-            actions.save_key_supervision_item(
-                actor=request.user,
-                code=p.get("code", ""),
-                name=p.get("name", ""),
-                supervisor=p.get("supervisor", ""),
-                target=p.get("target", ""),
-                measures=p.get("measures", ""),
-                legal_basis=p.get("legal_basis", ""),
-                active=p.get("active", "on") == "on",
-            )
+        if key:
+            actions.save_key_supervision_item(actor=request.user, **form.cleaned_data)
         else:
-            actions.save_inspection_item(
-                actor=request.user,
-                code=p.get("code", ""),
-                name=p.get("name", ""),
-                legal_basis=p.get("legal_basis", ""),
-                office=p.get("office", ""),
-                target_population=p.get("target_population", ""),
-                method=p.get("method", ""),
-                qualification=p.get("qualification", ""),
-                is_key=p.get("is_key") == "on",
-                key_area_types=p.getlist("key_area_types"),
-                active=p.get("active", "on") == "on",
-            )
+            actions.save_inspection_item(actor=request.user, **form.cleaned_data)
         messages.success(request, gettext("清单已更新"))
     except DomainError as e:
         _errors(request, e)
@@ -397,51 +437,107 @@ def inspectors(request: HttpRequest) -> HttpResponse:
     )
 
 
+class InspectorForm(forms.Form):
+    # Required entries (and at least one qualification) are the action's rule.
+    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
+    badge_no = forms.CharField(label=_("执法证号"), required=False, max_length=40)
+    qualifications = forms.MultipleChoiceField(
+        label=_("检查资格"), choices=Qualification.choices, required=False
+    )
+
+
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def inspector_add(request: HttpRequest) -> HttpResponse:
+    form = InspectorForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("inspections:inspectors")
     try:
-        actions.add_inspector(
-            actor=request.user,
-            department=_department(request),
-            name=request.POST.get("name", ""),
-            badge_no=request.POST.get("badge_no", ""),
-            qualifications=request.POST.getlist("qualifications"),
-        )
+        actions.add_inspector(actor=request.user, department=_department(request), **form.cleaned_data)
         messages.success(request, gettext("已加入执法检查人员名录库"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:inspectors")
 
 
+class _EnterpriseByUscc(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
+class InspectorChangeForm(forms.Form):
+    """Declare a conflict of interest with an enterprise (`op=conflict`), or put the
+    inspector on or off duty (`op=activate` / anything else)."""
+
+    op = forms.ChoiceField(
+        choices=[("conflict", _("登记利害关系")), ("activate", _("在岗")), ("deactivate", _("不在岗"))],
+        required=False,
+    )
+    enterprise = _EnterpriseByUscc(
+        label=_("利害关系企业"),
+        queryset=Enterprise.objects.none(),
+        to_field_name="uscc",
+        required=False,
+        error_messages={"invalid_choice": _("辖区内没有该统一社会信用代码的企业")},
+    )
+    # Whether a reason is required is the actions' rule, said in their own words.
+    reason = forms.CharField(label=_("原因"), required=False, max_length=2000)
+
+    def __init__(self, data: Any, *, user: Any) -> None:
+        # The page names the enterprise by its code (`uscc`); only those the user may see.
+        super().__init__({**data.dict(), "enterprise": data.get("uscc", "")})
+        cast(forms.ModelChoiceField, self.fields["enterprise"]).queryset = Enterprise.objects.visible_to(user)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if d.get("op") == "conflict":
+            if d.get("enterprise") is None and "enterprise" not in self.errors:
+                self.add_error("enterprise", gettext("辖区内没有该统一社会信用代码的企业"))
+            if len(d.get("reason") or "") > 200:
+                self.add_error("reason", gettext("回避事由至多200字"))
+        return d
+
+
 @require_POST
 @staff(Perm.MANAGE_INSPECTIONS)
 def inspector_change(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_visible_or_404(Inspector.objects, request.user, pk=pk)
+    form = InspectorChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("inspections:inspectors")
+    d = form.cleaned_data
     try:
-        if request.POST.get("op") == "conflict":
-            enterprise = (
-                Enterprise.objects.visible_to(request.user)
-                .filter(uscc=request.POST.get("uscc", "").strip())
-                .first()
-            )
-            if enterprise is None:
-                raise DomainError(gettext("辖区内没有该统一社会信用代码的企业"))
-            actions.declare_conflict(
-                inspector, enterprise, actor=request.user, reason=request.POST.get("reason", "")
-            )
+        if d["op"] == "conflict":
+            actions.declare_conflict(inspector, d["enterprise"], actor=request.user, reason=d["reason"])
             messages.success(request, gettext("已登记利害关系，抽取时将自动回避"))
         else:
             actions.set_inspector_active(
-                inspector,
-                actor=request.user,
-                active=request.POST.get("op") == "activate",
-                reason=request.POST.get("reason", ""),
+                inspector, actor=request.user, active=d["op"] == "activate", reason=d["reason"]
             )
             messages.success(request, gettext("已更新在岗状态"))
     except DomainError as e:
         _errors(request, e)
     return redirect("inspections:inspectors")
+
+
+class DrawRatioForm(forms.Form):
+    risk_class = forms.ChoiceField(label=_("风险分类"), choices=[(c, c) for c in RISK_CLASSES])
+    scope = forms.ChoiceField(
+        label=_("适用范围"), choices=[("province", _("本省")), ("national", _("全国默认"))], required=False
+    )
+    # 0 to 1 with at most four decimals is the action's rule, said in its own words.
+    ratio = forms.DecimalField(label=_("抽查比例"), max_digits=20)
+    effective_from = forms.DateField(label=_("生效日期"))
+    basis = forms.CharField(label=_("依据"), required=False, max_length=300)
+
+
+class InspectionRuleForm(forms.Form):
+    code = forms.ChoiceField(label=_("规则"), choices=RuleCode.choices)
+    value = forms.DecimalField(label=_("取值"), max_digits=10, decimal_places=4)
+    effective_from = forms.DateField(label=_("生效日期"))
+    basis = forms.CharField(label=_("依据"), required=False, max_length=300)
 
 
 @staff(Perm.VIEW_REGISTER)
@@ -453,34 +549,33 @@ def rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not has_perm(request.user, Perm.MANAGE_RULES):
             messages.error(request, gettext("没有维护规则的权限"))
-        elif request.POST.get("risk_class"):
+        elif "risk_class" in request.POST:  # which of the page's two forms was sent
             # The per-class draw ratio: a new version in its one table (risk's measures).
+            ratio_form = DrawRatioForm(request.POST)
+            if not ratio_form.is_valid():
+                say_invalid(request, ratio_form)
+                return redirect("inspections:rules")
+            d = ratio_form.cleaned_data
             try:
                 risk_actions.set_draw_ratio(
                     actor=request.user,
-                    risk_class=request.POST.get("risk_class", ""),
-                    ratio=Decimal(request.POST.get("ratio", "")),
-                    effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
-                    basis=request.POST.get("basis", ""),
-                    province_code=province if request.POST.get("scope") == "province" else "",
+                    risk_class=d["risk_class"],
+                    ratio=d["ratio"],
+                    effective_from=d["effective_from"],
+                    basis=d["basis"],
+                    province_code=province if d["scope"] == "province" else "",
                 )
                 messages.success(request, gettext("已录入新版本抽查比例"))
-            except (ValueError, ArithmeticError):
-                messages.error(request, gettext("取值或生效日期不合法"))
             except DomainError as e:
                 _errors(request, e)
         else:
+            rule_form = InspectionRuleForm(request.POST)
+            if not rule_form.is_valid():
+                say_invalid(request, rule_form)
+                return redirect("inspections:rules")
             try:
-                actions.set_rule(
-                    actor=request.user,
-                    code=request.POST.get("code", ""),
-                    value=Decimal(request.POST.get("value", "")),
-                    effective_from=dt.date.fromisoformat(request.POST.get("effective_from", "")),
-                    basis=request.POST.get("basis", ""),
-                )
+                actions.set_rule(actor=request.user, **rule_form.cleaned_data)
                 messages.success(request, gettext("已录入新版本规则"))
-            except (ValueError, ArithmeticError):
-                messages.error(request, gettext("取值或生效日期不合法"))
             except DomainError as e:
                 _errors(request, e)
         return redirect("inspections:rules")
