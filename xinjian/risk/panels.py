@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
+from xinjian.core.jurisdiction import user_region_prefix
 from xinjian.core.panels import enterprise_panels
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
@@ -40,16 +41,27 @@ def _class_by_county_chart_build(user: Any) -> dict[str, Any] | None:
         return None
     # A long IN list costs more than reading every assessment (the map is filtered below).
     classes = current_class_map(ents if len(ents) < 20000 else None)
+    # A province's staff see its prefectures (a hundred counties do not fit an axis); a
+    # city's or county's staff see the counties.
+    prefix = user_region_prefix(user) or ""
+    by_city = len(prefix) <= 2
+
+    def area(code: str) -> str:
+        return code[:4] + "00" if by_city else code
+
     counts: dict[tuple[str, str], int] = {}
     for eid, klass in classes.items():
         region = ents.get(eid)
         if region is None:
             continue
-        counts[(region, klass)] = counts.get((region, klass), 0) + 1
+        key = (area(region), klass)
+        counts[key] = counts.get(key, 0) + 1
     regions = sorted({r for r, _k in counts})
     names = dict(Division.objects.filter(code__in=regions).values_list("code", "name"))
     return {
-        "title": gettext("各区县主体风险分类分布（户）"),
+        "title": gettext("各地市主体风险分类分布（户）")
+        if by_city
+        else gettext("各区县主体风险分类分布（户）"),
         "option": {
             "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
             "legend": {"top": 0},

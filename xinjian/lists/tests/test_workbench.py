@@ -186,3 +186,33 @@ def test_charts_are_echarts_options_and_risk_classes_stay_with_risk_staff(
     client.logout()
     assert client.get(reverse("home")).status_code in (302, 403)
     assert "echarts" not in client.get("/public/").content.decode()
+
+
+def test_the_class_chart_groups_a_province_by_prefecture_and_a_city_by_county(
+    staff_factory, enterprise_factory
+):
+    from django.utils import timezone
+
+    from xinjian.risk.models import Assessment
+    from xinjian.risk.panels import _class_by_county_chart_build
+
+    for region, klass in (("440305", "A"), ("440306", "D"), ("440103", "B")):
+        e = enterprise_factory(region_code=region)
+        Assessment.objects.create(  # the scorer's bulk rows carry no constraints (ADR 0041)
+            enterprise=e,
+            model_id="general",
+            version_id=1,
+            run_id=1,
+            as_of=dt.date(2026, 9, 1),
+            assessed_at=timezone.now(),
+            score=50,
+            risk_class=klass,
+            values_json="[]",
+        )
+    province = _class_by_county_chart_build(staff_factory("440000", ["credit_officer"]))
+    city = _class_by_county_chart_build(staff_factory("440300", ["credit_officer"]))
+    assert "各地市" in province["title"] and "各区县" in city["title"]
+    assert province["option"]["xAxis"]["data"] == ["广州市", "深圳市"]
+    assert len(city["option"]["xAxis"]["data"]) == 2  # Nanshan and Bao'an, not Guangzhou's county
+    d = next(x for x in city["option"]["series"] if x["name"] == "D类")
+    assert sum(d["data"]) == 1
