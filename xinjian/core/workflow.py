@@ -36,13 +36,20 @@ class Field:
     name: str
     label: Any
     required: bool = True
-    kind: str = "text"  # text | textarea | checkbox
+    kind: str = "text"  # text | textarea | checkbox | select | date
     max_length: int = 0  # 0: 500 for text, 5,000 for a textarea
+    # A select's (value, label) pairs, in order: the value is passed, the label shown.
+    choices: tuple[tuple[str, Any], ...] = ()
 
     def form_field(self) -> forms.Field:
         """The Django form field the generic view validates this input with."""
         if self.kind == "checkbox":
             return forms.BooleanField(label=self.label, required=False)
+        if self.kind == "select":
+            # Only a listed value passes; an empty one only when the input is optional.
+            return forms.ChoiceField(label=self.label, required=self.required, choices=self.choices)
+        if self.kind == "date":
+            return forms.DateField(label=self.label, required=self.required, input_formats=["%Y-%m-%d"])
         limit = self.max_length or (5000 if self.kind == "textarea" else 500)
         widget = forms.Textarea if self.kind == "textarea" else forms.TextInput
         # Whether an empty value is acceptable is the action's rule (it says why in its own

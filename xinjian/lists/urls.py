@@ -20,7 +20,6 @@ urlpatterns = [
     path("serious/<int:pk>/", views.serious_detail, name="serious_detail"),
     path("serious/<int:pk>/notice/", views.serious_notice, name="serious_notice"),
     path("serious/<int:pk>/action/", views.serious_action, name="serious_action"),
-    path("serious/<int:pk>/hearing/<str:action>/", views.serious_hearing, name="serious_hearing"),
     path("serious/<int:pk>/hearing-notice/", views.serious_hearing_notice, name="serious_hearing_notice"),
     path("serious/<int:pk>/decision/", views.serious_decision_document, name="serious_decision_document"),
     path("rules/", views.rules_page, name="rules"),

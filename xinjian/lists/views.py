@@ -25,7 +25,6 @@ from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
 from xinjian.core.workdays import today
-from xinjian.core.workflow import may_take
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Division, Enterprise
 
@@ -336,95 +335,9 @@ def serious_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approving_department": approver,
             "earliest_repair": s.earliest_repair_date(),
             "hearing_states": HEARING_STATES,
-            "hearing_forms": _hearing_forms(s),
             "hearing_outcomes": HearingOutcome,
         },
     )
-
-
-# --- the hearing (Order 44 art. 15; Administrative Penalty Law arts. 63–65) ----------------
-
-
-class HearingRequestForm(forms.Form):
-    note = forms.CharField(label=_("听证申请要点"), max_length=500, required=False, widget=forms.Textarea)
-
-
-class HearingScheduleForm(forms.Form):
-    hearing_on = forms.DateField(
-        label=_("听证日期"), input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
-    )
-    time = forms.CharField(label=_("听证时间"), max_length=20, required=False)
-    place = forms.CharField(label=_("听证地点"), max_length=200)
-    host = forms.CharField(label=_("听证主持人"), max_length=100)
-
-
-class HearingConcludeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("听证结论"), choices=HearingOutcome.choices)
-    held_on = forms.DateField(
-        label=_("听证举行日期"),
-        input_formats=["%Y-%m-%d"],
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    record = forms.CharField(label=_("听证笔录要点"), max_length=5000, required=False, widget=forms.Textarea)
-
-
-HEARING_STEPS: dict[str, tuple[type[forms.Form], str]] = {
-    "request": (HearingRequestForm, "request_hearing"),
-    "schedule": (HearingScheduleForm, "schedule_hearing"),
-    "conclude": (HearingConcludeForm, "conclude_hearing"),
-}
-
-
-def _hearing_forms(s: SeriousListing) -> dict[str, forms.Form]:
-    """The hearing step forms the listing's state allows (the page shows each one)."""
-    return {
-        step: form_class(prefix=step)
-        for step, (form_class, action) in HEARING_STEPS.items()
-        if s.status in actions.SERIOUS.transitions[action].sources
-    }
-
-
-@require_POST
-@staff(Perm.MANAGE_LISTS)
-def serious_hearing(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One hearing step through its form: request, schedule (notice to the party) or
-    conclude (record and outcome). A bad input is a message naming the field."""
-    s: SeriousListing = get_visible_or_404(
-        SeriousListing.objects.select_related("enterprise", "department"), request.user, pk=pk
-    )
-    step = action  # request | schedule | conclude
-    if step not in HEARING_STEPS:
-        raise Http404
-    form_class, _action = HEARING_STEPS[step]
-    form = form_class(request.POST, prefix=step)
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}：{error}" if label else str(error))
-        return redirect("lists:serious_detail", pk=s.pk)
-    data, user = form.cleaned_data, request.user
-    try:
-        if step == "request":
-            actions.request_hearing(s, actor=user, note=data["note"])
-        elif step == "schedule":
-            actions.schedule_hearing(
-                s,
-                actor=user,
-                hearing_on=data["hearing_on"],
-                place=data["place"],
-                host=data["host"],
-                time=data["time"],
-            )
-        else:
-            actions.conclude_hearing(
-                s, actor=user, outcome=data["outcome"], record=data["record"], held_on=data["held_on"]
-            )
-        messages.success(request, gettext("已办理"))
-    except DomainError as e:
-        messages.error(request, e.message)
-    return redirect("lists:serious_detail", pk=s.pk)
 
 
 def _document(request: HttpRequest, doc: documents.Document, back: int, title: Any) -> HttpResponse:
@@ -482,48 +395,14 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
     s: SeriousListing = get_visible_or_404(
         SeriousListing.objects.select_related("enterprise", "department", "penalty"), request.user, pk=pk
     )
-    action, p, user = request.POST.get("action", ""), request.POST, request.user
-    step = actions.SERIOUS.transitions.get("record_statement" if action == "statement" else action)
-    allowed = may_take(user, step) if step is not None and step.perm else has_perm(user, Perm.MANAGE_LISTS)
-    if not allowed:
+    # The steps of the workflow table are its buttons (core.workflow_views.take); what is
+    # left here is the re-check of an escalation, which is not a step of its own.
+    if not has_perm(request.user, Perm.MANAGE_LISTS):
         messages.error(request, gettext("没有执行此操作的权限"))
         return redirect("lists:serious_detail", pk=s.pk)
     try:
-        if action == "notify":
-            actions.notify_party(s, actor=user)
-        elif action == "statement":
-            actions.record_statement(
-                s, actor=user, statement=p.get("statement", "").strip(), hearing=bool(p.get("hearing"))
-            )
-        elif action == "submit":
-            actions.submit_for_approval(s, actor=user, waived=bool(p.get("waived")))
-        elif action == "approve":
-            actions.approve_serious(s, actor=user, reason=p.get("reason", ""))
-        elif action == "return":
-            actions.approve_serious(s, actor=user, approve=False, reason=p.get("reason", ""))
-        elif action == "drop":
-            actions.drop_serious(s, actor=user, reason=p.get("reason", "").strip())
-        elif action == "decide":
-            actions.decide_serious(
-                s,
-                actor=user,
-                decision_no=p.get("decision_no", ""),
-                reply_to_party=p.get("reply_to_party", ""),
-            )
-        elif action == "serve":
-            actions.serve_decision(s, actor=user, served_on=p.get("served_on", ""))
-        elif action == "recheck":
-            actions.recheck_escalation(s, actor=user)
-        elif action == "publish":
-            actions.publish_serious(s, actor=user)
-        elif action == "remove_early":
-            actions.remove_serious_early(
-                s, actor=user, reference=p.get("reference", "").strip(), reason=p.get("reason", "")
-            )
-        elif action == "revoke":
-            actions.revoke_serious(
-                s, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip()
-            )
+        if request.POST.get("action", "") == "recheck":
+            actions.recheck_escalation(s, actor=request.user)
         else:
             raise DomainError(gettext("未知操作"))
         if s.status == SeriousStatus.LAPSED:

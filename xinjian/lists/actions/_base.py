@@ -18,6 +18,7 @@ from ..models import (
     AnomalyKind,
     AnomalyListing,
     AnomalyStatus,
+    HearingOutcome,
     ListingHistory,
     ListKind,
     SeriousListing,
@@ -94,11 +95,29 @@ SERIOUS = Workflow(
     SeriousListing,
     {
         "propose": T({""}, S.PROPOSED, _("提出列入建议"), perm=Perm.MANAGE_LISTS, event=E.LISTING_PROPOSED),
+        # Each step a person takes on the listing's page is a button of this table (issue 14):
+        # the action (`handler`) with the inputs it needs (`fields`).
         "notify": T(
-            {S.PROPOSED}, S.NOTIFIED, _("送达列入告知书"), perm=Perm.MANAGE_LISTS, event=E.LISTING_NOTIFIED
+            {S.PROPOSED},
+            S.NOTIFIED,
+            _("送达列入告知书"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_NOTIFIED,
+            handler="notify_party",
+            done=_("已送达列入告知书"),
         ),
         "record_statement": T(
-            {S.NOTIFIED}, S.NOTIFIED, _("登记陈述申辩"), event=E.LISTING_STATEMENT_RECORDED
+            {S.NOTIFIED},
+            S.NOTIFIED,
+            _("登记陈述申辩"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_STATEMENT_RECORDED,
+            handler="record_statement",
+            fields=(
+                Field("statement", _("当事人陈述申辩"), kind="textarea"),
+                Field("hearing", _("要求听证"), required=False, kind="checkbox"),
+            ),
+            done=_("已登记陈述申辩"),
         ),
         # The hearing (Order 44 art. 15; Administrative Penalty Law arts. 63–65): asked for
         # within the statement period it stops the procedure — approval needs a submission,
@@ -109,6 +128,9 @@ SERIOUS = Workflow(
             _("登记听证申请"),
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_HEARING_REQUESTED,
+            handler="request_hearing",
+            fields=(Field("note", _("听证申请要点"), required=False, kind="textarea"),),
+            done=_("已登记听证申请"),
         ),
         "schedule_hearing": T(
             {S.HEARING_REQUESTED, S.HEARING_SCHEDULED},
@@ -116,6 +138,14 @@ SERIOUS = Workflow(
             _("安排听证并通知当事人"),
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_HEARING_SCHEDULED,
+            handler="schedule_hearing",
+            fields=(
+                Field("hearing_on", _("听证日期"), kind="date"),
+                Field("time", _("听证时间"), required=False, max_length=20),
+                Field("place", _("听证地点"), max_length=200),
+                Field("host", _("听证主持人"), max_length=100),
+            ),
+            done=_("已安排听证并通知当事人"),
         ),
         "conclude_hearing": T(
             {S.HEARING_REQUESTED, S.HEARING_SCHEDULED},
@@ -123,6 +153,13 @@ SERIOUS = Workflow(
             _("登记听证笔录和结论"),
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_HEARING_CONCLUDED,
+            handler="conclude_hearing",
+            fields=(
+                Field("outcome", _("听证结论"), kind="select", choices=tuple(HearingOutcome.choices)),
+                Field("held_on", _("听证举行日期"), required=False, kind="date"),
+                Field("record", _("听证笔录要点"), required=False, kind="textarea"),
+            ),
+            done=_("已登记听证笔录和结论"),
         ),
         "submit": T(
             {S.NOTIFIED, S.HEARING_CONCLUDED},
@@ -130,17 +167,53 @@ SERIOUS = Workflow(
             _("报请审批"),
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_SUBMITTED,
+            handler="submit_for_approval",
+            fields=(Field("waived", _("当事人书面放弃陈述申辩"), required=False, kind="checkbox"),),
         ),
         "approve": T(
-            {S.PENDING_APPROVAL}, S.APPROVED, _("批准"), perm=Perm.APPROVE, event=E.LISTING_APPROVED
+            {S.PENDING_APPROVAL},
+            S.APPROVED,
+            _("批准"),
+            perm=Perm.APPROVE,
+            event=E.LISTING_APPROVED,
+            handler="approve_serious",
+            fields=(Field("reason", _("审批意见"), required=False),),
         ),
-        "return": T({S.PENDING_APPROVAL}, S.NOTIFIED, _("退回"), perm=Perm.APPROVE, event=E.LISTING_RETURNED),
-        "drop": T(_OPEN, S.DROPPED, _("不予列入"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DROPPED),
+        "return": T(
+            {S.PENDING_APPROVAL},
+            S.NOTIFIED,
+            _("退回"),
+            perm=Perm.APPROVE,
+            event=E.LISTING_RETURNED,
+            handler="approve_serious",
+            fields=(Field("reason", _("退回理由"), required=False),),
+            kwargs={"approve": False},
+            done=_("已退回"),
+        ),
+        "drop": T(
+            _OPEN,
+            S.DROPPED,
+            _("不予列入"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_DROPPED,
+            handler="drop_serious",
+            fields=(Field("reason", _("不予列入的理由")),),
+            done=_("已决定不予列入"),
+        ),
         # Escalation from the anomaly list re-checked at a step and no longer due (Order 44
         # art. 13: "still has not fulfilled"): ended with its reason, by the action itself.
         "lapse": T(_OPEN, S.LAPSED, _("复核不再符合条件，终止列入程序"), event=E.LISTING_LAPSED),
         "decide": T(
-            {S.APPROVED}, S.DECIDED, _("作出列入决定"), perm=Perm.MANAGE_LISTS, event=E.LISTING_DECIDED
+            {S.APPROVED},
+            S.DECIDED,
+            _("作出列入决定"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_DECIDED,
+            handler="decide_serious",
+            fields=(
+                Field("decision_no", _("列入决定书文号")),
+                Field("reply_to_party", _("对陈述申辩、听证意见的采纳情况"), required=False, kind="textarea"),
+            ),
         ),
         "serve": T(
             {S.DECIDED, S.PUBLISHED},
@@ -148,6 +221,9 @@ SERIOUS = Workflow(
             _("登记列入决定书送达"),
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_DECISION_SERVED,
+            handler="serve_decision",
+            fields=(Field("served_on", _("决定书送达日期"), kind="date"),),
+            done=_("已登记列入决定书送达"),
         ),
         "import_decision": T({""}, S.DECIDED, _("归集列入决定"), event=E.LISTING_DECIDED),
         "publish": T(
@@ -157,10 +233,21 @@ SERIOUS = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_ADDED,
             custom_event=True,
+            handler="publish_serious",
+            done=_("已公示"),
         ),
         "expire": T({S.PUBLISHED}, S.REMOVED, _("期满移出"), event=E.LISTING_REMOVED, custom_event=True),
+        # Removed early on a credit-repair decision: the list manager records it on the page.
         "remove_early": T(
-            {S.PUBLISHED}, S.REMOVED, _("信用修复提前移出"), event=E.LISTING_REMOVED, custom_event=True
+            {S.PUBLISHED},
+            S.REMOVED,
+            _("信用修复提前移出"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_REMOVED,
+            custom_event=True,
+            handler="remove_serious_early",
+            fields=(Field("reference", _("信用修复决定编号")),),
+            done=_("已提前移出"),
         ),
         "revoke": T(
             _OPEN | {S.DECIDED, S.PUBLISHED, S.REMOVED},
@@ -169,6 +256,12 @@ SERIOUS = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_REMOVED,
             custom_event=True,
+            handler="revoke_serious",
+            fields=(
+                Field("reason", _("撤销理由")),
+                Field("decision_no", _("撤销决定书文号"), required=False),
+            ),
+            done=_("已撤销列入"),
         ),
     },
     history=ListingHistory,

@@ -35,7 +35,7 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
     page.get_by_role("button", name="提出").click()
     expect(page.locator("#status")).to_have_text("拟列入")
 
-    page.locator("#notify").click()
+    page.get_by_role("button", name="送达列入告知书").click()
     expect(page.locator("#status")).to_have_text("已告知")
     with page.context.expect_page() as notice_info:
         page.locator("#notice-link").click()
@@ -45,13 +45,13 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
         expect(notice.locator("article.notice")).to_contain_text(shown)
     notice.close()
 
-    page.locator("#waived").check()
-    page.locator("#submit").click()
+    page.get_by_label("当事人书面放弃陈述申辩").check()
+    page.get_by_role("button", name="报请审批").click()
     expect(page.locator("#status")).to_have_text("待审批")
-    page.locator("#approve").click()
+    page.get_by_role("button", name="批准", exact=True).click()
     expect(page.locator("#status")).to_have_text("已批准")
-    page.locator("#decision_no").fill("粤市监严〔2026〕1号")
-    page.locator("#decide").click()
+    page.get_by_label("列入决定书文号").fill("粤市监严〔2026〕1号")
+    page.get_by_role("button", name="作出列入决定").click()
     expect(page.locator("#status")).to_have_text("已决定")
 
     page.goto("/public/lists/serious/")
@@ -59,7 +59,7 @@ def test_officer_takes_a_proposal_through_notice_decision_and_publication(
     assert constraints()["on_serious_list"] is False
 
     page.go_back()
-    page.locator("#publish").click()
+    page.get_by_role("button", name="公示", exact=True).click()
     expect(page.locator("#status")).to_have_text("已公示（惩戒中）")
 
     page.goto("/public/lists/serious/")

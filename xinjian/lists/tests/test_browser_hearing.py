@@ -29,24 +29,24 @@ def test_a_hearing_stops_the_procedure_until_concluded_and_the_decision_document
     page.wait_for_url("**/staff/")
 
     page.goto(f"/staff/lists/serious/{s.pk}/")
-    page.locator("textarea[name=statement]").fill("涉案产品已召回，要求听证")
-    page.locator("input[name=hearing]").check()
+    page.get_by_label("当事人陈述申辩").fill("涉案产品已召回，要求听证")
+    page.get_by_label("要求听证").check()
     page.get_by_role("button", name="登记陈述申辩").click()
     expect(page.locator("#status")).to_have_text("已申请听证")
     expect(page.locator("#hearing-blocks")).to_be_visible()
-    expect(page.locator("#submit")).to_have_count(0)
+    expect(page.get_by_role("button", name="报请审批")).to_have_count(0)
 
     # Six days' notice is refused with the earliest day; seven is accepted.
     page.get_by_label("听证日期").fill((today() + dt.timedelta(days=6)).isoformat())
     page.get_by_label("听证地点").fill("南山局三楼听证室")
     page.get_by_label("听证主持人").fill("李主持")
-    page.locator("#hearing-schedule").click()
+    page.get_by_role("button", name="安排听证并通知当事人").click()
     expect(page.get_by_text((today() + dt.timedelta(days=7)).isoformat()).first).to_be_visible()
     expect(page.locator("#status")).to_have_text("已申请听证")
     page.get_by_label("听证日期").fill((today() + dt.timedelta(days=7)).isoformat())
     page.get_by_label("听证地点").fill("南山局三楼听证室")
     page.get_by_label("听证主持人").fill("李主持")
-    page.locator("#hearing-schedule").click()
+    page.get_by_role("button", name="安排听证并通知当事人").click()
     expect(page.locator("#status")).to_have_text("听证已安排")
     with page.context.expect_page() as info:
         page.locator("#hearing-notice-link").click()
@@ -56,17 +56,19 @@ def test_a_hearing_stops_the_procedure_until_concluded_and_the_decision_document
     notice.close()
 
     page.get_by_label("听证结论").select_option("withdrawn")
-    page.locator("#hearing-conclude").click()
+    page.get_by_role("button", name="登记听证笔录和结论").click()
     expect(page.locator("#status")).to_have_text("听证已结束")
     expect(page.locator("#hearing-outcome")).to_contain_text("视为放弃")
 
-    page.locator("#submit").click()
+    page.get_by_role("button", name="报请审批").click()
     expect(page.locator("#status")).to_have_text("待审批")
-    page.locator("#approve").click()
+    page.get_by_role("button", name="批准", exact=True).click()
     expect(page.locator("#status")).to_have_text("已批准")
-    page.locator("#decision_no").fill("粤市监严〔2026〕21号")
-    page.locator("#reply_to_party").fill("当事人撤回听证申请；所称召回不影响列入，不予采纳。")
-    page.locator("#decide").click()
+    page.get_by_label("列入决定书文号").fill("粤市监严〔2026〕21号")
+    page.get_by_label("对陈述申辩、听证意见的采纳情况").fill(
+        "当事人撤回听证申请；所称召回不影响列入，不予采纳。"
+    )
+    page.get_by_role("button", name="作出列入决定").click()
     expect(page.locator("#status")).to_have_text("已决定")
 
     with page.context.expect_page() as info:

@@ -179,45 +179,55 @@ def test_a_withdrawn_request_concludes_without_a_record_but_the_period_still_run
 # --- pages ------------------------------------------------------------------------------
 
 
-def test_staff_take_the_hearing_steps_through_forms_and_bad_input_is_a_message(client, notified, officer):
+def _step(listing, action: str) -> str:
+    """The one workflow view's URL for a step (the page's button posts there)."""
+    return reverse("workflow_take", args=["lists.serious", listing.pk, action])
+
+
+def test_staff_take_the_hearing_steps_through_the_workflow_buttons_and_bad_input_is_a_message(
+    client, notified, officer
+):
     client.force_login(officer)
     url = reverse("lists:serious_detail", args=[notified.pk])
     with _frozen(D(2026, 4, 2)):
         page = client.get(url).content.decode()
-        assert 'data-step="request"' in page
-        r = client.post(
-            reverse("lists:serious_hearing", args=[notified.pk, "request"]), {"request-note": "书面申请"}
-        )
+        assert 'data-action="request_hearing"' in page
+        r = client.post(_step(notified, "request_hearing"), {"note": "书面申请"})
         assert r.status_code == 302
     notified.refresh_from_db()
     assert notified.status == "hearing_requested"
     with _frozen(D(2026, 4, 3)):
         page = client.get(url).content.decode()
-        assert 'id="hearing-blocks"' in page and 'data-step="schedule"' in page
+        assert 'id="hearing-blocks"' in page and 'data-action="schedule_hearing"' in page
+        assert 'data-action="submit"' not in page
         # Missing place and a malformed date: a message per field, no change, no 500.
         r = client.post(
-            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
-            {"schedule-hearing_on": "2026-13-01", "schedule-host": "李四"},
+            _step(notified, "schedule_hearing"),
+            {"hearing_on": "2026-13-01", "host": "李四"},
             follow=True,
         )
         text = r.content.decode()
-        assert r.status_code == 200 and "听证地点" in text and "听证日期" in text
+        assert r.status_code == 200 and "听证日期：" in text
+        r = client.post(
+            _step(notified, "schedule_hearing"), {"hearing_on": "2026-04-20", "host": "李四"}, follow=True
+        )
+        assert "请填写听证地点和主持人" in r.content.decode()
         notified.refresh_from_db()
         assert notified.status == "hearing_requested"
         # Too soon (6 days' notice): refused with the earliest day.
         r = client.post(
-            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
-            {"schedule-hearing_on": "2026-04-09", "schedule-place": "听证室", "schedule-host": "李四"},
+            _step(notified, "schedule_hearing"),
+            {"hearing_on": "2026-04-09", "place": "听证室", "host": "李四"},
             follow=True,
         )
         assert "2026-04-10" in r.content.decode()
         client.post(
-            reverse("lists:serious_hearing", args=[notified.pk, "schedule"]),
+            _step(notified, "schedule_hearing"),
             {
-                "schedule-hearing_on": "2026-04-20",
-                "schedule-time": "09:30",
-                "schedule-place": "听证室",
-                "schedule-host": "李四",
+                "hearing_on": "2026-04-20",
+                "time": "09:30",
+                "place": "听证室",
+                "host": "李四",
             },
         )
     notified.refresh_from_db()
@@ -227,8 +237,8 @@ def test_staff_take_the_hearing_steps_through_forms_and_bad_input_is_a_message(c
         assert "听证通知书" in notice and "2026年4月20日 09:30" in notice and f"听通-{notified.pk}" in notice
     with _frozen(D(2026, 4, 20)):
         client.post(
-            reverse("lists:serious_hearing", args=[notified.pk, "conclude"]),
-            {"conclude-outcome": "list", "conclude-held_on": "2026-04-20", "conclude-record": "笔录"},
+            _step(notified, "conclude_hearing"),
+            {"outcome": "list", "held_on": "2026-04-20", "record": "笔录"},
         )
     notified.refresh_from_db()
     assert notified.status == "hearing_concluded" and notified.hearing_outcome == "list"
@@ -236,8 +246,14 @@ def test_staff_take_the_hearing_steps_through_forms_and_bad_input_is_a_message(c
 
 def test_an_inspector_cannot_take_a_hearing_step(client, inspector, notified):
     client.force_login(inspector)
-    r = client.post(reverse("lists:serious_hearing", args=[notified.pk, "request"]), {})
+    assert (
+        'data-action="request_hearing"'
+        not in client.get(reverse("lists:serious_detail", args=[notified.pk])).content.decode()
+    )
+    r = client.post(_step(notified, "request_hearing"), {})
     assert r.status_code == 403
+    notified.refresh_from_db()
+    assert notified.status == "notified"
 
 
 # --- the decision document ----------------------------------------------------------------
@@ -380,8 +396,8 @@ def test_staff_record_service_on_the_page(client, notified, officer, approver):
     client.force_login(officer)
     with _frozen(D(2026, 4, 24)):
         r = client.post(
-            reverse("lists:serious_action", args=[notified.pk]),
-            {"action": "serve", "served_on": "2026-04-24"},
+            _step(notified, "serve"),
+            {"served_on": "2026-04-24"},
             follow=True,
         )
     page = r.content.decode()
