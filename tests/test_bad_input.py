@@ -217,3 +217,23 @@ def test_inspection_steps_read_their_input_through_forms(client, staff_factory, 
     own = enterprise_factory(region_code="440305")
     response = client.post(url, {"op": "conflict", "uscc": f" {own.uscc} ", "reason": "亲属"})
     assert ConflictOfInterest.objects.get().enterprise == own
+
+
+def test_integrity_steps_read_their_input_through_forms(client, county_officer, enterprise_factory):
+    """Issue 13 §7 (integrity): a wrongly typed or oversize input is named, nothing stored;
+    a member is only an enterprise the user may see."""
+    from xinjian.integrity import actions
+    from xinjian.integrity.models import IndustryAssociation, Membership
+
+    client.force_login(county_officer)
+    a = actions.save_association(None, actor="test", name="南山区食品协会", region_code="440305")
+    url = f"/staff/integrity/associations/{a.pk}/"
+    response = client.post(url, {"step": "end", "membership": "abc"})
+    assert response.status_code == 200 and _named(response, "会员企业")
+    elsewhere = enterprise_factory(region_code="440104")
+    response = client.post(url, {"step": "member", "uscc": elsewhere.uscc})
+    assert response.status_code == 200 and _named(response, "会员企业统一社会信用代码")
+    assert not Membership.objects.exists()
+    response = client.post("/staff/integrity/associations/", {"name": "协" * 1001})
+    assert response.status_code == 200 and _named(response, "名称")
+    assert IndustryAssociation.objects.count() == 1

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from xinjian.core.access import association_user, public, staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
@@ -74,24 +77,36 @@ def articles(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The actions name every missing, unknown or too long entry together, in their own words
+# (the limits the page shows); the forms bound what reaches them.
+
+
+class ArticleForm(forms.Form):
+    kind = forms.CharField(label=_("栏目"), required=False, max_length=20)
+    title = forms.CharField(label=_("标题"), required=False, max_length=1000)
+    summary = forms.CharField(label=_("摘要"), required=False, max_length=1000)
+    body = forms.CharField(label=_("正文"), required=False, max_length=100_000)
+
+
 @staff(Perm.PUBLISH_INTEGRITY)
 def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     article = get_visible_or_404(Article.objects, request.user, pk=pk) if pk else None
+    form = ArticleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        try:
-            article = actions.save_article(
-                article,
-                actor=request.user,
-                kind=request.POST.get("kind", ""),
-                title=request.POST.get("title", ""),
-                summary=request.POST.get("summary", ""),
-                body=request.POST.get("body", ""),
-                region_code=article.region_code if article else _region(request),
-            )
-            messages.success(request, gettext("已保存为草稿"))
-            return redirect("integrity:article", pk=article.pk)
-        except DomainError as e:
-            _errors(request, e)
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            try:
+                article = actions.save_article(
+                    article,
+                    actor=request.user,
+                    region_code=article.region_code if article else _region(request),
+                    **form.cleaned_data,
+                )
+                messages.success(request, gettext("已保存为草稿"))
+                return redirect("integrity:article", pk=article.pk)
+            except DomainError as e:
+                _errors(request, e)
     return render(
         request,
         "integrity/article_form.html",
@@ -99,7 +114,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "article": article,
             "kinds": ArticleKind.choices,
             "history": article.history.all() if article else [],
-            "posted": request.POST if request.method == "POST" else None,
+            "posted": form.data if form.is_bound else None,
         },
     )
 
@@ -107,22 +122,27 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # --- staff: associations ---------------------------------------------------------------------
 
 
+class AssociationForm(forms.Form):
+    name = forms.CharField(label=_("名称"), required=False, max_length=1000)
+    uscc = forms.CharField(label=_("统一社会信用代码"), required=False, max_length=100)
+    contact = forms.CharField(label=_("联系人"), required=False, max_length=1000)
+
+
 @staff(Perm.MANAGE_SHARING)
 def associations(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        try:
-            a = actions.save_association(
-                None,
-                actor=request.user,
-                name=request.POST.get("name", ""),
-                uscc=request.POST.get("uscc", ""),
-                contact=request.POST.get("contact", ""),
-                region_code=_region(request),
-            )
-            messages.success(request, gettext("已登记"))
-            return redirect("integrity:association", pk=a.pk)
-        except DomainError as e:
-            _errors(request, e)
+        form = AssociationForm(request.POST)
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            try:
+                a = actions.save_association(
+                    None, actor=request.user, region_code=_region(request), **form.cleaned_data
+                )
+                messages.success(request, gettext("已登记"))
+                return redirect("integrity:association", pk=a.pk)
+            except DomainError as e:
+                _errors(request, e)
     return render(
         request,
         "integrity/associations.html",
@@ -130,55 +150,98 @@ def associations(request: HttpRequest) -> HttpResponse:
     )
 
 
+class AssociationStepForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=[
+            ("member", _("登记会员企业")),
+            ("end", _("登记退出")),
+            ("user", _("开通协会账号")),
+            ("subscribe", _("创建推送订阅")),
+        ]
+    )
+
+
+class MemberForm(forms.Form):
+    uscc = forms.CharField(label=_("会员企业统一社会信用代码"), max_length=100)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_uscc(self) -> Enterprise:
+        """Only an enterprise the user may see (their jurisdiction)."""
+        try:
+            code = normalize_uscc(self.cleaned_data["uscc"])
+        except IdentifierError:
+            code = ""
+        enterprise = Enterprise.objects.visible_to(self.user).filter(uscc=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(gettext("统一社会信用代码无效或企业不在辖区内"), code="not_found")
+        return enterprise
+
+
+class EndMemberForm(forms.Form):
+    membership = forms.ModelChoiceField(label=_("会员企业"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, association: IndustryAssociation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Membership.objects.filter(association=association)
+
+
+class AssociationUserForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), required=False, max_length=1000)
+    # A password is taken as typed (never stripped); its rules are the action's.
+    password = forms.CharField(label=_("初始密码"), required=False, max_length=4096, strip=False)
+    full_name = forms.CharField(label=_("姓名"), required=False, max_length=1000)
+
+
+class AssociationSubscriptionForm(forms.Form):
+    endpoint = forms.CharField(label=_("接收地址"), required=False, max_length=2000)
+
+
 @staff(Perm.MANAGE_SHARING)
 def association(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_visible_or_404(IndustryAssociation.objects, request.user, pk=pk)
     secret = ""
     if request.method == "POST":
-        step = request.POST.get("step", "")
-        try:
-            if step == "member":
-                try:
-                    code = normalize_uscc(request.POST.get("uscc", ""))
-                except IdentifierError:
-                    code = ""
-                enterprise = Enterprise.objects.visible_to(request.user).filter(uscc=code).first()
-                if enterprise is None:
-                    raise DomainError(
-                        gettext("统一社会信用代码无效或企业不在辖区内"),
-                        details=[
-                            {"field": "uscc", "code": "not_found", "message": request.POST.get("uscc", "")}
-                        ],
+        which = AssociationStepForm(request.POST)
+        if not which.is_valid():
+            raise Http404
+        step = which.cleaned_data["step"]
+        form: forms.Form
+        if step == "member":
+            form = MemberForm(request.POST, user=request.user)
+        elif step == "end":
+            form = EndMemberForm(request.POST, association=a)
+        elif step == "user":
+            form = AssociationUserForm(request.POST)
+        else:
+            form = AssociationSubscriptionForm(request.POST)
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            d = form.cleaned_data
+            try:
+                if step == "member":
+                    actions.add_member(a, d["uscc"], actor=request.user)
+                    messages.success(request, gettext("已登记会员企业"))
+                elif step == "end":
+                    actions.end_member(d["membership"], actor=request.user)
+                    messages.success(request, gettext("已登记退出"))
+                elif step == "user":
+                    actions.add_association_user(a, actor=request.user, **d)
+                    messages.success(request, gettext("已开通协会账号"))
+                else:
+                    _sub, secret = actions.subscribe_association(
+                        a, actor=request.user, endpoint=d["endpoint"]
                     )
-                actions.add_member(a, enterprise, actor=request.user)
-                messages.success(request, gettext("已登记会员企业"))
-            elif step == "end":
-                membership = request.POST.get("membership", "")
-                if not membership.isdigit():
-                    raise Http404
-                m = get_object_or_404(Membership, pk=int(membership), association=a)
-                actions.end_member(m, actor=request.user)
-                messages.success(request, gettext("已登记退出"))
-            elif step == "user":
-                actions.add_association_user(
-                    a,
-                    actor=request.user,
-                    username=request.POST.get("username", ""),
-                    password=request.POST.get("password", ""),
-                    full_name=request.POST.get("full_name", ""),
-                )
-                messages.success(request, gettext("已开通协会账号"))
-            elif step == "subscribe":
-                _sub, secret = actions.subscribe_association(
-                    a, actor=request.user, endpoint=request.POST.get("endpoint", "")
-                )
-                messages.success(request, gettext("已创建推送订阅，请将签名密钥交给协会（只显示一次）"))
-            else:
-                raise Http404
-            if not secret:
-                return redirect("integrity:association", pk=a.pk)
-        except DomainError as e:
-            _errors(request, e)
+                    messages.success(request, gettext("已创建推送订阅，请将签名密钥交给协会（只显示一次）"))
+                if not secret:
+                    return redirect("integrity:association", pk=a.pk)
+            except DomainError as e:
+                _errors(request, e)
     return render(
         request,
         "integrity/association.html",
