@@ -562,11 +562,13 @@ def test_a_flash_message_and_a_deadline_explanation_are_english(client, staff_fa
 
     page = _page(client, reverse("lists:anomaly_detail", args=[listing.pk]))
     response = client.post(
-        reverse("lists:anomaly_action", args=[listing.pk]), {"action": "nonsense"}, follow=True
+        reverse("workflow_take", args=["lists.anomaly", listing.pk, "note_ground_ceased"]),
+        {"reason": "nonsense"},
+        follow=True,
     )
 
     assert re.search(r"\d+ working days from \d+ \w{3} 2026 \(on the State Council holiday schedule", page)
-    assert "Unknown action" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode()
 
 
 def test_ingest_rejects_answer_in_the_requested_language_with_the_same_codes(

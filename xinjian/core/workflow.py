@@ -38,16 +38,21 @@ class Field:
     required: bool = True
     kind: str = "text"  # text | textarea | checkbox | select | date
     max_length: int = 0  # 0: 500 for text, 5,000 for a textarea
-    # A select's (value, label) pairs, in order: the value is passed, the label shown.
-    choices: tuple[tuple[str, Any], ...] = ()
+    # A select's (value, label) pairs, in order: the value is passed, the label shown; or
+    # a function of the object giving them (e.g. the reasons that end *this* listing's ground).
+    choices: tuple[tuple[str, Any], ...] | Callable[[Any], Iterable[tuple[str, Any]]] = ()
 
-    def form_field(self) -> forms.Field:
-        """The Django form field the generic view validates this input with."""
+    def options(self, obj: Any = None) -> tuple[tuple[str, Any], ...]:
+        """A select's choices for `obj`."""
+        return tuple(self.choices(obj)) if callable(self.choices) else tuple(self.choices)
+
+    def form_field(self, obj: Any = None) -> forms.Field:
+        """The Django form field the generic view validates this input with (for `obj`)."""
         if self.kind == "checkbox":
             return forms.BooleanField(label=self.label, required=False)
         if self.kind == "select":
             # Only a listed value passes; an empty one only when the input is optional.
-            return forms.ChoiceField(label=self.label, required=self.required, choices=self.choices)
+            return forms.ChoiceField(label=self.label, required=self.required, choices=self.options(obj))
         if self.kind == "date":
             return forms.DateField(label=self.label, required=self.required, input_formats=["%Y-%m-%d"])
         limit = self.max_length or (5000 if self.kind == "textarea" else 500)
@@ -80,10 +85,10 @@ class Transition:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     done: Any = ""
 
-    def form_class(self) -> type[forms.Form]:
-        """The step's inputs as a Django form (the generic view's input, issue 13 §7),
-        plus the page to return to."""
-        attrs: dict[str, Any] = {f.name: f.form_field() for f in self.fields}
+    def form_class(self, obj: Any = None) -> type[forms.Form]:
+        """The step's inputs (for `obj`) as a Django form (the generic view's input, issue
+        13 §7), plus the page to return to."""
+        attrs: dict[str, Any] = {f.name: f.form_field(obj) for f in self.fields}
         attrs["next"] = forms.CharField(required=False, max_length=500)
         return type("StepForm", (forms.Form,), attrs)
 

@@ -38,7 +38,7 @@ def take(request: HttpRequest, workflow: str, pk: int, action: str = "") -> Http
         raise PermissionDenied(gettext("没有执行此操作的权限"))
     obj = get_visible_or_404(wf.model.objects.all(), request.user, pk=pk)  # type: ignore[attr-defined]
     handler = getattr(importlib.import_module(wf.actions_module), t.handler)
-    form = t.form_class()(request.POST)
+    form = t.form_class(obj)(request.POST)
     if not form.is_valid():
         # Nothing is changed; each input that is wrong is named with its label.
         for name, errors in form.errors.items():

@@ -14,7 +14,6 @@ urlpatterns = [
     path(
         "publication-orders/<int:pk>/fulfil/", views.publication_order_fulfil, name="publication_order_fulfil"
     ),
-    path("anomaly/<int:pk>/action/", views.anomaly_action, name="anomaly_action"),
     path("serious/", views.serious_list, name="serious_list"),
     path("serious/propose/", views.serious_propose, name="serious_propose"),
     path("serious/<int:pk>/", views.serious_detail, name="serious_detail"),

@@ -30,7 +30,6 @@ from xinjian.registry.models import Division, Enterprise
 
 from . import actions, documents, rules
 from .models import (
-    CEASING_REASONS,
     HEARING_STATES,
     OPEN_SERIOUS,
     AnomalyListing,
@@ -42,7 +41,6 @@ from .models import (
     ListRuleSet,
     Measure,
     PublicationOrder,
-    RemovalReason,
     SeriousListing,
     SeriousStatus,
     TypicalCase,
@@ -178,46 +176,10 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "listing": listing,
             "history": listing.history.all(),
             "can_manage": has_perm(request.user, Perm.MANAGE_LISTS),
-            "ceasing": [(r, RemovalReason(r).label) for r in CEASING_REASONS.get(listing.ground, [])]
-            + [("other", gettext("其他"))],
-            "reasons": RemovalReason.choices,
             "listing_deadline": deadlines.compute(listing, "listing_due"),
             "removal_deadline": deadlines.compute(listing, "removal_due"),
         },
     )
-
-
-@require_POST
-@staff(Perm.MANAGE_LISTS)
-def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
-    listing: AnomalyListing = get_visible_or_404(
-        AnomalyListing.objects.select_related("enterprise"), request.user, pk=pk
-    )
-    action, p, user = request.POST.get("action", ""), request.POST, request.user
-    try:
-        if action == "approve":
-            actions.approve_anomaly_draft(listing, actor=user, decision_no=p.get("decision_no", "").strip())
-        elif action == "drop":
-            actions.drop_anomaly_draft(listing, actor=user, reason=p.get("reason", ""))
-        elif action == "ceased":
-            actions.note_ground_ceased(listing, actor=user, reason=p.get("reason", ""))
-        elif action == "remove":
-            actions.remove_anomaly(
-                listing, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", "").strip()
-            )
-        elif action == "revoke":
-            actions.revoke_anomaly(
-                listing,
-                actor=user,
-                reason=p.get("reason", "") or "列入错误",
-                decision_no=p.get("decision_no", "").strip(),
-            )
-        else:
-            raise DomainError(gettext("未知操作"))
-        messages.success(request, gettext("已办理"))
-    except DomainError as e:
-        messages.error(request, e.message)
-    return redirect("lists:anomaly_detail", pk=listing.pk)
 
 
 @require_POST

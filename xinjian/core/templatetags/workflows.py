@@ -4,6 +4,7 @@ state, as buttons (with the inputs each step needs) posting to the one workflow 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import template
@@ -23,7 +24,8 @@ def workflow_actions(context: Any, name: str, obj: Any, next_url: str = "") -> d
         {
             "action": action,
             "label": t.label,
-            "fields": t.fields,
+            # a select's choices resolved for this object
+            "fields": [dataclasses.replace(f, choices=f.options(obj)) for f in t.fields],
             "url": reverse("workflow_take", args=[wf.name, obj.pk, action]),
         }
         for action, t in (wf.allowed(obj, user) if user is not None else [])

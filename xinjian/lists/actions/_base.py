@@ -15,12 +15,14 @@ from xinjian.core.workflow import Field, Transition, Workflow
 from xinjian.registry.departments import department_for as department_for
 
 from ..models import (
+    CEASING_REASONS,
     AnomalyKind,
     AnomalyListing,
     AnomalyStatus,
     HearingOutcome,
     ListingHistory,
     ListKind,
+    RemovalReason,
     SeriousListing,
     SeriousStatus,
 )
@@ -58,8 +60,17 @@ ANOMALY = Workflow(
             fields=(Field("reason", _("不予列入的理由")),),
             done=_("已决定不予列入"),
         ),
+        # The list manager's steps on a listed entry (Anomaly Measures arts. 11–13): a reason
+        # chosen from those that end this listing's ground.
         "note_ground_ceased": T(
-            {A.LISTED}, A.LISTED, _("登记事由消除"), perm=Perm.MANAGE_LISTS, event=E.LISTING_GROUND_CEASED
+            {A.LISTED},
+            A.LISTED,
+            _("登记事由消除"),
+            perm=Perm.MANAGE_LISTS,
+            event=E.LISTING_GROUND_CEASED,
+            handler="note_ground_ceased",
+            fields=(Field("reason", _("情形"), kind="select", choices=lambda listing: _ceasing(listing)),),
+            done=_("已登记事由消除"),
         ),
         "publish_reminder": T({A.LISTED}, A.LISTED, _("公告提醒"), event=E.LISTING_REMINDER_PUBLISHED),
         "escalate": T({A.LISTED}, A.LISTED, _("届满3年提请严重违法失信"), event=E.LISTING_ESCALATED),
@@ -70,6 +81,12 @@ ANOMALY = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_REMOVED,
             custom_event=True,
+            handler="remove_anomaly",
+            fields=(
+                Field("reason", _("移出原因"), kind="select", choices=lambda listing: _ceasing(listing)),
+                Field("decision_no", _("移出决定书文号"), required=False),
+            ),
+            done=_("已移出"),
         ),
         "revoke": T(
             {A.DRAFT, A.LISTED, A.REMOVED},
@@ -78,6 +95,12 @@ ANOMALY = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_REMOVED,
             custom_event=True,
+            handler="revoke_anomaly",
+            fields=(
+                Field("reason", _("撤销理由")),
+                Field("decision_no", _("撤销决定书文号"), required=False),
+            ),
+            done=_("已撤销列入"),
         ),
     },
     history=ListingHistory,
@@ -271,6 +294,13 @@ SERIOUS = Workflow(
     detail_url="lists:serious_detail",
     payload=lambda listing: _payload(listing),
 )
+
+
+def _ceasing(listing: AnomalyListing) -> list[tuple[str, Any]]:
+    """The reasons that end the listing's ground (and "other"), as a select's choices."""
+    reasons = [*CEASING_REASONS.get(listing.ground, []), RemovalReason.OTHER]
+    return [(str(r), RemovalReason(r).label) for r in reasons]
+
 
 # The tables as they were named before the engine (kept for readers of the old names).
 ANOMALY_TRANSITIONS = ANOMALY.transitions
