@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xinjian.core import deadlines
 from xinjian.core.access import enterprise_user, staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
@@ -98,35 +101,59 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_STEPS = ["accept", "reject", "verify", "approve", "refuse", "update_publication", "revoke"]
+
+
+class StepForm(forms.Form):
+    """A step on an application; which inputs a step requires is the action's rule (each
+    says so in its own words), the form bounds and types them."""
+
+    action = forms.ChoiceField(
+        choices=[(s, s) for s in _STEPS],
+        error_messages={"required": gettext_lazy("未知操作"), "invalid_choice": gettext_lazy("未知操作")},
+    )
+    reasons = forms.CharField(label=gettext_lazy("理由"), required=False, max_length=5000)
+    note = forms.CharField(label=gettext_lazy("现场核查情况"), required=False, max_length=5000)
+    decision_no = forms.CharField(label=gettext_lazy("决定书编号"), required=False, max_length=100)
+    confirmed = forms.BooleanField(required=False)
+    update_now = forms.BooleanField(required=False)
+    reason = forms.CharField(label=gettext_lazy("原因"), required=False, max_length=5000)
+
+
 @require_POST
 @staff(Perm.VIEW_REGISTER)
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     app: RepairApplication = get_visible_or_404(
         RepairApplication.objects.select_related("enterprise", "department"), request.user, pk=pk
     )
-    step, p, user = request.POST.get("action", ""), request.POST, request.user
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("repair:detail", pk=app.pk)
+    p, user = form.cleaned_data, request.user
+    step = p["action"]
     try:
         if step == "accept":
             actions.accept(app, actor=user)
         elif step == "reject":
-            actions.reject(app, actor=user, reasons=p.get("reasons", ""))
+            actions.reject(app, actor=user, reasons=p["reasons"])
         elif step == "verify":
-            actions.verify(app, actor=user, note=p.get("note", ""))
+            actions.verify(app, actor=user, note=p["note"])
         elif step == "approve":
             # One action: the approval and the publication change it implies, or nothing.
             actions.approve(
                 app,
                 actor=user,
-                decision_no=p.get("decision_no", ""),
-                confirmed=bool(p.get("confirmed")),
-                update_now=bool(p.get("update_now")),
+                decision_no=p["decision_no"],
+                confirmed=p["confirmed"],
+                update_now=p["update_now"],
             )
         elif step == "refuse":
-            actions.refuse(app, actor=user, reasons=p.get("reasons", ""))
+            actions.refuse(app, actor=user, reasons=p["reasons"])
         elif step == "update_publication":
             actions.update_publication(app, actor=user)
         elif step == "revoke":
-            actions.revoke(app, actor=user, reason=p.get("reason", ""), decision_no=p.get("decision_no", ""))
+            actions.revoke(app, actor=user, reason=p["reason"], decision_no=p["decision_no"])
         else:
             raise DomainError(_("未知操作"))
         messages.success(request, _("已办理"))
@@ -208,6 +235,15 @@ def my_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ApplyForm(forms.Form):
+    # Required entries and the commitment's confirmation are the action's rule.
+    application_text = forms.CharField(label=gettext_lazy("申请事由"), required=False, max_length=5000)
+    proof_description = forms.CharField(
+        label=gettext_lazy("履行义务、消除影响的证明材料说明"), required=False, max_length=5000
+    )
+    commitment_confirmed = forms.BooleanField(required=False)
+
+
 @enterprise_user
 def my_apply(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
     enterprise = request.enterprise  # type: ignore[attr-defined]
@@ -218,22 +254,24 @@ def my_apply(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
         target = actions.target_of(enterprise, kind, target_id)
     except DomainError:
         raise Http404
+    form = ApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        try:
-            app = actions.apply(
-                enterprise,
-                actor=request.user,
-                kind=kind,
-                target_id=target_id,
-                application_text=request.POST.get("application_text", ""),
-                proof_description=request.POST.get("proof_description", ""),
-                commitment_confirmed=bool(request.POST.get("commitment_confirmed")),
-                uploads=request.FILES.getlist("documents"),
-            )
-            messages.success(request, _("申请已提交，编号%s") % app.number)
-            return redirect("repair_public:my_detail", pk=app.pk)
-        except DomainError as e:
-            messages.error(request, e.message)
+        if not form.is_valid():
+            say_invalid(request, form)
+        else:
+            try:
+                app = actions.apply(
+                    enterprise,
+                    actor=request.user,
+                    kind=kind,
+                    target_id=target_id,
+                    uploads=request.FILES.getlist("documents"),
+                    **form.cleaned_data,
+                )
+                messages.success(request, _("申请已提交，编号%s") % app.number)
+                return redirect("repair_public:my_detail", pk=app.pk)
+            except DomainError as e:
+                messages.error(request, e.message)
     r = rules.rules_on(day, enterprise.region_code)
     return render(
         request,
@@ -245,7 +283,7 @@ def my_apply(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
             "target_label": target_label(kind, target),
             "check": eligibility.check(kind, target, day),
             "commitment": rules.STANDARD_COMMITMENT,
-            "form": request.POST,
+            "form": form.data,
             "max_mb": r.max_document_mb,
             "accept_deadline": add_working_days(day, r.accept_working_days),
         },

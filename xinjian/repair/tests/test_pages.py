@@ -289,3 +289,16 @@ def test_repair_cards_name_the_record_and_a_small_fine_says_early_stop_does_not_
     assert "不适用提前停止公示" in small and "该信息公示至2025年9月20日（含当日）" in small
     assert "最早可申请日" not in small and "申请信用修复</a>" not in small
     assert "最早可申请日" in cards["深南市监罚〔2025〕801号"]
+
+
+def test_an_oversize_step_input_is_named_and_changes_nothing(client, nanshan_head, own_penalty, apply_for):
+    """Issue 13 §7: the staff steps read their input through a form."""
+    from django.contrib.messages import get_messages
+
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    client.force_login(nanshan_head)
+    response = client.post(f"/staff/repair/{app.pk}/action/", {"action": "reject", "reasons": "理" * 5001})
+    assert response.status_code == 302
+    assert any(str(m).startswith("理由：") for m in get_messages(response.wsgi_request))
+    app.refresh_from_db()
+    assert app.status == "submitted"
