@@ -81,6 +81,19 @@ def _events_contract():
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the site's language. A request in English (the i18n tests)
+    leaves English active in the thread afterwards, and the next test in the same worker
+    would read English labels and dates."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _own_var_dir(settings, tmp_path_factory):
     """Each test writes open data, documents and published audit-chain heads into its own
     VAR_DIR: a head another test's database published must not be judged against this

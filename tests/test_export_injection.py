@@ -164,6 +164,10 @@ def test_every_module_that_writes_a_spreadsheet_uses_the_shared_neutraliser():
     for path in root.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts or path.name == "spreadsheets.py":
             continue
+        if path.parent.name == "data" and path.name.startswith("make_"):
+            # A maintainer's script that rebuilds packaged reference data (GB/T 2260) from
+            # published sources: it writes our own input file, never an export of what users entered.
+            continue
         text = path.read_text(encoding="utf-8")
         if not any(w in text for w in WRITERS):
             continue
