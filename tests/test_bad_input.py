@@ -237,3 +237,22 @@ def test_integrity_steps_read_their_input_through_forms(client, county_officer, 
     response = client.post("/staff/integrity/associations/", {"name": "协" * 1001})
     assert response.status_code == 200 and _named(response, "名称")
     assert IndustryAssociation.objects.count() == 1
+
+
+def test_list_steps_read_their_input_through_forms(client, county_officer, enterprise_factory):
+    """Issue 13 §7 (lists): an oversize input or another jurisdiction's enterprise is named,
+    nothing stored."""
+    from xinjian.lists.models import AnomalyListing, SeriousListing, TypicalCase
+
+    client.force_login(county_officer)
+    elsewhere = enterprise_factory(region_code="440104")
+    response = client.post("/staff/lists/anomaly/new/", {"uscc": elsewhere.uscc, "ground": "x"})
+    assert response.status_code == 302 and _named(response, "统一社会信用代码")
+    assert not AnomalyListing.objects.exists()
+    own = enterprise_factory(region_code="440305")
+    response = client.post("/staff/lists/serious/propose/", {"uscc": own.uscc, "penalty_no": "文" * 101})
+    assert response.status_code == 302 and _named(response, "所依据的处罚决定书文号")
+    assert not SeriousListing.objects.exists()
+    response = client.post("/staff/lists/cases/new/", {"title": "题" * 201, "body": "正文"})
+    assert response.status_code == 200 and _named(response, "标题")
+    assert not TypicalCase.objects.exists()

@@ -3,7 +3,6 @@ printable notice, rule tables, typical cases."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -20,6 +19,7 @@ from xinjian.collection.models import Penalty
 from xinjian.core import audit, deadlines
 from xinjian.core.access import staff
 from xinjian.core.errors import DomainError
+from xinjian.core.forms import say_invalid
 from xinjian.core.jurisdiction import get_visible_or_404, region_prefix, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
@@ -146,15 +146,21 @@ def publication_orders(request: HttpRequest) -> HttpResponse:
     )
 
 
+class FulfilForm(forms.Form):
+    fulfilled_on = forms.DateField(
+        label=_("履行公示日期"), error_messages={"required": _("请填写履行公示日期")}
+    )
+
+
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def publication_order_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_visible_or_404(PublicationOrder.objects, request.user, pk=pk)
-    try:
-        on = dt.date.fromisoformat(request.POST.get("fulfilled_on", ""))
-    except ValueError:
-        messages.error(request, gettext("请填写履行公示日期"))
+    form = FulfilForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
         return redirect("lists:publication_orders")
+    on = form.cleaned_data["fulfilled_on"]
     try:
         actions.fulfil_publication_order(order, actor=request.user, on=min(on, today()))
     except DomainError as e:
@@ -182,35 +188,57 @@ def anomaly_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class _EnterpriseForm(forms.Form):
+    """A form naming an enterprise by its code (`uscc`): only one the user may see."""
+
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=100)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_uscc(self) -> Enterprise:
+        try:
+            uscc = normalize_uscc(self.cleaned_data["uscc"])
+        except IdentifierError as e:
+            raise forms.ValidationError(
+                gettext("统一社会信用代码无效：%(e)s") % {"e": e}, code="invalid_uscc"
+            )
+        enterprise = Enterprise.objects.visible_to(self.user).filter(uscc=uscc).first()
+        if enterprise is None:
+            raise forms.ValidationError(gettext("辖区内没有该企业"), code="unknown_enterprise")
+        return enterprise
+
+
+class AnomalyForm(_EnterpriseForm):
+    # Which grounds apply is the action's rule (the rule table), said in its own words.
+    ground = forms.CharField(label=_("列入事由"), required=False, max_length=60)
+    decision_no = forms.CharField(label=_("列入决定书文号"), required=False, max_length=100)
+    facts = forms.CharField(label=_("事实"), required=False, max_length=5000)
+
+
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def anomaly_new(request: HttpRequest) -> HttpResponse:
     """Staff list an enterprise on a ground other than the annual report (arts. 4 (2)–(4))."""
+    form = AnomalyForm(request.POST, user=request.user)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("lists:anomaly_list")
+    d = form.cleaned_data
     try:
-        enterprise = _enterprise_from(request)
         listing = actions.list_anomaly(
-            enterprise,
+            d["uscc"],
             actor=request.user,
-            ground=request.POST.get("ground", ""),
-            draft=not request.POST.get("decision_no"),
-            decision_no=request.POST.get("decision_no", "").strip(),
-            facts=request.POST.get("facts", ""),
+            ground=d["ground"],
+            draft=not d["decision_no"],
+            decision_no=d["decision_no"],
+            facts=d["facts"],
         )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("lists:anomaly_list")
     return redirect("lists:anomaly_detail", pk=listing.pk)
-
-
-def _enterprise_from(request: HttpRequest) -> Enterprise:
-    try:
-        uscc = normalize_uscc(request.POST.get("uscc", ""))
-    except IdentifierError as e:
-        raise DomainError(gettext("统一社会信用代码无效：%(e)s") % {"e": e}, code="invalid_uscc")
-    enterprise = Enterprise.objects.visible_to(request.user).filter(uscc=uscc).first()
-    if enterprise is None:
-        raise DomainError(gettext("辖区内没有该企业"), code="unknown_enterprise")
-    return enterprise
 
 
 # --- serious-violation list -------------------------------------------------------------
@@ -240,26 +268,35 @@ def serious_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class SeriousProposalForm(_EnterpriseForm):
+    ground = forms.CharField(label=_("列入事由"), required=False, max_length=60)
+    penalty_no = forms.CharField(label=_("所依据的处罚决定书文号"), required=False, max_length=100)
+    facts = forms.CharField(label=_("违法事实"), required=False, max_length=5000)
+    legal_basis = forms.CharField(label=_("列入依据"), required=False, max_length=2000)
+
+
 @require_POST
 @staff(Perm.MANAGE_LISTS)
 def serious_propose(request: HttpRequest) -> HttpResponse:
-
+    form = SeriousProposalForm(request.POST, user=request.user)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("lists:serious_list")
+    d = form.cleaned_data
+    enterprise = d["uscc"]
     try:
-        enterprise = _enterprise_from(request)
         penalty = None
-        if request.POST.get("penalty_no"):
-            penalty = Penalty.objects.filter(
-                enterprise=enterprise, decision_no=request.POST["penalty_no"].strip()
-            ).first()
+        if d["penalty_no"]:
+            penalty = Penalty.objects.filter(enterprise=enterprise, decision_no=d["penalty_no"]).first()
             if penalty is None:
                 raise DomainError(gettext("该企业名下没有此处罚决定书文号"), code="unknown_penalty")
         listing = actions.propose_serious(
             enterprise,
             actor=request.user,
-            ground=request.POST.get("ground", ""),
+            ground=d["ground"],
             penalty=penalty,
-            facts=request.POST.get("facts", "").strip(),
-            legal_basis=request.POST.get("legal_basis", "").strip(),
+            facts=d["facts"],
+            legal_basis=d["legal_basis"],
         )
     except DomainError as e:
         messages.error(request, e.message)
@@ -351,6 +388,13 @@ def serious_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class RecheckForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("recheck", _("复核"))],
+        error_messages={"required": _("未知操作"), "invalid_choice": _("未知操作")},
+    )
+
+
 @require_POST
 @staff(Perm.VIEW_REGISTER)
 def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -362,11 +406,12 @@ def serious_action(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_perm(request.user, Perm.MANAGE_LISTS):
         messages.error(request, gettext("没有执行此操作的权限"))
         return redirect("lists:serious_detail", pk=s.pk)
+    form = RecheckForm(request.POST)
+    if not form.is_valid():
+        say_invalid(request, form)
+        return redirect("lists:serious_detail", pk=s.pk)
     try:
-        if request.POST.get("action", "") == "recheck":
-            actions.recheck_escalation(s, actor=request.user)
-        else:
-            raise DomainError(gettext("未知操作"))
+        actions.recheck_escalation(s, actor=request.user)
         if s.status == SeriousStatus.LAPSED:
             # The step re-checked an escalation from the anomaly list and ended it.
             messages.warning(
@@ -406,9 +451,9 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 
 class BatchDecisionForm(forms.Form):
     # Bounded so that no value reaches the database it cannot hold (issue 13 item 7).
-    report_year = forms.IntegerField(min_value=2000, max_value=2999)
-    decided_on = forms.DateField(input_formats=["%Y-%m-%d"])
-    decision_no = forms.CharField(max_length=100)
+    report_year = forms.IntegerField(label=_("年报年度"), min_value=2000, max_value=2999)
+    decided_on = forms.DateField(label=_("决定日期"), input_formats=["%Y-%m-%d"])
+    decision_no = forms.CharField(label=_("决定书文号"), max_length=100)
 
 
 @require_POST
@@ -421,6 +466,7 @@ def batch_decision_new(request: HttpRequest) -> HttpResponse:
     form = BatchDecisionForm(request.POST)
     if dept is None or not form.is_valid():
         messages.error(request, gettext("请填写年报年度、决定书文号和决定日期"))
+        say_invalid(request, form)
         return redirect("lists:rules")
     year, decided_on = form.cleaned_data["report_year"], form.cleaned_data["decided_on"]
     number = form.cleaned_data["decision_no"]
@@ -452,11 +498,23 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(request, "lists/cases.html", {"cases": TypicalCase.objects.visible_to(request.user)})
 
 
+class CaseForm(forms.Form):
+    # Title and body are required by the action, in its own words.
+    title = forms.CharField(label=_("标题"), required=False, max_length=200)
+    body = forms.CharField(label=_("正文"), required=False, max_length=100_000)
+    # The enterprises concerned, one code a line; each must be one the user may see.
+    usccs = forms.CharField(label=_("涉及企业"), required=False, max_length=20_000)
+
+
 @staff(Perm.PUBLISH_CASES)
 def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     case: TypicalCase | None = get_visible_or_404(TypicalCase.objects, request.user, pk=pk) if pk else None
-    if request.method == "POST":
-        usccs = [u.strip().upper() for u in request.POST.get("usccs", "").split() if u.strip()]
+    form = CaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        say_invalid(request, form)
+    elif request.method == "POST":
+        d = form.cleaned_data
+        usccs = [u.strip().upper() for u in d["usccs"].split() if u.strip()]
         enterprises = list(Enterprise.objects.visible_to(request.user).filter(uscc__in=usccs))
         dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
         try:
@@ -465,8 +523,8 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             case = actions.save_case(
                 case,
                 actor=request.user,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
+                title=d["title"],
+                body=d["body"],
                 enterprises=enterprises,
                 region_code=case.region_code if case else (dept.division_id if dept else "440000"),
             )
