@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Max
 
-from xinjian.core.events import EventType
+from xinjian.core.events import EventType, emit_many
 from xinjian.core.models import Event
 
 from .actions import LICENCE_STATUS_EVENTS
@@ -192,8 +192,6 @@ def backfill(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
     each kind in id order), written in chunks, each with the event-log lock like any
     writer: afterwards a peer reading the feed from 0 receives the whole register."""
     from django.db import transaction
-
-    from xinjian.core.events import emit_many
 
     counts: dict[str, int] = {}
     for name, kind in KINDS.items():

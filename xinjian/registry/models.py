@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet
+from xinjian.core.jurisdiction import EnterpriseScopedQuerySet, JurisdictionQuerySet, territory_prefix
 from xinjian.core.models import AuditedModel
 
 from .identifiers import IdentifierError, normalize_uscc
@@ -25,8 +25,6 @@ class DivisionQuerySet(models.QuerySet["Division"]):
 
     def of_territory(self) -> DivisionQuerySet:
         """This instance's territory (XINJIAN_PROVINCE; the whole country for the hub)."""
-        from xinjian.core.jurisdiction import territory_prefix
-
         return self.filter(code__startswith=territory_prefix()).exclude(level=DivisionLevel.NATIONAL)
 
     def for_prefix(self, prefix: str | None) -> DivisionQuerySet:

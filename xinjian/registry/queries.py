@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
+from xinjian.core.jurisdiction import territory_prefix
 from xinjian.core.spreadsheets import neutralise_row
 from xinjian.core.workdays import local_time, today
 
@@ -30,8 +31,6 @@ def territory_label() -> str:
 def known_in_territory(codes: set[str]) -> set[str]:
     """The codes among `codes` that are known divisions of this instance's territory —
     in force or abolished since (an enterprise keeps the code it was registered under)."""
-    from xinjian.core.jurisdiction import territory_prefix
-
     if not codes:
         return set()
     return set(
