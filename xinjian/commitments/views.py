@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from xinjian.accounts.models import StaffProfile
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
 from xinjian.core.access import enterprise_user, staff
 from xinjian.core.errors import DomainError
@@ -26,7 +25,6 @@ from xinjian.core.jurisdiction import get_visible_or_404, user_region_prefix
 from xinjian.core.pages import query_without_page
 from xinjian.core.permissions import Perm
 from xinjian.core.workdays import today
-from xinjian.registry.departments import covering_divisions
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 
 from . import actions, rules
@@ -128,16 +126,6 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _assignees(v: Verification) -> list[Any]:
-    """Active staff whose jurisdiction covers the enterprise."""
-    region = v.enterprise.region_code
-    codes = covering_divisions(region)
-    profiles = StaffProfile.objects.filter(active=True, department__division_id__in=codes).select_related(
-        "user", "department"
-    )
-    return [p for p in profiles.order_by("department__division_id", "user__username")]
-
-
 @staff(Perm.MANAGE_COMMITMENTS)
 def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     v: Verification = get_visible_or_404(with_details(Verification.objects.all()), request.user, pk=pk)
@@ -150,7 +138,6 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": v.commitment,
             "history": v.history.all(),
             "consequences": consequences,
-            "assignees": _assignees(v) if v.status in OPEN_STATUSES else [],
             "consequence_kinds": ConsequenceKind.choices,
             "default_days": rules.rules_on(today(), v.enterprise.region_code).rectification_working_days,
         },
@@ -162,8 +149,6 @@ def verification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 VerificationStepForm = choice_form(
     "VerificationStepForm",
     [
-        ("assign", _("分派")),
-        ("kept", _("结论：承诺属实")),
         ("untrue", _("结论：承诺不实")),
         ("rectified", _("登记整改完成")),
         ("cancel", _("撤销核查")),
@@ -171,24 +156,6 @@ VerificationStepForm = choice_form(
     default="",
     reason=False,
 )
-
-
-class AssignForm(forms.Form):
-    """Only staff who could themselves see the enterprise are offered and accepted."""
-
-    assignee = forms.ModelChoiceField(
-        label=_("核查人员"), queryset=StaffProfile.objects.none(), to_field_name="user_id"
-    )
-    reason = forms.CharField(label=_("原因"), required=False, max_length=2000)
-
-    def __init__(self, *args: Any, verification: Verification, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        codes = covering_divisions(verification.enterprise.region_code)
-        field = self.fields["assignee"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = StaffProfile.objects.filter(
-            active=True, department__division_id__in=codes
-        ).select_related("user")
 
 
 class ConcludeForm(forms.Form):
@@ -255,11 +222,8 @@ def verification_action(request: HttpRequest, pk: int) -> HttpResponse:
         return back
     action, user = step.cleaned_data["action"], request.user
     form: forms.Form
-    if action == "assign":
-        form = AssignForm(request.POST, verification=v)
-    elif action == "kept":
-        form = ConcludeForm(request.POST)
-    elif action == "untrue":
+    # Assignment and the "kept" conclusion are the workflow table's buttons.
+    if action == "untrue":
         form = UntrueForm(request.POST)
     elif action == "rectified":
         form = RectifiedForm(request.POST, verification=v)
@@ -273,9 +237,7 @@ def verification_action(request: HttpRequest, pk: int) -> HttpResponse:
         return back
     d = form.cleaned_data
     try:
-        if isinstance(form, AssignForm):
-            actions.assign(v, actor=user, assignee=d["assignee"].user, reason=d["reason"])
-        elif isinstance(form, UntrueForm):
+        if isinstance(form, UntrueForm):
             actions.conclude_untrue(
                 v,
                 actor=user,
@@ -283,10 +245,6 @@ def verification_action(request: HttpRequest, pk: int) -> HttpResponse:
                 documents=d["documents"],
                 finding_no=d["finding_no"],
                 consequences=form.consequences(),
-            )
-        elif isinstance(form, ConcludeForm):
-            actions.conclude_kept(
-                v, actor=user, facts=d["facts"], documents=d["documents"], finding_no=d["finding_no"]
             )
         elif isinstance(form, RectifiedForm):
             actions.record_rectified(d["consequence"], actor=user, reason=d["reason"])

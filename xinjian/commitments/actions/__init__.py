@@ -12,13 +12,22 @@ from .public import make_public_commitment
 from .rectification import flag_overdue, record_rectified
 from .selection import draw_sample, rank_key, select_for_verification
 from .templates import save_template
-from .verification import assign, cancel, conclude_kept, conclude_untrue, mark_repaired, revoke_repair
+from .verification import (
+    assign,
+    assign_to,
+    cancel,
+    conclude_kept,
+    conclude_untrue,
+    mark_repaired,
+    revoke_repair,
+)
 
 __all__ = [
     "VERIFICATION",
     "V",
     "VERIFICATION_TRANSITIONS",
     "assign",
+    "assign_to",
     "cancel",
     "conclude_kept",
     "conclude_untrue",

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from xinjian.accounts.models import StaffProfile
 from xinjian.core import audit, deadlines
 from xinjian.core.errors import Conflict, DomainError, InvalidTransition, field_error
 from xinjian.core.events import EventType, emit
@@ -44,6 +45,19 @@ def assign(
     v.assigned_on = on
     _move(v, "assign", actor=actor, on=on, reason=reason or f"分派给 {assignee.get_username()}")
     return v
+
+
+@transaction.atomic
+def assign_to(v: Verification, *, actor: Any, assignee: str, reason: str = "") -> Verification:
+    """`assign` by the chosen staff member's user id (the workflow button's input)."""
+    profile = StaffProfile.objects.filter(user_id=assignee).select_related("user").first()
+    if profile is None:
+        raise DomainError(
+            gettext("核查人员须为辖区覆盖该企业的工作人员"),
+            code="invalid_assignee",
+            details=[field_error("assignee", "invalid_assignee", "辖区不覆盖该企业")],
+        )
+    return assign(v, actor=actor, assignee=profile.user, reason=reason)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ def test_officer_selects_a_commitment_concludes_it_untrue_and_the_public_page_sh
     page.locator("#select").click()
     expect(page.locator("#status")).to_have_text("已选定待核查")
 
-    page.locator("#assign").click()
+    page.get_by_role("button", name="分派核查").click()
     expect(page.locator("#status")).to_have_text("核查中")
 
     page.locator("#facts").fill("经现场核查，王建国承诺的检验设备不存在，联系电话：13912345678。")

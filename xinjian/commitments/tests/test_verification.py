@@ -240,3 +240,41 @@ def test_the_verification_page_offers_cancel_from_the_workflow_table(client, ass
     assert Verification.objects.get().status == "assigned" and r.status_code == 200
     client.post(f"/staff/workflow/commitments.verification/{v.pk}/cancel/", {"reason": "承诺事项已撤回"})
     assert Verification.objects.get().status == "cancelled"
+
+
+def test_assign_and_the_kept_conclusion_are_the_tables_buttons(
+    client, assigned, county_officer, city_officer, staff_factory, inspector
+):
+    """Issue 11 §1 / 14: assignment offers only staff whose jurisdiction covers the
+    enterprise; the kept conclusion needs its facts; both post to the one workflow view."""
+    v = assigned()
+    staff_factory("440306", ["credit_officer"], "baoan")  # 宝安区 does not cover 南山区
+    client.force_login(inspector)
+    assert client.post(f"/staff/workflow/commitments.verification/{v.pk}/conclude_kept/").status_code == 403
+    client.force_login(county_officer)
+    page = client.get(f"/staff/commitments/v/{v.pk}/").content.decode()
+    assert 'data-action="assign"' in page and 'data-action="conclude_kept"' in page
+    assert f'<option value="{city_officer.pk}">' in page and "baoan" not in page
+    baoan = staff_factory("440306", ["credit_officer"], "baoan2")
+    r = client.post(
+        f"/staff/workflow/commitments.verification/{v.pk}/assign/", {"assignee": str(baoan.pk)}, follow=True
+    )
+    assert "核查人员：" in r.content.decode()
+    client.post(
+        f"/staff/workflow/commitments.verification/{v.pk}/assign/", {"assignee": str(city_officer.pk)}
+    )
+    v.refresh_from_db()
+    assert v.assignee == city_officer
+    r = client.post(
+        f"/staff/workflow/commitments.verification/{v.pk}/conclude_kept/", {"facts": " "}, follow=True
+    )
+    assert "核查事实不能为空" in r.content.decode()
+    assert Verification.objects.get().status == "assigned"
+    client.post(
+        f"/staff/workflow/commitments.verification/{v.pk}/conclude_kept/",
+        {"facts": "现场核查与承诺一致", "finding_no": "深南市监核〔2026〕3号"},
+    )
+    v.refresh_from_db()
+    assert v.status == "kept" and v.finding_no == "深南市监核〔2026〕3号"
+    page = client.get(f"/staff/commitments/v/{v.pk}/").content.decode()
+    assert 'data-action="assign"' not in page and 'data-action="conclude_kept"' not in page
