@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,5 +50,6 @@ def test_officer_creates_publishes_draws_and_opens_the_assignment_list(
 
     page.get_by_role("link", name="检查对象与人员分派").click()
     rows = page.locator("#assignments tbody tr")
-    assert rows.count() == 3  # ceil(0.5 × 6)
-    assert rows.first.locator(".tag").count() == 2  # two inspectors per target
+    expect(rows).to_have_count(3)  # ceil(0.5 × 6)
+    # two inspectors per target, their names joined with 、 (issue 14: they ran together)
+    expect(rows.first.locator("td.inspectors")).to_have_text(re.compile(r"^[^、]+、[^、]+$"))
