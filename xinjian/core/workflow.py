@@ -84,6 +84,10 @@ class Transition:
     fields: tuple[Field, ...] = ()
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     done: Any = ""
+    # Whether this person can complete the step on this object beyond the permission
+    # (e.g. "the user's department decides this application"): (obj, user) -> bool. Pages
+    # show no button a person cannot complete; the action keeps its own check and says why.
+    guard: Callable[[Any, Any], bool] | None = None
 
     def form_class(self, obj: Any = None) -> type[forms.Form]:
         """The step's inputs (for `obj`) as a Django form (the generic view's input, issue
@@ -168,7 +172,11 @@ class Workflow:
         return [
             (a, t)
             for a, t in self.transitions.items()
-            if t.perm and t.handler and state in t.sources and may_take(user, t)
+            if t.perm
+            and t.handler
+            and state in t.sources
+            and may_take(user, t)
+            and (t.guard is None or t.guard(obj, user))
         ]
 
     def may(self, user: Any, action: str) -> bool:

@@ -61,6 +61,16 @@ def _payload(app: RepairApplication) -> dict[str, Any]:
     return {"kind": app.kind, "target_id": app.target_id, "application_id": app.pk, "number": app.number}
 
 
+def decides(app: RepairApplication, user: Any) -> bool:
+    """Does `user` act for the department that made the original decision (§12)? A
+    superuser does; an application with no deciding department is anyone's with the
+    permission. The pages show a step only to those who can complete it."""
+    if getattr(user, "is_superuser", False) or app.department_id is None:
+        return True
+    mine = getattr(getattr(user, "staff_profile", None), "department", None)
+    return mine is not None and mine.pk == app.department_id
+
+
 # action → (states it may start from, state it leads to; None = stays), who may take it
 # (pages show the buttons by the same table) and what it reports.
 REPAIR = Workflow(
@@ -75,6 +85,7 @@ REPAIR = Workflow(
             perm=Perm.MANAGE_REPAIR,
             event=E.REPAIR_ACCEPTED,
             handler="accept",
+            guard=decides,
             done=_l("已受理"),
         ),
         "reject": T(
@@ -84,6 +95,7 @@ REPAIR = Workflow(
             perm=Perm.MANAGE_REPAIR,
             event=E.REPAIR_REJECTED,
             handler="reject",
+            guard=decides,
             fields=(Field("reasons", _l("不予受理的理由")),),
             done=_l("已决定不予受理"),
         ),
@@ -94,6 +106,7 @@ REPAIR = Workflow(
             perm=Perm.MANAGE_REPAIR,
             event=E.REPAIR_VERIFIED,
             handler="verify",
+            guard=decides,
             fields=(Field("note", _l("现场核查情况")),),
             done=_l("已登记现场核查"),
         ),
@@ -108,6 +121,7 @@ REPAIR = Workflow(
             event=E.REPAIR_APPROVED,
             custom_event=True,
             handler="approve",
+            guard=decides,
             fields=(
                 Field("decision_no", _l("信用修复决定书编号")),
                 Field(
@@ -127,6 +141,7 @@ REPAIR = Workflow(
             perm=Perm.APPROVE,
             event=E.REPAIR_REFUSED,
             handler="refuse",
+            guard=decides,
             fields=(Field("reasons", _l("不予修复的理由")),),
             done=_l("已决定不予修复"),
         ),
@@ -137,6 +152,7 @@ REPAIR = Workflow(
             perm=Perm.MANAGE_REPAIR,
             event=E.REPAIR_DONE,
             handler="update_publication",
+            guard=decides,
             done=_l("已更新公示"),
         ),
         "revoke": T(
@@ -147,6 +163,7 @@ REPAIR = Workflow(
             event=E.REPAIR_REVOKED,
             custom_event=True,
             handler="revoke",
+            guard=decides,
             fields=(Field("reason", _l("撤销理由")), Field("decision_no", _l("撤销决定书编号"))),
             done=_l("已撤销修复并恢复原记录"),
         ),
@@ -195,10 +212,7 @@ def _authorise(app: RepairApplication, actor: Any, step: str) -> None:
         return
     if not has_perm(actor, STEP_PERMISSION[step]):
         raise NotAllowed(_("没有执行此操作的权限"))
-    if actor.is_superuser:
-        return
-    mine = getattr(getattr(actor, "staff_profile", None), "department", None)
-    if app.department_id is not None and (mine is None or mine.pk != app.department_id):
+    if not decides(app, actor):
         raise NotAllowed(
             _("信用修复由作出原决定的%s办理") % app.department.name,  # type: ignore[union-attr]
             code="wrong_department",

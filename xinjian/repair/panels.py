@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -35,6 +36,10 @@ def _repair_queue(user: Any, action: str, statuses: list[str], label: str, deadl
     if not REPAIR.may(user, action):
         return None
     qs = RepairApplication.objects.visible_to(user).filter(status__in=statuses).select_related("enterprise")
+    if not user.is_superuser:
+        # Only applications this person's department decides (§12): those it can complete.
+        mine = getattr(getattr(user, "staff_profile", None), "department", None)
+        qs = qs.filter(Q(department__isnull=True) | Q(department_id=getattr(mine, "pk", None)))
     return queue_from(
         qs,
         label=label,

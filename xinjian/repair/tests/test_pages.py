@@ -302,3 +302,33 @@ def test_an_oversize_step_input_is_named_and_changes_nothing(client, nanshan_hea
     assert any(str(m).startswith("理由：") for m in get_messages(response.wsgi_request))
     app.refresh_from_db()
     assert app.status == "submitted"
+
+
+@freeze_time(NOW)
+def test_steps_show_only_to_the_deciding_departments_people(
+    client, county_officer, approver_only, staff_factory, own_penalty, apply_for
+):
+    """Issue 14: an approver of another department (here the province, which sees the
+    application) is not offered 准予修复 it cannot complete, nor is it on its workbench;
+    the deciding department's approver is. The action still refuses and says why."""
+    app = apply_for("penalty_publication", own_penalty, D(2025, 7, 15))
+    actions.accept(app, actor=county_officer)
+    province_approver = staff_factory("440000", ["approver"], "gd_approver")
+    client.force_login(approver_only)
+    page = client.get(f"/staff/repair/{app.pk}/").content.decode()
+    assert 'data-action="approve"' in page and 'data-action="refuse"' in page
+    assert app.number in client.get("/staff/").content.decode()
+    client.force_login(province_approver)
+    page = client.get(f"/staff/repair/{app.pk}/")
+    assert page.status_code == 200 and app.number in page.content.decode()
+    assert 'data-action="approve"' not in page.content.decode()
+    assert 'data-action="refuse"' not in page.content.decode()
+    assert app.number not in client.get("/staff/").content.decode()
+    response = client.post(
+        f"/staff/workflow/repair.application/{app.pk}/approve/",
+        {"decision_no": "粤信修〔2025〕1号", "confirmed": "on"},
+        follow=True,
+    )
+    assert "信用修复由作出原决定的" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == "accepted"
