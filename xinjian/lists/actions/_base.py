@@ -69,6 +69,7 @@ ANOMALY = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_GROUND_CEASED,
             handler="note_ground_ceased",
+            guard=lambda listing, _user: not listing.ground_ceased_on,
             fields=(Field("reason", _("情形"), kind="select", choices=lambda listing: _ceasing(listing)),),
             done=_("已登记事由消除"),
         ),
@@ -245,6 +246,7 @@ SERIOUS = Workflow(
             perm=Perm.MANAGE_LISTS,
             event=E.LISTING_DECISION_SERVED,
             handler="serve_decision",
+            guard=lambda listing, _user: not listing.decision_served_on,
             fields=(Field("served_on", _("决定书送达日期"), kind="date"),),
             done=_("已登记列入决定书送达"),
         ),
@@ -280,6 +282,8 @@ SERIOUS = Workflow(
             event=E.LISTING_REMOVED,
             custom_event=True,
             handler="revoke_serious",
+            # before the decision the procedure is dropped (不予列入), not revoked
+            guard=lambda listing, _user: listing.status in {S.DECIDED, S.PUBLISHED, S.REMOVED},
             fields=(
                 Field("reason", _("撤销理由")),
                 Field("decision_no", _("撤销决定书文号"), required=False),

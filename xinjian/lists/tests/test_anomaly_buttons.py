@@ -61,6 +61,8 @@ def test_the_list_manager_chooses_a_reason_of_this_ground_an_inspector_has_no_bu
     client.post(_step(listing, "note_ground_ceased"), {"reason": "address_changed"})
     listing.refresh_from_db()
     assert listing.ground_ceased_on == dt.date(2026, 5, 6) and listing.ceased_reason == "address_changed"
+    page = _page(client, listing)
+    assert 'data-action="note_ground_ceased"' not in page and 'data-action="remove"' in page
 
     r = client.post(_step(listing, "remove"), {"reason": "address_changed"}, follow=True)
     assert "已移出" in r.content.decode()

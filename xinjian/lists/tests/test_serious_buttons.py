@@ -63,7 +63,9 @@ def test_the_list_manager_notifies_with_the_button_an_inspector_has_none(
         proposed.refresh_from_db()
         assert proposed.status == "proposed"
         client.force_login(officer)
-        assert 'data-action="notify"' in _page(client, proposed)
+        page = _page(client, proposed)
+        assert 'data-action="notify"' in page and 'data-action="drop"' in page
+        assert 'data-action="revoke"' not in page  # an open procedure is dropped, not revoked
         r = client.post(_step(proposed, "notify"), follow=True)
         assert "已送达列入告知书" in r.content.decode()
     proposed.refresh_from_db()
@@ -107,6 +109,7 @@ def test_serving_a_decision_takes_a_date_and_a_bad_one_changes_nothing(client, p
         proposed.refresh_from_db()
         assert proposed.decision_served_on is None
         client.post(_step(proposed, "serve"), {"served_on": "2026-04-07"})
+        assert 'data-action="serve"' not in _page(client, proposed)  # served once
         client.post(_step(proposed, "publish"))
     proposed.refresh_from_db()
     assert proposed.decision_served_on == D(2026, 4, 7) and proposed.status == "published"
