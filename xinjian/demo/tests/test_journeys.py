@@ -6,12 +6,16 @@ work and checking what the public then sees.
 - an inspector enters a result for a target assigned to them, the county's credit
   office publishes it;
 - the enterprise applies for a repair, reads why a small fine needs none, and replies to
-  one of its records.
+  one of its records;
+- the public / a business partner searches an enterprise by a two-character fragment,
+  opens its profile, obtains a credit report, verifies it, and looks up a credit-repair
+  application's progress.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -145,3 +149,54 @@ def test_the_enterprise_applies_for_a_repair_and_replies_to_a_record(demo, page,
     reply = public.locator("aside.reply")
     expect(reply).to_contain_text("已完善进货查验记录")
     expect(reply).to_contain_text(today().isoformat())
+
+
+def test_a_partner_searches_checks_a_report_and_a_repairs_progress(demo, page):
+    from django.core.cache import caches
+
+    from xinjian.disclosure import search
+    from xinjian.repair.models import RepairApplication
+
+    caches["default"].clear()  # rate-limit counters from other tests
+    app = RepairApplication.objects.select_related("enterprise").order_by("id").first()
+    assert app is not None, "the demo has credit-repair applications"
+    company = app.enterprise
+    # The rarest two-character fragment of its name that lists it on the first page.
+    windows = {company.name[i : i + 2] for i in range(len(company.name) - 1)}
+    counted = sorted((search.search_page(w).count, w) for w in windows)
+    n, fragment = next((n, w) for n, w in counted if 0 < n <= search.PAGE_SIZE)
+
+    page.goto("/public/")
+    page.get_by_role("link", name="企业信用信息查询").first.click()
+    page.get_by_label("查询内容").fill(fragment)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("search-count")).to_have_text(f"找到 {n} 家")
+    expect(page.locator("ul.results > li")).to_have_count(n)
+    page.locator("ul.results").get_by_role("link", name=company.name, exact=True).click()
+    expect(page.locator("h2").first).to_contain_text(company.name)
+    expect(page.locator("body")).to_contain_text(company.uscc)
+
+    # A credit report of the profile, then its verification as a partner would do it.
+    page.get_by_role("button", name="获取信用报告").click()
+    number = page.locator('[data-field="number"]')
+    expect(number).to_have_text(re.compile(r"^XJ-"))
+    code = page.locator('[data-field="code"]')
+    expect(code).to_have_text(re.compile(r"^\w{4}-\w{4}-\w{4}$"))
+    reported, shown_code = number.inner_text(), code.inner_text()
+    page.goto("/public/reports/verify/")
+    page.get_by_label("报告编号").fill(reported)
+    page.get_by_label("验证码").fill(shown_code)
+    page.get_by_role("button", name="核验").click()
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("核验通过")
+    expect(verdict).to_contain_text(company.name)
+
+    # The progress of the enterprise's credit-repair application, by number and USCC.
+    page.goto("/public/")
+    page.get_by_role("link", name="信用修复进度查询").first.click()
+    form = page.locator("#repair-lookup")
+    form.get_by_label("申请编号").fill(app.number)
+    form.get_by_label("统一社会信用代码").fill(company.uscc)
+    form.get_by_role("button", name="查询").click()
+    expect(page.locator("#repair-status")).to_have_text(app.get_status_display())
+    expect(page.locator("#repair-progress tbody tr").first).to_contain_text(app.submitted_on.isoformat())
