@@ -13,7 +13,7 @@ from xinjian.collection.models import CommitmentRecord
 from xinjian.core.panels import enterprise_panels, enterprise_workbench
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
-from xinjian.core.workbench import Queue, queue_from, todo
+from xinjian.core.workbench import Queue, enterprise_todo, queue_from, todo
 
 from .models import OPEN_STATUSES, Consequence, ConsequenceKind, Verification, VerificationStatus
 from .queries import enterprise_panel
@@ -37,6 +37,25 @@ def commitments_card(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
             enterprise=enterprise, status=VerificationStatus.UNTRUE, repaired_on__isnull=True
         ).count(),
     }
+
+
+@enterprise_todo.register("commitments.rectify", order=20)
+def rectifications_due(request: HttpRequest, enterprise: Any) -> Queue | None:
+    """Rectifications ordered for an untrue commitment and not yet done, by deadline."""
+    qs = Consequence.objects.filter(
+        verification__enterprise=enterprise,
+        kind=ConsequenceKind.RECTIFY,
+        rectified_on__isnull=True,
+        start_on__isnull=False,
+    ).select_related("verification__commitment")
+    return queue_from(
+        qs,
+        label=gettext("承诺不实限期整改"),
+        subject=lambda c: c.verification.commitment.matter,
+        url=lambda c: reverse("my_commitments:index"),
+        deadline="due_on",
+        more_url=reverse("my_commitments:index"),
+    )
 
 
 # --- the staff workbench: verifications and rectifications (core.workbench) ----------

@@ -11,7 +11,7 @@ from .jurisdiction import user_region_prefix
 from .models import CalendarDay, CalendarYear
 from .panels import enterprise_workbench, staff_workbench
 from .workbench import charts as workbench_charts
-from .workbench import ordered
+from .workbench import enterprise_todo, ordered
 from .workbench import todo as workbench_todo
 from .workdays import add_working_days, today
 
@@ -34,8 +34,21 @@ def my_home(request: HttpRequest) -> HttpResponse:
     they can do about it (replies, commitments, credit repair), with what is pending. Each
     app contributes its card (`core.panels.enterprise_workbench`)."""
     enterprise = request.enterprise  # type: ignore[attr-defined]
+    on = today()
+    queues = enterprise_todo.collect(request, enterprise)
     cards = enterprise_workbench.render(request, enterprise)
-    return render(request, "core/my_home.html", {"enterprise": enterprise, "cards": cards})
+    return render(
+        request,
+        "core/my_home.html",
+        {
+            "enterprise": enterprise,
+            "cards": cards,
+            "queues": queues,
+            "todos": ordered(queues, on),
+            "overdue": sum(q.overdue(on) for q in queues),
+            "today": on,
+        },
+    )
 
 
 @staff()

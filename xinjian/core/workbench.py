@@ -48,6 +48,7 @@ class Todo:
     due: dt.date | None = None
     provisional: bool = False
     basis: str = ""  # the deadline's name ("列入期限") and how it was computed
+    note: str = ""  # shown instead of a deadline when there is none ("最早可申请日…")
 
     def days_left(self, on: dt.date) -> int | None:
         return (self.due - on).days if self.due else None
@@ -98,6 +99,8 @@ class Registry:
 
 
 todo = Registry("workbench to-do")
+# The enterprise user's to-do list (`/public/my/`): sources take (request, enterprise).
+enterprise_todo = Registry("enterprise to-do")
 charts = Registry("workbench chart")
 
 

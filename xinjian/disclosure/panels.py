@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 from xinjian.core.panels import enterprise_workbench
 from xinjian.core.permissions import Perm
 from xinjian.core.roles import has_perm
-from xinjian.core.workbench import SHOWN_PER_QUEUE, Queue, Todo, charts, todo
+from xinjian.core.workbench import SHOWN_PER_QUEUE, Queue, Todo, charts, enterprise_todo, todo
 from xinjian.core.workdays import today
 
 from . import queries
@@ -21,6 +22,41 @@ from .models import EnterpriseReply
 @enterprise_workbench.register("records", "disclosure/_workbench.html", order=10)
 def records_card(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     return {"replies": EnterpriseReply.objects.filter(enterprise=enterprise).count()}
+
+
+@enterprise_todo.register("disclosure.replies", order=10)
+def records_to_answer(request: HttpRequest, enterprise: Any) -> Queue | None:
+    """Published penalties and inspection results the enterprise has not yet answered:
+    it may attach a statement while a record is in public view (until its last day)."""
+    profile = queries.profile(enterprise, use_cache=False)
+    answered = set(
+        EnterpriseReply.objects.filter(enterprise=enterprise).values_list("record_kind", "record_id")
+    )
+    url = reverse("disclosure:my_records")
+    what = gettext("对公示信息提交情况说明")
+    items = []
+    for kind, key, rows in (
+        ("penalty", "decision_no", profile["penalties"]),
+        ("inspection", "inspected_on", profile["inspections"]),
+    ):
+        label = gettext("行政处罚") if kind == "penalty" else gettext("抽查检查结果")
+        for r in rows:
+            if (kind, r["id"]) in answered:
+                continue
+            until = dt.date.fromisoformat(r["disclosed_until"]) if r.get("disclosed_until") else None
+            items.append(
+                Todo(
+                    what,
+                    f"{label} {r[key]}",
+                    url,
+                    until,
+                    basis=gettext("公示期届满前均可提交") if until else "",
+                    note="" if until else gettext("公示期间均可提交"),
+                )
+            )
+    if not items:
+        return None
+    return Queue(label=what, total=len(items), items=items[:SHOWN_PER_QUEUE], more_url=url)
 
 
 # --- the staff workbench: publications due (core.workbench) --------------------------

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from xinjian.core.panels import enterprise_panels, enterprise_workbench
-from xinjian.core.workbench import Queue, queue_from, todo
+from xinjian.core.workbench import SHOWN_PER_QUEUE, Queue, Todo, enterprise_todo, queue_from, todo
+from xinjian.core.workdays import today
 
+from . import eligibility
 from .actions import REPAIR
-from .models import OPEN_STATUSES, RepairApplication, RepairStatus
+from .models import OPEN_STATUSES, RepairApplication, RepairKind, RepairStatus, target_label
 from .queries import for_enterprise
 
 
@@ -27,6 +29,40 @@ def repair_panel(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
 def repair_card(request: HttpRequest, enterprise: Any) -> dict[str, Any]:
     open_count = RepairApplication.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).count()
     return {"repairs_open": open_count}
+
+
+@enterprise_todo.register("repair.candidates", order=30)
+def repairs_to_apply_for(request: HttpRequest, enterprise: Any) -> Queue | None:
+    """The enterprise's records credit repair could concern and not already applied for,
+    each with the earliest day it may apply — or, for a record that leaves public view
+    by itself, that early stop does not apply and when it leaves."""
+    on = today()
+    busy = {
+        (a.kind, a.target_id)
+        for a in RepairApplication.objects.filter(enterprise=enterprise).exclude(
+            status__in=[RepairStatus.REJECTED, RepairStatus.REFUSED, RepairStatus.REVOKED]
+        )
+    }
+    url = reverse("repair_public:my_index")
+    what = gettext("申请信用修复")
+    items = []
+    for kind, target, check in eligibility.candidates(enterprise, on):
+        if (kind, target.pk) in busy:
+            continue
+        if check.not_applicable:
+            note = gettext("不适用提前停止公示")
+            if check.leaves_on:
+                note += gettext("，%(day)s后不再公示") % {"day": check.leaves_on.isoformat()}
+        elif check.earliest and check.earliest > on:
+            note = gettext("最早可申请日 %(day)s") % {"day": check.earliest.isoformat()}
+        elif check.eligible:
+            note = gettext("现在可以申请")
+        else:
+            note = gettext("尚不符合申请条件")
+        items.append(Todo(what, f"{RepairKind(kind).label} {target_label(kind, target)}", url, note=note))
+    if not items:
+        return None
+    return Queue(label=what, total=len(items), items=items[:SHOWN_PER_QUEUE], more_url=url)
 
 
 # --- the staff workbench: applications awaiting this person (core.workbench) ---------

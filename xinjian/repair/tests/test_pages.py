@@ -332,3 +332,41 @@ def test_steps_show_only_to_the_deciding_departments_people(
     assert "信用修复由作出原决定的" in response.content.decode()
     app.refresh_from_db()
     assert app.status == "accepted"
+
+
+@freeze_time(NOW)
+def test_the_enterprise_home_lists_its_to_dos_with_deadlines_and_links(
+    client, enterprise_user, own_enterprise, own_penalty, penalty_factory, untrue_finding
+):
+    """Issue 14: `/public/my/` is the enterprise's to-do list — records it can still
+    answer (until they leave public view), repairs it may apply for (now, or from the
+    earliest day), rectifications due — each with its deadline and a link."""
+    from xinjian.commitments.models import Consequence
+    from xinjian.disclosure import policy
+
+    old = penalty_factory(own_enterprise, published_on=D(2024, 1, 15), decision_no="深南市监罚〔2024〕666号")
+    untrue_finding(on=D(2025, 7, 1), enterprise=own_enterprise)
+    rectify = Consequence.objects.get(verification__enterprise=own_enterprise, kind="rectify")
+    client.force_login(enterprise_user)
+    page = client.get("/public/my/").content.decode()
+    todo = page[page.index('id="todo"') : page.index("</section>")]
+    assert "对公示信息提交情况说明" in todo and 'href="/public/my/records/"' in todo
+    assert policy.penalty_disclosed_until(own_penalty).isoformat() in todo
+    assert "申请信用修复" in todo and 'href="/public/my/repair/"' in todo
+    assert "现在可以申请" in todo  # the older fine has served its minimum period
+    assert "最早可申请日 2026-01-15" in todo  # the recent one not yet
+    assert "承诺不实限期整改" in todo and 'href="/public/my/commitments/"' in todo
+    assert rectify.deadline().due.isoformat() in todo
+
+    # Answered and applied for: those items leave the list.
+    client.post(
+        "/public/my/records/", {"record_kind": "penalty", "record_id": own_penalty.pk, "text": "已整改完毕。"}
+    )
+    client.post(
+        "/public/my/records/", {"record_kind": "penalty", "record_id": old.pk, "text": "已整改完毕。"}
+    )
+    _post_apply(client, old)
+    todo = client.get("/public/my/").content.decode()
+    todo = todo[todo.index('id="todo"') : todo.index("</section>")]
+    assert "对公示信息提交情况说明" not in todo
+    assert "现在可以申请" not in todo and "最早可申请日" in todo
