@@ -126,7 +126,18 @@ def test_the_enterprise_applies_for_a_repair_and_replies_to_a_record(demo, page,
 
     company = demo_enterprise()
     _login(page, "demo_enterprise")
-    page.goto("/public/my/repair/")
+    # Its home page is its to-do list: records to answer, repairs (the small fine's early
+    # stop does not apply), each with a link to where it is done.
+    page.goto("/public/my/")
+    todo = page.locator("#todo")
+    expect(todo.locator("tr", has_text="未按规定公示年度报告以外的即时信息")).to_contain_text(
+        "不适用提前停止公示"
+    )
+    expect(todo.locator("tr", has_text="对公示信息提交情况说明").first).to_be_visible()
+    todo.locator("tr", has_text="销售不符合保障人体健康安全标准的产品").get_by_role(
+        "link", name="去办理"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/public/my/repair/$"))
     small = page.locator("article.record", has_text="未按规定公示年度报告以外的即时信息")
     expect(small.locator("#not-applicable")).to_contain_text("期满自动停止公示")
     expect(small).not_to_contain_text("最早可申请日")
