@@ -170,6 +170,7 @@ def main() -> int:
                     "bench",
                     "",
                     "",
+                    "ordinary",
                 ]
             )
     print(f"wrote the CSV files in {time.perf_counter() - t:.1f} s ({src.stat().st_size / 1e6:.0f} MB)")
@@ -179,7 +180,8 @@ def main() -> int:
     copy_cols = (
         "enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
         "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
-        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason"
+        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason, "
+        "procedure"  # NOT NULL since issue 12 item 9; the ingest path fills it with its default
     )
 
     def bare_copy(table: str) -> float:
@@ -432,7 +434,8 @@ def run_sqlite(src: Path, usccs: list[str]) -> tuple[int, float, float]:
     cols = (
         "enterprise_id, uscc, source, source_id, received_at, decision_no, decided_on, decided_by, domain, "
         "violation, penalty_types, fine_amount, aggravated, legal_basis, status, disclosure_exception, "
-        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason"
+        "decision_text, created_at, created_by, modified_at, modified_by, archived_by, archive_reason, "
+        "procedure"  # NOT NULL since issue 12 item 9; the ingest path fills it with its default
     )
     t = time.perf_counter()
     conn.executemany(f"INSERT INTO collection_penalty ({cols}) VALUES ({', '.join('?' * 23)})", rows)
