@@ -84,16 +84,15 @@ def digest(prev_hash: str, values: dict[str, Any]) -> str:
 def link(model: Any, entries: list[Any]) -> None:
     """Give `entries` (unsaved, in insertion order) their place in the chain. Call inside
     the transaction that inserts them; takes the log lock first."""
-    serialise_log_writers()
-    prev = model._base_manager.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-    for entry in entries:
-        entry.prev_hash = prev
-        entry.hash = prev = digest(prev, {name: getattr(entry, name) for name in CHAINED_FIELDS})
+    rows = [{name: getattr(entry, name) for name in CHAINED_FIELDS} for entry in entries]
+    prevs, hashes = chain_columns(model, rows)
+    for entry, prev_hash, hash_ in zip(entries, prevs, hashes, strict=True):
+        entry.prev_hash, entry.hash = prev_hash, hash_
 
 
 def chain_columns(model: Any, rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """(prev_hash, hash) columns for entries written as columns rather than objects (the
-    demo's bulk loader): the same chain `link` gives objects. `rows` hold the values as
+    """(prev_hash, hash) of entries in insertion order, after the trail's current head:
+    `link` uses it for objects, the demo's bulk loader for columns. `rows` hold the values as
     Python objects (an aware `at`, `before`/`after` as dicts), in insertion order; call
     inside the transaction that inserts them."""
     serialise_log_writers()
