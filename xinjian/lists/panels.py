@@ -55,6 +55,21 @@ def _listing_queue(
     )
 
 
+def _serious_queue(user: Any, action: str, status: str, label: str, deadline: str | None) -> Queue | None:
+    """A serious-list step's queue: listings in `status` awaiting `action`."""
+    return _listing_queue(
+        user,
+        SERIOUS,
+        SeriousListing,
+        action,
+        status,
+        label,
+        deadline,
+        "lists:serious_detail",
+        "lists:serious_list",
+    )
+
+
 @todo.register("lists.anomaly_drafts", order=10)
 def anomaly_drafts(request: HttpRequest, user: Any) -> Queue | None:
     return _listing_queue(
@@ -72,122 +87,58 @@ def anomaly_drafts(request: HttpRequest, user: Any) -> Queue | None:
 
 @todo.register("lists.serious_proposed", order=20)
 def serious_proposed(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "notify",
-        SeriousStatus.PROPOSED,
-        gettext("送达严重违法失信名单列入告知书"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "notify", SeriousStatus.PROPOSED, gettext("送达严重违法失信名单列入告知书"), None
     )
 
 
 @todo.register("lists.serious_statement", order=21)
 def serious_statement(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "submit",
-        SeriousStatus.NOTIFIED,
-        gettext("陈述申辩期满后报请审批"),
-        "statement_due",
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "submit", SeriousStatus.NOTIFIED, gettext("陈述申辩期满后报请审批"), "statement_due"
     )
 
 
 @todo.register("lists.serious_hearing_to_schedule", order=25)
 def serious_hearing_to_schedule(request: HttpRequest, user: Any) -> Queue | None:
     """A hearing asked for: the procedure waits until it is scheduled, held and entered."""
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "schedule_hearing",
-        SeriousStatus.HEARING_REQUESTED,
-        gettext("安排听证并通知当事人"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "schedule_hearing", SeriousStatus.HEARING_REQUESTED, gettext("安排听证并通知当事人"), None
     )
 
 
 @todo.register("lists.serious_hearing_to_conclude", order=26)
 def serious_hearing_to_conclude(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "conclude_hearing",
-        SeriousStatus.HEARING_SCHEDULED,
-        gettext("听证后登记听证笔录和结论"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "conclude_hearing", SeriousStatus.HEARING_SCHEDULED, gettext("听证后登记听证笔录和结论"), None
     )
 
 
 @todo.register("lists.serious_hearing_concluded", order=27)
 def serious_hearing_concluded(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "submit",
-        SeriousStatus.HEARING_CONCLUDED,
-        gettext("听证结束后报请审批或不予列入"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "submit", SeriousStatus.HEARING_CONCLUDED, gettext("听证结束后报请审批或不予列入"), None
     )
 
 
 @todo.register("lists.serious_approval", order=22)
 def serious_approval(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "approve",
-        SeriousStatus.PENDING_APPROVAL,
-        gettext("审批列入严重违法失信名单"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "approve", SeriousStatus.PENDING_APPROVAL, gettext("审批列入严重违法失信名单"), None
     )
 
 
 @todo.register("lists.serious_decide", order=23)
 def serious_decide(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "decide",
-        SeriousStatus.APPROVED,
-        gettext("作出严重违法失信名单列入决定"),
-        None,
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "decide", SeriousStatus.APPROVED, gettext("作出严重违法失信名单列入决定"), None
     )
 
 
 @todo.register("lists.serious_publish", order=24)
 def serious_publish(request: HttpRequest, user: Any) -> Queue | None:
-    return _listing_queue(
-        user,
-        SERIOUS,
-        SeriousListing,
-        "publish",
-        SeriousStatus.DECIDED,
-        gettext("公示严重违法失信名单列入决定"),
-        "publication_due",
-        "lists:serious_detail",
-        "lists:serious_list",
+    return _serious_queue(
+        user, "publish", SeriousStatus.DECIDED, gettext("公示严重违法失信名单列入决定"), "publication_due"
     )
 
 
