@@ -475,10 +475,10 @@ def set_reply_status(reply: EnterpriseReply, to: str, *, actor: Any, reason: str
     """Staff hide an abusive reply (or show it again), always with a reason."""
     if not (reason or "").strip():
         raise DomainError(gettext("须说明理由"), details=[field_error("reason", "required", gettext("必填"))])
-    r = REPLIES.lock(EnterpriseReply.objects.select_related("enterprise").get(pk=reply.pk))
-    action = "hide" if to == ReplyStatus.HIDDEN else "show"
     if to not in ReplyStatus.values:
         raise InvalidTransition(gettext("未知状态"))
+    action = "hide" if to == ReplyStatus.HIDDEN else "show"
+    r = REPLIES.lock(EnterpriseReply.objects.select_related("enterprise").get(pk=reply.pk))
     r.hidden_reason = reason if to == ReplyStatus.HIDDEN else ""
     REPLIES.move(r, action, actor=actor, on=today(), reason=reason)
     _forget(r.enterprise.uscc)
