@@ -40,6 +40,7 @@ from .codes import build_usccs, registration_check
 from .history import generate_annual_reports, generate_complaints, generate_inspections, generate_penalties
 from .licences import change_statuses, generate_licences, tag_new_enterprises
 from .models import HiddenTruth
+from .places import short_name
 from .world import (
     CHUNK,
     DEMO_ACTOR,
@@ -64,8 +65,7 @@ from .world import (
     uniform_dates,
 )
 
-# The county of the demo logins (users.DEMO_COUNTY) and how many enterprises it is sure to get.
-ANCHOR_COUNTY = "440305"
+# How many enterprises the county of the demo logins (places.Places.county) is sure to get.
 ANCHORED = 5
 
 
@@ -80,12 +80,12 @@ def generate_enterprises(c: Chunk) -> None:
     c.latent = latent
     # Where and what.
     c.region_idx = rng.choice(len(w.region.codes), size=n, p=w.region.weights)
-    # The demo logins work in 南山区 (440305): its first enterprises are put there, so even
-    # a tiny province has some for the county officer and the enterprise user.
+    # The demo logins work in one county (南山区 in Guangdong): its first enterprises are
+    # put there, so even a tiny province has some for the county officer and the enterprise user.
     anchored = np.flatnonzero(c.index - w.base_index < ANCHORED)
-    nanshan = np.flatnonzero(w.region.codes == ANCHOR_COUNTY)
-    if len(nanshan):
-        c.region_idx[anchored] = nanshan[0]
+    anchor = np.flatnonzero(w.region.codes == w.region.anchor)
+    if len(anchor):
+        c.region_idx[anchored] = anchor[0]
     c.region_codes = w.region.codes[c.region_idx]
     c.line = rng.choice(len(LINES), size=n, p=LINE_P / LINE_P.sum())
     # Age: risky enterprises tend to be young (log-normal years, shifted by the latent).
@@ -136,14 +136,16 @@ def _names(c: Chunk) -> None:
     city = np.asarray(region.city_names, dtype=object)[c.region_idx]
     county_names = np.asarray(
         [
-            f[len("广东省") + len(cn) :] if f.startswith("广东省") else f
+            f[len(region.province_name) + len(cn) :] if f.startswith(region.province_name) else f
             for f, cn in zip(region.full_names, region.city_names, strict=True)
         ],
         dtype=object,
     )
     county = county_names[c.region_idx]
     prefix = np.where(
-        where < 0.8, city, np.where(where < 0.93, np.where(county == "", city, city + county), "广东")
+        where < 0.8,
+        city,
+        np.where(where < 0.93, np.where(county == "", city, city + county), short_name(region.province_name)),
     )
     c.names = (prefix + trade + industry + form).tolist()
     c.entity_type = [V.ENTITY_TYPES[f] for f in form.tolist()]

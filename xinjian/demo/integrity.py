@@ -18,9 +18,9 @@ from xinjian.lists import actions as lists
 from xinjian.registry.models import Enterprise
 from xinjian.sharing.push import fanout
 
-from .users import DEMO_COUNTY
+from .places import demo_places
+from .users import association_name
 
-ASSOCIATION = "深圳市南山区食品行业协会"
 ENDPOINT = "https://push.nanshan-food-association.example/xinjian"
 
 ARTICLES = [
@@ -54,30 +54,38 @@ def demo_integrity() -> None:
     approver = User.objects.filter(username="demo_nanshan").first()
     if writer is None or approver is None:
         return
+    places = demo_places()
+    county_code, association_title = places.county, association_name(places)
     if not Article.objects.exists():
         for kind, title, summary, body in ARTICLES:
             a = actions.save_article(
-                None, actor=writer, kind=kind, title=title, summary=summary, body=body, region_code="440000"
+                None,
+                actor=writer,
+                kind=kind,
+                title=title,
+                summary=summary,
+                body=body,
+                region_code=places.province,
             )
             actions.move_article(a, "submit", actor=writer)
             actions.move_article(a, "publish", actor=approver)
         kind, title, summary, body = PENDING
         a = actions.save_article(
-            None, actor=approver, kind=kind, title=title, summary=summary, body=body, region_code=DEMO_COUNTY
+            None, actor=approver, kind=kind, title=title, summary=summary, body=body, region_code=county_code
         )
         actions.move_article(a, "submit", actor=approver)
 
-    if IndustryAssociation.objects.filter(name=ASSOCIATION).exists():
-        association = IndustryAssociation.objects.get(name=ASSOCIATION)
+    if IndustryAssociation.objects.filter(name=association_title).exists():
+        association = IndustryAssociation.objects.get(name=association_title)
         login = User.objects.filter(username="demo_association").first()
         if login is not None:  # the demo users were reset: keep the login linked
             AssociationUser.objects.update_or_create(user=login, defaults={"association": association})
         return
     association = actions.save_association(
-        None, actor=approver, name=ASSOCIATION, region_code=DEMO_COUNTY, contact="协会秘书处"
+        None, actor=approver, name=association_title, region_code=county_code, contact="协会秘书处"
     )
     # Food producers of the demo county first, then other operating enterprises there.
-    county = Enterprise.objects.filter(source="demo", region_code=DEMO_COUNTY, status="operating")
+    county = Enterprise.objects.filter(source="demo", region_code=county_code, status="operating")
     food = list(county.filter(licences__licence_type="food_production").distinct().order_by("id")[:6])
     members = food + list(county.exclude(pk__in=[e.pk for e in food]).order_by("id")[: 6 - len(food)])
     for e in members:
@@ -95,7 +103,7 @@ def demo_integrity() -> None:
                 member,
                 actor=CLOCK,
                 ground="unreachable",
-                decision_no="深南市监异〔演示〕1号",
+                decision_no=f"{places.short}市监异〔演示〕1号",
                 facts="通过登记的住所无法联系",
             )
         fanout()

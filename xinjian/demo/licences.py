@@ -106,7 +106,7 @@ def generate_licences(c: Chunk) -> dict[str, Any]:
     level = [LICENCE_OF_LINE[int(x)][2] for x in c.line[owner].tolist()]
     region = w.region
     ridx = c.region_idx[owner]
-    province_dept = "广东省市场监督管理局"
+    province_dept = f"{region.province_name}市场监督管理局"
     issued_by = [
         province_dept
         if lv == "province"

@@ -32,7 +32,8 @@ from xinjian.lists.models import SeriousListing
 from xinjian.registry.identifiers import build_uscc
 from xinjian.registry.models import Enterprise
 
-from .users import DEMO_COUNTY, ensure_demo_users
+from .places import demo_places
+from .users import ensure_demo_users
 
 DEMO = Actor("demo")
 DONE = "demo.list_procedures"
@@ -48,7 +49,7 @@ def _enterprises(n: int, on: dt.date) -> list[Enterprise]:
     qs = (
         Enterprise.objects.filter(
             source="demo",
-            region_code=DEMO_COUNTY,
+            region_code=demo_places().county,
             status="operating",
             established_on__lte=rules.add_years(on, -4),
         )
@@ -87,7 +88,8 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
     officer = User.objects.filter(username="demo_nanshan").first()
     approver = User.objects.filter(username="demo_approver").first()
     if officer is None or approver is None:
-        return {}  # the story's people are Guangdong's logins; another territory has only its province login
+        return {}
+    places = demo_places()
     picked = _enterprises(3, on)
     if len(picked) < 3:
         return {}
@@ -107,7 +109,7 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
         on=_days(on, -9),
     )
     actions.schedule_hearing(
-        s, actor=officer, hearing_on=_days(on, 5), time="09:30", place="南山区市场监督管理局三楼听证室",
+        s, actor=officer, hearing_on=_days(on, 5), time="09:30", place=f"{places.dept(places.county)}三楼听证室",
         host="王主持", on=_days(on, -8),
     )  # fmt: skip
     made["hearing_scheduled"] = s.pk
@@ -117,7 +119,7 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
     actions.notify_party(s, actor=officer, on=_days(on, -58))
     actions.request_hearing(s, actor=officer, on=_days(on, -57), note="当事人书面要求听证")
     actions.schedule_hearing(
-        s, actor=officer, hearing_on=_days(on, -48), time="14:30", place="南山区市场监督管理局三楼听证室",
+        s, actor=officer, hearing_on=_days(on, -48), time="14:30", place=f"{places.dept(places.county)}三楼听证室",
         host="王主持", on=_days(on, -56),
     )  # fmt: skip
     actions.conclude_hearing(
@@ -133,7 +135,7 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
     actions.decide_serious(
         s,
         actor=officer,
-        decision_no=f"深南市监严列〔{_days(on, -45).year}〕{s.pk}号",
+        decision_no=f"{places.short}市监严列〔{_days(on, -45).year}〕{s.pk}号",
         reply_to_party="当事人所称整改、召回属实，但不影响违法行为的认定和情节严重的判断，不予采纳。",
         on=_days(on, -45),
     )
@@ -148,12 +150,12 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
         actor=CLOCK,
         ground="unreachable",
         on=listed_on,
-        decision_no=f"深南市监异〔{listed_on.year}〕{escalated.pk}号",
+        decision_no=f"{places.short}市监异〔{listed_on.year}〕{escalated.pk}号",
         facts="通过登记的住所无法联系",
     )
     s = actions.escalate_anomaly(anomaly, actor=CLOCK, on=_days(on, -20))
     actions.notify_party(s, actor=officer, on=_days(on, -18))
-    escalated.address = f"{escalated.address or '深圳市南山区'}（已变更至粤海街道科技园{escalated.pk}号）"
+    escalated.address = f"{escalated.address or places.county_full}（已变更至科技园路{escalated.pk}号）"
     escalated.save()
     actions.recheck_escalation(s, actor=officer, on=_days(on, -6))
     made["lapsed"] = s.pk
@@ -161,13 +163,13 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
     # 4. An individual business marked in the abnormal business state.
     n = Enterprise.objects.filter(uscc__startswith="92").count() + 1
     shop = Enterprise.objects.create(
-        uscc=build_uscc(DEMO_COUNTY, f"MA9{n:05d}", category="2"),
-        name=f"深圳市南山区陈记{n}号粮油店",
+        uscc=build_uscc(places.county, f"MA9{n:05d}", category="2"),
+        name=f"{places.county_full}陈记{n}号粮油店",
         legal_representative="陈小明",
         established_on=dt.date(2018, 5, 8),
-        region_code=DEMO_COUNTY,
+        region_code=places.county,
         entity_type="个体工商户",
-        address="深圳市南山区南头街道南山大道1号",
+        address=f"{places.county_full}人民路1号",
         source="demo",
     )
     mark = actions.list_anomaly(
@@ -175,7 +177,7 @@ def demo_list_procedures(on: dt.date) -> dict[str, int]:
         actor=officer,
         ground="unreachable",
         on=_days(on, -30),
-        decision_no=f"深南市监异〔{_days(on, -30).year}〕G{shop.pk}号",
+        decision_no=f"{places.short}市监异〔{_days(on, -30).year}〕G{shop.pk}号",
         facts="通过登记的经营场所无法联系",
     )
     made["abnormal_state"] = mark.pk

@@ -47,6 +47,8 @@ from xinjian.repair import actions as repair_actions
 from xinjian.repair import eligibility
 from xinjian.repair.models import RepairApplication
 
+from .places import demo_places
+
 SOURCE = "demo-story"
 DEMO = Actor("demo")
 
@@ -138,10 +140,10 @@ def inspections_done(s: Story) -> None:
 @step("inspections_in_progress", order=31, description="各演示检查人员所在区的在办抽查任务")
 def inspections_in_progress(s: Story) -> str:
 
-    from .users import LOGINS
+    from .users import logins
 
     made = []
-    counties = sorted({x.division for x in LOGINS if "inspector" in x.roles and x.division})
+    counties = sorted({x.division for x in logins() if "inspector" in x.roles and x.division})
     item = InspectionItem.objects.filter(code="GS-01").first()
     if item is None:
         return "无通用检查事项，跳过"
@@ -217,7 +219,9 @@ def _backdate(task: Any, draw: Any, published_on: dt.date, drawn_on: dt.date) ->
 
 
 def _decision_no(dept_name: str, kind: str, year: int, n: int) -> str:
-    short = dept_name.replace("市场监督管理局", "").replace("广东省", "粤")[:3]
+    places = demo_places()
+    province = places.name(places.province)
+    short = dept_name.replace("市场监督管理局", "").replace(province, places.abbreviation)[:3]
     return f"{short}市监{kind}〔{year}〕{n}号"
 
 
@@ -229,13 +233,15 @@ def anomaly_list(s: Story) -> str:
     city and county."""
 
     approved = removed = fresh = 0
+    places = demo_places()
+    province_dept = places.dept(places.province)
     drafts = AnomalyListing.objects.filter(status=AnomalyStatus.DRAFT).select_related(
         "enterprise", "department"
     )
     for i, a in enumerate(drafts.order_by("id")):
         due = a.listing_due or a.proposed_on
         on = min(s.on, max(a.proposed_on, due - dt.timedelta(days=s.rng.randrange(0, 5))))
-        dept = a.department.name if a.department else "广东省市场监督管理局"
+        dept = a.department.name if a.department else province_dept
         try:
             list_actions.approve_anomaly_draft(
                 a, actor=DEMO, decision_no=_decision_no(dept, "异字", on.year, i + 1), on=on
@@ -249,19 +255,20 @@ def anomaly_list(s: Story) -> str:
         except DomainError as e:
             s.out(f"  {a.enterprise.name}：{e.message}")
     # Fresh drafts (unreachable at the registered address) in the demo city's counties.
-    from .users import DEMO_COUNTY, demo_enterprise
+    from .users import demo_enterprise
 
+    demo_county = places.county
     candidates = (
-        Enterprise.objects.filter(source="demo", status="operating", region_code__startswith=DEMO_COUNTY[:4])
+        Enterprise.objects.filter(source="demo", status="operating", region_code__startswith=demo_county[:4])
         .exclude(anomaly_listings__status__in=[AnomalyStatus.DRAFT, AnomalyStatus.LISTED])
         .order_by("id")
     )
     # Two in the demo county (its credit officer's queue), two elsewhere in the city.
     own = demo_enterprise()
-    county = list(candidates.filter(region_code=DEMO_COUNTY).exclude(pk__in=[own.pk] if own else [])[2:40:7])[
+    county = list(candidates.filter(region_code=demo_county).exclude(pk__in=[own.pk] if own else [])[2:40:7])[
         :2
     ]
-    others = list(candidates.exclude(region_code=DEMO_COUNTY)[20:200:45])[:2]
+    others = list(candidates.exclude(region_code=demo_county)[20:200:45])[:2]
     for ent in county + others:
         try:
             list_actions.list_anomaly(
@@ -285,8 +292,8 @@ def serious_list(s: Story) -> str:
     the demo county (its enforcement officer carries them on), the one awaiting approval
     in the demo city (its approver signs), the published ones wherever found."""
 
-    from .users import DEMO_COUNTY
-
+    places = demo_places()
+    demo_county = places.county
     if SeriousListing.objects.filter(facts__endswith="（演示）").exists():
         return "已存在"
     approver = s.user("demo_approver")
@@ -310,15 +317,15 @@ def serious_list(s: Story) -> str:
         .select_related("enterprise")
         .order_by("-fine_amount", "id")[:400]
     )
-    city = DEMO_COUNTY[:4]
+    city = demo_county[:4]
 
     def rank(p: Any, target: str) -> tuple[bool, bool]:
         region = p.enterprise.region_code
         if target in ("proposed", "notified"):
-            return (region != DEMO_COUNTY, region[:4] != city)
+            return (region != demo_county, region[:4] != city)
         if target == "pending_approval":
             return (region[:4] != city, False)
-        return (region[:4] != city, region == DEMO_COUNTY)
+        return (region[:4] != city, region == demo_county)
 
     plans = ["pending_approval", "notified", "proposed", "published", "published", "published"]
     made: dict[str, int] = {}
@@ -348,7 +355,7 @@ def serious_list(s: Story) -> str:
                     approved = add_working_days(start, 2).due
                     list_actions.approve_serious(listing, actor=approver, on=approved, reason="同意列入")
                     decided = add_working_days(approved, 1).due
-                    dept = listing.department.name if listing.department else "深圳市市场监督管理局"
+                    dept = listing.department.name if listing.department else places.dept(places.city)
                     list_actions.decide_serious(
                         listing,
                         actor=DEMO,
@@ -529,7 +536,7 @@ def demo_enterprise_records(s: Story) -> str:
         return "无演示企业"
     if Penalty.objects.filter(source=SOURCE, enterprise=e).exists():
         return "已存在"
-    dept = "深圳市南山区市场监督管理局"
+    dept = demo_places().dept(e.region_code)
     plans = [
         # (days ago decided, fine, types, domain, violation)
         (

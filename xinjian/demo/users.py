@@ -19,12 +19,10 @@ from xinjian.inspections import actions as inspections
 from xinjian.inspections.models import Inspector
 from xinjian.registry.models import Department, Enterprise, Office
 
-from .generator import ANCHOR_COUNTY
+from .places import Places, demo_places
 from .world import DEMO_ACTOR
 
 DEMO_PASSWORD = "xinjian-demo-2026"
-# The county the county officer, inspectors and the enterprise user work in.
-DEMO_COUNTY = ANCHOR_COUNTY
 
 
 @dataclass(frozen=True)
@@ -32,10 +30,13 @@ class DemoLogin:
     username: str
     role_label: str  # shown in the table
     full_name: str
-    division: str | None  # None: not staff (enterprise user, administrator)
+    # Where the person works: a place of `places.Places` ("province", "city", "county",
+    # "county2", "other_county"), resolved to a division code by `logins()`; None: not
+    # staff (enterprise user, administrator).
+    division: str | None
     roles: tuple[str, ...] = ()
     office: str | None = None
-    can: str = ""
+    can: str = ""  # {county}, {city}, … : the places' names
     look: str = ""  # path under the site URL; {enterprise} is the demo enterprise's USCC
 
 
@@ -44,7 +45,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         "demo_province",
         "省局信用监管人员",
         "陈省信",
-        "440000",
+        "province",
         (Role.CREDIT_OFFICER,),
         "credit",
         "全省企业查询、重点领域清单与导出、名单与信用修复",
@@ -52,39 +53,39 @@ LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         "demo_nanshan",
-        "区局信用监管人员（南山区）",
+        "区局信用监管人员（{county}）",
         "林南山",
-        DEMO_COUNTY,
+        "county",
         (Role.CREDIT_OFFICER,),
         "credit",
-        "仅南山区企业：查询、标注、名单（打开演示企业页面；其他区企业为404）",
+        "仅{county}企业：查询、标注、名单（打开演示企业页面；其他区企业为404）",
         "staff/enterprises/{enterprise}/",
     ),
     DemoLogin(
         "demo_food",
-        "食品生产监管人员（深圳市）",
+        "食品生产监管人员（{city}）",
         "黄食安",
-        "440300",
+        "city",
         (Role.FOOD_SUPERVISOR,),
         "food",
-        "深圳市食品生产企业、抽查计划与任务",
+        "{city}食品生产企业、抽查计划与任务",
         "staff/enterprises/key-areas/?type=food_production",
     ),
     DemoLogin(
         "demo_tezhong",
-        "特种设备监管人员（深圳市）",
+        "特种设备监管人员（{city}）",
         "张特检",
-        "440300",
+        "city",
         (Role.SPECIAL_EQUIPMENT_SUPERVISOR,),
         "special_equipment",
-        "深圳市特种设备生产、充装单位与检查",
+        "{city}特种设备生产、充装单位与检查",
         "staff/enterprises/key-areas/?type=special_equipment_production",
     ),
     DemoLogin(
         "demo_inspector1",
-        "执法检查人员（南山区）",
+        "执法检查人员（{county}）",
         "李检一",
-        DEMO_COUNTY,
+        "county",
         (Role.INSPECTOR,),
         "food",
         "录入检查结果（食品）",
@@ -92,9 +93,9 @@ LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         "demo_inspector2",
-        "执法检查人员（南山区）",
+        "执法检查人员（{county}）",
         "王检二",
-        DEMO_COUNTY,
+        "county",
         (Role.INSPECTOR,),
         "food",
         "录入检查结果（食品）",
@@ -102,9 +103,9 @@ LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         "demo_inspector3",
-        "执法检查人员（南山区）",
+        "执法检查人员（{county}）",
         "吴检三",
-        DEMO_COUNTY,
+        "county",
         (Role.INSPECTOR,),
         "special_equipment",
         "录入检查结果（特种设备）",
@@ -112,49 +113,49 @@ LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         "demo_inspector4",
-        "执法检查人员（宝安区）",
+        "执法检查人员（{county2}）",
         "刘检四",
-        "440306",
+        "county2",
         (Role.INSPECTOR,),
         "food",
-        "录入检查结果（宝安区）",
+        "录入检查结果（{county2}）",
         "staff/inspections/",
     ),
     DemoLogin(
         "demo_inspector5",
-        "执法检查人员（宝安区）",
+        "执法检查人员（{county2}）",
         "周检五",
-        "440306",
+        "county2",
         (Role.INSPECTOR,),
         "special_equipment",
-        "录入检查结果（宝安区）",
+        "录入检查结果（{county2}）",
         "staff/inspections/",
     ),
     DemoLogin(
         "demo_inspector6",
-        "执法检查人员（越秀区）",
+        "执法检查人员（{other_county}）",
         "郑检六",
-        "440104",
+        "other_county",
         (Role.INSPECTOR,),
         "food",
-        "录入检查结果（越秀区）",
+        "录入检查结果（{other_county}）",
         "staff/inspections/",
     ),
     DemoLogin(
         "demo_inspector7",
-        "执法检查人员（越秀区）",
+        "执法检查人员（{other_county}）",
         "何检七",
-        "440104",
+        "other_county",
         (Role.INSPECTOR,),
         "food",
-        "录入检查结果（越秀区）",
+        "录入检查结果（{other_county}）",
         "staff/inspections/",
     ),
     DemoLogin(
         "demo_enforcement",
-        "执法办案人员（南山区）",
+        "执法办案人员（{county}）",
         "罗执法",
-        DEMO_COUNTY,
+        "county",
         (Role.ENFORCEMENT_OFFICER,),
         "enforcement",
         "处罚与名单决定的录入、提请列入",
@@ -162,12 +163,12 @@ LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         "demo_approver",
-        "审批负责人（深圳市）",
+        "审批负责人（{city}）",
         "梁审批",
-        "440300",
+        "city",
         (Role.APPROVER,),
         "credit",
-        "签批深圳市及下辖区的决定",
+        "签批{city}及下辖区的决定",
         "staff/",
     ),
     DemoLogin(
@@ -187,7 +188,7 @@ LOGINS: tuple[DemoLogin, ...] = (
         None,
         (),
         None,
-        "查看会员企业的公示信息，接收会员名单变动推送（南山区食品行业协会）",
+        "查看会员企业的公示信息，接收会员名单变动推送（{association}）",
         "association/",
     ),
     DemoLogin(
@@ -201,6 +202,43 @@ LOGINS: tuple[DemoLogin, ...] = (
         "admin/",
     ),
 )
+
+
+def association_name(places: Places) -> str:
+    """The demo industry association (深圳市南山区食品行业协会 in Guangdong)."""
+    return f"{places.county_full}食品行业协会"
+
+
+def logins(places: Places | None = None) -> tuple[DemoLogin, ...]:
+    """The demo logins of the demo's province: places as division codes, labels with the
+    places' names (issue 15: the demo works for whichever province is configured)."""
+    places = places or demo_places()
+    names = {
+        "city": places.name(places.city),
+        "county": places.name(places.county),
+        "county2": places.name(places.county2),
+        "other_county": places.name(places.other_county),
+        "association": association_name(places),
+    }
+
+    def division(place: str | None) -> str | None:
+        if place == "province" and settings.XINJIAN_PROVINCE == "000000":
+            return "000000"  # on the national hub the top login is SAMR's
+        return getattr(places, place) if place else None
+
+    return tuple(
+        DemoLogin(
+            login.username,
+            login.role_label.format(**names),
+            login.full_name,
+            division(login.division),
+            login.roles,
+            login.office,
+            login.can.format(**names),
+            login.look,
+        )
+        for login in LOGINS
+    )
 
 
 def _directory_entry(user: User, dept: Department, login: DemoLogin) -> None:
@@ -225,7 +263,7 @@ def _directory_entry(user: User, dept: Department, login: DemoLogin) -> None:
 def demo_enterprise() -> Enterprise | None:
     """The enterprise the demo enterprise user acts for: the first demo food producer in
     the demo county (any demo enterprise there if none)."""
-    qs = Enterprise.objects.filter(source="demo", region_code=DEMO_COUNTY).order_by("id")
+    qs = Enterprise.objects.filter(source="demo", region_code=demo_places().county).order_by("id")
     return (
         qs.filter(licences__licence_type="food_production", status="operating").first()
         or qs.first()
@@ -240,13 +278,10 @@ def ensure_demo_users() -> list[DemoLogin]:
     password = make_password(DEMO_PASSWORD)
     company = demo_enterprise()
     made = []
-    for login in LOGINS:
+    for login in logins():
         dept = None
         if login.division:
-            # The logins are Guangdong's; in another territory the province-level one
-            # works for the configured province and the others are left out (issue 15).
-            division = settings.XINJIAN_PROVINCE if login.division == "440000" else login.division
-            dept = Department.objects.filter(division_id=division).first()
+            dept = Department.objects.filter(division_id=login.division).first()
             if dept is None:
                 continue
         user, _ = User.objects.get_or_create(username=login.username)

@@ -63,6 +63,8 @@ class Region:
     city_names: list[str]  # 深圳市
     short_prefix: list[str]  # decision-number prefix, e.g. 深南
     city_prefix: list[str]  # 深
+    anchor: str = ""  # the demo logins' county (places.Places.county): sure to get enterprises
+    province_name: str = ""  # 广东省
 
     @classmethod
     def load(cls, province: str | None = None) -> Region:
@@ -101,7 +103,12 @@ class Region:
             short.append(city.name[0] + (div.name[0] if city.code != code else ""))
             dnames.append(depts.get(code, f"{div.name}市场监督管理局"))
             cdnames.append(depts.get(city.code, f"{city.name}市场监督管理局"))
-        return cls(np.array(places), w / w.sum(), dnames, cdnames, full, city_names, short, cprefix)
+        from .places import demo_places
+
+        anchor = demo_places(wanted).county
+        return cls(
+            np.array(places), w / w.sum(), dnames, cdnames, full, city_names, short, cprefix, anchor, top.name
+        )
 
 
 @dataclass

@@ -23,7 +23,7 @@ from xinjian.disclosure import actions as disclosure
 from xinjian.disclosure import policy
 from xinjian.registry.models import Enterprise
 
-from ...users import DEMO_COUNTY
+from ...places import demo_places
 
 DEMO = Actor("demo")
 SOURCE = "demo-exposure"
@@ -38,9 +38,10 @@ class Command(BaseCommand):
             self.stdout.write("演示曝光数据已存在，跳过。")
             return
         day = today()
+        places = demo_places()
         counted = Penalty.objects.values("enterprise_id")
         pair = list(
-            Enterprise.objects.filter(source="demo", region_code=DEMO_COUNTY, status="operating")
+            Enterprise.objects.filter(source="demo", region_code=places.county, status="operating")
             .exclude(pk__in=counted)
             .order_by("id")[:2]
         )
@@ -62,9 +63,9 @@ class Command(BaseCommand):
                     uscc=ent.uscc,
                     source=SOURCE,
                     source_id=f"{ent.uscc}-{i}",
-                    decision_no=f"深南市监食罚〔{decided.year}〕{900 + n}号",
+                    decision_no=f"{places.short}市监食罚〔{decided.year}〕{900 + n}号",
                     decided_on=decided,
-                    decided_by="深圳市南山区市场监督管理局",
+                    decided_by=places.dept(places.county),
                     domain="food_safety",
                     violation="经营超过保质期的食品",
                     penalty_types=types,

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
 from xinjian.demo.first_steps import first_step
-from xinjian.demo.users import DEMO_PASSWORD, LOGINS, demo_enterprise
+from xinjian.demo.users import DEMO_PASSWORD, LOGINS, demo_enterprise, logins
 
 
 def _width(text: str) -> int:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         company = demo_enterprise()
         rows = [("角色", "用户名", "密码", "可以做什么", "入口")]
         firsts: list[tuple[str, str]] = [("", "")]
-        for login in LOGINS:
+        for login in logins():
             user = users.get(login.username)
             if user is None:
                 continue

@@ -19,7 +19,8 @@ from xinjian.lists.models import AnomalyListing, AnomalyStatus, SeriousListing, 
 from xinjian.repair import actions, clocks, eligibility
 from xinjian.repair.models import RepairApplication, RepairKind
 
-from ...users import DEMO_COUNTY, demo_enterprise
+from ...places import demo_places
+from ...users import demo_enterprise
 
 DEMO = Actor("demo")
 TEXT = "本企业已全部履行行政处罚决定（或已消除列入事由），完成整改并消除不良影响，特申请信用修复。"
@@ -35,9 +36,10 @@ def _candidates(limit: int) -> list[tuple[str, Any]]:
         found += [(k, t) for k, t, c in eligibility.candidates(own, day) if c.eligible]
     penalties = policy.visible_penalties(Penalty.objects.filter(enterprise__source="demo"), day)
     # The demo county's officers (demo_nanshan) should find work in their own queue.
+    county = demo_places().county
     for qs in (
-        penalties.filter(enterprise__region_code=DEMO_COUNTY),
-        penalties.exclude(enterprise__region_code=DEMO_COUNTY),
+        penalties.filter(enterprise__region_code=county),
+        penalties.exclude(enterprise__region_code=county),
     ):
         for p in qs.select_related("enterprise").order_by("id")[:300]:
             if len(found) >= limit:
