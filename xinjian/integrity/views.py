@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,7 +40,7 @@ def _errors(request: HttpRequest, e: DomainError) -> None:
 
 def _region(request: HttpRequest) -> str:
     dept = getattr(getattr(request.user, "staff_profile", None), "department", None)
-    return dept.division_id if dept is not None else "440000"
+    return dept.division_id if dept is not None else settings.XINJIAN_PROVINCE
 
 
 # --- public ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -526,7 +527,9 @@ def case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 title=d["title"],
                 body=d["body"],
                 enterprises=enterprises,
-                region_code=case.region_code if case else (dept.division_id if dept else "440000"),
+                region_code=case.region_code
+                if case
+                else (dept.division_id if dept else settings.XINJIAN_PROVINCE),
             )
             messages.success(request, gettext("已保存，待审核"))
             return redirect("lists:cases")

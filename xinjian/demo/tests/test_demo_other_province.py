@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from xinjian.commitments.models import VerificationSample
 from xinjian.demo.places import demo_places, short_name
 from xinjian.demo.users import DEMO_PASSWORD, LOGINS, demo_enterprise, logins
 from xinjian.integrity.models import IndustryAssociation
@@ -65,6 +66,10 @@ def test_every_demo_login_works_in_the_configured_province(jiangsu, client):
     demo_listings = SeriousListing.objects.filter(enterprise__region_code=places.county)
     assert demo_listings.filter(decision_no__startswith="南玄市监").exists()
     assert IndustryAssociation.objects.filter(name="南京市玄武区食品行业协会").exists()
+
+    # The commitments demo draws its sample in the province and verifies in the county.
+    call_command("demo_commitments", stdout=io.StringIO())
+    assert VerificationSample.objects.filter(region_prefix="32", selected__gt=0).exists()
 
     out = io.StringIO()
     call_command("demo_logins", stdout=out)

@@ -16,18 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinjian.collection.models import CommitmentKind, CommitmentRecord
+from xinjian.commitments import actions, clocks
+from xinjian.commitments.models import Verification
 from xinjian.core.actors import CLOCK, Actor
 from xinjian.core.errors import DomainError
 from xinjian.core.models import CalendarYear
 from xinjian.core.workdays import today, working_days_between
 from xinjian.registry.models import Enterprise
 
-from ... import actions, clocks
-from ...models import Verification
+from ...places import demo_places
 
 DEMO = Actor("demo")
 SOURCE = "demo-approval"
-COUNTY = "440305"
 MATTERS = [
     ("notification", "食品生产许可（告知承诺办理）"),
     ("notification", "食品生产许可延续（告知承诺办理）"),
@@ -59,8 +59,9 @@ class Command(BaseCommand):
             self.stdout.write("演示承诺已存在，跳过。")
             return
         operating = Enterprise.objects.filter(status="operating").order_by("id")
-        county = list(operating.filter(region_code=COUNTY)[:30])
-        others = list(operating.exclude(region_code=COUNTY)[:60])
+        places = demo_places()
+        county = list(operating.filter(region_code=places.county)[:30])
+        others = list(operating.exclude(region_code=places.county)[:60])
         if not county and not others:
             self.stdout.write("登记库中没有企业，跳过演示承诺。")
             return
@@ -115,7 +116,7 @@ class Command(BaseCommand):
                 period_to=day - dt.timedelta(days=60),
                 percent=10,
                 seed=f"demo-{seed}",
-                region_code="440000",
+                region_code=demo_places().province,
                 on=day - dt.timedelta(days=30),
             )
         except DomainError as exc:
