@@ -47,6 +47,7 @@ class Summary:
     unchanged: int = 0
     rejected: int = 0
     pending: int = 0
+    archived: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
 
     def add(self, kind: str, batch: Any) -> None:
@@ -80,6 +81,8 @@ def local_records(entries: list[dict[str, Any]]) -> list[tuple[str, list[dict[st
         record = e.get("record")
         if kind not in KINDS or not isinstance(record, dict):
             raise PullError(f"not a feed entry: {str(e)[:200]}")
+        if "archived" in e and not isinstance(e["archived"], dict):
+            raise PullError(f"not a feed entry: {str(e)[:200]}")
         record = dict(record)
         if "source_id" in KINDS[kind].fields and record.get("source_id") is not None:
             record["source_id"] = local_source_id(str(e.get("source", "")), str(record["source_id"]))
@@ -91,6 +94,27 @@ def local_records(entries: list[dict[str, Any]]) -> list[tuple[str, list[dict[st
         by_kind[kind].pop(key, None)
         by_kind[kind][key] = record
     return [(k, list(by_kind[k].values())) for k in KINDS if by_kind.get(k)]
+
+
+def archive_copies(peer: str, entries: list[dict[str, Any]], *, actor: Actor) -> int:
+    """Archive here the records the peer's feed says it archived (entries with `archived`),
+    through `actions.archive_record` with the peer's reason, so the copy leaves every public
+    and counting read as the original did (event `record.archived`, audited). A copy already
+    archived, or never stored (rejected), is left as it is. Returns how many were archived."""
+    from .actions import ARCHIVABLE, archive_record
+
+    done = 0
+    for e in entries:
+        archived, kind, record = e.get("archived"), KINDS[e["kind"]], e["record"]
+        if not archived or kind.model not in ARCHIVABLE.values() or record.get("source_id") is None:
+            continue
+        sid = local_source_id(str(e.get("source", "")), str(record["source_id"]))
+        copy = kind.model.objects.filter(source=peer, source_id=sid, archived_at__isnull=True).first()  # type: ignore[attr-defined]
+        if copy is not None:
+            reason = str(archived.get("reason") or "").strip() or f"{peer}: {archived.get('at', '')}"
+            archive_record(copy, actor=actor, reason=reason)
+            done += 1
+    return done
 
 
 class Puller:
@@ -158,6 +182,7 @@ class Puller:
                 )
                 run.before_commit = self.before_commit
                 self.summary.add(kind, run.run(records))
+            self.summary.archived += archive_copies(peer.name, entries, actor=actor)
             now = timezone.now()
             peer.cursor = max(nxt, peer.cursor)
             peer.head = max(head, peer.cursor)

@@ -45,7 +45,11 @@ EVENT_KINDS = _event_kinds()
 # Records stored without an event (the demo generator's, a register loaded before the event
 # log) enter the feed once through `federation_backfill`; the kind rides in the data.
 BACKFILLED = str(EventType.RECORD_BACKFILLED)
-FEED_TYPES = [*EVENT_KINDS, BACKFILLED]
+# An archived record (`collection.archive_record`) travels too: its event names the model,
+# the entry carries the record with `archived` (when, why), and a puller archives its copy.
+ARCHIVED = str(EventType.RECORD_ARCHIVED)
+MODEL_KINDS = {kind.model._meta.model_name: kind.name for kind in KINDS.values()}  # type: ignore[attr-defined]
+FEED_TYPES = [*EVENT_KINDS, BACKFILLED, ARCHIVED]
 # Where each event's data names its record (ingest events: "id"; disclosure: "<kind>_id").
 _ID_KEYS = ("id", "penalty_id", "inspection_id", "licence_id")
 
@@ -121,6 +125,8 @@ def read(
     refs: list[tuple[int, str, Any]] = []
     for event_id, type_, uscc, data in events:
         kind = EVENT_KINDS.get(type_) or (data.get("kind") if isinstance(data, dict) else None)
+        if type_ == ARCHIVED and isinstance(data, dict):
+            kind = MODEL_KINDS.get(str(data.get("record")))
         if kind not in KINDS:
             continue
         ref: Any = next((data[k] for k in _ID_KEYS if isinstance(data, dict) and data.get(k)), None)
@@ -154,7 +160,10 @@ def read(
             continue  # the enterprise moved out of the client's region since
         if exclude_source and source == exclude_source:
             continue
-        entries.append({"cursor": str(event_id), "kind": kind, "source": source, "record": as_ingest(k, obj)})
+        entry = {"cursor": str(event_id), "kind": kind, "source": source, "record": as_ingest(k, obj)}
+        if getattr(obj, "archived_at", None) is not None:
+            entry["archived"] = {"at": obj.archived_at.isoformat(), "reason": obj.archive_reason}
+        entries.append(entry)
     nxt = events[-1][0]
     return entries, max(nxt, newest) if short else nxt, max(newest, nxt)
 

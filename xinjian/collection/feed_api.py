@@ -20,11 +20,19 @@ from . import feed
 router = Router(tags=["records"])
 
 
+class ArchivedOut(Schema):
+    at: str
+    reason: str
+
+
 class FeedEntryOut(Schema):
     cursor: str
     kind: str
     source: str
     record: dict[str, Any]
+    # Present when the record has been archived at the source (interfaces.md v1.1 extension):
+    # a puller archives its copy with the same reason.
+    archived: ArchivedOut | None = None
 
 
 class FeedOut(Schema):
