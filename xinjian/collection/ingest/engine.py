@@ -41,6 +41,7 @@ from xinjian.registry.models import Enterprise
 from xinjian.registry.queries import known_in_territory, territory_label
 
 from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
+from .columns import ColumnJudge, Columns, stored
 from .fields import TODAY, safe
 from .kinds import Kind
 
@@ -123,8 +124,11 @@ class Ingestion:
         self.batch = batch
         self.keep_results = keep_results
         self.pg = connection.vendor == "postgresql"
-        # Set-based writes (pgfast, sqlitefast) for the kinds without side effects.
-        self.fast = kind.fast_path if fast is None else fast
+        # Set-based writes (pgfast, sqlitefast) for the kinds without side effects, whose
+        # chunks are judged column by column (columns.py).
+        self.fast = (kind.fast_path if fast is None else fast) and kind.columnar
+        self.judge = ColumnJudge(kind) if self.fast else None
+        self.seen_ids: dict[str, int] = {}  # source_id → first index (columnar batches)
         self.chunk_size = chunk_size or (10_000 if self.fast else 2_000)
         self.seen: dict[tuple[Any, ...], int] = {}
         self.found: dict[str, tuple[int, str, str]] = {}  # USCC or registration no. → enterprise
@@ -241,7 +245,14 @@ class Ingestion:
             self.timings["validate"] += time.perf_counter() - t
 
     # --- step 1: each record on its own ---------------------------------------------------
-    def validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
+    def validate(self, items: list[tuple[int, Any]]) -> tuple[Any, list[Reject]]:
+        """The chunk's valid records — `Columns` for the set-based kinds, else `Row`s —
+        and its rejected ones."""
+        if self.judge is not None:
+            return self.validate_columns(items)
+        return self.validate_rows(items)
+
+    def validate_rows(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
         rows: list[Row] = []
         rejects: list[Reject] = []
         day = today()
@@ -251,6 +262,62 @@ class Ingestion:
         finally:
             TODAY.reset(token)
         return rows, rejects
+
+    def validate_columns(self, items: list[tuple[int, Any]]) -> tuple[Columns, list[Reject]]:
+        """Step 1 over whole columns (columns.py); the reference judges the doubtful."""
+        assert self.judge is not None
+        kind = self.kind
+        index = [i for i, _ in items]
+        raws = [r for _, r in items]
+        rejects: list[Reject] = []
+        dropped: set[int] = set()
+        token = TODAY.set(today())
+        try:
+            values, suspects = self.judge.judge(raws)
+            for p in suspects:
+                clean, errors = kind.validate(raws[p])
+                if clean is None:
+                    rejects.append(Reject(index[p], kind.source_id_of(raws[p]), raws[p], errors))
+                    dropped.add(p)
+                else:
+                    for name, col in values.items():
+                        col[p] = stored(clean[name])
+        finally:
+            TODAY.reset(token)
+        # A key seen earlier in the batch: one look-up per chunk when there is none.
+        ids = values["source_id"]
+        seen = self.seen_ids
+        kept = [p for p in range(len(items)) if p not in dropped] if dropped else list(range(len(items)))
+        mine = {ids[p]: index[p] for p in kept}
+        if len(mine) == len(kept) and seen.keys().isdisjoint(mine):
+            seen.update(mine)
+        else:
+            unique: list[int] = []
+            for p in kept:
+                first = seen.get(ids[p])
+                if first is None:
+                    seen[ids[p]] = index[p]
+                    unique.append(p)
+                    continue
+                rejects.append(
+                    Reject(
+                        index[p],
+                        kind.source_id_of(raws[p]),
+                        raws[p],
+                        [
+                            _err(
+                                kind.key[-1],
+                                "duplicate_key",
+                                gettext("与本批第%(first)s条记录的键重复（%(join)s）")
+                                % {"first": first, "join": "、".join((self.source, str(ids[p])))},
+                            )
+                        ],
+                    )
+                )
+            kept = unique
+        cols = Columns(index, raws, values)
+        cols.keep(kept)
+        return cols, rejects
 
     def _validate_items(
         self, items: list[tuple[int, Any]], rows: list[Row], rejects: list[Reject], validate: Any
@@ -296,6 +363,7 @@ class Ingestion:
             wanted = {r.values["uscc"] for r in rows} - found.keys()
             if len(found) + len(wanted) > FOUND_KEPT:
                 found.clear()
+                wanted = {r.values["uscc"] for r in rows}
             if wanted:
                 found.update(_enterprises(wanted))
             for r in rows:
@@ -344,17 +412,12 @@ class Ingestion:
                 if elsewhere is not None and not elsewhere.startswith(self.region_prefix):
                     fieldname, region = "uscc", elsewhere
                 if not region.startswith(self.region_prefix):
-                    message = (
-                        gettext("该记录所属主体不在本令牌的区域内")
-                        if self.outside_code == "outside_region"
-                        else gettext("该记录所属主体不在本部门辖区内，不能由本部门导入")
-                    )
                     rejects.append(
                         Reject(
                             r.index,
                             kind.source_id_of(r.raw),
                             r.raw,
-                            [_err(fieldname, self.outside_code, message)],
+                            [_err(fieldname, self.outside_code, self._outside_message())],
                         )
                     )
                     continue
@@ -364,6 +427,72 @@ class Ingestion:
                 )
             kept.append(r)
         return kept, rejects, pending
+
+    def _outside_message(self) -> str:
+        return (
+            gettext("该记录所属主体不在本令牌的区域内")
+            if self.outside_code == "outside_region"
+            else gettext("该记录所属主体不在本部门辖区内，不能由本部门导入")
+        )
+
+    def resolve_columns(self, cols: Columns) -> tuple[list[Reject], list[dict[str, Any]]]:
+        """`resolve` over whole columns (the set-based kinds resolve enterprises by USCC
+        and have no territory or conflict rules of their own)."""
+        kind = self.kind
+        usccs = cols.values["uscc"]
+        found = self.found
+        wanted = set(usccs) - found.keys()
+        if len(found) + len(wanted) > FOUND_KEPT:
+            found.clear()
+            wanted = set(usccs)
+        if wanted:
+            found.update(_enterprises(wanted))
+        ents = list(map(found.get, usccs))
+        rejects: list[Reject] = []
+        if self.region_prefix is not None:
+            prefix = self.region_prefix
+            kept: list[int] = []
+            for p, (u, e) in enumerate(zip(usccs, ents, strict=True)):
+                if kind.scope_region({"uscc": u}, e).startswith(prefix):
+                    kept.append(p)
+                    continue
+                raw = cols.raws[p]
+                rejects.append(
+                    Reject(
+                        cols.index[p],
+                        kind.source_id_of(raw),
+                        raw,
+                        [_err("uscc", self.outside_code, self._outside_message())],
+                    )
+                )
+            if rejects:
+                cols.keep(kept)
+                ents = [ents[p] for p in kept]
+                usccs = cols.values["uscc"]
+        pending: list[dict[str, Any]] = []
+        if None in ents:
+            cols.values["enterprise_id"] = [e[0] if e else None for e in ents]
+            cols.values["uscc"] = [e[1] if e else u for e, u in zip(ents, usccs, strict=True)]
+            cols.region = [e[2] if e else "" for e in ents]
+            pending = [
+                {
+                    "index": cols.index[p],
+                    "source_id": kind.source_id_of(cols.raws[p]),
+                    "reason": "unknown_enterprise",
+                }
+                for p, e in enumerate(ents)
+                if e is None
+            ]
+        elif ents:
+            ids, matched, regions = zip(*ents, strict=True)  # type: ignore[misc]
+            cols.values["enterprise_id"], cols.values["uscc"], cols.region = (
+                list(ids),
+                list(matched),
+                list(regions),
+            )
+        else:
+            cols.values["enterprise_id"], cols.region = [], []
+        return rejects, pending
 
     # --- step 2: one chunk, one transaction ------------------------------------------------
     def process_chunk(
@@ -378,30 +507,34 @@ class Ingestion:
                 with connection.cursor() as cur:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK])
             t = _lap(clock, "lock", t)
-            rows, more, pending = self.resolve(rows)
-            rejects += more
-            t = _lap(clock, "resolve", t)
-            clashes = self.kind.conflicts(rows)
-            if clashes:
-                rejects += [
-                    Reject(r.index, self.kind.source_id_of(r.raw), r.raw, [clashes[r.index]])
-                    for r in rows
-                    if r.index in clashes
-                ]
-                rows = [r for r in rows if r.index not in clashes]
-            if self.fast and self.pg:
-                from .pgfast import write_fast
+            if isinstance(rows, Columns):
+                more, pending = self.resolve_columns(rows)
+                rejects += more
+                t = _lap(clock, "resolve", t)
+                if self.pg:
+                    from .pgfast import write_fast
 
-                result = write_fast(
-                    self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
-                )
-            elif self.fast:
-                from .sqlitefast import write_sqlite
+                    result = write_fast(
+                        self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                    )
+                else:
+                    from .sqlitefast import write_sqlite
 
-                result = write_sqlite(
-                    self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
-                )
+                    result = write_sqlite(
+                        self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                    )
             else:
+                rows, more, pending = self.resolve(rows)
+                rejects += more
+                t = _lap(clock, "resolve", t)
+                clashes = self.kind.conflicts(rows)
+                if clashes:
+                    rejects += [
+                        Reject(r.index, self.kind.source_id_of(r.raw), r.raw, [clashes[r.index]])
+                        for r in rows
+                        if r.index in clashes
+                    ]
+                    rows = [r for r in rows if r.index not in clashes]
                 result = write_orm(self.kind, rows, source=self.source, batch=batch, actor=self.actor)
             t = _lap(clock, "write", t)
             rejects += result.rejects
@@ -463,7 +596,7 @@ class Ingestion:
     # --- preview (uploads): the same judgement, nothing written ---------------------------
     def preview(self, records: Iterable[Any]) -> dict[str, Any]:
         items = list(enumerate(records))
-        rows, rejects = self.validate(items)
+        rows, rejects = self.validate_rows(items)
         rows, more, pending = self.resolve(rows)
         self.seen.clear()
         self.found.clear()

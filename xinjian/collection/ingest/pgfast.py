@@ -21,13 +21,14 @@ from xinjian.core.actors import as_actor
 from xinjian.core.models import Event
 
 from ..models import IngestBatch, RecordVersion
-from .engine import ChunkResult, Row
+from .columns import Columns, copy_column, copy_text
+from .engine import ChunkResult
 from .kinds import Kind
 
 
 def write_fast(
     kind: Kind,
-    rows: list[Row],
+    cols: Columns,
     *,
     source: str,
     batch: IngestBatch,
@@ -35,7 +36,8 @@ def write_fast(
     timings: dict[str, float] | None = None,
 ) -> ChunkResult:
     result = ChunkResult()
-    if not rows:
+    n = len(cols)
+    if not n:
         return result
     clock: dict[str, float] = timings if timings is not None else {}
     t = time.perf_counter()
@@ -44,11 +46,18 @@ def write_fast(
     model = kind.model
     table = model._meta.db_table
     names = kind.stored_fields()  # record fields + enterprise_id
-    cols = [_column(model, n) for n in names]
-    jsonish = {i for i, n in enumerate(names) if _field(model, n).get_internal_type() == "JSONField"}
-    keep = {_column(model, n) for n, f in kind.fields.items() if f.keep_when_omitted}
-    col_list = ", ".join(cols)
+    cols_sql = [_column(model, name) for name in names]
+    keep = {_column(model, name) for name, f in kind.fields.items() if f.keep_when_omitted}
+    col_list = ", ".join(cols_sql)
     q = connection.ops.quote_name
+    # The chunk in COPY's text format, built column by column (no Python per row).
+    data = copy_text(
+        [copy_column([source] * n, _json)]
+        + [copy_column(cols.values[name], _json) for name in names]
+        + [cols.region or [""] * n]
+    )
+    t = _lap(clock, "write.encode", t)
+    cols_list = cols_sql
 
     with connection.cursor() as cur:
         # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
@@ -60,31 +69,7 @@ def write_fast(
             f"''::varchar(6) AS _region FROM {q(table)} WITH NO DATA"
         )
         with cur.cursor.copy(f"COPY _ingest (source, {col_list}, _region) FROM STDIN") as copy:
-            write_row = copy.write_row
-            if jsonish:
-                # Few distinct lists (penalty types, scopes): each is serialised once.
-                as_json: dict[Any, str] = {}
-
-                def dumps(value: Any) -> str:
-                    key = tuple(value) if value.__class__ is list else None
-                    if key is None:
-                        return orjson.dumps(value).decode()
-                    text = as_json.get(key)
-                    if text is None:
-                        text = as_json[key] = orjson.dumps(value).decode()
-                    return text
-
-                for r in rows:
-                    v = r.values
-                    write_row(
-                        [source]
-                        + [dumps(v[n]) if i in jsonish else v[n] for i, n in enumerate(names)]
-                        + [r.enterprise[2] if r.enterprise else ""]
-                    )
-            else:
-                for r in rows:
-                    v = r.values
-                    write_row([source] + [v[n] for n in names] + [r.enterprise[2] if r.enterprise else ""])
+            copy.write(data)
         t = _lap(clock, "write.copy_to_staging", t)
 
         # The planner learns the chunk's size (a temporary table has no statistics) and
@@ -101,15 +86,15 @@ def write_fast(
             # A platform-managed value omitted by the sender is kept (published_on).
             return f"COALESCE({alias}.{c}, t.{c})" if c in keep else f"{alias}.{c}"
 
-        stored = f"ROW({', '.join(f't.{c}' for c in cols)})"
-        changed = f"{stored} IS DISTINCT FROM ROW({', '.join(incoming('{s}', c) for c in cols)})"
+        stored = f"ROW({', '.join(f't.{c}' for c in cols_list)})"
+        changed = f"{stored} IS DISTINCT FROM ROW({', '.join(incoming('{s}', c) for c in cols_list)})"
         # Unchanged rows leave the staging table first: compared in SQL, read but never
         # locked or rewritten (no dead tuples, no WAL, no event, no turn at the event lock).
         cur.execute(
             f"""
             WITH stored AS (
                 SELECT s.ctid AS at, {stored} IS NOT DISTINCT FROM
-                       ROW({", ".join(incoming("s", c) for c in cols)}) AS same
+                       ROW({", ".join(incoming("s", c) for c in cols_list)}) AS same
                 FROM _ingest s {probe}
             ), gone AS (
                 DELETE FROM _ingest s USING stored WHERE s.ctid = stored.at AND stored.same RETURNING 1
@@ -119,13 +104,15 @@ def write_fast(
         )
         result.unchanged, to_change = cur.fetchone()
         t = _lap(clock, "write.unchanged_filter", t)
-        if result.unchanged == len(rows):
+        if result.unchanged == n:
             cur.execute("DROP TABLE _ingest")
             return result
 
         events._serialise_writers()  # event ids become visible in commit order (core.events)
         t = _lap(clock, "write.event_lock", t)
-        sets = ", ".join(f"{c} = {incoming('EXCLUDED', c)}" for c in cols if c not in ("source", "source_id"))
+        sets = ", ".join(
+            f"{c} = {incoming('EXCLUDED', c)}" for c in cols_list if c not in ("source", "source_id")
+        )
         ev_fields = "".join(f", '{f}', up.{_column(model, f)}" for f in kind.event_fields)
         ret_fields = "".join(f", t.{_column(model, f)}" for f in kind.event_fields)
         versions = (
@@ -179,8 +166,12 @@ def write_fast(
         cur.execute("DROP TABLE _ingest")
     result.created, result.updated = created, updated
     # A row changed by another writer between the filter and the upsert counts as unchanged.
-    result.unchanged = len(rows) - created - updated
+    result.unchanged = n - created - updated
     return result
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _lap(clock: dict[str, float], stage: str, since: float) -> float:

@@ -21,14 +21,15 @@ from xinjian.core.actors import as_actor
 from xinjian.core.models import Event
 
 from ..models import IngestBatch, RecordVersion
-from .engine import ChunkResult, Row
+from .columns import Columns
+from .engine import ChunkResult
 from .kinds import Kind
 from .pgfast import _column, _field, _lap
 
 
 def write_sqlite(
     kind: Kind,
-    rows: list[Row],
+    cols: Columns,
     *,
     source: str,
     batch: IngestBatch,
@@ -36,7 +37,8 @@ def write_sqlite(
     timings: dict[str, float] | None = None,
 ) -> ChunkResult:
     result = ChunkResult()
-    if not rows:
+    n = len(cols)
+    if not n:
         return result
     clock: dict[str, float] = timings if timings is not None else {}
     t = time.perf_counter()
@@ -46,34 +48,30 @@ def write_sqlite(
     model = kind.model
     table = ops.quote_name(model._meta.db_table)
     names = kind.stored_fields()
-    fields = [_field(model, n) for n in names]
-    cols = [_column(model, n) for n in names]
-    keep = {_column(model, n) for n, f in kind.fields.items() if f.keep_when_omitted}
-    prep = [_binder(f) for f in fields]
-    col_list = ", ".join(cols)
+    cols_sql = [_column(model, name) for name in names]
+    keep = {_column(model, name) for name, f in kind.fields.items() if f.keep_when_omitted}
+    col_list = ", ".join(cols_sql)
     key = "t.source = s.source AND t.source_id = s.source_id"
 
     def incoming(alias: str, c: str) -> str:
         return f"COALESCE({alias}.{c}, t.{c})" if c in keep else f"{alias}.{c}"
 
     def same(alias: str) -> str:
-        return " AND ".join(f"t.{c} IS {incoming(alias, c)}" for c in cols)
+        return " AND ".join(f"t.{c} IS {incoming(alias, c)}" for c in cols_sql)
 
+    # Stored forms bind as the ORM binds the same values (ISO dates, amounts as text
+    # under NUMERIC affinity, booleans as integers); lists of codes as the ORM's JSON.
+    columns = [_bound(_field(model, name), cols.values[name]) for name in names]
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS temp._ingest")
         cur.execute(
             f"CREATE TEMP TABLE _ingest AS SELECT source, {col_list}, '' AS _region, 0 AS _existed "
             f"FROM {table} WHERE 0"
         )
-        marks = ", ".join(["%s"] * (len(cols) + 2))
+        marks = ", ".join(["%s"] * (len(cols_sql) + 2))
         cur.executemany(
             f"INSERT INTO temp._ingest (source, {col_list}, _region) VALUES ({marks})",
-            [
-                [source]
-                + [p(r.values[n]) if p else r.values[n] for p, n in zip(prep, names, strict=True)]
-                + [r.enterprise[2] if r.enterprise else ""]
-                for r in rows
-            ],
+            list(zip([source] * n, *columns, cols.region or [""] * n, strict=True)),
         )
         t = _lap(clock, "write.copy_to_staging", t)
         # Unchanged rows leave first: compared in SQL, never rewritten, no event.
@@ -82,7 +80,7 @@ def write_sqlite(
         )
         result.unchanged = cur.rowcount
         t = _lap(clock, "write.unchanged_filter", t)
-        if result.unchanged == len(rows):
+        if result.unchanged == n:
             cur.execute("DROP TABLE temp._ingest")
             return result
         cur.execute(
@@ -101,8 +99,10 @@ def write_sqlite(
                 """,
                 [model._meta.label_lower, batch.pk.hex, now],
             )
-        sets = ", ".join(f"{c} = {incoming('excluded', c)}" for c in cols if c not in ("source", "source_id"))
-        differs = " OR ".join(f"t.{c} IS NOT {incoming('excluded', c)}" for c in cols)
+        sets = ", ".join(
+            f"{c} = {incoming('excluded', c)}" for c in cols_sql if c not in ("source", "source_id")
+        )
+        differs = " OR ".join(f"t.{c} IS NOT {incoming('excluded', c)}" for c in cols_sql)
         cur.execute(
             f"""
             INSERT INTO {table} AS t (source, {col_list}, batch_id, received_at, created_at, created_by,
@@ -138,25 +138,20 @@ def write_sqlite(
     return result
 
 
-def _binder(field: models.Field[Any, Any]) -> Any:
-    """How the ORM binds a value of this field on SQLite, or None when it binds it as is."""
-    kind = field.get_internal_type()
-    if kind in ("CharField", "TextField", "BooleanField", "ForeignKey", "DecimalField"):
-        return None  # str, bool and int as is; Decimal through Django's sqlite3 adapter
-    if kind == "JSONField":
-        texts: dict[Any, Any] = {}
-
-        def as_json(value: Any) -> Any:
-            if value.__class__ is not list:
-                return field.get_db_prep_save(value, connection)
-            k = tuple(value)
-            text = texts.get(k)
-            if text is None:
-                text = texts[k] = field.get_db_prep_save(value, connection)
-            return text
-
-        return as_json
-    return lambda value: field.get_db_prep_save(value, connection)
+def _bound(field: models.Field[Any, Any], col: list[Any]) -> list[Any]:
+    """A column of stored forms as the ORM binds those values on SQLite."""
+    if field.get_internal_type() != "JSONField":
+        return col
+    texts: dict[Any, Any] = {}
+    out = []
+    for value in col:
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = field.get_db_prep_save(
+                list(value) if value.__class__ is tuple else value, connection
+            )
+        out.append(text)
+    return out
 
 
 def _as_json(field: models.Field[Any, Any], expr: str) -> str:
