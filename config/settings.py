@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xinjian.core.middleware.RejectNulMiddleware",
+    # Public GET/HEAD reads go to DATABASE_REPLICA_URL when one is set (a no-op otherwise).
+    "xinjian.core.replica.PublicReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +139,23 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # a whole table; keep client-side binding and no automatic prepare.
     _db["OPTIONS"].setdefault("prepare_threshold", None)
 DATABASES = {"default": _db}
+# An optional streaming read replica of the primary (PostgreSQL hot standby) that serves the
+# public portal's GET requests (xinjian/core/replica.py, ADR 0098). Writes, staff pages,
+# workers and clocks stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+    if not (_db["ENGINE"] == _replica["ENGINE"] == "django.db.backends.postgresql"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is a PostgreSQL streaming replica of DATABASE_URL: both must be postgres://"
+        )
+    _replica.setdefault("OPTIONS", {})
+    _replica["OPTIONS"].setdefault("prepare_threshold", None)
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["xinjian.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------

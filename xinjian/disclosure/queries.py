@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
-from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from xinjian.collection.models import (
@@ -22,6 +21,7 @@ from xinjian.collection.models import (
 )
 from xinjian.commitments.disclosure import public_findings
 from xinjian.core.jurisdiction import region_prefix
+from xinjian.core.replica import read_connection
 from xinjian.core.workdays import add_working_days, local_day, local_time, today
 from xinjian.lists.disclosure import public_listings
 from xinjian.lists.models import AnomalyListing, SeriousListing
@@ -90,7 +90,7 @@ def _record_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
 
 def _flat_rows(name: str, as_of: dt.date, enterprise_id: int) -> list[Any]:
     sql, params, slots = _compile(name, as_of, _RECORD_QUERIES[name], _ENT)
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(sql, _bind(params, slots, enterprise_id))
         return [r[0] for r in cur.fetchall()]
 
@@ -217,9 +217,10 @@ def _ent_field_order() -> list[str]:
 
 def _enterprise_with_flags(uscc: str, as_of: dt.date) -> tuple[Enterprise, dict[str, bool]] | None:
     sql, params, slots = _compile("enterprise", as_of, _enterprise_qs, _USCC)
+    connection = read_connection()  # the replica inside a public read (core.replica)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            _execute_prepared(cur, sql, params, slots, uscc)
+            _execute_prepared(connection, cur, sql, params, slots, uscc)
         else:  # sqlite3 keeps its own statement cache per connection
             cur.execute(sql, _bind(params, slots, uscc))
         row = cur.fetchone()
@@ -240,7 +241,9 @@ _MARKER = "xj-bind-marker-7f3a"
 _prepared_text: dict[str, tuple[str, str]] = {}  # compiled SQL -> (statement name, PREPARE body)
 
 
-def _execute_prepared(cur: Any, sql: str, params: list[Any], slots: list[int], value: str) -> None:
+def _execute_prepared(
+    connection: Any, cur: Any, sql: str, params: list[Any], slots: list[int], value: str
+) -> None:
     """PostgreSQL: run the compiled flag query as a named prepared statement. Planning it
     (seven EXISTS subplans) costs more than running it; `uscc = $1` on a unique index
     has one sensible plan, so a generic plan is safe here (unlike ADR 0031's

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from xinjian.core.errors import DomainError, field_error
 from xinjian.core.events import EventType, consume
 from xinjian.core.jurisdiction import region_prefix
+from xinjian.core.replica import read_connection
 from xinjian.registry.identifiers import IdentifierError, normalize_uscc
 from xinjian.registry.models import Enterprise, EnterpriseStatus, KeyAreaTag, KeyAreaType
 
@@ -185,7 +186,7 @@ def search_page(q: str, page: int = 1, page_size: int = PAGE_SIZE, filters: Filt
 def _count(base: str, params: list[Any]) -> int:
     """How many rows `base` yields, counting at most COUNT_CAP + 1 (a common fragment's
     postings are not walked to the end just to print a number)."""
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:  # the replica inside a public read (core.replica)
         cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT %s) c", [*params, COUNT_CAP + 1])
         return int(cur.fetchone()[0])
 
