@@ -267,6 +267,14 @@ LOGGING = {
 # once, each on its own connection (ADR 0041); 1 writes in one statement. SQLite: always 1.
 XINJIAN_SCORING_SLICES = max(1, envint("XINJIAN_SCORING_SLICES", min(4, os.cpu_count() or 1)))
 
+# The general risk model travels between instances as a signed artefact (ADR 0097): the
+# Ed25519 private key this instance signs exports with (empty: no export), and the public
+# keys (files or folders of *.pub / *.pem, comma-separated) whose artefacts it accepts.
+XINJIAN_MODEL_SIGNING_KEY = os.environ.get("XINJIAN_MODEL_SIGNING_KEY", "")
+XINJIAN_MODEL_TRUSTED_KEYS = [
+    p.strip() for p in os.environ.get("XINJIAN_MODEL_TRUSTED_KEYS", "").split(",") if p.strip()
+]
+
 # Any province-level code of GB/T 2260, or 000000 for the national hub (interfaces.md v1.1
 # "Territory"): the register holds the enterprises of that territory only.
 XINJIAN_PROVINCE = os.environ.get("XINJIAN_PROVINCE", "440000")

@@ -23,7 +23,7 @@ from xinjian.core.workdays import today
 from xinjian.core.workflow import Transition, Workflow
 from xinjian.registry.models import Enterprise
 
-from . import calibration
+from . import artefact, calibration
 from .indicators import BY_CODE, indicators_for
 from .models import (
     CLASSES,
@@ -278,6 +278,8 @@ def activate_version(version: ModelVersion, *, actor: Any, reason: str = "") -> 
             "replaced": current.label if current else None,
         },
     )
+    if version.origin:
+        _adopted(version, actor=actor, replaced=current)
     return version
 
 
@@ -285,21 +287,28 @@ def _apply_bands(version: ModelVersion, *, actor: Any) -> None:
     """Bands set by target shares at calibration take effect with the version, as a new
     band rule from today (a versioned rule change, audited); score bands stay otherwise."""
     bands = (version.validation or {}).get("bands") or {}
-    if bands.get("source") != "shares":
+    chosen = (version.origin or {}).get("bands") or {}
+    if chosen.get("choice") == "hub" and chosen.get("b_from") is not None:
+        bands = {**chosen, "source": "hub"}  # an imported version adopting the hub's bands
+    if bands.get("source") not in ("shares", "hub"):
         return
     on = today()
     current = ClassBandRule.in_force(version.model, on)
     new = (bands["b_from"], bands["c_from"], bands["d_from"])
     if (current.b_from, current.c_from, current.d_from) == new:
         return
-    shares = "、".join(f"{c} {v:.0%}" for c, v in bands["shares"].items())
+    if bands["source"] == "hub":
+        basis = f"采用 {version.origin.get('source_province')} 的 {version.origin.get('version')} 的分值区间"
+    else:
+        shares = "、".join(f"{c} {v:.0%}" for c, v in bands["shares"].items())
+        basis = f"按目标占比（{shares}）随 {version.label} 校准"
     rule = ClassBandRule.objects.create(
         model=version.model,
         effective_from=on,
         b_from=new[0],
         c_from=new[1],
         d_from=new[2],
-        basis=f"按目标占比（{shares}）随 {version.label} 校准",
+        basis=basis,
         entered_by=as_actor(actor).label,
     )
     audit.record(
@@ -308,8 +317,156 @@ def _apply_bands(version: ModelVersion, *, actor: Any) -> None:
         actor=actor,
         reason=f"{version.label} 启用",
         before={"b_from": current.b_from, "c_from": current.c_from, "d_from": current.d_from},
-        after={"b_from": new[0], "c_from": new[1], "d_from": new[2], "shares": bands["shares"]},
+        after={"b_from": new[0], "c_from": new[1], "d_from": new[2], "shares": bands.get("shares")},
     )
+
+
+def _adopted(version: ModelVersion, *, actor: Any, replaced: ModelVersion | None) -> None:
+    """An imported general model now scores here (ADR 0097): its origin on the record."""
+    origin = version.origin
+    audit.record(
+        "risk.model_adopted",
+        version,
+        actor=actor,
+        before={"active": replaced.label if replaced else None},
+        after={
+            "active": version.label,
+            **{k: origin.get(k) for k in ("source_province", "version", "sha256")},
+        },
+    )
+    events.emit(
+        EventType.RISK_MODEL_ADOPTED,
+        data={
+            "model": version.model_id,
+            "version": version.label,
+            "hub_version": origin.get("version"),
+            "source_province": origin.get("source_province"),
+            "sha256": origin.get("sha256"),
+            "bands": (origin.get("bands") or {}).get("choice"),
+        },
+    )
+
+
+@transaction.atomic
+def export_general_model(version: ModelVersion, *, actor: Any) -> tuple[str, bytes]:
+    """The signed artefact of a version of the general model (file name, bytes), for other
+    instances to adopt (ADR 0097). Nothing changes here but the audit trail and the log."""
+    body = artefact.payload(version)
+    data = artefact.sign(body, artefact.signing_key())
+    digest = artefact.sha256(artefact.canonical(body))
+    key = artefact.key_id(artefact.signing_key().public_key())
+    audit.record(
+        "risk.model_exported",
+        version,
+        actor=actor,
+        after={"version": version.label, "sha256": digest, "key_id": key, "exported_at": body["exported_at"]},
+    )
+    events.emit(
+        EventType.RISK_MODEL_EXPORTED,
+        data={"model": version.model_id, "version": version.label, "sha256": digest, "key_id": key},
+    )
+    return artefact.filename(body, digest), data
+
+
+BAND_CHOICES = ("own", "hub")
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def import_general_model(data: bytes, *, actor: Any, bands: str = "own", note: str = "") -> ModelVersion:
+    """A signed artefact of another instance's general model becomes a draft version of
+    this province's general model, validated on the province's own history; staff
+    activate it through the version workflow. `bands`: "own" keeps the province's band
+    choice (target shares set at activation, or its score bands); "hub" takes the hub's
+    bands. Refused artefacts (artefact.ArtefactError) store nothing. Domain models are
+    not touched."""
+    if bands not in BAND_CHOICES:
+        raise DomainError(
+            gettext("分类区间选择不合法"),
+            details=[field_error("bands", "invalid", gettext("须为 own 或 hub"))],
+        )
+    checked = artefact.read(data)
+    model = RiskModel.objects.select_for_update().get(code=artefact.GENERAL)
+    same = ModelVersion.objects.filter(model=model, origin__sha256=checked.sha256).first()
+    if same is not None:
+        raise Conflict(
+            gettext("此模型文件已导入为 %(label)s") % {"label": same.label},
+            code="already_imported",
+            details=[field_error("file", "already_imported", same.label)],
+        )
+    hub_bands = checked.hub_bands
+    if bands == "hub" and hub_bands.get("b_from") is None:
+        raise DomainError(
+            gettext("模型文件没有分类区间，只能沿用本省的分类区间"),
+            details=[field_error("bands", "no_hub_bands", gettext("模型文件没有分类区间"))],
+        )
+    meta = checked.payload["version"]
+    origin = {
+        "source_province": checked.source_province,
+        "version": checked.label,
+        "method": meta.get("method"),
+        "sha256": checked.sha256,
+        "key_id": checked.key_id,
+        "key_name": checked.key_name,
+        "family": checked.codec.family,
+        "exported_at": checked.payload.get("exported_at"),
+        "hub_validation": checked.payload.get("validation") or {},
+        "bands": {"choice": bands, **({k: hub_bands.get(k) for k in ("b_from", "c_from", "d_from")})}
+        if bands == "hub"
+        else {"choice": "own"},
+        "hub_bands": hub_bands,
+    }
+    version = ModelVersion(
+        model=model,
+        number=_next_number(model),
+        method=meta["method"],
+        created_by=as_actor(actor).label,
+        note=note or f"导入 {checked.source_province} 的 {checked.label}（{checked.sha256[:12]}）",
+        trained_as_of=_day(meta.get("trained_as_of")),
+        train_window_end=_day(meta.get("train_window_end")),
+        origin=origin,
+        **checked.fields,
+    )
+    report, windows = artefact.local_validation(
+        version, on=today(), choice=bands, hub_bands=hub_bands, hub_label=checked.label
+    )
+    version.validation = report
+    for k, v in windows.items():
+        setattr(version, k, v)
+    _move(version, "draft", actor=actor, reason=version.note)
+    audit.record(
+        "risk.model_imported",
+        version,
+        actor=actor,
+        after={
+            "label": version.label,
+            "hub_version": checked.label,
+            "source_province": checked.source_province,
+            "sha256": checked.sha256,
+            "key_id": checked.key_id,
+            "bands": bands,
+            "auc": (report.get("validation") or {}).get("auc"),
+        },
+    )
+    events.emit(
+        EventType.RISK_MODEL_IMPORTED,
+        data={
+            "model": model.pk,
+            "version": version.label,
+            "hub_version": checked.label,
+            "source_province": checked.source_province,
+            "sha256": checked.sha256,
+            "bands": bands,
+            "auc": (report.get("validation") or {}).get("auc"),
+        },
+    )
+    return version
 
 
 @transaction.atomic

@@ -346,8 +346,15 @@ def bands_for(version: ModelVersion, snap: Snapshot, on: dt.date) -> tuple[Class
     return rule, {"source": "shares", "shares": shares}
 
 
-def validation_report(version: ModelVersion, snaps: dict[str, Any], *, on: dt.date) -> dict[str, Any]:
-    bands, band_basis = bands_for(version, snaps["valid"], on)
+def validation_report(
+    version: ModelVersion,
+    snaps: dict[str, Any],
+    *,
+    on: dt.date,
+    bands_given: tuple[ClassBandRule, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`bands_given` (rule, basis) validates with bands chosen elsewhere (a hub's, ADR 0097)."""
+    bands, band_basis = bands_given or bands_for(version, snaps["valid"], on)
     measures = SupervisionMeasure.in_force(on, settings.XINJIAN_PROVINCE)
     valid = evaluate(version, snaps["valid"], bands, measures)
     train = evaluate(version, snaps["train"][-1], bands, measures)

@@ -98,6 +98,10 @@ class ModelVersion(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     created_by = models.CharField(_("创建人"), max_length=150)
     activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    # Where an imported version came from (risk.artefact, ADR 0097): the exporting
+    # instance, its version label, the artefact's SHA-256 and signing key, and the band
+    # choice ("own" or "hub"); empty for a version learnt or drafted here.
+    origin: models.JSONField[Any] = models.JSONField(_("来源"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("模型版本")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_artefact
 
 app_name = "risk"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("models/<str:code>/rollback/", views.rollback, name="rollback"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/change/", views.change_version, name="change_version"),
+    path("versions/<int:pk>/export/", views_artefact.export_version, name="export_version"),
+    path("import/", views_artefact.import_model, name="import_model"),
 ]
