@@ -27,8 +27,6 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Max, Min
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score, roc_curve
 
 from xinjian.collection.models import PROBLEM_RESULTS, Inspection
 
@@ -142,6 +140,10 @@ def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
     dropped = [inds[j].code for j, b in enumerate(binned) if len(b["edges"]) <= 1]
     coef = {j: 0.0 for j in range(len(inds))}
     intercept = math.log((y.sum() + 0.5) / (len(y) - y.sum() + 0.5))
+    # scikit-learn (and scipy under it) is imported where it is used: ~2 s that every
+    # process start paid, since the clocks import this module (ADR 0067).
+    from sklearn.linear_model import LogisticRegression
+
     while active:
         W = np.column_stack([binned[j]["woe"][binned[j]["idx"]] for j in active])
         lr = LogisticRegression(C=1.0, max_iter=2000)
@@ -203,6 +205,8 @@ def evaluate(
     population = {c: int((classes == c).sum()) for c in CLASSES}
     out["population"] = population
     if len(snap.y) and 0 < snap.y.sum() < len(snap.y):
+        from sklearn.metrics import roc_auc_score, roc_curve
+
         row_scores = scores[snap.rows]
         out["auc"] = round(float(roc_auc_score(snap.y, row_scores)), 4)
         fpr, tpr, _ = roc_curve(snap.y, row_scores)

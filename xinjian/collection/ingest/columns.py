@@ -32,13 +32,24 @@ _NOTHING: dict[str, Any] = {}
 class Columns:
     """The valid records of a chunk, column by column, in stored form."""
 
-    __slots__ = ("index", "raws", "values", "region")
+    __slots__ = ("index", "raws", "values", "region", "make")
 
-    def __init__(self, index: list[int], raws: list[Any], values: dict[str, list[Any]]):
+    def __init__(
+        self,
+        index: list[int],
+        raws: list[Any],
+        values: dict[str, list[Any]],
+        make: Callable[[Any], Any] | None = None,
+    ):
         self.index = index  # each record's position in the batch
-        self.raws = raws  # each record as sent
+        self.raws = raws  # each record as sent (or the file's row it is `make`s from)
         self.values = values  # field name → stored values
         self.region: list[str] = []  # the matched enterprise's division ('' when pending)
+        self.make = make
+
+    def raw(self, p: int) -> Any:
+        """The record at position p as sent."""
+        return self.make(self.raws[p]) if self.make is not None else self.raws[p]
 
     def __len__(self) -> int:
         return len(self.index)
@@ -97,9 +108,16 @@ class ColumnJudge:
             recs = list(raws)
             for p in shape:
                 recs[p] = _NOTHING
+        return self.judge_columns(lambda name: list(map(dict.get, recs, repeat(name))), suspects)
+
+    def judge_columns(
+        self, column: Callable[[str], Any], suspects: set[int]
+    ) -> tuple[dict[str, list[Any]], list[int]]:
+        """`judge` for records given column by column: `column(name)` is the field's
+        values as sent (None or '' when absent)."""
         values: dict[str, list[Any]] = {}
         for name, _f, judge in self.fields:
-            col = list(map(dict.get, recs, repeat(name)))
+            col = column(name)
             out, bad = judge(col)
             if bad:
                 suspects.update(bad)

@@ -43,6 +43,7 @@ from xinjian.registry.queries import known_in_territory, territory_label
 from ..models import BatchStatus, Channel, IngestBatch, RecordVersion, RejectedRecord
 from .columns import ColumnJudge, Columns, stored
 from .fields import TODAY, safe
+from .files import RowBlock
 from .kinds import Kind
 
 # PostgreSQL: chunks of every ingest take turns (transaction-scoped advisory lock), so two
@@ -186,14 +187,20 @@ class Ingestion:
         line; a longer one is read and judged one chunk ahead in a thread, so parsing and
         validation (Python) overlap the previous chunk's transaction (the database). The
         thread never touches the database; writes stay on the caller's connection."""
-        source = _chunks(enumerate(records), self.chunk_size)
+        blocks = getattr(records, "blocks", None)
+        if blocks is not None and self.judge is not None:
+            source: Iterator[Any] = blocks(self.chunk_size)  # a file read column by column
+        else:
+            source = _chunks(enumerate(records), self.chunk_size)
         first = next(source, None)
         if first is None:
             return
         judged = self._timed_validate(first)
-        if len(first) < self.chunk_size:
+        second = next(source, None) if len(first) >= self.chunk_size or blocks is not None else None
+        if second is None:
             yield first, judged
             return
+        source = itertools.chain([second], source)
         ahead: queue.Queue[Any] = queue.Queue(maxsize=2)
         stop = threading.Event()
         language = translation.get_language()
@@ -267,17 +274,33 @@ class Ingestion:
         """Step 1 over whole columns (columns.py); the reference judges the doubtful."""
         assert self.judge is not None
         kind = self.kind
-        index = [i for i, _ in items]
-        raws = [r for _, r in items]
+        make = None
+        if isinstance(items, RowBlock):  # a file's rows, read column by column
+            index = list(range(items.start, items.start + len(items)))
+            raws: list[Any] = items.rows
+            make = items.record
+            given, n = items.columns, len(items)
+        else:
+            index = [i for i, _ in items]
+            raws = [r for _, r in items]
         rejects: list[Reject] = []
         dropped: set[int] = set()
+
+        def raw(p: int) -> Any:
+            return make(raws[p]) if make is not None else raws[p]
+
         token = TODAY.set(today())
         try:
-            values, suspects = self.judge.judge(raws)
+            if make is not None:
+                values, suspects = self.judge.judge_columns(
+                    lambda name: given[name] if name in given else [None] * n, set()
+                )
+            else:
+                values, suspects = self.judge.judge(raws)
             for p in suspects:
-                clean, errors = kind.validate(raws[p])
+                clean, errors = kind.validate(raw(p))
                 if clean is None:
-                    rejects.append(Reject(index[p], kind.source_id_of(raws[p]), raws[p], errors))
+                    rejects.append(Reject(index[p], kind.source_id_of(raw(p)), raw(p), errors))
                     dropped.add(p)
                 else:
                     for name, col in values.items():
@@ -302,8 +325,8 @@ class Ingestion:
                 rejects.append(
                     Reject(
                         index[p],
-                        kind.source_id_of(raws[p]),
-                        raws[p],
+                        kind.source_id_of(raw(p)),
+                        raw(p),
                         [
                             _err(
                                 kind.key[-1],
@@ -315,7 +338,7 @@ class Ingestion:
                     )
                 )
             kept = unique
-        cols = Columns(index, raws, values)
+        cols = Columns(index, raws, values, make)
         cols.keep(kept)
         return cols, rejects
 
@@ -456,7 +479,7 @@ class Ingestion:
                 if kind.scope_region({"uscc": u}, e).startswith(prefix):
                     kept.append(p)
                     continue
-                raw = cols.raws[p]
+                raw = cols.raw(p)
                 rejects.append(
                     Reject(
                         cols.index[p],
@@ -477,7 +500,7 @@ class Ingestion:
             pending = [
                 {
                     "index": cols.index[p],
-                    "source_id": kind.source_id_of(cols.raws[p]),
+                    "source_id": kind.source_id_of(cols.raw(p)),
                     "reason": "unknown_enterprise",
                 }
                 for p, e in enumerate(ents)

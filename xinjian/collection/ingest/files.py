@@ -8,11 +8,12 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -110,6 +111,60 @@ class Sheet:
     columns: list[str]
     notes: list[str] = field(default_factory=list)
     encoding: str = ""
+    # CSV: the same records a block at a time (`RowBlock`s), instead of `records`.
+    blocks: Callable[[int], Iterator[Sequence[tuple[int, Any]]]] | None = None
+
+
+class RowBlock(Sequence[tuple[int, Any]]):
+    """Consecutive records of a CSV file as read, column by column (ADR 0067): each
+    mapped field's cells ('' when empty) in `columns`; a row becomes a record — the dict
+    `Sheet.records` would have given — only when one is asked for (a rejected or
+    doubtful row). As a sequence: (index in the file's records, record)."""
+
+    def __init__(
+        self, start: int, rows: list[list[str]], pairs: list[tuple[int, str]], columns: dict[str, Any]
+    ):
+        self.start = start
+        self.rows = rows
+        self.pairs = pairs
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, p: Any) -> Any:
+        if not isinstance(p, int):
+            raise TypeError("a RowBlock is indexed by position")
+        if p < 0:
+            p += len(self.rows)
+        if not 0 <= p < len(self.rows):
+            raise IndexError(p)
+        return (self.start + p, self.record(self.rows[p]))
+
+    def record(self, row: list[str]) -> dict[str, Any]:
+        return {n: row[i] for i, n in self.pairs if row[i]}
+
+
+class BlockSource:
+    """Records for `Ingestion.run`: read a block at a time when the ingest can take them
+    so (`blocks`), else one by one; `stop()` true ends the reading between blocks."""
+
+    def __init__(
+        self, blocks: Callable[[int], Iterator[Sequence[tuple[int, Any]]]], stop: Callable[[], bool]
+    ):
+        self._blocks = blocks
+        self._stop = stop
+
+    def blocks(self, size: int) -> Iterator[Sequence[tuple[int, Any]]]:
+        for block in self._blocks(size):
+            yield block
+            if self._stop():
+                return
+
+    def __iter__(self) -> Iterator[Any]:
+        for block in self.blocks(1000):
+            for _, rec in block:
+                yield rec
 
 
 def _mapped(kind: Kind, headers: list[Any]) -> tuple[list[str | None], list[str]]:
@@ -159,13 +214,13 @@ def _rows_to_records(names: list[str | None], rows: Iterator[Any]) -> Iterator[d
 
 
 def _text_rows_to_records(
-    names: list[str | None], rows: Iterator[list[str]], replaced: int = 0
+    names: list[str | None], rows: Iterator[list[str]], replaced: int = 0, first_line: int = 2
 ) -> Iterator[dict[str, Any]]:
     """CSV rows are text already: no cell conversion (this runs a million times).
     `replaced`: the decoding-error count before the file was opened."""
     pairs = [(i, n) for i, n in enumerate(names) if n is not None]
     width = len(names)
-    for line, row in enumerate(rows, 2):
+    for line, row in enumerate(rows, first_line):
         if isinstance(row, dict):  # an unreadable row, rejected with its reason
             yield row
             continue
@@ -182,6 +237,36 @@ def _text_rows_to_records(
         rec = {n: row[i] for i, n in pairs if row[i]}
         if rec or any(c.strip() for c in row):
             yield rec
+
+
+def _text_row_blocks(
+    names: list[str | None], rows: Iterator[Any], replaced: int, size: int
+) -> Iterator[Sequence[tuple[int, Any]]]:
+    """The records of `_text_rows_to_records`, `size` rows at a time: a block of plain
+    rows (each as wide as the header, text a database can hold, some mapped cell filled)
+    as a `RowBlock`; any other block as those records, one by one."""
+    pairs = [(i, n) for i, n in enumerate(names) if n is not None]
+    width = len(names)
+    index, line = 0, 2
+    while block := list(itertools.islice(rows, size)):
+        plain = set(map(type, block)) == {list} and set(map(len, block)) == {width}
+        if plain:
+            lines = list(map("".join, block))
+            text = "".join(lines)
+            plain = (
+                "\x00" not in text
+                and (_replaced[0] == replaced or "\ufffd" not in text)
+                and "" not in map(str.strip, lines)  # a blank row is no record
+            )
+        if plain:
+            cells = list(zip(*block, strict=True))
+            yield RowBlock(index, block, pairs, {n: cells[i] for i, n in pairs})
+            index += len(block)
+        else:
+            records = list(_text_rows_to_records(names, iter(block), replaced, line))
+            yield list(enumerate(records, index))
+            index += len(records)
+        line += len(block)
 
 
 def read_file(kind: Kind, fh: IO[bytes], filename: str, limits: Limits = UPLOAD_LIMITS) -> Sheet:
@@ -252,7 +337,13 @@ def _read_csv(kind: Kind, fh: IO[bytes], limits: Limits) -> Sheet:
         raise FileFormatError(gettext("无法读取CSV表头（第一行）"))
     names, notes = _mapped(kind, headers)
     rows = _bounded(_csv_rows(reader), limits)
-    return Sheet(_text_rows_to_records(names, rows, replaced), [n for n in names if n], notes, encoding)
+    return Sheet(
+        _text_rows_to_records(names, rows, replaced),
+        [n for n in names if n],
+        notes,
+        encoding,
+        blocks=lambda size: _text_row_blocks(names, rows, replaced, size),
+    )
 
 
 def _csv_rows(reader: Any) -> Iterator[Any]:

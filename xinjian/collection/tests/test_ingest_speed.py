@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import os
 import random
 import signal
@@ -155,6 +156,76 @@ def test_the_column_judge_agrees_with_validate_record_by_record(kind_name):
         for p, row in enumerate(rows):
             for name in kind.fields:
                 assert cols.values[name][p] == stored(row.values[name]), (row.raw, name)
+
+
+CSV_ROWS = [
+    "source_id,uscc,decision_no,decided_on,decided_by,domain,violation,penalty_types,fine_amount,extra",
+    "B-1,{u},文号1,2024-03-05,局,food_safety,违法,warning;fine,100,x",
+    "B-2,{u},文号2,2024-03-05,局,food_safety,违法,warning,,",
+    ",,,,,,,,,",  # blank: no record
+    "B-3,{u},文号3,2099-01-01,局,food_safety,违法,warning,,",  # future: rejected
+    "B-4,{u},文号4,2024-03-05,局,food_safety,违法,warning",  # short row
+    "   ,  ,,,,,,,,  ",  # whitespace in known columns: a record without values
+    ",,,,,,,,,only-unmapped",  # a record with nothing known: rejected
+    'B-5,{u},"文号\t5",2024-03-05,局,food_safety,"多行\n违法",warning,,',
+    "B-6,{u},文号\x006,2024-03-05,局,food_safety,违法,warning,,",  # NUL: unreadable
+    "B-1,{u},文号1,2024-03-05,局,food_safety,违法,warning;fine,100,x",  # duplicate key
+    "B-7,{u},文号7,2024-03-05,局,food_safety,违法,罚款,5.5,",  # a label, an amount to pad
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 50])
+def test_a_csv_read_a_block_at_a_time_gives_the_records_read_one_by_one(size):
+    from xinjian.collection.ingest.files import COMMAND_LIMITS, read_file
+
+    uscc = make_uscc("440305")
+    data = "\n".join(CSV_ROWS).format(u=uscc).encode()
+    kind = get_kind("penalties")
+    one_by_one = list(enumerate(read_file(kind, io.BytesIO(data), "p.csv", COMMAND_LIMITS).records))
+    sheet = read_file(kind, io.BytesIO(data), "p.csv", COMMAND_LIMITS)
+    assert sheet.blocks is not None
+    blocks = list(sheet.blocks(size))
+    assert [item for block in blocks for item in block] == one_by_one
+    assert len(one_by_one) == len(CSV_ROWS) - 2  # the header and the blank row
+
+
+@pytest.mark.django_db
+@freeze_time("2024-11-20")
+def test_the_command_reading_blocks_stores_what_the_records_path_stores(tmp_path, enterprise_factory):
+    from django.core.management import call_command
+
+    ent = enterprise_factory()
+    path = tmp_path / "p.csv"
+    path.write_text("\n".join(CSV_ROWS).format(u=ent.uscc), encoding="utf-8")
+    call_command("ingest", "penalties", str(path), "--source", "blocks", "--no-progress", "--chunk-size", "3")
+    batch = IngestBatch.objects.get(source="blocks")
+    records = list(enumerate(read_records(path)))
+    reference = Ingestion(get_kind("penalties"), source="records", actor=SYSTEM, fast=False, chunk_size=3)
+    ref = reference.run(r for _, r in records)
+    counts = ("received", "created", "updated", "unchanged", "rejected_count", "pending_count")
+    assert [getattr(batch, c) for c in counts] == [getattr(ref, c) for c in counts] == [10, 5, 0, 0, 5, 0]
+    assert sorted(
+        (r.index, str(r.errors).replace("blocks", "records"), r.record) for r in batch.rejects.all()
+    ) == sorted((r.index, str(r.errors), r.record) for r in ref.rejects.all())
+    fields = (
+        "source_id",
+        "decision_no",
+        "violation",
+        "penalty_types",
+        "fine_amount",
+        "decided_on",
+        "enterprise_id",
+    )
+    assert sorted(Penalty.objects.filter(source="blocks").values_list(*fields)) == sorted(
+        Penalty.objects.filter(source="records").values_list(*fields)
+    )
+
+
+def read_records(path: Path) -> list[Any]:
+    from xinjian.collection.ingest.files import COMMAND_LIMITS, read_file
+
+    with path.open("rb") as fh:
+        return list(read_file(get_kind("penalties"), fh, path.name, COMMAND_LIMITS).records)
 
 
 @pytest.mark.django_db
