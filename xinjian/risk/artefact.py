@@ -463,6 +463,12 @@ def read(data: bytes) -> Checked:
 
 def compatible(body: dict[str, Any]) -> Checked:
     """Whether this instance can score with the artefact exactly as the hub does."""
+    for name in ("model", "version", "learner", "source", "bands", "validation", "score_scale"):
+        if not isinstance(body.get(name, {}), dict):
+            raise _refuse(name, "invalid", gettext("须为对象"))
+    meta = body.get("version") or {}
+    if not isinstance(meta.get("label"), str) or not meta["label"]:
+        raise _refuse("version.label", "invalid", gettext("缺少版本标识"))
     model = body.get("model") or {}
     if model.get("code") != GENERAL:
         raise _refuse("model.code", "not_general", gettext("只能导入通用模型；领域模型由本省自行校准"))
@@ -474,7 +480,7 @@ def compatible(body: dict[str, Any]) -> Checked:
             "unknown_family",
             gettext("本实例不认识模型方法族 %(family)s") % {"family": learner.get("family")},
         )
-    method = (body.get("version") or {}).get("method")
+    method = meta.get("method")
     if method not in codec.methods:
         raise _refuse(
             "version.method", "unknown_method", gettext("本实例不认识建模方法 %(m)s") % {"m": method}

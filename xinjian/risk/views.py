@@ -133,6 +133,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dropped": [BY_CODE[c].display_name() if c in BY_CODE else c for c in report.get("dropped", [])],
             "runs": version.runs.all()[:10],
             "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
+            # a signed artefact of the general model (ADR 0097), where a signing key is set
+            "can_export": bool(settings.XINJIAN_MODEL_SIGNING_KEY) and version.model.is_general,
         },
     )
 

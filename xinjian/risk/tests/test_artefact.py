@@ -288,6 +288,23 @@ def test_incompatible_artefacts_are_refused_even_when_signed_by_the_hub(exported
     assert error.details[0]["field"].startswith("learner.params.spec.0")
 
 
+@pytest.mark.parametrize(
+    ("part", "value", "field"),
+    [("version", "v9", "version"), ("bands", [1, 2], "bands"), ("source", None, "source")],
+)
+def test_a_misshapen_payload_signed_by_the_hub_is_refused_not_a_server_error(
+    exported, keys, part, value, field
+):
+    body = json.loads(exported)["payload"]
+    body[part] = value
+    if value is None:
+        body[part] = "somewhere"
+    _refused(_resign(body, keys["private"]), "invalid", field)
+    label_missing = json.loads(exported)["payload"]
+    del label_missing["version"]["label"]
+    _refused(_resign(label_missing, keys["private"]), "invalid", "version.label")
+
+
 def test_only_the_general_model_is_exported_and_only_with_a_key(hub_version, settings):
     from xinjian.core.errors import DomainError
 
@@ -374,6 +391,15 @@ def test_staff_export_button_and_upload_page(exported, hub_version, client, staf
     page = client.get(answer["Location"]).content.decode()
     assert 'id="origin"' in page and "000000" in page and "采用全国中心的分值区间" in page
     assert "启用此版本" in page  # the existing workflow activates it
+    history = client.get(reverse("risk:model", args=["general"])).content.decode()
+    assert f"导入自 000000 的 {hub_version.label}" in history
+
+
+def test_no_export_button_without_a_signing_key(hub_version, client, staff_factory, settings):
+    settings.XINJIAN_MODEL_SIGNING_KEY = ""
+    client.force_login(staff_factory("440000", ["administrator"]))
+    page = client.get(reverse("risk:version", args=[hub_version.pk])).content.decode()
+    assert 'id="export-form"' not in page and "启用" in page
 
 
 def test_the_pages_are_for_model_managers_only(client, staff_factory, hub_version):
