@@ -305,6 +305,8 @@ def payload(version: ModelVersion) -> dict[str, Any]:
         summary["population"] = valid.get("population")
         summary["training_auc"] = (report.get("training") or {}).get("auc")
         summary["psi_vs_training"] = report.get("psi_vs_training")
+        if "target" in report:  # the outcome the version learnt from, where calibration records it
+            summary["target"] = report["target"]
     missing = [code for code in version.indicator_codes() if code not in BY_CODE]
     if missing:
         raise DomainError(
