@@ -32,7 +32,7 @@ _NOTHING: dict[str, Any] = {}
 class Columns:
     """The valid records of a chunk, column by column, in stored form."""
 
-    __slots__ = ("index", "raws", "values", "region", "make")
+    __slots__ = ("index", "raws", "values", "region", "make", "lines")
 
     def __init__(
         self,
@@ -46,6 +46,9 @@ class Columns:
         self.values = values  # field name → stored values
         self.region: list[str] = []  # the matched enterprise's division ('' when pending)
         self.make = make
+        # PostgreSQL: each record's COPY line but for the enterprise-dependent columns,
+        # encoded beside the validation (pgfast.encode_lines).
+        self.lines: list[str] | None = None
 
     def raw(self, p: int) -> Any:
         """The record at position p as sent."""
@@ -63,6 +66,8 @@ class Columns:
         self.values = {n: [col[p] for p in positions] for n, col in self.values.items()}
         if self.region:
             self.region = [self.region[p] for p in positions]
+        if self.lines is not None:
+            self.lines = [self.lines[p] for p in positions]
 
 
 def stored(value: Any) -> Any:

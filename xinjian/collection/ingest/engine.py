@@ -340,6 +340,10 @@ class Ingestion:
             kept = unique
         cols = Columns(index, raws, values, make)
         cols.keep(kept)
+        if self.pg and len(cols):
+            from .pgfast import encode_lines
+
+            cols.lines = encode_lines(kind, self.source, cols)
         return cols, rejects
 
     def _validate_items(

@@ -46,18 +46,20 @@ def write_fast(
     model = kind.model
     table = model._meta.db_table
     names = kind.stored_fields()  # record fields + enterprise_id
-    cols_sql = [_column(model, name) for name in names]
+    cols_list = [_column(model, name) for name in names]
     keep = {_column(model, name) for name, f in kind.fields.items() if f.keep_when_omitted}
-    col_list = ", ".join(cols_sql)
+    col_list = ", ".join(cols_list)
     q = connection.ops.quote_name
-    # The chunk in COPY's text format, built column by column (no Python per row).
+    # The chunk in COPY's text format, built column by column (no Python per row): the
+    # lines encoded beside the validation, then the columns the matching decided.
+    lines = cols.lines if cols.lines is not None else encode_lines(kind, source, cols)
     data = copy_text(
-        [copy_column([source] * n, _json)]
-        + [copy_column(cols.values[name], _json) for name in names]
-        + [cols.region or [""] * n]
+        [lines]
+        + [copy_column(cols.values[name], _json) for name in _MATCHED]
+        + [copy_column(cols.region or [""] * n, _json)]
     )
     t = _lap(clock, "write.encode", t)
-    cols_list = cols_sql
+    copy_list = ", ".join(["source"] + [_column(model, name) for name in _stable(kind)] + list(_MATCHED))
 
     with connection.cursor() as cur:
         # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
@@ -68,15 +70,15 @@ def write_fast(
             f"CREATE TEMP TABLE _ingest ON COMMIT DROP AS SELECT source, {col_list}, "
             f"''::varchar(6) AS _region FROM {q(table)} WITH NO DATA"
         )
-        with cur.cursor.copy(f"COPY _ingest (source, {col_list}, _region) FROM STDIN") as copy:
+        with cur.cursor.copy(f"COPY _ingest ({copy_list}, _region) FROM STDIN") as copy:
             copy.write(data)
         t = _lap(clock, "write.copy_to_staging", t)
 
-        # The planner learns the chunk's size (a temporary table has no statistics) and
-        # hashes chunk-sized sets. The big table is only ever probed by its key index, row
-        # by row (`probe`: a LATERAL subquery kept apart by OFFSET 0), whatever its
-        # statistics say: a chunk of 10,000 rows must not hash a table of millions.
-        cur.execute("ANALYZE _ingest")
+        # The big table is only ever probed by its key index, row by row (`probe`: a
+        # LATERAL subquery kept apart by OFFSET 0), whatever its statistics say: a chunk of
+        # 10,000 rows must not hash a table of millions. The staging table is not
+        # ANALYZEd (that cost ~10 % of a chunk): the planner sizes it from its pages, close
+        # enough to hash or sort chunk-sized sets against each other.
         probe = (
             f"CROSS JOIN LATERAL (SELECT * FROM {q(table)} t "
             f"WHERE t.source = s.source AND t.source_id = s.source_id OFFSET 0) t"
@@ -88,21 +90,31 @@ def write_fast(
 
         stored = f"ROW({', '.join(f't.{c}' for c in cols_list)})"
         changed = f"{stored} IS DISTINCT FROM ROW({', '.join(incoming('{s}', c) for c in cols_list)})"
-        # Unchanged rows leave the staging table first: compared in SQL, read but never
-        # locked or rewritten (no dead tuples, no WAL, no event, no turn at the event lock).
+        # A chunk of new keys (a first load of a file sorted by key) skips the filter: one
+        # look into the key index for anything stored between its lowest and highest key.
         cur.execute(
-            f"""
-            WITH stored AS (
-                SELECT s.ctid AS at, {stored} IS NOT DISTINCT FROM
-                       ROW({", ".join(incoming("s", c) for c in cols_list)}) AS same
-                FROM _ingest s {probe}
-            ), gone AS (
-                DELETE FROM _ingest s USING stored WHERE s.ctid = stored.at AND stored.same RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM stored WHERE NOT same)
-            """
+            f"SELECT EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s AND t.source_id "
+            f"BETWEEN (SELECT min(source_id) FROM _ingest) AND (SELECT max(source_id) FROM _ingest))",
+            [source],
         )
-        result.unchanged, to_change = cur.fetchone()
+        (any_stored,) = cur.fetchone()
+        result.unchanged = to_change = 0
+        if any_stored:
+            # Unchanged rows leave the staging table first: compared in SQL, read but never
+            # locked or rewritten (no dead tuples, no WAL, no event, no turn at the event lock).
+            cur.execute(
+                f"""
+                WITH stored AS (
+                    SELECT s.ctid AS at, {stored} IS NOT DISTINCT FROM
+                           ROW({", ".join(incoming("s", c) for c in cols_list)}) AS same
+                    FROM _ingest s {probe}
+                ), gone AS (
+                    DELETE FROM _ingest s USING stored WHERE s.ctid = stored.at AND stored.same RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM stored WHERE NOT same)
+                """
+            )
+            result.unchanged, to_change = cur.fetchone()
         t = _lap(clock, "write.unchanged_filter", t)
         if result.unchanged == n:
             cur.execute("DROP TABLE _ingest")
@@ -168,6 +180,29 @@ def write_fast(
     # A row changed by another writer between the filter and the upsert counts as unchanged.
     result.unchanged = n - created - updated
     return result
+
+
+_MATCHED = ("uscc", "enterprise_id")  # columns that enterprise matching may change
+
+
+def _stable(kind: Kind) -> list[str]:
+    return [name for name in kind.stored_fields() if name not in _MATCHED]
+
+
+def encode_lines(kind: Kind, source: str, cols: Columns) -> list[str]:
+    """Each record's COPY text for `source` and the stored fields that enterprise matching
+    leaves alone (tab-separated, escaped); run beside the validation, off the writer."""
+    n = len(cols)
+    return list(
+        map(
+            "\t".join,
+            zip(
+                copy_column([source] * n, _json),
+                *(copy_column(cols.values[name], _json) for name in _stable(kind)),
+                strict=True,
+            ),
+        )
+    )
 
 
 def _json(value: Any) -> str:

@@ -74,19 +74,23 @@ def write_sqlite(
             list(zip([source] * n, *columns, cols.region or [""] * n, strict=True)),
         )
         t = _lap(clock, "write.copy_to_staging", t)
-        # Unchanged rows leave first: compared in SQL, never rewritten, no event.
+        # Which rows are stored already (one probe each); of those, the unchanged ones
+        # leave: compared in SQL, never rewritten, no event. A first load stops here.
         cur.execute(
-            f"DELETE FROM temp._ingest AS s WHERE EXISTS (SELECT 1 FROM {table} t WHERE {key} AND {same('s')})"
+            f"UPDATE temp._ingest AS s SET _existed = 1 WHERE EXISTS (SELECT 1 FROM {table} t WHERE {key})"
         )
-        result.unchanged = cur.rowcount
+        existed = cur.rowcount
+        if existed:
+            cur.execute(
+                f"DELETE FROM temp._ingest AS s WHERE _existed = 1 "
+                f"AND EXISTS (SELECT 1 FROM {table} t WHERE {key} AND {same('s')})"
+            )
+            result.unchanged = cur.rowcount
         t = _lap(clock, "write.unchanged_filter", t)
         if result.unchanged == n:
             cur.execute("DROP TABLE temp._ingest")
             return result
-        cur.execute(
-            f"UPDATE temp._ingest AS s SET _existed = 1 WHERE EXISTS (SELECT 1 FROM {table} t WHERE {key})"
-        )
-        if cur.rowcount:
+        if existed > result.unchanged:
             snapshot = ", ".join(
                 f"'{f.attname}', {_as_json(f, f't.{f.column}')}" for f in model._meta.concrete_fields
             )
