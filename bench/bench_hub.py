@@ -24,6 +24,7 @@ bare baseline measured in the same run:
    indicators.
 
 Each phase prints its wall time and the machine's load average (the machine is shared).
+BENCH_HUB_STEPS=search,profile runs only those measurements (on a hub already built).
 Databases: DATABASE_URL (a PostgreSQL URL) names the hub, else
 postgres://postgres@127.0.0.1:5432/xinjian_bench_hub (suffixed _N when scaled); the
 province is the hub's name + `_province`. Both are kept between runs (a run reuses a hub
@@ -518,10 +519,14 @@ def hub_main() -> int:
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         log(f"  hub database size {cur.fetchone()[0]}")
     figures: dict[str, str] = {}
-    measure_pull(figures)
-    measure_search(figures)
-    measure_profile(figures)
-    measure_rescore(figures)
+    steps = {
+        "pull": measure_pull,
+        "search": measure_search,
+        "profile": measure_profile,
+        "rescore": measure_rescore,
+    }
+    for name in os.environ.get("BENCH_HUB_STEPS", ",".join(steps)).split(","):
+        steps[name.strip()](figures)
     log("\nfigures (ratios against the bare baselines of this run; absolute values depend on the load):")
     for k, v in figures.items():
         log(f"  {k:38s} {v}")
