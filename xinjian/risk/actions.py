@@ -224,6 +224,7 @@ def draft_version(model: RiskModel, *, actor: Any, train_snapshots: int = 2, not
     )
     report = calibration.validation_report(version, snaps, on=today())
     report["dropped"] = fitted.dropped
+    report["target"] = {"code": fitted.target, "validation_auc": fitted.target_aucs}
     version.validation = report
     _move(version, "draft", actor=actor, reason=note or "历史数据校准")
     audit.record(

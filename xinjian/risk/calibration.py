@@ -20,15 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Max, Min
+from django.utils.translation import gettext_lazy as _
 
-from xinjian.collection.models import PROBLEM_RESULTS, Inspection
+from xinjian.collection.models import PROBLEM_RESULTS, Complaint, Inspection, InspectionResult, Penalty
 
 from .indicators import BY_CODE, Indicator, indicators_for
 from .models import CLASSES, ClassBandRule, ModelVersion, RiskModel, ScoringRun, SupervisionMeasure
@@ -43,6 +44,26 @@ class NotEnoughHistory(Exception):
     pass
 
 
+# Targets (issue 17): what a model learns to predict. Every outcome the law counts is
+# collected per enterprise in the outcome window; a target says which rows are learned from.
+TARGETS: dict[str, Any] = {
+    # One row per inspection in the window: 1 when it found a problem (PROBLEM_RESULTS,
+    # which include failed sampling and failed equipment tests).
+    "inspection": _("检查发现问题（含抽检、检验不合格）"),
+    # One row per enterprise in scope: 1 when in the window an inspection found a problem,
+    # a sample or test failed, a complaint was substantiated or a penalty was decided —
+    # outcomes that reach enterprises nobody chose to inspect.
+    "any_outcome": _("任一不良结果（检查发现问题、抽检不合格、投诉举报查证属实、行政处罚）"),
+}
+OUTCOMES: dict[str, Any] = {
+    "problem": _("检查发现问题"),
+    "failed_test": _("抽检、检验不合格"),
+    "complaint": _("投诉举报查证属实"),
+    "penalty": _("行政处罚"),
+}
+_FAILED_TESTS = {str(InspectionResult.SAMPLE_UNQUALIFIED), str(InspectionResult.TEST_UNQUALIFIED)}
+
+
 @dataclass
 class Snapshot:
     as_of: dt.date
@@ -52,30 +73,86 @@ class Snapshot:
     rows: np.ndarray  # per inspection: index into enterprise_ids
     y: np.ndarray  # per inspection: 1 = problem found
     enterprise_y: np.ndarray  # per enterprise: -1 not inspected, 0 clean, 1 a problem found
+    # Per inspection: its inverse-probability weight. An inspection the platform drew in a
+    # stratum with ratio r stands for 1/r enterprises of its class; weights are scaled so
+    # the drawn inspections average 1. Inspections without a recorded draw weigh 1.
+    w: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # Per enterprise: how many of each outcome (OUTCOMES) fell in the window.
+    outcomes: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def training(self, target: str = "inspection") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row → enterprise index, label, weight) of the rows `target` learns from."""
+        if target == "inspection":
+            w = self.w if len(self.w) == len(self.rows) else np.ones(len(self.rows))
+            return self.rows, self.y, w
+        if target == "any_outcome":
+            n = len(self.enterprise_ids)
+            bad = np.zeros(n, dtype=bool)
+            for counts in self.outcomes.values():
+                bad |= counts > 0
+            return np.arange(n), bad.astype(int), np.ones(n)
+        raise ValueError(f"unknown target {target!r}")
 
 
 def snapshot(inds: list[Indicator], key_area_domain: str, as_of: dt.date, window_end: dt.date) -> Snapshot:
     ids, matrix = indicator_matrix(inds, as_of, key_area_domain=key_area_domain)
     index = {eid: n for n, eid in enumerate(ids)}
-    rows, ys = [], []
+    rows, ys, inv = [], [], []
     ent_y = np.full(len(ids), -1, dtype=int)
+    outcomes = {k: np.zeros(len(ids), dtype=int) for k in OUTCOMES}
     problems = {str(p) for p in PROBLEM_RESULTS}
     qs = Inspection.objects.filter(
         enterprise_id__isnull=False,
         archived_at__isnull=True,
         inspected_on__gt=as_of,
         inspected_on__lte=window_end,
-    ).values_list("enterprise_id", "result")
-    for eid, result in qs.iterator(chunk_size=20000):
+    ).values_list("enterprise_id", "result", "task_result__target__stratum__ratio")
+    for eid, result, ratio in qs.iterator(chunk_size=20000):
         n = index.get(eid)
         if n is None:
             continue
         bad = int(result in problems)
         rows.append(n)
         ys.append(bad)
+        inv.append(1.0 / float(ratio) if ratio else 0.0)
         ent_y[n] = max(ent_y[n], bad)
+        outcomes["problem"][n] += bad
+        outcomes["failed_test"][n] += int(result in _FAILED_TESTS)
+    window = {"__gt": as_of, "__lte": window_end}
+    others = (
+        ("complaint", Complaint.objects.filter(substantiated=True), "received_on"),
+        ("penalty", Penalty.objects.filter(status="in_force"), "decided_on"),
+    )
+    for code, base, day in others:
+        qs2 = base.filter(
+            enterprise_id__isnull=False, archived_at__isnull=True, **{day + k: v for k, v in window.items()}
+        ).values_list("enterprise_id", flat=True)
+        for eid in qs2.iterator(chunk_size=20000):
+            n = index.get(eid)
+            if n is not None:
+                outcomes[code][n] += 1
     X = np.asarray(matrix, dtype=float).reshape(len(ids), len(inds))
-    return Snapshot(as_of, window_end, ids, X, np.asarray(rows, dtype=int), np.asarray(ys, dtype=int), ent_y)
+    return Snapshot(
+        as_of,
+        window_end,
+        ids,
+        X,
+        np.asarray(rows, dtype=int),
+        np.asarray(ys, dtype=int),
+        ent_y,
+        ipw(np.asarray(inv, dtype=float)),
+        outcomes,
+    )
+
+
+def ipw(inverse_ratios: np.ndarray) -> np.ndarray:
+    """Row weights from the inverse draw ratios (0 where no draw was recorded): drawn rows
+    get 1/r scaled to average 1, the others 1."""
+    w = np.ones(len(inverse_ratios))
+    drawn = inverse_ratios > 0
+    if drawn.any():
+        w[drawn] = inverse_ratios[drawn] / inverse_ratios[drawn].mean()
+    return w
 
 
 def _bin_index(values: np.ndarray, edges: list[float]) -> np.ndarray:
@@ -90,15 +167,20 @@ def _woe(bad: np.ndarray, good: np.ndarray) -> np.ndarray:
     return np.log((bad + 0.5) / (B + 0.5)) - np.log((good + 0.5) / (G + 0.5))
 
 
-def fit_bins(values: np.ndarray, y: np.ndarray, edges: list[float], direction: int) -> list[float]:
+def fit_bins(
+    values: np.ndarray, y: np.ndarray, edges: list[float], direction: int, w: np.ndarray | None = None
+) -> list[float]:
     """Merge candidate bins: too sparse ones into a neighbour, then (known direction)
-    adjacent pairs that break monotonicity, until neither happens."""
+    adjacent pairs that break monotonicity, until neither happens. Sparseness counts rows;
+    the weight of evidence uses the row weights."""
     edges = list(edges)
+    w = np.ones(len(values)) if w is None else w
     min_rows = max(MIN_BIN_ROWS, int(MIN_BIN_SHARE * len(values)))
     while len(edges) > 1:
         idx = _bin_index(values, edges)
         n = np.bincount(idx, minlength=len(edges))
-        bad = np.bincount(idx, weights=y, minlength=len(edges))
+        wn = np.bincount(idx, weights=w, minlength=len(edges))
+        bad = np.bincount(idx, weights=w * y, minlength=len(edges))
         sparse = [i for i in range(len(edges)) if n[i] < min_rows]
         if sparse:
             i = sparse[-1]
@@ -108,7 +190,7 @@ def fit_bins(values: np.ndarray, y: np.ndarray, edges: list[float], direction: i
             continue
         if direction == 0:
             break
-        woe = _woe(bad, n - bad) * direction
+        woe = _woe(bad, wn - bad) * direction
         broken = [i for i in range(1, len(edges)) if woe[i] <= woe[i - 1]]
         if not broken:
             break
@@ -121,25 +203,34 @@ class Fitted:
     spec: list[dict[str, Any]]
     base_points: int
     dropped: list[str]
+    target: str = "inspection"
+    # Out-of-time AUC of each target tried (learners.choose_target), when there was a choice.
+    target_aucs: dict[str, float] = field(default_factory=dict)
 
 
-def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
-    X = np.vstack([s.X[s.rows] for s in train])
-    y = np.concatenate([s.y for s in train])
+def training_rows(snaps: Sequence[Snapshot], target: str = "inspection") -> tuple[np.ndarray, ...]:
+    """(X, y, w) of the rows `target` learns from, over several snapshots."""
+    parts = [s.training(target) for s in snaps]
+    X = np.vstack([s.X[rows] for s, (rows, _y, _w) in zip(snaps, parts, strict=True)])
+    return X, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
+
+
+def fit(inds: list[Indicator], train: list[Snapshot], target: str = "inspection") -> Fitted:
+    X, y, w = training_rows(train, target)
     if len(y) < 100 or y.sum() < 10 or (len(y) - y.sum()) < 10:
         raise NotEnoughHistory(f"训练期内检查记录不足（{len(y)} 条，其中发现问题 {int(y.sum())} 条）")
     binned: list[dict[str, Any]] = []
     for j, ind in enumerate(inds):
-        edges = fit_bins(X[:, j], y, list(ind.edges), ind.direction)
+        edges = fit_bins(X[:, j], y, list(ind.edges), ind.direction, w)
         idx = _bin_index(X[:, j], edges)
-        n = np.bincount(idx, minlength=len(edges)).astype(float)
-        bad = np.bincount(idx, weights=y, minlength=len(edges))
+        n = np.bincount(idx, weights=w, minlength=len(edges))
+        bad = np.bincount(idx, weights=w * y, minlength=len(edges))
         woe = _woe(bad, n - bad)
         binned.append({"edges": edges, "woe": woe, "idx": idx, "n": n, "bad": bad})
     active = [j for j, b in enumerate(binned) if len(b["edges"]) > 1]
     dropped = [inds[j].code for j, b in enumerate(binned) if len(b["edges"]) <= 1]
     coef = {j: 0.0 for j in range(len(inds))}
-    intercept = math.log((y.sum() + 0.5) / (len(y) - y.sum() + 0.5))
+    intercept = math.log(((w * y).sum() + 0.5) / ((w * (1 - y)).sum() + 0.5))
     # scikit-learn (and scipy under it) is imported where it is used: ~2 s that every
     # process start paid, since the clocks import this module (ADR 0067).
     from sklearn.linear_model import LogisticRegression
@@ -147,7 +238,7 @@ def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
     while active:
         W = np.column_stack([binned[j]["woe"][binned[j]["idx"]] for j in active])
         lr = LogisticRegression(C=1.0, max_iter=2000)
-        lr.fit(W, y)
+        lr.fit(W, y, sample_weight=w)
         negative = [active[k] for k, c in enumerate(lr.coef_[0]) if c <= 0]
         if negative:
             dropped += [inds[j].code for j in negative]
@@ -173,7 +264,7 @@ def fit(inds: list[Indicator], train: list[Snapshot]) -> Fitted:
                 "counts": [[int(c), int(bd)] for c, bd in zip(b["n"], b["bad"], strict=True)],
             }
         )
-    return Fitted(spec, int(round(base)), dropped)
+    return Fitted(spec, int(round(base)), dropped, target)
 
 
 def _psi(expected: dict[str, int], actual: dict[str, int]) -> float | None:
@@ -305,7 +396,11 @@ def calibrate(model: RiskModel, *, train_snapshots: int = 2) -> tuple[Fitted, di
     snaps_at = [t for t in snaps_at if t >= lo - relativedelta(days=1)] or [t1 - window]
     inds = indicators_for(model.code, model.key_area_domain)
     train = [snapshot(inds, model.key_area_domain, t, t + window) for t in snaps_at]
-    fitted = fit(inds, train)
+    from .learners import choose_target
+
+    target, aucs = choose_target("woe", inds, train, list(TARGETS))
+    fitted = fit(inds, train, target)
+    fitted.target_aucs = aucs
     valid = snapshot(inds, model.key_area_domain, t1, hi)
     windows = {
         "trained_as_of": min(snaps_at),

@@ -131,12 +131,28 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": charts.for_report(report) if report else None,
             # the indicators calibration zeroed, by their names in the catalogue
             "dropped": [BY_CODE[c].display_name() if c in BY_CODE else c for c in report.get("dropped", [])],
+            "target": _target(report),
             "runs": version.runs.all()[:10],
             "can_manage": has_perm(request.user, Perm.MANAGE_MODELS),
             # a signed artefact of the general model (ADR 0097), where a signing key is set
             "can_export": bool(settings.XINJIAN_MODEL_SIGNING_KEY) and version.model.is_general,
         },
     )
+
+
+def _target(report: dict[str, Any]) -> dict[str, Any] | None:
+    """What the version learnt to predict and how each target did out of time."""
+    from .calibration import TARGETS
+
+    target = report.get("target")
+    if not target or target.get("code") not in TARGETS:
+        return None
+    return {
+        "label": TARGETS[target["code"]],
+        "tried": [
+            (TARGETS.get(code, code), auc) for code, auc in (target.get("validation_auc") or {}).items()
+        ],
+    }
 
 
 class DraftForm(forms.Form):

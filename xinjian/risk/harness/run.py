@@ -30,7 +30,7 @@ from xinjian.registry.models import Enterprise
 
 from ..calibration import WINDOW_MONTHS, history_bounds, snapshot
 from ..indicators import Indicator, indicators_for
-from ..learners import FAMILIES
+from ..learners import FAMILIES, fit_family
 from .worlds import Province
 
 INGEST_ORDER = (
@@ -135,6 +135,7 @@ def evaluate(
     *,
     train_snapshots: int = 2,
     indicators: Sequence[Indicator] | None = None,
+    targets: Sequence[str] | None = None,
 ) -> list[Result]:
     inds = list(indicators or indicators_for("general"))
     train, valid = _snapshots(inds, train_snapshots)
@@ -150,7 +151,7 @@ def evaluate(
             results.append(platform_result(province, valid, p, truth_auc, truth_lift))
             continue
         started = time.monotonic()
-        fitted = FAMILIES[family](inds, train)
+        fitted = fit_family(family, inds, train, targets)
         score = fitted.predict(valid.X)
         auc = expected_auc(score, p)
         lift, da = draw_figures(classes_by_share(score), p)
@@ -177,9 +178,10 @@ def platform_result(
     bands by the target shares in force) and a full `score` as of the validation date; the
     stored assessments are what is judged."""
     from xinjian.core.actors import Actor
+    from xinjian.core.workdays import today
 
     from .. import actions
-    from ..models import Assessment, RiskModel
+    from ..models import Assessment, ClassBandRule, RiskModel
 
     started = time.monotonic()
     actor = Actor("system:harness")
@@ -190,14 +192,13 @@ def platform_result(
         as_of=dt.date.fromisoformat(version.validation["validation"]["as_of"]),
         models=["general"],
     )
-    stored = dict(
-        (eid, (score, klass))
-        for eid, score, klass in Assessment.objects.filter(model_id="general").values_list(
-            "enterprise_id", "score", "risk_class"
-        )
-    )
-    score = np.asarray([stored[eid][0] for eid in valid.enterprise_ids], dtype=float)
-    classes = np.asarray([stored[eid][1] for eid in valid.enterprise_ids])
+    stored = dict(Assessment.objects.filter(model_id="general").values_list("enterprise_id", "score"))
+    score = np.asarray([stored[eid] for eid in valid.enterprise_ids], dtype=float)
+    # The stored scores are as of the validation date, but the bands the activation set
+    # take effect from today: a past-dated run classifies with the rule of its date, so the
+    # classes judged are those the rule in force now gives the stored scores.
+    rule = ClassBandRule.in_force("general", today())
+    classes = np.asarray([rule.classify(int(s)) for s in score])
     auc = expected_auc(score, p)
     lift, da = draw_figures(classes, p)
     shares = {c: round(float((classes == c).mean()), 3) for c in RATIOS}

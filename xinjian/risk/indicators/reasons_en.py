@@ -39,4 +39,12 @@ REASONS_EN: dict[str, str] = {
     "se_penalties_36m": "{value} special-equipment safety penalties in the last 36 months",
     "se_licence_expiring": "{value} special-equipment licences expired or expiring within 90 days",
     "se_complaints_24m": "{value} special-equipment complaints or accidents in the last 24 months",
+    "rep_other_reports_late_share": "{value}% of the annual reports the legal representative's other enterprises owed in the last 3 years were late or missing",
+    "rep_other_complaints_per_enterprise": "{value} substantiated complaints per 100 of the legal representative's other enterprises in the last 36 months",
+    "rep_network_problem_share_60m": "{value}% of inspections of other enterprises at the addresses of the legal representative's enterprises found problems in the last 60 months",
+    "address_network_problem_share_60m": "{value}% of inspections of the other enterprises of the legal representatives at this address found problems in the last 60 months",
+    "rep_other_problem_inspections_60m": "{value} inspections of the legal representative's other enterprises found problems in the last 60 months",
+    "rep_other_clean_inspections_60m": "{value} inspections of the legal representative's other enterprises found no problem in the last 60 months",
+    "problem_inspections_60m": "{value} inspections finding problems in the last 60 months",
+    "clean_inspections_60m": "{value} inspections without problems in the last 60 months",
 }

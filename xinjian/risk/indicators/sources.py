@@ -115,6 +115,57 @@ SOURCES: dict[str, Source] = {
         "addr_insp.k = e.address",
         "o.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
     ),
+    # The legal representative's enterprises (issue 17): how many operate, and how many
+    # annual reports of the last three due years they owe; with `rep_ar` (reports filed on
+    # time) and `rep_cmp` (substantiated complaints) the outer expressions give rates over
+    # the representative's *other* enterprises.
+    "rep_ent": Source(
+        "registry_enterprise o",
+        "o.legal_representative",
+        "o.status = 'operating' AND o.established_on <= {d}",
+        "rep_ent.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "rep_ar": Source(
+        "collection_annualreport x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "o.status = 'operating' AND o.established_on <= {d} AND x.filed_on <= {d} AND x.year >= {y3}",
+        "rep_ar.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "rep_cmp": Source(
+        "collection_complaint x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.legal_representative",
+        "x.archived_at IS NULL AND x.received_on <= {d} AND x.received_on > {d_36m}",
+        "rep_cmp.k = e.legal_representative",
+        "o.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    # Two hops (issue 17): the inspections at every address where the legal
+    # representative's enterprises are registered (representative → enterprises →
+    # addresses → everyone registered there), and the inspections of every enterprise run
+    # by a legal representative registered at the enterprise's address (address →
+    # enterprises → representatives → all their enterprises). An inspection reached along
+    # several paths counts once (COUNT(DISTINCT x.id)). One level of grouping and no
+    # DISTINCT subquery: PostgreSQL plans nested loops over tables without statistics (a
+    # fresh load), and a grouped subquery nested in another is then re-run for every row.
+    "rep2_insp": Source(
+        "registry_enterprise p JOIN registry_enterprise o ON o.address = p.address "
+        "JOIN collection_inspection x ON x.enterprise_id = o.id",
+        "p.legal_representative",
+        "p.address <> '' AND p.status = 'operating' AND p.established_on <= {d} "
+        "AND x.archived_at IS NULL AND x.inspected_on <= {d} AND x.inspected_on > {d_60m}",
+        "rep2_insp.k = e.legal_representative",
+        "p.legal_representative IN (SELECT legal_representative FROM registry_enterprise WHERE id {scope})",
+    ),
+    "addr2_insp": Source(
+        "registry_enterprise p JOIN registry_enterprise o ON o.legal_representative = p.legal_representative "
+        "JOIN collection_inspection x ON x.enterprise_id = o.id",
+        "p.address",
+        "p.address <> '' AND p.status = 'operating' AND p.established_on <= {d} "
+        "AND x.archived_at IS NULL AND x.inspected_on <= {d} AND x.inspected_on > {d_60m}",
+        "addr2_insp.k = e.address",
+        "p.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
+    ),
     # The trade as the licences show it: per licence held, the share of inspections finding a
     # problem among all holders of that type of licence (inner query, once per run).
     "trade_insp": Source(

@@ -114,6 +114,7 @@ def test_version_page_shows_the_validation_report_with_charts(history, client, s
     text, _links = parse(body)
     assert "成立年限" in text and "age_years" not in text and "Years since establishment" not in text
     assert 'id="calibration-curve"' in body and "按目标占比" in body
+    assert 'id="target"' in body and "学习目标" in body
     curve = version.validation["validation"]["calibration"]
     assert sum(g["inspections"] for g in curve) == version.validation["validation"]["inspections"]
     assert curve[0]["found"] < curve[-1]["found"]  # riskier scores find more
@@ -160,3 +161,39 @@ def test_calibration_without_history_says_so(enterprise_factory):
     enterprise_factory()
     with pytest.raises(NotEnoughHistory):
         actions.draft_version(RiskModel.objects.get(code="general"), actor=SYSTEM)
+
+
+def test_every_outcome_the_law_counts_is_a_defined_target(enterprise_factory, record):
+    from xinjian.risk.calibration import snapshot
+    from xinjian.risk.indicators import BY_CODE
+
+    tested, complained, penalised, clean, late = (enterprise_factory() for _ in range(5))
+    record(
+        "inspection",
+        tested,
+        inspected_on=dt.date(2025, 3, 1),
+        kind="sampling_test",
+        result="sample_unqualified",
+    )
+    record("inspection", clean, inspected_on=dt.date(2025, 3, 1), result="no_problem")
+    record("complaint", complained, received_on=dt.date(2025, 4, 1), substantiated=True)
+    record("complaint", clean, received_on=dt.date(2025, 4, 1), substantiated=False)
+    record("penalty", penalised, decided_on=dt.date(2025, 5, 1))
+    record("penalty", late, decided_on=dt.date(2026, 5, 1))  # after the window
+    snap = snapshot([BY_CODE["age_years"]], "", dt.date(2025, 1, 1), dt.date(2026, 1, 1))
+    at = {eid: n for n, eid in enumerate(snap.enterprise_ids)}
+    o = {
+        k: {e: int(snap.outcomes[k][at[e.pk]]) for e in (tested, complained, penalised, clean, late)}
+        for k in snap.outcomes
+    }
+    assert o["failed_test"] == {tested: 1, complained: 0, penalised: 0, clean: 0, late: 0}
+    assert o["problem"][tested] == 1 and o["complaint"][complained] == 1 and o["penalty"][penalised] == 1
+    assert o["complaint"][clean] == 0 and o["penalty"][late] == 0
+    # Inspections: one row per inspection; any outcome: one row per enterprise.
+    rows, y, w = snap.training("inspection")
+    assert len(rows) == 2 and sorted(y.tolist()) == [0, 1] and w.tolist() == [1.0, 1.0]
+    rows, y, w = snap.training("any_outcome")
+    labels = {snap.enterprise_ids[r]: int(v) for r, v in zip(rows, y, strict=True)}
+    assert labels == {tested.pk: 1, complained.pk: 1, penalised.pk: 1, clean.pk: 0, late.pk: 0}
+    with pytest.raises(ValueError):
+        snap.training("rumours")

@@ -255,3 +255,62 @@ def test_every_indicator_explains_itself_in_both_languages():
     with translation.override("zh-hans"):
         assert ind.explain(3) == "近两年受到 3 次行政处罚"
         assert ind.display_name() == "近两年行政处罚次数"
+
+
+@pytest.mark.django_db
+def test_two_hops_out_and_other_records_of_the_representative_as_of_the_date(enterprise_factory, record):
+    old = dt.date(2015, 1, 1)
+    e = enterprise_factory(legal_representative="欧阳某某", address="南山区创智产业园3栋", established_on=old)
+    sibling = enterprise_factory(legal_representative="欧阳某某", address="福田区2号", established_on=old)
+    at_sibling = enterprise_factory(legal_representative="李某", address="福田区2号")  # two hops via the rep
+    beyond = enterprise_factory(legal_representative="李某", address="罗湖区9号")  # three hops: not counted
+    neighbour = enterprise_factory(legal_representative="张某", address="南山区创智产业园3栋")
+    neighbour_other = enterprise_factory(
+        legal_representative="张某", address="宝安区5号"
+    )  # two hops via the address
+    record("inspection", sibling, inspected_on=dt.date(2025, 1, 1), result="corrected")
+    record("inspection", sibling, inspected_on=dt.date(2025, 3, 1), result="no_problem")
+    record("inspection", at_sibling, inspected_on=dt.date(2024, 5, 1), result="unreachable")
+    record(
+        "inspection", at_sibling, inspected_on=dt.date(2026, 7, 1), result="refused"
+    )  # after the as-of date
+    record("inspection", beyond, inspected_on=dt.date(2025, 1, 1), result="follow_up")
+    record("inspection", neighbour, inspected_on=dt.date(2025, 2, 1), result="no_problem")
+    record("inspection", neighbour_other, inspected_on=dt.date(2025, 2, 1), result="corrected")
+    record("inspection", e, inspected_on=dt.date(2025, 5, 1), result="follow_up")  # its own: excluded
+    record("inspection", e, inspected_on=dt.date(2025, 6, 1), result="no_problem")
+    codes = [
+        "rep_network_problem_share_60m",
+        "address_network_problem_share_60m",
+        "rep_other_problem_inspections_60m",
+        "rep_other_clean_inspections_60m",
+    ]
+    # Via the representative: the addresses 创智 3栋 and 福田区2号 hold e, neighbour, sibling
+    # and at_sibling — 2 problems in 4 inspections besides e's own; `beyond` is not reached.
+    # Via the address: the representatives 欧阳某某 and 张某 run e, sibling, neighbour and
+    # neighbour_other — 2 problems in 4 inspections besides e's own.
+    assert values_of(e, codes) == pytest.approx(
+        {
+            "rep_network_problem_share_60m": 100 * 2 / (1 + 4),
+            "address_network_problem_share_60m": 100 * 2 / (1 + 4),
+            "rep_other_problem_inspections_60m": 1,
+            "rep_other_clean_inspections_60m": 1,
+        }
+    )
+    # As of a date before any inspection, the network has found nothing.
+    assert set(values_of(e, codes, as_of=dt.date(2024, 1, 1)).values()) == {0}
+    # Other records of the representative's other enterprise: one substantiated complaint
+    # (per 100 other enterprises: 100), and of the 3 reports it owed (2022–2024) one on time.
+    record("complaint", sibling, received_on=dt.date(2025, 6, 1), substantiated=True)
+    record("complaint", sibling, received_on=dt.date(2025, 7, 1), substantiated=False)
+    record("complaint", e, received_on=dt.date(2025, 6, 1), substantiated=True)  # its own
+    AnnualReport.objects.create(
+        enterprise=sibling, uscc=sibling.uscc, year=2024, filed_on=dt.date(2025, 5, 1), source="t"
+    )
+    AnnualReport.objects.create(
+        enterprise=e, uscc=e.uscc, year=2024, filed_on=dt.date(2025, 5, 1), source="t"
+    )
+    v = values_of(e, ["rep_other_complaints_per_enterprise", "rep_other_reports_late_share"])
+    assert v == pytest.approx(
+        {"rep_other_complaints_per_enterprise": 100.0, "rep_other_reports_late_share": 100 * 2 / (1 + 3)}
+    )
