@@ -80,6 +80,15 @@ def main() -> int:
                     flush=True,
                 )
                 print(table(rs), flush=True)
+                for r in rs:
+                    if r.params.get("reasons_of_riskiest"):
+                        print(
+                            f"  {r.family}: class D with a reason {r.params['d_with_reasons']:.0%}; "
+                            f"riskiest: {'；'.join(r.params['reasons_of_riskiest'])}",
+                            flush=True,
+                        )
+                    if "target" in r.params:
+                        print(f"  {r.family}: target {r.params['target']}", flush=True)
                 raise Rollback
         except Rollback:
             pass

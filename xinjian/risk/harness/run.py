@@ -154,7 +154,10 @@ def evaluate(
         fitted = fit_family(family, inds, train, targets)
         score = fitted.predict(valid.X)
         auc = expected_auc(score, p)
-        lift, da = draw_figures(classes_by_share(score), p)
+        classes = classes_by_share(score)
+        lift, da = draw_figures(classes, p)
+        if fitted.model is not None:
+            fitted.params.update(_explained(inds, fitted.model, valid.X, score, classes))
         results.append(
             Result(
                 province.world.name,
@@ -169,6 +172,26 @@ def evaluate(
             )
         )
     return results
+
+
+def _explained(
+    inds: Sequence[Indicator], model: Any, X: np.ndarray, score: np.ndarray, classes: np.ndarray
+) -> dict[str, Any]:
+    """Reasons of the boosted model: the share of class D with at least one reason (a
+    positive contribution) and the reasons of the riskiest enterprise, in Chinese."""
+    from django.utils import translation
+
+    from ..contributions import contributions, reasons
+
+    d = np.flatnonzero(classes == "D")
+    _base, phi = contributions(model, X[d])
+    top = int(np.argmax(score[d])) if len(d) else 0
+    with translation.override("zh-hans"):
+        example = [r["text"] for r in reasons(inds, X[d][top], phi[top])] if len(d) else []
+    return {
+        "d_with_reasons": round(float((phi.max(axis=1) > 0).mean()), 3) if len(d) else None,
+        "reasons_of_riskiest": example,
+    }
 
 
 def platform_result(
