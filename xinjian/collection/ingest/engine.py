@@ -137,6 +137,7 @@ class Ingestion:
         self.pending: list[dict[str, Any]] = []
         # Tests inject a failure here to prove a crash leaves no half-written chunk.
         self.before_commit: Any = None
+        self._permit: threading.Semaphore | None = None  # see _judged_chunks
         # Seconds spent in each stage (ADR 0067): read, validate, lock, resolve, write, …
         self.timings: dict[str, float] = defaultdict(float)
 
@@ -205,11 +206,19 @@ class Ingestion:
         stop = threading.Event()
         language = translation.get_language()
         done = object()
+        # Set-based chunks: the reader judges the next chunk while the writer waits on the
+        # database's longest statement (`permit`, released there by the writers), not while
+        # the writer runs Python between statements: a thread holding the GIL through a
+        # long C call would hold up every return from the database.
+        permit = threading.Semaphore(0) if self.judge is not None else None
+        self._permit = permit
 
         def produce() -> None:
             translation.activate(language) if language else translation.deactivate_all()
             try:
                 while not stop.is_set():
+                    if permit is not None and not permit.acquire(timeout=0.1):
+                        continue
                     t = time.perf_counter()
                     items = next(source, None)
                     self.timings["read"] += time.perf_counter() - t
@@ -233,6 +242,8 @@ class Ingestion:
             yield first, judged
             while True:
                 t = time.perf_counter()
+                if permit is not None and ahead.empty():
+                    permit.release()
                 got = ahead.get()
                 self.timings["wait_for_validation"] += time.perf_counter() - t
                 if got is done:
@@ -243,6 +254,7 @@ class Ingestion:
         finally:
             stop.set()
             thread.join()
+            self._permit = None
 
     def _timed_validate(self, items: list[tuple[int, Any]]) -> tuple[list[Row], list[Reject]]:
         t = time.perf_counter()
@@ -455,6 +467,12 @@ class Ingestion:
             kept.append(r)
         return kept, rejects, pending
 
+    def _read_ahead(self) -> None:
+        """The writer is about to wait on its longest statement: the reader may judge the
+        next chunk meanwhile."""
+        if self._permit is not None:
+            self._permit.release()
+
     def _outside_message(self) -> str:
         return (
             gettext("该记录所属主体不在本令牌的区域内")
@@ -542,13 +560,25 @@ class Ingestion:
                     from .pgfast import write_fast
 
                     result = write_fast(
-                        self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                        self.kind,
+                        rows,
+                        source=self.source,
+                        batch=batch,
+                        actor=self.actor,
+                        timings=clock,
+                        long_wait=self._read_ahead,
                     )
                 else:
                     from .sqlitefast import write_sqlite
 
                     result = write_sqlite(
-                        self.kind, rows, source=self.source, batch=batch, actor=self.actor, timings=clock
+                        self.kind,
+                        rows,
+                        source=self.source,
+                        batch=batch,
+                        actor=self.actor,
+                        timings=clock,
+                        long_wait=self._read_ahead,
                     )
             else:
                 rows, more, pending = self.resolve(rows)

@@ -10,6 +10,7 @@ Same results as `engine.write_orm` (tests run both); a hundred times fewer round
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import orjson
@@ -34,6 +35,7 @@ def write_fast(
     batch: IngestBatch,
     actor: Any,
     timings: dict[str, float] | None = None,
+    long_wait: Callable[[], None] = lambda: None,
 ) -> ChunkResult:
     result = ChunkResult()
     n = len(cols)
@@ -61,6 +63,7 @@ def write_fast(
     t = _lap(clock, "write.encode", t)
     copy_list = ", ".join(["source"] + [_column(model, name) for name in _stable(kind)] + list(_MATCHED))
 
+    long_wait()  # the database's part of the chunk starts
     with connection.cursor() as cur:
         # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
         # several chunks inside one outer transaction. A temporary table is never WAL-logged.

@@ -12,6 +12,7 @@ writer at a time (BEGIN IMMEDIATE), so nothing can slip in between the statement
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models
@@ -35,6 +36,7 @@ def write_sqlite(
     batch: IngestBatch,
     actor: Any,
     timings: dict[str, float] | None = None,
+    long_wait: Callable[[], None] = lambda: None,
 ) -> ChunkResult:
     result = ChunkResult()
     n = len(cols)
@@ -74,6 +76,9 @@ def write_sqlite(
             list(zip([source] * n, *columns, cols.region or [""] * n, strict=True)),
         )
         t = _lap(clock, "write.copy_to_staging", t)
+        # From here on single statements, each one call into SQLite without the GIL; the
+        # executemany above takes the GIL back for every row, so the reader waits for it.
+        long_wait()
         # Which rows are stored already (one probe each); of those, the unchanged ones
         # leave: compared in SQL, never rewritten, no event. A first load stops here.
         cur.execute(
