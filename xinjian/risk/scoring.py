@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
@@ -168,16 +169,17 @@ def indicator_matrix(
     return [r[0] for r in rows], [[float(v or 0) for v in r[1:]] for r in rows]
 
 
-def score_rows(version: ModelVersion, rows: list[list[float]]) -> list[int]:
-    """The same points lookup as the SQL, in Python (for calibration and validation)."""
+def score_rows(version: ModelVersion, rows: Sequence[Sequence[float]] | np.ndarray) -> list[int]:
+    """The same points lookup as the SQL, in Python (for calibration and validation):
+    per indicator, the bin is the last lower bound ≤ the value (the first bin below all)."""
     inds = spec_indicators(version)
-    out = []
-    for row in rows:
-        total = version.base_points
-        for ind, item, value in zip(inds, version.spec, row, strict=True):
-            total += item["points"][ind.bin_of(value, item["edges"])]
-        out.append(total)
-    return out
+    X = np.asarray(rows, dtype=float).reshape(-1, len(inds))
+    total = np.full(len(X), int(version.base_points), dtype=np.int64)
+    for j, item in enumerate(version.spec):
+        edges = np.asarray(item["edges"], dtype=float)
+        idx = np.maximum(np.searchsorted(edges, X[:, j], side="right") - 1, 0)
+        total += np.asarray(item["points"], dtype=np.int64)[idx]
+    return [int(t) for t in total]
 
 
 class Stopwatch:
