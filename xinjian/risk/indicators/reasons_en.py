@@ -47,4 +47,5 @@ REASONS_EN: dict[str, str] = {
     "rep_other_clean_inspections_60m": "{value} inspections of the legal representative's other enterprises found no problem in the last 60 months",
     "problem_inspections_60m": "{value} inspections finding problems in the last 60 months",
     "clean_inspections_60m": "{value} inspections without problems in the last 60 months",
+    "scope_problem_share_60m": "{value}% of inspections of other enterprises with the same business scope found problems in the last 60 months",
 }

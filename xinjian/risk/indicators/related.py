@@ -222,6 +222,23 @@ INDICATORS: tuple[Indicator, ...] = (
         "同住所企业的法定代表人名下其他企业近五年检查发现问题占比 {value}%",
     ),
     Indicator(
+        "scope_problem_share_60m",
+        "相同经营范围企业检查发现问题占比（%）",
+        "Share of inspections finding problems among enterprises with the same business scope (%)",
+        Dimension.RELATED,
+        {
+            "scope_insp": f"SUM(CASE WHEN x.result IN ({_PROBLEMS}) THEN 1 ELSE 0 END)",
+            "scope_insp:n": "COUNT(*)",
+            **_OWN_INSP,
+        },
+        "CASE WHEN e.business_scope = '' THEN 0 ELSE "
+        "100.0 * ({scope_insp} - {insp}) / (1 + {scope_insp:n} - {insp:n}) END",
+        1,
+        (0, 5, 10, 15, 20, 30),
+        (0, 0, 5, 10, 15, 20),
+        "经营范围相同的其他企业近五年检查发现问题占比 {value}%",
+    ),
+    Indicator(
         "trade_problem_share_60m",
         "同类许可持证企业检查发现问题占比（%）",
         "Share of inspections finding problems among holders of the same kind of licence (%)",

@@ -166,6 +166,16 @@ SOURCES: dict[str, Source] = {
         "addr2_insp.k = e.address",
         "p.address IN (SELECT address FROM registry_enterprise WHERE id {scope})",
     ),
+    # The trade as the registered business scope shows it (issue 17): inspections of the
+    # enterprises registered with the same scope. Scopes are registered from the
+    # standardised wording (经营范围规范表述), so equal scopes are one line of business.
+    "scope_insp": Source(
+        "collection_inspection x JOIN registry_enterprise o ON o.id = x.enterprise_id",
+        "o.business_scope",
+        "o.business_scope <> '' AND x.archived_at IS NULL AND x.inspected_on <= {d} AND x.inspected_on > {d_60m}",
+        "scope_insp.k = e.business_scope",
+        "o.business_scope IN (SELECT business_scope FROM registry_enterprise WHERE id {scope})",
+    ),
     # The trade as the licences show it: per licence held, the share of inspections finding a
     # problem among all holders of that type of licence (inner query, once per run).
     "trade_insp": Source(

@@ -314,3 +314,24 @@ def test_two_hops_out_and_other_records_of_the_representative_as_of_the_date(ent
     assert v == pytest.approx(
         {"rep_other_complaints_per_enterprise": 100.0, "rep_other_reports_late_share": 100 * 2 / (1 + 3)}
     )
+
+
+@pytest.mark.django_db
+def test_problems_found_among_enterprises_with_the_same_business_scope(enterprise_factory, record):
+    scope = "餐饮服务；预包装食品销售"
+    e = enterprise_factory(business_scope=scope)
+    peer = enterprise_factory(business_scope=scope)
+    other_trade = enterprise_factory(business_scope="软件开发")
+    record("inspection", peer, inspected_on=dt.date(2025, 1, 1), result="corrected")
+    record("inspection", peer, inspected_on=dt.date(2025, 2, 1), result="no_problem")
+    record("inspection", peer, inspected_on=dt.date(2026, 8, 1), result="corrected")  # after the as-of date
+    record("inspection", other_trade, inspected_on=dt.date(2025, 1, 1), result="corrected")
+    record("inspection", e, inspected_on=dt.date(2025, 3, 1), result="follow_up")  # its own: excluded
+    assert values_of(e, ["scope_problem_share_60m"]) == pytest.approx(
+        {"scope_problem_share_60m": 100 * 1 / 3}
+    )
+    assert values_of(peer, ["scope_problem_share_60m"]) == pytest.approx(
+        {"scope_problem_share_60m": 100 * 1 / 2}
+    )
+    blank = enterprise_factory(business_scope="")
+    assert values_of(blank, ["scope_problem_share_60m"]) == {"scope_problem_share_60m": 0}
