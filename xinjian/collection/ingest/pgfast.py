@@ -20,6 +20,7 @@ from django.utils import timezone
 from xinjian.core import events
 from xinjian.core.actors import as_actor
 from xinjian.core.models import Event
+from xinjian.registry.models import Enterprise
 
 from ..models import IngestBatch, RecordVersion
 from .columns import Columns, copy_column, copy_text
@@ -55,16 +56,66 @@ def write_fast(
     # The chunk in COPY's text format, built column by column (no Python per row): the
     # lines encoded beside the validation, then the columns the matching decided.
     lines = cols.lines if cols.lines is not None else encode_lines(kind, source, cols)
-    data = copy_text(
-        [lines]
-        + [copy_column(cols.values[name], _json) for name in _MATCHED]
-        + [copy_column(cols.region or [""] * n, _json)]
-    )
+    matched = [copy_column(cols.values[name], _json) for name in _MATCHED]
     t = _lap(clock, "write.encode", t)
     copy_list = ", ".join(["source"] + [_column(model, name) for name in _stable(kind)] + list(_MATCHED))
 
     long_wait()  # the database's part of the chunk starts
     with connection.cursor() as cur:
+        # A chunk none of whose keys is stored — nothing between its lowest and highest
+        # key (a first load of a file in key order) — is COPYed straight into the table,
+        # its events written from the rows just stored: no staging table, no upsert.
+        # Keys are only ever added under the ingest lock, which this chunk holds.
+        cur.execute(
+            f"SELECT k.lo, k.hi, EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s "
+            f"AND t.source_id BETWEEN k.lo AND k.hi) "
+            f"FROM (SELECT min(x) AS lo, max(x) AS hi FROM unnest(%s::text[]) x) k",
+            [source, cols.values["source_id"]],
+        )
+        lo, hi, any_stored = cur.fetchone()
+        t = _lap(clock, "write.key_range", t)
+        if not any_stored:
+            stamp = [
+                str(batch.pk),
+                now.isoformat(),
+                now.isoformat(),
+                who.label,
+                now.isoformat(),
+                who.label,
+                "",
+                "",
+            ]
+            events._serialise_writers()  # event ids become visible in commit order (core.events)
+            t = _lap(clock, "write.event_lock", t)
+            with cur.cursor.copy(
+                f"COPY {q(table)} ({copy_list}, batch_id, received_at, created_at, created_by, "
+                f"modified_at, modified_by, archived_by, archive_reason) FROM STDIN"
+            ) as copy:
+                copy.write(copy_text([lines, *matched, ["\t".join(copy_column(stamp, _json))] * n]))
+            t = _lap(clock, "write.copy_into_table", t)
+            ev_data = "".join(f", '{f}', t.{_column(model, f)}" for f in kind.event_fields)
+            cur.execute(
+                f"""
+                INSERT INTO {q(Event._meta.db_table)} (type, uscc, region_code, occurred_at, data)
+                SELECT %(created)s, t.uscc, COALESCE(e.region_code, ''), %(now)s,
+                       jsonb_build_object('id', t.id, 'source', t.source, 'source_id', t.source_id,
+                                          'batch_id', %(batch_str)s{ev_data})
+                FROM {q(table)} t LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.id = t.enterprise_id
+                WHERE t.source = %(source)s AND t.source_id BETWEEN %(lo)s AND %(hi)s
+                ORDER BY t.id
+                """,
+                {
+                    "created": str(kind.created_event),
+                    "now": now,
+                    "batch_str": str(batch.pk),
+                    "source": source,
+                    "lo": lo,
+                    "hi": hi,
+                },
+            )
+            _lap(clock, "write.events", t)
+            result.created = n
+            return result
         # ON COMMIT DROP ends it with the chunk; dropped explicitly too, for callers that run
         # several chunks inside one outer transaction. A temporary table is never WAL-logged.
         cur.execute("DROP TABLE IF EXISTS pg_temp._ingest")
@@ -74,7 +125,7 @@ def write_fast(
             f"''::varchar(6) AS _region FROM {q(table)} WITH NO DATA"
         )
         with cur.cursor.copy(f"COPY _ingest ({copy_list}, _region) FROM STDIN") as copy:
-            copy.write(data)
+            copy.write(copy_text([lines, *matched, copy_column(cols.region or [""] * n, _json)]))
         t = _lap(clock, "write.copy_to_staging", t)
 
         # The big table is only ever probed by its key index, row by row (`probe`: a
@@ -93,31 +144,22 @@ def write_fast(
 
         stored = f"ROW({', '.join(f't.{c}' for c in cols_list)})"
         changed = f"{stored} IS DISTINCT FROM ROW({', '.join(incoming('{s}', c) for c in cols_list)})"
-        # A chunk of new keys (a first load of a file sorted by key) skips the filter: one
-        # look into the key index for anything stored between its lowest and highest key.
-        cur.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s AND t.source_id "
-            f"BETWEEN (SELECT min(source_id) FROM _ingest) AND (SELECT max(source_id) FROM _ingest))",
-            [source],
-        )
-        (any_stored,) = cur.fetchone()
         result.unchanged = to_change = 0
-        if any_stored:
-            # Unchanged rows leave the staging table first: compared in SQL, read but never
-            # locked or rewritten (no dead tuples, no WAL, no event, no turn at the event lock).
-            cur.execute(
-                f"""
-                WITH stored AS (
-                    SELECT s.ctid AS at, {stored} IS NOT DISTINCT FROM
-                           ROW({", ".join(incoming("s", c) for c in cols_list)}) AS same
-                    FROM _ingest s {probe}
-                ), gone AS (
-                    DELETE FROM _ingest s USING stored WHERE s.ctid = stored.at AND stored.same RETURNING 1
-                )
-                SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM stored WHERE NOT same)
-                """
+        # Unchanged rows leave the staging table first: compared in SQL, read but never
+        # locked or rewritten (no dead tuples, no WAL, no event, no turn at the event lock).
+        cur.execute(
+            f"""
+            WITH stored AS (
+                SELECT s.ctid AS at, {stored} IS NOT DISTINCT FROM
+                       ROW({", ".join(incoming("s", c) for c in cols_list)}) AS same
+                FROM _ingest s {probe}
+            ), gone AS (
+                DELETE FROM _ingest s USING stored WHERE s.ctid = stored.at AND stored.same RETURNING 1
             )
-            result.unchanged, to_change = cur.fetchone()
+            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM stored WHERE NOT same)
+            """
+        )
+        result.unchanged, to_change = cur.fetchone()
         t = _lap(clock, "write.unchanged_filter", t)
         if result.unchanged == n:
             cur.execute("DROP TABLE _ingest")

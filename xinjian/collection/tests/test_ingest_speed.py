@@ -230,6 +230,25 @@ def read_records(path: Path) -> list[Any]:
 
 @pytest.mark.django_db
 @freeze_time("2024-11-20")
+def test_new_keys_between_stored_ones_and_a_first_load_store_the_same_rows_and_events(enterprise_factory):
+    # PostgreSQL: a chunk with nothing stored between its lowest and highest key is COPYed
+    # straight into the table; one whose range holds stored keys goes through staging.
+    ent = enterprise_factory()
+    odd = [{**one_of_each(ent.uscc)["penalties"], "source_id": f"K-{i}"} for i in (1, 3, 5)]
+    even = [{**one_of_each(ent.uscc)["penalties"], "source_id": f"K-{i}"} for i in (2, 4, 6)]
+    first = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM).run(odd)
+    second = Ingestion(get_kind("penalties"), source="sys", actor=SYSTEM).run(even + odd)
+    assert (first.created, second.created, second.unchanged) == (3, 3, 3)
+    events = list(Event.objects.filter(type="penalty.recorded").order_by("id"))
+    assert [e.data["source_id"] for e in events] == ["K-1", "K-3", "K-5", "K-2", "K-4", "K-6"]
+    ids = [e.data["id"] for e in events]
+    assert ids == sorted(ids) and set(ids) == set(Penalty.objects.values_list("id", flat=True))
+    assert {(e.uscc, e.region_code) for e in events} == {(ent.uscc, ent.region_code)}
+    assert set(Penalty.objects.values_list("batch_id", flat=True)) == {first.pk, second.pk}
+
+
+@pytest.mark.django_db
+@freeze_time("2024-11-20")
 def test_an_unchanged_resend_writes_no_version_no_event_and_keeps_the_rows(enterprise_factory):
     ent = enterprise_factory()
     records = [one_of_each(ent.uscc)["penalties"] for _ in range(30)]
