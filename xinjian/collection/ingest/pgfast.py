@@ -66,12 +66,20 @@ def write_fast(
         # key (a first load of a file in key order) — is COPYed straight into the table,
         # its events written from the rows just stored: no staging table, no upsert.
         # Keys are only ever added under the ingest lock, which this chunk holds.
-        cur.execute(
-            f"SELECT k.lo, k.hi, EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s "
-            f"AND t.source_id BETWEEN k.lo AND k.hi) "
-            f"FROM (SELECT min(x) AS lo, max(x) AS hi FROM unnest(%s::text[]) x) k",
-            [source, cols.values["source_id"]],
-        )
+        ids = cols.values["source_id"]
+        if _codepoint_order(cur):  # Python orders text as the database does
+            cur.execute(
+                f"SELECT %s, %s, EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s "
+                f"AND t.source_id BETWEEN %s AND %s)",
+                [lo := min(ids), hi := max(ids), source, lo, hi],
+            )
+        else:
+            cur.execute(
+                f"SELECT k.lo, k.hi, EXISTS (SELECT 1 FROM {q(table)} t WHERE t.source = %s "
+                f"AND t.source_id BETWEEN k.lo AND k.hi) "
+                f"FROM (SELECT min(x) AS lo, max(x) AS hi FROM unnest(%s::text[]) x) k",
+                [source, ids],
+            )
         lo, hi, any_stored = cur.fetchone()
         t = _lap(clock, "write.key_range", t)
         if not any_stored:
@@ -248,6 +256,20 @@ def encode_lines(kind: Kind, source: str, cols: Columns) -> list[str]:
             ),
         )
     )
+
+
+_ORDER: dict[str, bool] = {}
+
+
+def _codepoint_order(cur: Any) -> bool:
+    """Whether the database collates text by code point (C, C.UTF-8), as Python compares
+    strings; asked once per database."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _ORDER:
+        cur.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        (collate,) = cur.fetchone()
+        _ORDER[name] = collate.split(".")[0] in ("C", "POSIX")
+    return _ORDER[name]
 
 
 def _json(value: Any) -> str:
