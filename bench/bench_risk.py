@@ -169,6 +169,23 @@ def main() -> int:
             f"  reference: AUC of the demo's hidden propensity on the same inspections {ceiling:.4f} "
             "(the ceiling for any model on this history)"
         )
+    # The calibrated draft reads the whole catalogue (issue 17: network two hops out,
+    # business-scope peers): its bare aggregation is what a rescore with it would cost
+    # beyond the ratio above.
+    draft_inds = spec_indicators(draft)
+    draft_sql = (
+        f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(draft_inds)))} "
+        f"FROM ({aggregation_sql(draft_inds, as_of)}) a"
+    )
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(draft_sql)
+        cur.fetchall()
+    t_draft = time.perf_counter() - t
+    print(
+        f"bare SQL aggregation of {draft.label}'s {len(draft_inds)} indicators {t_draft:.2f} s "
+        f"({t_draft / t_bare:.2f} × the {len(inds)} of {version.label})"
+    )
     actions.discard_version(draft, actor=actor, reason="bench")
     return 0
 
