@@ -8,6 +8,7 @@ this test's own database: it pulls both feeds over HTTP through the same code as
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -224,7 +226,14 @@ def _load(gd: Instance, js: Instance) -> dict[str, Any]:
     for uscc in (e1, e2):
         for kind, rec in helpers.one_of_each(uscc).items():
             assert gd.post(gd_token, kind, [rec])["created"] == 1
-    cross = gd.post(gd_token, "penalties", [helpers.penalty(j1, decided_by="广州市市场监督管理局")])
+    # Decided today, so that Jiangsu's clocks publish it (an old warning would be past its
+    # publication period).
+    decided = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    cross = gd.post(
+        gd_token,
+        "penalties",
+        [helpers.penalty(j1, decided_by="广州市市场监督管理局", decided_on=decided, fine_amount=50000)],
+    )
     assert cross["pending"][0]["reason"] == "unknown_enterprise"
     # Territory: Jiangsu's instance refuses a Guangdong enterprise, record by record.
     out = js.post(
@@ -402,3 +411,59 @@ def test_records_flow_up_to_a_hub_server_and_down_to_the_registration_province(p
     assert sorted(e["source"] for e in mine) == ["hub", "js-cases"]
     # Nothing travels back: the hub's next pull of Jiangsu brings no record.
     assert ": 0 records" in hub.manage("pull", "js", "--no-progress")
+    # --- Down-link of a national licence: SAMR licences an enterprise itself (seed 四);
+    # the hub tags it, and Guangdong, pulling the hub with its region's token, receives
+    # the licence and tags its enterprise the same way.
+    samr = hub.issue("samr", ["ingest"])
+    national = helpers.licence(
+        data["e1"],
+        licence_type="special_equipment_production",
+        licence_no="TS2110001-2029",
+        issued_by="国家市场监督管理总局",
+    )
+    assert hub.post(samr, "licences", [national])["created"] == 1
+    assert "special_equipment_production" in _key_areas(hub, data["e1"])
+    assert not _found(gd, data["e1"], key_area="special_equipment_production")
+    to_gd = hub.issue("gd", ["share"], "440000")
+    out = gd.manage("pull", "--from", hub.url, "--token", to_gd, "--source", "hub", "--no-progress")
+    assert "hub: 1 records" in out and "licences 1" in out and "rejected 0" in out, out
+    assert _found(gd, data["e1"], key_area="special_equipment_production")  # (the search is not cached)
+    # --- The receipt: Jiangsu publishes Guangdong's penalty; the publication day travels
+    # back to the hub (Jiangsu's feed) and on to Guangdong (the hub's), never as a record.
+    js.manage("run_clocks")
+    out = hub.manage("pull", "js", "--no-progress")
+    assert ": 0 records" in out and "receipts 1" in out, out
+    out = gd.manage("pull", "hub", "--no-progress")
+    assert ": 0 records" in out and "receipts 1" in out, out
+    show = (
+        "from xinjian.collection import crossprovince\n"
+        "for c in crossprovince.{}():\n"
+        "    print(c.penalty.uscc, c.forward.state, c.forward.done_on, c.publish.state, c.publish.done_on)"
+    )
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    # Forwarded and published on the day it was decided: both clocks kept, on both sides —
+    # at Guangdong from the receipt that came back.
+    want = [data["j1"], "on_time", today, "on_time", today]
+    assert gd.manage("shell", "--no-imports", "-c", show.format("outgoing")).split() == want
+    assert js.manage("shell", "--no-imports", "-c", show.format("incoming")).split() == want
+    # Nothing echoes: each side's next pull of the other brings no record and no receipt.
+    for who, peer in ((hub, "gd"), (hub, "js"), (gd, "hub"), (js, "hub")):
+        out = who.manage("pull", peer, "--no-progress")
+        assert ": 0 records" in out and "receipts 0" in out, (peer, out)
+    # --- The hub's public portal searches the whole country; a province only its own.
+    assert _found(hub, data["e1"]) and _found(hub, data["j1"])
+    assert _found(gd, data["e1"]) and not _found(gd, data["j1"])
+    assert _found(js, data["j1"]) and not _found(js, data["e1"])
+    assert requests.get(f"{gd.url}/api/v1/public/enterprises/{data['j1']}", timeout=30).status_code == 404
+
+
+def _key_areas(instance: Instance, uscc: str) -> list[str]:
+    r = requests.get(f"{instance.url}/api/v1/public/enterprises/{uscc}", timeout=30)
+    assert r.status_code == 200, r.text
+    return list(r.json()["key_areas"])
+
+
+def _found(instance: Instance, uscc: str, **filters: str) -> bool:
+    r = requests.get(f"{instance.url}/api/v1/public/enterprises", params={"q": uscc, **filters}, timeout=30)
+    assert r.status_code == 200, r.text
+    return uscc in {e["uscc"] for e in r.json()["results"]}

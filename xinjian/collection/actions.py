@@ -24,6 +24,7 @@ from .models import (
     CollectedRecord,
     CommitmentRecord,
     Complaint,
+    CrossingReceipt,
     Inspection,
     Licence,
     LicenceStatus,
@@ -141,6 +142,101 @@ def archive_record(record: CollectedRecord, *, actor: Any, reason: str) -> Colle
         data={"record": model._meta.model_name, "source": record.source, "source_id": record.source_id},
     )
     return record
+
+
+_RECEIPT_DATES = ("received_on", "delivered_on", "published_on")
+
+
+def _receipt_dates(r: dict[str, Any], i: int) -> dict[str, dt.date | None]:
+    out: dict[str, dt.date | None] = {}
+    for name in _RECEIPT_DATES:
+        value = r.get(name)
+        try:
+            out[name] = dt.date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            message = gettext("日期格式应为 YYYY-MM-DD")
+            raise DomainError(
+                gettext("回执日期无效"),
+                code="invalid_receipt",
+                details=[field_error(f"receipts[{i}].{name}", "invalid_date", message)],
+            ) from None
+    if out["received_on"] is None:
+        message = gettext("缺少对端收到日期")
+        raise DomainError(
+            message,
+            code="invalid_receipt",
+            details=[field_error(f"receipts[{i}].received_on", "required", message)],
+        )
+    return out
+
+
+@transaction.atomic
+def record_receipts(peer: str, receipts: list[dict[str, Any]], *, actor: Any) -> int:
+    """Keep what a peer reported back about the penalties this instance supplied to it
+    (the `receipts` of its record feed, ADR 0098): the receipt names the penalty by the key
+    the peer stored it under — (this instance's source, its source_id) composed as the
+    peer's puller composes it. A date once known is kept (a later withdrawal does not undo
+    a publication that happened). Returns the number of receipts that changed something;
+    each change is audited and reported (`penalty.receipt_recorded`), so that the hub
+    passes the registration province's receipt on to the deciding province."""
+    from .federation import local_source_id
+
+    wanted = [(i, r) for i, r in enumerate(receipts) if r.get("kind") == "penalties" and r.get("uscc")]
+    if not wanted:
+        return 0
+    parsed = {i: _receipt_dates(r, i) for i, r in wanted}
+    by_key: dict[tuple[str, str], Penalty] = {}
+    for p in Penalty.objects.filter(uscc__in={str(r["uscc"]) for _, r in wanted}).select_related(
+        "enterprise"
+    ):
+        by_key[(p.uscc, local_source_id(p.source, p.source_id))] = p
+    kept = {
+        k.penalty_id: k
+        for k in CrossingReceipt.objects.select_for_update().filter(
+            peer=peer, penalty_id__in=[p.pk for p in by_key.values()]
+        )
+    }
+    who = as_actor(actor)
+    changed = 0
+    for i, r in wanted:
+        found = by_key.get((str(r["uscc"]), str(r.get("source_id", ""))))
+        if found is None:
+            continue  # not (or no longer) held here: nothing to keep
+        p = found
+        dates = parsed[i]
+        row = kept.get(p.pk)
+        before = {n: getattr(row, n) for n in _RECEIPT_DATES} if row else {n: None for n in _RECEIPT_DATES}
+        after = {n: dates[n] or before[n] for n in _RECEIPT_DATES}
+        if row is not None and after == before:
+            continue
+        if row is None:
+            received = after["received_on"]
+            assert received is not None  # required by _receipt_dates
+            row = kept[p.pk] = CrossingReceipt(penalty=p, peer=peer, received_on=received)
+        for n in _RECEIPT_DATES:
+            setattr(row, n, after[n])
+        row.save()
+        audit.record(
+            "penalty.receipt_recorded",
+            p,
+            actor=who,
+            before=audit.jsonable(before),
+            after=audit.jsonable(after),
+            reason=peer,
+            uscc=p.uscc,
+        )
+        emit(
+            EventType.PENALTY_RECEIPT_RECORDED,
+            uscc=p.uscc,
+            region_code=p.enterprise.region_code if p.enterprise else "",
+            data={
+                "penalty_id": p.pk,
+                "peer": peer,
+                **{n: v.isoformat() if v else None for n, v in after.items()},
+            },
+        )
+        changed += 1
+    return changed
 
 
 def expire_licences(on: dt.date, *, actor: Any, dry_run: bool = False) -> int:

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import CollectionItem, IngestBatch, Peer, RecordVersion, RejectedRecord
+from .models import CollectionItem, CrossingReceipt, IngestBatch, Peer, RecordVersion, RejectedRecord
 
 
 @admin.register(CollectionItem)
@@ -78,3 +78,14 @@ class PeerAdmin(admin.ModelAdmin):
     form = PeerForm
     list_display = ("name", "url", "active", "cursor", "head", "pulled", "last_pull_at", "last_error_at")
     readonly_fields = ("head", "pulled", "last_pull_at", "caught_up_at", "last_error", "last_error_at")
+
+
+@admin.register(CrossingReceipt)
+class CrossingReceiptAdmin(ReadOnly):
+    """What peers reported back about cross-province penalties supplied here (ADR 0098):
+    written by `pull` only."""
+
+    list_display = ("penalty", "peer", "received_on", "delivered_on", "published_on", "updated_at")
+    list_filter = ("peer",)
+    search_fields = ("penalty__uscc", "penalty__decision_no")
+    raw_id_fields = ("penalty",)

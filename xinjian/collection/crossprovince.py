@@ -7,8 +7,11 @@ token limited to its region and publishes it.
 
 Both clocks, as each side can know them:
 - deciding side: the forwarding clock ends on the day a whole-territory reader (the hub)
-  first asked for records past the penalty's cursor (`FeedAck`); the publication clock
-  then starts, and is the registration province's to keep;
+  first asked for records past the penalty's cursor (`FeedAck`), or the day the hub
+  reports it arrived there; the publication clock runs from the day the registration
+  province received it and ends with its publication, both as reported back through the
+  hub (`CrossingReceipt`, ADR 0098) — until then it is estimated from the forwarding day
+  and marked as kept by the registration province;
 - registration side: the penalty arrived (was forwarded) on the day it was first stored
   here; the publication clock runs from that day and ends with `published_on`."""
 
@@ -22,7 +25,7 @@ from xinjian.core.jurisdiction import territory_prefix
 from xinjian.core.models import Event
 from xinjian.core.workdays import Deadline, add_working_days, local_day, today
 
-from .models import FeedAck, Peer, Penalty
+from .models import CrossingReceipt, FeedAck, Peer, Penalty
 
 FORWARD_DAYS = 10  # Order 45: forwarded to the registration province within 10 working days
 PUBLISH_DAYS = 10  # ... which publishes it within another 10
@@ -83,15 +86,24 @@ def outgoing(limit: int = 100) -> list[Crossing]:
     qs = Penalty.objects.filter(enterprise__isnull=True, archived_at__isnull=True).order_by(
         "-decided_on", "-id"
     )
-    for p in qs[: limit * 5]:
-        if not _registered_elsewhere(p.uscc, prefix):
-            continue
-        forwarded = _forwarded_on(p)
+    crossings = [p for p in qs[: limit * 5] if _registered_elsewhere(p.uscc, prefix)][:limit]
+    reported: dict[int, list[CrossingReceipt]] = {}
+    for r in CrossingReceipt.objects.filter(penalty__in=crossings):
+        reported.setdefault(r.penalty_id, []).append(r)
+    for p in crossings:
+        got = reported.get(p.pk, [])
+        days = [d for d in (_forwarded_on(p), *(r.received_on for r in got)) if d]
+        forwarded = min(days) if days else None
+        delivered = min((r.delivered_on for r in got if r.delivered_on), default=None)
+        published = min((r.published_on for r in got if r.published_on), default=None)
         forward = Clock(add_working_days(p.decided_on, FORWARD_DAYS), forwarded)
-        publish = Clock(add_working_days(forwarded, PUBLISH_DAYS), None, known=False) if forwarded else None
+        if delivered:
+            publish: Clock | None = Clock(add_working_days(delivered, PUBLISH_DAYS), published)
+        elif forwarded:
+            publish = Clock(add_working_days(forwarded, PUBLISH_DAYS), None, known=False)
+        else:
+            publish = None
         out.append(Crossing(p, forward, publish))
-        if len(out) >= limit:
-            break
     return out
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from xinjian.core.actors import Actor
 
+from .actions import record_receipts
 from .ingest.engine import Ingestion
 from .ingest.kinds import KINDS
 from .models import Channel, Peer
@@ -48,6 +49,7 @@ class Summary:
     rejected: int = 0
     pending: int = 0
     archived: int = 0
+    receipts: int = 0  # receipts that told something new about a penalty supplied here
     kinds: Counter[str] = field(default_factory=Counter)
 
     def add(self, kind: str, batch: Any) -> None:
@@ -159,6 +161,10 @@ class Puller:
             int(data["next"])
             if not isinstance(data["records"], list):
                 raise TypeError("records")
+            if not isinstance(data.get("receipts", []), list) or not all(
+                isinstance(r, dict) for r in data.get("receipts", [])
+            ):
+                raise TypeError("receipts")
         except (ValueError, KeyError, TypeError) as e:
             raise PullError(f"not a feed page: {e}") from e
         return dict(data)
@@ -183,6 +189,8 @@ class Puller:
                 run.before_commit = self.before_commit
                 self.summary.add(kind, run.run(records))
             self.summary.archived += archive_copies(peer.name, entries, actor=actor)
+            if data.get("receipts"):
+                self.summary.receipts += record_receipts(peer.name, data["receipts"], actor=actor)
             now = timezone.now()
             peer.cursor = max(nxt, peer.cursor)
             peer.head = max(head, peer.cursor)

@@ -14,12 +14,15 @@ import datetime as dt
 import decimal
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from xinjian.core.events import EventType, emit_many
+from xinjian.core.jurisdiction import territory_prefix
 from xinjian.core.models import Event
+from xinjian.core.workdays import local_day
 
 from .actions import LICENCE_STATUS_EVENTS
 from .ingest.kinds import KINDS, Kind
@@ -49,7 +52,10 @@ BACKFILLED = str(EventType.RECORD_BACKFILLED)
 # the entry carries the record with `archived` (when, why), and a puller archives its copy.
 ARCHIVED = str(EventType.RECORD_ARCHIVED)
 MODEL_KINDS = {kind.model._meta.model_name: kind.name for kind in KINDS.values()}  # type: ignore[attr-defined]
-FEED_TYPES = [*EVENT_KINDS, BACKFILLED, ARCHIVED]
+# A receipt about a penalty kept here (a peer reported how far it travelled): served only
+# to the client that supplied the penalty, whatever its region (ADR 0098).
+RECEIPT = str(EventType.PENALTY_RECEIPT_RECORDED)
+FEED_TYPES = [*EVENT_KINDS, BACKFILLED, ARCHIVED, RECEIPT]
 # Where each event's data names its record (ingest events: "id"; disclosure: "<kind>_id").
 _ID_KEYS = ("id", "penalty_id", "inspection_id", "licence_id")
 
@@ -100,14 +106,66 @@ def head() -> int:
     return int(Event.objects.aggregate(m=Max("id"))["m"] or 0)
 
 
+@dataclass
+class Page:
+    entries: list[dict[str, Any]]
+    next: int
+    head: int
+    receipts: list[dict[str, Any]] = field(default_factory=list)
+
+
 def read(
     after: int, limit: int, *, region_prefix: str | None = None, exclude_source: str = ""
 ) -> tuple[list[dict[str, Any]], int, int]:
+    """`read_page` without the receipts: (entries, next, head)."""
+    page = read_page(after, limit, region_prefix=region_prefix, client=exclude_source)
+    return page.entries, page.next, page.head
+
+
+def _receipts(penalties: list[Any]) -> list[dict[str, Any]]:
+    """What this instance can tell the supplier of each penalty about it: the day it
+    arrived here, and — kept here when this province registers the party, else as a peer
+    reported it — the day it reached the registration province and the day that one
+    published it."""
+    from .models import CrossingReceipt
+
+    reported: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    relayed = [p.pk for p in penalties if not (p.enterprise_id is not None and territory_prefix())]
+    if relayed:
+        for pid, d, pub in CrossingReceipt.objects.filter(penalty_id__in=relayed).values_list(
+            "penalty_id", "delivered_on", "published_on"
+        ):
+            reported[pid].append((d, pub))
+    out = []
+    for p in penalties:
+        received = local_day(p.created_at)
+        delivered: dt.date | None
+        if p.enterprise_id is not None and territory_prefix():
+            delivered, published = received, p.published_on
+        else:
+            got = reported.get(p.pk, [])
+            delivered = min((d for d, _ in got if d), default=None)
+            published = min((x for _, x in got if x), default=None)
+        r = {
+            "kind": "penalties",
+            "source_id": p.source_id,
+            "uscc": p.uscc,
+            "received_on": received.isoformat(),
+            "delivered_on": delivered.isoformat() if delivered else None,
+            "published_on": published.isoformat() if published else None,
+        }
+        out.append(r)
+    return out
+
+
+def read_page(after: int, limit: int, *, region_prefix: str | None = None, client: str = "") -> Page:
     """The next page of the feed: entries `{"cursor", "kind", "source", "record"}`, the
     cursor to continue from and the instance's head. `region_prefix` limits it to records
-    about enterprises of a division (pending records have none and are left out);
-    `exclude_source` leaves out the records a peer itself supplied, so a record never
-    travels back to where it came from.
+    about enterprises of a division (pending records have none and are left out). The
+    records whose source is the reading `client` itself are left out, so a record never
+    travels back to where it came from; of those, a penalty becomes a receipt instead
+    (`receipts`: how far it has travelled, for the Order 45 clocks of the deciding side),
+    whatever its region.
 
     A short page means the reader has seen every change up to the head read BEFORE the
     page (ids are visible in commit order), so `next` moves to that head: a regional
@@ -115,16 +173,21 @@ def read(
     newest = head()
     qs = Event.objects.filter(id__gt=after, type__in=FEED_TYPES).order_by("id")
     if region_prefix:
-        qs = qs.filter(region_code__startswith=region_prefix)
+        qs = qs.filter(Q(region_code__startswith=region_prefix) | Q(type=RECEIPT))
     events = list(qs.values_list("id", "type", "uscc", "data")[:limit])
     short = len(events) < limit
     if not events:
-        return [], max(after, newest) if short else after, newest
+        return Page([], max(after, newest) if short else after, newest)
     wanted: dict[str, set[int]] = defaultdict(set)
     by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    refs: list[tuple[int, str, Any]] = []
+    refs: list[tuple[int, str, Any, bool]] = []
     for event_id, type_, uscc, data in events:
-        kind = EVENT_KINDS.get(type_) or (data.get("kind") if isinstance(data, dict) else None)
+        only_receipt = type_ == RECEIPT
+        kind = (
+            "penalties"
+            if only_receipt
+            else EVENT_KINDS.get(type_) or (data.get("kind") if isinstance(data, dict) else None)
+        )
         if type_ == ARCHIVED and isinstance(data, dict):
             kind = MODEL_KINDS.get(str(data.get("record")))
         if kind not in KINDS:
@@ -139,33 +202,48 @@ def read(
             by_key[kind].add(ref)
         else:
             continue
-        refs.append((event_id, kind, ref))
+        refs.append((event_id, kind, ref, only_receipt))
     loaded = _load(wanted, by_key, {r[2][1] for r in refs if isinstance(r[2], tuple) and r[2][0] == "uscc"})
-    # One entry per record in a page, at the cursor of its last change in the page.
+    # One entry per record in a page, at the cursor of its last change in the page. Of a
+    # record the client supplied itself, only what makes a receipt counts: a change of a
+    # penalty this province registers the party of, or a receipt kept here (the hub
+    # relays those; its own arrival the supplier knows from its acknowledgements).
+    province = bool(territory_prefix())
     last: dict[tuple[str, int], int] = {}
     rows: list[tuple[int, str, Any]] = []
-    for event_id, kind, ref in refs:
+    for event_id, kind, ref, only_receipt in refs:
         obj = loaded.get((kind, ref))
         if obj is None:
             continue
+        if client and obj.source == client:
+            if kind != "penalties" or not (only_receipt or (province and obj.enterprise_id is not None)):
+                continue
+        elif only_receipt:
+            continue
         last[(kind, obj.pk)] = event_id
         rows.append((event_id, kind, obj))
-    entries = []
+    entries: list[dict[str, Any]] = []
+    crossing: list[tuple[int, Any]] = []
     for event_id, kind, obj in rows:
         if last[(kind, obj.pk)] != event_id:
             continue
         k = KINDS[kind]
         source, region = _record_of(k, obj)
+        if client and source == client:
+            crossing.append((event_id, obj))
+            continue
         if region_prefix and not region.startswith(region_prefix):
             continue  # the enterprise moved out of the client's region since
-        if exclude_source and source == exclude_source:
-            continue
         entry = {"cursor": str(event_id), "kind": kind, "source": source, "record": as_ingest(k, obj)}
         if getattr(obj, "archived_at", None) is not None:
             entry["archived"] = {"at": obj.archived_at.isoformat(), "reason": obj.archive_reason}
         entries.append(entry)
+    receipts = [
+        {"cursor": str(i), "source": client, **r}
+        for i, r in zip([c[0] for c in crossing], _receipts([c[1] for c in crossing]), strict=True)
+    ]
     nxt = events[-1][0]
-    return entries, max(nxt, newest) if short else nxt, max(newest, nxt)
+    return Page(entries, max(nxt, newest) if short else nxt, max(newest, nxt), receipts)
 
 
 def _load(

@@ -35,10 +35,22 @@ class FeedEntryOut(Schema):
     archived: ArchivedOut | None = None
 
 
+class ReceiptOut(Schema):
+    cursor: str
+    source: str
+    kind: str
+    source_id: str
+    uscc: str
+    received_on: str
+    delivered_on: str | None = None
+    published_on: str | None = None
+
+
 class FeedOut(Schema):
     records: list[FeedEntryOut]
     next: str
     head: str
+    receipts: list[ReceiptOut]
 
 
 @router.get(
@@ -63,9 +75,12 @@ def records(request: HttpRequest, after: str = "0", limit: int = 500) -> HttpRes
     client = request.api_client  # type: ignore[attr-defined]
     if not client.region_code and int(after):
         feed.acknowledge(client.name, int(after))
-    entries, next_cursor, head = feed.read(
-        int(after), limit, region_prefix=client_region_prefix(client), exclude_source=client.name
-    )
+    page = feed.read_page(int(after), limit, region_prefix=client_region_prefix(client), client=client.name)
     # Built with orjson in the FeedOut shape: a page of 1,000 records is large.
-    body = {"records": entries, "next": str(next_cursor), "head": str(head)}
+    body = {
+        "records": page.entries,
+        "next": str(page.next),
+        "head": str(page.head),
+        "receipts": page.receipts,
+    }
     return HttpResponse(orjson.dumps(body), content_type="application/json")

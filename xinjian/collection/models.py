@@ -581,3 +581,28 @@ class FeedAck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} ≥ {self.cursor}"
+
+
+class CrossingReceipt(models.Model):
+    """What a peer reported back about a cross-province penalty this instance supplied
+    (interfaces.md v1.1 "Record feed", receipts; ADR 0098): the day it reached the peer,
+    the day it reached the party's registration province and the day that province
+    published it. The deciding province reads its publication clock from here; the hub
+    keeps the registration province's receipt and passes it on to the deciding one."""
+
+    penalty = models.ForeignKey(
+        Penalty, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("行政处罚")
+    )
+    peer = models.CharField(_("对端"), max_length=100)
+    received_on = models.DateField(_("对端收到日期"))
+    delivered_on = models.DateField(_("登记地省份收到日期"), null=True, blank=True)
+    published_on = models.DateField(_("登记地省份公示日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("跨省处罚回执")
+        verbose_name_plural = _("跨省处罚回执")
+        constraints = [models.UniqueConstraint(fields=["penalty", "peer"], name="crossing_receipt_key")]
+
+    def __str__(self) -> str:
+        return f"{self.peer}: {self.penalty_id}"

@@ -244,5 +244,5 @@ CLOCK_STATES = {
     "late": _("逾期完成"),
     "overdue": _("已逾期"),
     "running": _("期限内"),
-    "elsewhere": _("由登记地省份公示"),
+    "elsewhere": _("由登记地省份公示（尚无回执）"),
 }

@@ -40,6 +40,7 @@ class EventType(models.TextChoices):
     PENALTY_CHANGED = "penalty.changed", _("处罚变更")
     PENALTY_PUBLISHED = "penalty.published", _("处罚公示")
     PENALTY_WITHDRAWN = "penalty.withdrawn", _("处罚撤下")
+    PENALTY_RECEIPT_RECORDED = "penalty.receipt_recorded", _("跨省处罚回执")
     # disclosure
     PENALTY_PUBLICATION_STOPPED = "penalty.publication_stopped", _("处罚信息提前停止公示")
     PENALTY_PUBLICATION_RESUMED = "penalty.publication_resumed", _("处罚信息恢复公示")

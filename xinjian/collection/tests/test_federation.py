@@ -365,3 +365,141 @@ def test_records_stored_without_events_enter_the_feed_once_by_backfill():
     assert {k: got.get(k, 0) for k in stored} == stored
     with pytest.raises(CommandError):
         call_command("federation_backfill")
+
+
+def _receipts(token: str, after: int = 0):
+    page = Client().get(f"/api/v1/records?after={after}", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200, page.content
+    return page.json()
+
+
+def test_the_registration_province_sends_a_receipt_instead_of_the_record(
+    settings, enterprise_factory, api_client_factory
+):
+    """Jiangsu (B) holds a penalty Guangdong decided about its enterprise, received from
+    the hub: the hub's token does not get the record back, it gets a receipt — arrival,
+    then publication — under the key the hub composed."""
+    from freezegun import freeze_time
+
+    from xinjian.collection.ingest.engine import Ingestion
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.disclosure.actions import publish_penalty
+
+    settings.XINJIAN_PROVINCE = "320000"
+    ours = enterprise_factory(region_code="320102")
+    with freeze_time(_at("2026-03-05")):
+        Ingestion(KINDS["penalties"], source="hub", actor=Actor("peer:hub")).run(
+            [dict(_penalty(ours.uscc, "gd/gd-cases/X1"), decided_on="2026-03-02")]
+        )
+    _, token = api_client_factory(name="hub", scopes=["share"])
+    page = _receipts(token)
+    assert page["records"] == []  # (the factory's enterprise was stored without an event)
+    [r] = page["receipts"]
+    assert r == {
+        "cursor": r["cursor"],
+        "source": "hub",
+        "kind": "penalties",
+        "source_id": "gd/gd-cases/X1",
+        "uscc": ours.uscc,
+        "received_on": "2026-03-05",
+        "delivered_on": "2026-03-05",
+        "published_on": None,
+    }
+    with freeze_time(_at("2026-03-10")):
+        publish_penalty(Penalty.objects.get(source="hub"), actor=Actor("test"))
+    later = _receipts(token, int(page["next"]))
+    assert later["records"] == [] and [r["published_on"] for r in later["receipts"]] == ["2026-03-10"]
+    # Another reader sees the record itself, no receipt (it did not supply it).
+    _, other = api_client_factory(name="other", scopes=["share"])
+    got = _receipts(other)
+    assert got["receipts"] == [] and [e["source"] for e in got["records"]] == ["hub"]
+
+
+def test_the_hub_keeps_the_registration_provinces_receipt_and_passes_it_to_the_decider(
+    settings, enterprise_factory, api_client_factory
+):
+    from freezegun import freeze_time
+
+    from xinjian.collection.actions import record_receipts
+    from xinjian.collection.ingest.engine import Ingestion
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.core.errors import DomainError
+
+    settings.XINJIAN_PROVINCE = "000000"
+    nanjing = enterprise_factory(region_code="320102")
+    with freeze_time(_at("2026-03-04")):
+        Ingestion(KINDS["penalties"], source="gd", actor=Actor("peer:gd")).run(
+            [dict(_penalty(nanjing.uscc, "gd-cases/X1"), decided_on="2026-03-02")]
+        )
+    _, gd = api_client_factory(name="gd", scopes=["share"], region_code="440000")
+    _, js = api_client_factory(name="js", scopes=["share"], region_code="320000")
+    start = _receipts(gd)
+    assert start["records"] == [] and start["receipts"] == []  # about Jiangsu: not Guangdong's region
+    js_start = _receipts(js)
+    assert [e["source"] for e in js_start["records"]] == ["gd"]
+    receipt = {
+        "kind": "penalties",
+        "source_id": "gd/gd-cases/X1",
+        "uscc": nanjing.uscc,
+        "received_on": "2026-03-05",
+        "delivered_on": "2026-03-05",
+        "published_on": "2026-03-10",
+    }
+    with pytest.raises(DomainError) as bad:
+        record_receipts("js", [dict(receipt, published_on="10/03/2026")], actor=Actor("peer:js"))
+    assert bad.value.details[0]["field"] == "receipts[0].published_on"
+    assert (
+        record_receipts("js", [receipt, dict(receipt, source_id="gd/unknown")], actor=Actor("peer:js")) == 1
+    )
+    assert record_receipts("js", [receipt], actor=Actor("peer:js")) == 0  # idempotent
+    relayed = _receipts(gd, int(start["next"]))
+    assert relayed["records"] == []
+    assert [
+        (r["source_id"], r["received_on"], r["delivered_on"], r["published_on"]) for r in relayed["receipts"]
+    ] == [("gd-cases/X1", "2026-03-04", "2026-03-05", "2026-03-10")]
+    assert _receipts(js, int(js_start["next"])) == {
+        "records": [],
+        "receipts": [],
+        "next": relayed["next"],
+        "head": relayed["head"],
+    }
+
+
+def test_the_deciding_province_shows_the_publication_clock_from_the_receipt(
+    settings, api_client_factory, client, province_officer
+):
+    from freezegun import freeze_time
+
+    from xinjian.collection.actions import record_receipts
+    from xinjian.collection.crossprovince import outgoing
+
+    settings.XINJIAN_PROVINCE = "440000"
+    nanjing = make_uscc("320102")
+    with freeze_time(_at("2026-03-03")):
+        ingest_records(
+            "penalties",
+            [
+                dict(_penalty(nanjing, "X1"), decided_on="2026-03-02"),
+                dict(_penalty(nanjing, "X2"), decided_on="2026-03-02"),
+            ],
+            actor=Actor("test"),
+            source="gd-cases",
+        )
+    back = {"kind": "penalties", "uscc": nanjing, "received_on": "2026-03-04", "delivered_on": "2026-03-05"}
+    with freeze_time(_at("2026-03-20")):
+        record_receipts(
+            "hub",
+            [
+                dict(back, source_id="gd-cases/X1", published_on="2026-03-19"),
+                dict(back, source_id="gd-cases/X2"),
+            ],
+            actor=Actor("peer:hub"),
+        )
+        c = {x.penalty.source_id: x for x in outgoing()}
+        client.force_login(province_officer)
+        page = client.get("/staff/collection/federation/").content.decode()
+    assert c["X1"].forward.done_on == dt.date(2026, 3, 4) and c["X1"].forward.state == "on_time"
+    assert c["X1"].publish.deadline.due == dt.date(2026, 3, 19)  # 10 working days from 5 March
+    assert c["X1"].publish.done_on == dt.date(2026, 3, 19) and c["X1"].publish.state == "on_time"
+    assert c["X2"].publish.state == "overdue"
+    assert page.count("本省作出，转送外省") == 2 and "2026-03-19" in page and "已逾期" in page

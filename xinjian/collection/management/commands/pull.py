@@ -61,7 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{peer.name}: {s.received} records in {s.pages} pages ({kinds}); "
             f"created {s.created}, updated {s.updated}, unchanged {s.unchanged}, "
-            f"rejected {s.rejected}, pending {s.pending}, archived {s.archived}; cursor {peer.cursor} of {peer.head}"
+            f"rejected {s.rejected}, pending {s.pending}, archived {s.archived}, receipts {s.receipts}; cursor {peer.cursor} of {peer.head}"
         )
 
     def _peer(self, opts: dict[str, Any]) -> Peer:
