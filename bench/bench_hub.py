@@ -679,6 +679,12 @@ def _forget_peer() -> None:
     from django.db import connection
 
     with connection.cursor() as cur:
+        mine = "SELECT id FROM registry_enterprise WHERE source = %s"
+        lics = "SELECT id FROM collection_licence WHERE source = %s"
+        for table in ("registry_keyareataghistory", "registry_keyareatag"):
+            cur.execute(
+                f"DELETE FROM {table} WHERE licence_id IN ({lics}) OR enterprise_id IN ({mine})", [PEER, PEER]
+            )
         for table in ("collection_penalty", "collection_inspection", "collection_licence"):
             cur.execute(f"DELETE FROM {table} WHERE source = %s", [PEER])
         cur.execute(
