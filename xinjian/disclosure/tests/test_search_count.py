@@ -80,3 +80,14 @@ def test_postgresql_counts_a_longer_fragment_through_the_trigram_index(named):
         assert search.search_page("华新食品").count == 2
     (count_sql,) = _counts([q["sql"] for q in ctx.captured_queries])
     assert "disclosure_searchgram" not in count_sql and "disclosure_searchname" in count_sql
+
+
+def test_the_page_checks_names_by_substring_position_not_like(named):
+    """The planner takes `LIKE '%…%'` on names for a few dozen rows and, at 5M, read and
+    sorted every posting of a common fragment (ADR 0098); a position test keeps the ordered
+    walk that stops at the page's end. `%` and `_` are plain characters to it."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert [e.name for e in search.search_page("0%食").results] == ["百分之100%食品商行"]
+    (page_sql,) = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT e.*")]
+    assert ("strpos(" if connection.vendor == "postgresql" else "instr(") in page_sql
+    assert "LIKE" not in page_sql
