@@ -690,6 +690,23 @@ def _enterprises(keys: set[str]) -> dict[str, tuple[int, str, str]]:
     found: dict[str, tuple[int, str, str]] = {}
     usccs = [k for k in keys if len(k) == 18]
     regnos = [k for k in keys if len(k) == 15]
+    if connection.vendor == "postgresql":
+        # One array parameter instead of an IN list of thousands of placeholders: an API
+        # call naming 10,000 enterprises spent ~400 ms building and planning that list.
+        table = connection.ops.quote_name(Enterprise._meta.db_table)
+        with connection.cursor() as cur:
+            if usccs:
+                cur.execute(f"SELECT id, uscc, region_code FROM {table} WHERE uscc = ANY(%s)", [usccs])
+                for pk, uscc, region in cur.fetchall():
+                    found[uscc] = (pk, uscc, region)
+            if regnos:
+                cur.execute(
+                    f"SELECT id, uscc, region_code, registration_no FROM {table} WHERE registration_no = ANY(%s)",
+                    [regnos],
+                )
+                for pk, uscc, region, regno in cur.fetchall():
+                    found[str(regno)] = (pk, uscc, region)
+        return found
     for part in _slices(usccs, 5000):
         for pk, uscc, region in Enterprise.objects.filter(uscc__in=part).values_list(
             "id", "uscc", "region_code"
