@@ -8,7 +8,11 @@ a record stored already counts `unchanged`.
 
 Record keys: a feed entry names the record's source on the peer, and its `source_id` is
 unique within that source; stored here under the peer's name, the key becomes
-(`peer`, `<source on the peer>/<source_id>`), unique too, and says where it came from."""
+(`peer`, `<source on the peer>/<source_id>`), unique too, and says where it came from.
+
+Receipts: a page also carries what the peer knows about the penalties this instance
+supplied to it (arrival, arrival in the registration province, publication there); they
+are kept in the page's transaction (`actions.record_receipts`, ADR 0098)."""
 
 from __future__ import annotations
 
@@ -233,8 +237,11 @@ def pull_all(*, idle: float = 0, stop: Callable[[], bool] | None = None, log: An
         for peer in Peer.objects.filter(active=True):
             try:
                 s = Puller(peer).run()
-                if log and s.received:
-                    log(f"{peer.name}: {s.received} records, cursor {Peer.objects.get(pk=peer.pk).cursor}")
+                if log and (s.received or s.receipts):
+                    log(
+                        f"{peer.name}: {s.received} records, {s.receipts} receipts, "
+                        f"cursor {Peer.objects.get(pk=peer.pk).cursor}"
+                    )
             except Exception as e:  # saved on the peer by Puller.run
                 if log:
                     log(f"{peer.name}: {type(e).__name__}: {e}")
