@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from xinjian.core.events import EventType
 from xinjian.core.jurisdiction import territory_prefix
 from xinjian.core.models import Event
@@ -128,4 +130,33 @@ def incoming(limit: int = 100) -> list[Crossing]:
                 Clock(add_working_days(arrived, PUBLISH_DAYS), p.published_on),
             )
         )
+    return out
+
+
+def relayed(limit: int = 100) -> list[Crossing]:
+    """The hub: penalties one peer supplied about an enterprise another peer registers
+    (the hub carries them from the deciding province to the registration province). The
+    forwarding clock ends when the registration province received it, the publication clock
+    when it published it — both as its receipt reported (`CrossingReceipt`); until then
+    they run."""
+    if territory_prefix():
+        return []
+    peers = list(Peer.objects.values_list("name", flat=True))
+    crossings = list(
+        Penalty.objects.filter(source__in=peers, enterprise__source__in=peers, archived_at__isnull=True)
+        .exclude(enterprise__source=F("source"))
+        .select_related("enterprise")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    reported: dict[int, list[CrossingReceipt]] = {}
+    for r in CrossingReceipt.objects.filter(penalty__in=crossings):
+        reported.setdefault(r.penalty_id, []).append(r)
+    out = []
+    for p in crossings:
+        got = reported.get(p.pk, [])
+        delivered = min((r.delivered_on for r in got if r.delivered_on), default=None)
+        published = min((r.published_on for r in got if r.published_on), default=None)
+        forward = Clock(add_working_days(p.decided_on, FORWARD_DAYS), delivered)
+        publish = Clock(add_working_days(delivered, PUBLISH_DAYS), published) if delivered else None
+        out.append(Crossing(p, forward, publish))
     return out

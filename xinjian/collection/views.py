@@ -234,6 +234,7 @@ def peers(request: HttpRequest) -> HttpResponse:
             "peers": list(Peer.objects.all()),
             "outgoing": crossprovince.outgoing(),
             "incoming": crossprovince.incoming(),
+            "relayed": crossprovince.relayed(),
             "states": CLOCK_STATES,
         },
     )

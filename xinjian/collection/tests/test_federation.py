@@ -503,3 +503,48 @@ def test_the_deciding_province_shows_the_publication_clock_from_the_receipt(
     assert c["X1"].publish.done_on == dt.date(2026, 3, 19) and c["X1"].publish.state == "on_time"
     assert c["X2"].publish.state == "overdue"
     assert page.count("本省作出，转送外省") == 2 and "2026-03-19" in page and "已逾期" in page
+
+
+def test_the_hub_shows_the_crossings_it_carries_with_the_registration_provinces_dates(
+    settings, enterprise_factory, admin_client
+):
+    from freezegun import freeze_time
+
+    from xinjian.collection.actions import record_receipts
+    from xinjian.collection.crossprovince import relayed
+    from xinjian.collection.ingest.engine import Ingestion
+    from xinjian.collection.ingest.kinds import KINDS
+    from xinjian.collection.models import Peer
+
+    settings.XINJIAN_PROVINCE = "000000"
+    for name in ("gd", "js"):
+        Peer.objects.create(name=name, url="http://127.0.0.1:9", token="t")
+    nanjing = enterprise_factory(region_code="320102", source="js")
+    shenzhen = enterprise_factory(region_code="440305", source="gd")
+    with freeze_time(_at("2026-03-04")):
+        Ingestion(KINDS["penalties"], source="gd", actor=Actor("peer:gd")).run(
+            [
+                dict(_penalty(nanjing.uscc, "gd-cases/X1"), decided_on="2026-03-02"),
+                dict(_penalty(nanjing.uscc, "gd-cases/X2"), decided_on="2026-03-02"),
+                dict(_penalty(shenzhen.uscc, "gd-cases/X3"), decided_on="2026-03-02"),  # not a crossing
+            ]
+        )
+    back = {"kind": "penalties", "uscc": nanjing.uscc, "received_on": "2026-03-05"}
+    record_receipts(
+        "js",
+        [dict(back, source_id="gd/gd-cases/X1", delivered_on="2026-03-05", published_on="2026-03-10")],
+        actor=Actor("peer:js"),
+    )
+    with freeze_time(_at("2026-03-17")):
+        c = {x.penalty.source_id: x for x in relayed()}
+        page = admin_client.get("/staff/collection/federation/").content.decode()
+    assert set(c) == {"gd-cases/X1", "gd-cases/X2"}
+    assert (
+        c["gd-cases/X1"].forward.done_on == dt.date(2026, 3, 5)
+        and c["gd-cases/X1"].forward.state == "on_time"
+    )
+    assert c["gd-cases/X1"].publish.state == "on_time" and c["gd-cases/X1"].publish.done_on == dt.date(
+        2026, 3, 10
+    )
+    assert c["gd-cases/X2"].forward.state == "overdue" and c["gd-cases/X2"].publish is None
+    assert page.count("经本平台转送") == 2 and "gd → js" in page
