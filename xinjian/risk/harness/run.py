@@ -10,6 +10,9 @@ last inspection − 12 months; models trained on the yearly snapshots before it)
   class-weighted draw (ratios per class, the rule data's defaults) over a uniform draw of
   the same size, classes set by target shares — for the truth, the same shares of p;
 - D/A: the expected problem rate of class D over that of class A.
+
+`evaluate(..., weights=False)` trains the families with every inspection weighing 1 (the
+inverse-probability weights from recorded draws switched off), to measure what they do.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from xinjian.registry.models import Enterprise
 from ..calibration import WINDOW_MONTHS, history_bounds, snapshot
 from ..indicators import Indicator, indicators_for
 from ..learners import FAMILIES, fit_family
-from .worlds import Province
+from .worlds import DRAW_RATIOS, REGIONS, Province
 
 INGEST_ORDER = (
     "enterprises",
@@ -71,7 +74,80 @@ def load(province: Province, token: str, *, batch: int = 5000) -> dict[str, int]
             if out["rejected"]:
                 raise LoadError(f"{kind}: rejected {out['rejected'][:3]}")
         counts[kind] = len(recs)
+    if province.draw_dates():
+        counts["drawn"] = run_draws(province)
     return counts
+
+
+def run_draws(province: Province) -> int:
+    """A drawn world's inspections, through the inspections app as the platform records
+    them: for every draw date, the general model classifies every enterprise as of that
+    date (its active version, `score_all`), then in each region a task with the world's
+    per-class ratios is created, published, drawn (`draw_task`: hash-rank draw per risk
+    class, inspectors assigned) and started, and the result of every target is recorded
+    (`record_result`) within 60 days — a problem found with the hidden propensity, as in
+    the history. Targets registered after their inspection date are left unvisited.
+    Returns the number of results recorded."""
+    from xinjian.core.actors import Actor
+    from xinjian.inspections import actions as ia
+    from xinjian.inspections.models import InspectionItem
+    from xinjian.registry.departments import department_for
+
+    from .. import actions
+
+    actor = Actor("system:harness")
+    item = InspectionItem.objects.get(code="SC-01")
+    departments = {r: department_for(r) for r in REGIONS}
+    for region, dept in departments.items():
+        if dept is None:
+            raise LoadError(f"no department for region {region}")
+        for k in range(2):
+            ia.add_inspector(
+                actor=actor,
+                department=dept,
+                name=f"抽查员{region}{k}",
+                badge_no=f"{region}99{k:04d}",
+                qualifications=[item.qualification],
+            )
+    plans: dict[tuple[str, int], Any] = {}
+    recorded = 0
+    for n, on in enumerate(province.draw_dates()):
+        actions.score_all(actor=actor, as_of=on, models=["general"])
+        rng = np.random.default_rng([province.seed, 17, n])
+        for region, dept in departments.items():
+            assert dept is not None
+            if (region, on.year) not in plans:
+                plans[region, on.year] = ia.create_plan(
+                    actor=actor, department=dept, year=on.year, title=f"{on.year}年度风险分类抽查计划"
+                )
+            task = ia.create_task(
+                plans[region, on.year],
+                actor=actor,
+                title=f"{on.isoformat()} 分类抽查",
+                region_code=region,
+                items=[item],
+                ratios=dict(DRAW_RATIOS),
+                starts_on=on,
+                ends_on=on + dt.timedelta(days=60),
+            )
+            ia.publish_task(task, actor=actor)
+            draw = ia.draw_task(task, actor=actor)
+            ia.start_inspections(task, actor=actor)
+            for target in draw.targets.select_related("enterprise").order_by("id"):
+                inspected_on = on + dt.timedelta(days=int(rng.integers(0, 61)))
+                bad = province.problem_found(rng, target.uscc)
+                established = target.enterprise.established_on
+                if established is not None and established > inspected_on:
+                    continue
+                ia.record_result(
+                    target,
+                    item,
+                    actor=actor,
+                    inspected_on=inspected_on,
+                    result=str(rng.choice(["corrected", "follow_up"])) if bad else "no_problem",
+                )
+                recorded += 1
+    return recorded
 
 
 def expected_auc(score: np.ndarray, p: np.ndarray) -> float:
@@ -136,9 +212,13 @@ def evaluate(
     train_snapshots: int = 2,
     indicators: Sequence[Indicator] | None = None,
     targets: Sequence[str] | None = None,
+    weights: bool = True,
 ) -> list[Result]:
     inds = list(indicators or indicators_for("general"))
     train, valid = _snapshots(inds, train_snapshots)
+    if not weights:
+        for s in train:
+            s.w = np.ones(len(s.rows))
     uscc = dict(Enterprise.objects.filter(pk__in=valid.enterprise_ids).values_list("pk", "uscc"))
     p = np.asarray([province.truth[uscc[eid]] for eid in valid.enterprise_ids])
     truth_auc = expected_auc(p, p)
@@ -148,6 +228,8 @@ def evaluate(
     ]
     for family in families:
         if family == "platform":
+            if not weights:  # the platform's calibration always weighs by the recorded draws
+                continue
             results.append(platform_result(province, valid, p, truth_auc, truth_lift))
             continue
         started = time.monotonic()

@@ -13,7 +13,11 @@ mechanism — and an idiosyncratic part that only the enterprise's own record re
 - mixed: all of them, weaker each.
 
 Inspection habits: dense (about one visit in two years per enterprise), sparse (one in
-eight) or targeted (visits concentrated on the risky, so labels are biased).
+eight), targeted (visits concentrated on the risky, so labels are biased) or drawn: the
+same targeted visits until DRAWS_FROM, then only the platform's own stratified draws —
+quarterly tasks with per-class ratios over the classes the general model gives as of the
+draw date (run.load performs them through the inspections app, so every such inspection
+carries its draw, stratum and ratio, and the calibration's inverse-probability weights act).
 
 `generate` returns the records in the ingest format (interfaces.md) and the hidden truth.
 """
@@ -31,6 +35,11 @@ from xinjian.registry.identifiers import build_uscc
 HISTORY_START = dt.date(2020, 12, 1)
 HISTORY_END = dt.date(2026, 11, 30)
 REGIONS = ("440305", "440303", "440304", "440306")
+# Drawn worlds: platform draws every quarter from DRAWS_FROM to DRAWS_UNTIL, each with
+# these per-class ratios (risk-targeted: class D is drawn 12 times as often as class A).
+DRAWS_FROM = dt.date(2023, 9, 1)
+DRAWS_UNTIL = dt.date(2026, 9, 1)
+DRAW_RATIOS = {"A": "0.05", "B": "0.1", "C": "0.3", "D": "0.6"}
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉斌宇浩凯健俊帆帅旭宁龙林欣晨瑞博文"
@@ -54,7 +63,7 @@ TRADES: tuple[tuple[str, str, str], ...] = (
 class World:
     name: str
     mechanism: str  # network | parks | age_size | trade | mixed
-    inspection: str  # dense | sparse | targeted
+    inspection: str  # dense | sparse | targeted | drawn
     # Weight of the idiosyncratic part (seen only through the enterprise's own record).
     idio: float = 0.8
     structural: float = 1.6
@@ -69,6 +78,7 @@ WORLDS: tuple[World, ...] = (
     World("age_size-dense", "age_size", "dense"),
     World("trade-sparse", "trade", "sparse"),
     World("mixed-targeted", "mixed", "targeted"),
+    World("network-drawn", "network", "drawn"),
 )
 BY_NAME = {w.name: w for w in WORLDS}
 
@@ -78,6 +88,22 @@ class Province:
     world: World
     records: dict[str, list[dict[str, Any]]]  # ingest kind → records
     truth: dict[str, float]  # uscc → hidden propensity
+    seed: int = 1
+
+    def draw_dates(self) -> list[dt.date]:
+        """The dates of the platform draws a drawn world's inspections come from."""
+        if self.world.inspection != "drawn":
+            return []
+        step = int(self.world.extra.get("draw_months", 3))  # quarterly unless told
+        out, d = [], DRAWS_FROM
+        while d <= DRAWS_UNTIL:
+            out.append(d)
+            d = dt.date(d.year + (d.month - 1 + step) // 12, (d.month - 1 + step) % 12 + 1, 1)
+        return out
+
+    def problem_found(self, rng: np.random.Generator, uscc: str) -> bool:
+        """Whether an inspection of the enterprise finds a problem (as in the history)."""
+        return bool(rng.random() < 0.02 + 0.85 * self.truth[uscc])
 
 
 def _unique_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -216,7 +242,7 @@ def generate(world: World, n: int, seed: int = 1) -> Province:
                 }
             )
     _history(world, rng, p, usccs, established, records)
-    return Province(world, records, dict(zip(usccs, (float(x) for x in p), strict=True)))
+    return Province(world, records, dict(zip(usccs, (float(x) for x in p), strict=True)), seed)
 
 
 def _history(
@@ -234,14 +260,20 @@ def _history(
         rate = np.full(n, 0.12)
     else:  # risk-targeted: the visits follow what the inspectors already believe
         rate = 0.05 + 1.6 * p
+    # A drawn world's inspections from DRAWS_FROM on are the platform's draws (run.load).
+    visits_end = DRAWS_FROM - dt.timedelta(days=1) if world.inspection == "drawn" else HISTORY_END
     seq = 0
     for i in range(n):
         start = max(established[i], HISTORY_START)
         if start >= HISTORY_END:
             continue
         span = (HISTORY_END - start).days / 365.25
-        k_insp = rng.poisson(rate[i] * span)
-        for d in _days(rng, start, HISTORY_END, k_insp):
+        if start <= visits_end:
+            visit_span = (visits_end - start).days / 365.25
+            visit_days = _days(rng, start, visits_end, rng.poisson(rate[i] * visit_span))
+        else:
+            visit_days = []
+        for d in visit_days:
             seq += 1
             bad = rng.random() < 0.02 + 0.85 * p[i]
             random = rng.random() < 0.6

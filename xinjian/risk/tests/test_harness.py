@@ -62,3 +62,39 @@ def test_a_province_loaded_through_the_ingest_api_is_classified_well_above_chanc
     # Scorecard scores tie (most enterprises of a small province have a clean record and the
     # same score), so shares are met only as closely as the scores allow.
     assert 0.02 <= shares["D"] <= 0.16 and shares["C"] + shares["D"] >= 0.1, shares
+
+
+def test_a_drawn_world_records_its_inspections_as_platform_draws_and_the_weights_act(api_client_factory):
+    """network-drawn: from DRAWS_FROM on, every inspection comes from a platform draw (task,
+    stratum ratio per risk class, record_result), so the calibration's inverse-probability
+    weights differ from 1 — the harness can measure them (weights on / off)."""
+    import dataclasses
+    import datetime as dt
+
+    import numpy as np
+
+    from xinjian.collection.models import Inspection
+    from xinjian.risk.calibration import snapshot
+    from xinjian.risk.harness.worlds import DRAWS_FROM
+    from xinjian.risk.indicators import BY_CODE
+
+    assert len(generate(BY_NAME["network-drawn"], 50).draw_dates()) == 13  # quarterly
+    # Yearly draws keep the test short (every result goes through record_result).
+    world = dataclasses.replace(BY_NAME["network-drawn"], extra={"draw_months": 12})
+    province = generate(world, 300, seed=4)
+    assert province.draw_dates() == [DRAWS_FROM.replace(year=y) for y in (2023, 2024, 2025, 2026)]
+    assert all(r["inspected_on"] < DRAWS_FROM.isoformat() for r in province.records["inspections"])
+    _client, token = api_client_factory("harness", ["ingest"])
+    counts = load(province, token)
+    later = Inspection.objects.filter(inspected_on__gte=DRAWS_FROM)
+    assert counts["drawn"] == later.count() > 60
+    assert not later.filter(task_result__isnull=True).exists()
+    ratios = set(later.values_list("task_result__target__stratum__ratio", flat=True))
+    assert len(ratios) > 1  # several classes drawn at their own ratios
+    snap = snapshot([BY_CODE["age_years"]], "", dt.date(2024, 9, 1), dt.date(2025, 9, 1))
+    assert len(snap.rows) > 20
+    assert np.mean(snap.w) == pytest.approx(1.0) and snap.w.min() < 0.9 < 1.1 < snap.w.max()
+    on = {r.family: r for r in evaluate(province, ("woe",), targets=["inspection"], weights=True)}
+    off = {r.family: r for r in evaluate(province, ("woe",), targets=["inspection"], weights=False)}
+    assert on["truth"].auc == off["truth"].auc
+    assert on["woe"].auc != off["woe"].auc  # the weights change the fit
