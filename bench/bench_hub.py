@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The national hub at scale (issue 15 item 5, ADR 0098), on PostgreSQL.
+"""The national hub at scale (issue 15 item 5, ADR 0099), on PostgreSQL.
 
 At BENCH_SCALE=1 the hub (`XINJIAN_PROVINCE=000000`) holds 5,000,000 enterprises of every
 province's counties in force, with realistic Chinese names, key-area tags and a few records

@@ -140,7 +140,7 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["OPTIONS"].setdefault("prepare_threshold", None)
 DATABASES = {"default": _db}
 # An optional streaming read replica of the primary (PostgreSQL hot standby) that serves the
-# public portal's GET requests (xinjian/core/replica.py, ADR 0098). Writes, staff pages,
+# public portal's GET requests (xinjian/core/replica.py, ADR 0099). Writes, staff pages,
 # workers and clocks stay on the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:

@@ -1,4 +1,4 @@
-"""An optional streaming read replica behind the public portal (ADR 0098).
+"""An optional streaming read replica behind the public portal (ADR 0099).
 
 With `DATABASE_REPLICA_URL` set, settings add the database alias `replica`, this module's
 router and its middleware. Only anonymous-style public reads go there: GET and HEAD

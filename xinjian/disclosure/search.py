@@ -176,7 +176,7 @@ def search_page(q: str, page: int = 1, page_size: int = PAGE_SIZE, filters: Filt
         count = _count(base + extra, params + extra_params)
     elif len(norm) > 2 and read_connection().vendor == "postgresql":
         # PostgreSQL counts a longer fragment's matches through the pg_trgm index on the
-        # names (a bitmap read in table order, ADR 0098): walking the rarest bigram's
+        # names (a bitmap read in table order, ADR 0099): walking the rarest bigram's
         # postings probed up to 10,001 / density names one by one (~80 ms p95 at 1M).
         count = _count(f"FROM {SearchName._meta.db_table} s WHERE s.name_norm LIKE %s", [_like(norm)])
     else:

@@ -1,4 +1,4 @@
-"""The optional read replica behind the public portal (DATABASE_REPLICA_URL, ADR 0098):
+"""The optional read replica behind the public portal (DATABASE_REPLICA_URL, ADR 0099):
 public GET/HEAD reads go to the `replica` alias, everything else to the primary."""
 
 from __future__ import annotations

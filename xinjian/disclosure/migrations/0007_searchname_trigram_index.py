@@ -1,5 +1,5 @@
 """PostgreSQL: a pg_trgm GIN index on the normalised names, for counting the matches of a
-3+ character fragment (docs/adr/0031, amended by 0098). SQLite: nothing (its count walks
+3+ character fragment (docs/adr/0031, amended by 0099). SQLite: nothing (its count walks
 the bigram postings as before). pg_trgm ships with PostgreSQL and is a trusted extension:
 the database owner may create it."""
 

@@ -1,4 +1,4 @@
-"""How a search counts its matches at the hub's scale (ADR 0098): without a filter the
+"""How a search counts its matches at the hub's scale (ADR 0099): without a filter the
 count leaves the register out (a 2-character count is the postings alone), and on
 PostgreSQL a longer fragment is counted through the pg_trgm index on the names — the same
 numbers as the postings walk, wildcards included."""
@@ -84,7 +84,7 @@ def test_postgresql_counts_a_longer_fragment_through_the_trigram_index(named):
 
 def test_the_page_checks_names_by_substring_position_not_like(named):
     """The planner takes `LIKE '%…%'` on names for a few dozen rows and, at 5M, read and
-    sorted every posting of a common fragment (ADR 0098); a position test keeps the ordered
+    sorted every posting of a common fragment (ADR 0099); a position test keeps the ordered
     walk that stops at the page's end. `%` and `_` are plain characters to it."""
     with CaptureQueriesContext(connection) as ctx:
         assert [e.name for e in search.search_page("0%食").results] == ["百分之100%食品商行"]
