@@ -16,6 +16,8 @@ BENCH_WORLDS=name,name runs a subset; BENCH_FAMILIES=woe,logit,hgb likewise.
 In a drawn world (its later inspections come from platform draws, so they carry the
 draw ratios) every family is also trained with the inverse-probability weights switched
 off: rows `<family>-nw` (the platform's own calibration always weighs).
+BENCH_TARGET=inspection (or any_outcome) fixes the families' target instead of letting the
+out-of-time choice pick it (the weights act only on the `inspection` target's rows).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ def main() -> int:
         for f in os.environ.get("BENCH_FAMILIES", ",".join([*FAMILIES, "platform"])).split(",")
         if f.strip()
     ]
+    targets = [os.environ["BENCH_TARGET"]] if os.environ.get("BENCH_TARGET") else None
     results = []
     for world in worlds:
         started = time.monotonic()
@@ -76,9 +79,10 @@ def main() -> int:
                 _client, token = ApiClient.issue(f"harness-{world.name}", ["ingest"], "")
                 counts = load(province, token)
                 loaded = time.monotonic()
-                rs = evaluate(province, families)
+                rs = evaluate(province, families, targets=targets)
                 if counts.get("drawn"):
-                    for r in evaluate(province, [f for f in families if f != "platform"], weights=False):
+                    others = [f for f in families if f != "platform"]
+                    for r in evaluate(province, others, targets=targets, weights=False):
                         if r.family != "truth":
                             r.family += "-nw"
                             rs.append(r)
