@@ -155,18 +155,44 @@ def indicator_matrix(
     *,
     key_area_domain: str = "",
     enterprise_ids: Sequence[int] | None = None,
-) -> tuple[list[int], list[list[float]]]:
-    """Raw indicator values for calibration: (enterprise ids, rows of values)."""
+) -> tuple[list[int], np.ndarray]:
+    """Raw indicator values for calibration: (enterprise ids, enterprises × indicators
+    array, NULL as 0). On PostgreSQL the rows come out with COPY … (FORMAT BINARY), all
+    fixed-width, straight into numpy: fetching a million rows as Python tuples of
+    Decimals and converting them cost more than the aggregation itself (issue 17)."""
     if isinstance(version_or_inds, ModelVersion):
         inds = spec_indicators(version_or_inds)
         key_area_domain = version_or_inds.model.key_area_domain
     else:
         inds = version_or_inds
     sql = aggregation_sql(inds, as_of, enterprise_ids=enterprise_ids, key_area_domain=key_area_domain)
+    n = len(inds)
+    if connection.vendor == "postgresql":
+        cols = ", ".join(f"COALESCE(v_{i}, 0)::float8" for i in range(n))
+        select = f"SELECT enterprise_id::int8, {cols} FROM ({sql}) a"
+        buf = bytearray()
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT BINARY)") as copy,
+        ):
+            for chunk in copy:
+                buf += chunk
+        # Header: 11-byte signature, int32 flags, int32 extension length (+ extension);
+        # trailer int16 -1; a row: int16 field count, then int32 length + 8 bytes a field.
+        ext = int.from_bytes(buf[15:19], "big")
+        fields: list[tuple[str, str]] = [("count", ">i2"), ("len_id", ">i4"), ("id", ">i8")]
+        for i in range(n):
+            fields += [(f"len_{i}", ">i4"), (f"v_{i}", ">f8")]
+        rows = np.frombuffer(memoryview(buf)[19 + ext : len(buf) - 2], dtype=np.dtype(fields))
+        matrix = np.empty((len(rows), n), dtype=float)
+        for i in range(n):
+            matrix[:, i] = rows[f"v_{i}"]
+        return rows["id"].astype(np.int64).tolist(), matrix
     with connection.cursor() as cur:
         cur.execute(sql)
-        rows = cur.fetchall()
-    return [r[0] for r in rows], [[float(v or 0) for v in r[1:]] for r in rows]
+        fetched = cur.fetchall()
+    matrix = np.array([[float(v or 0) for v in r[1:]] for r in fetched], dtype=float).reshape(len(fetched), n)
+    return [r[0] for r in fetched], matrix
 
 
 def score_rows(version: ModelVersion, rows: Sequence[Sequence[float]] | np.ndarray) -> list[int]:
