@@ -47,7 +47,7 @@ from xinjian.repair import actions as repair_actions
 from xinjian.repair import eligibility
 from xinjian.repair.models import RepairApplication
 
-from .places import demo_places
+from .places import Places, demo_places
 
 SOURCE = "demo-story"
 DEMO = Actor("demo")
@@ -218,8 +218,7 @@ def _backdate(task: Any, draw: Any, published_on: dt.date, drawn_on: dt.date) ->
 # --- lists ------------------------------------------------------------------------------------------
 
 
-def _decision_no(dept_name: str, kind: str, year: int, n: int) -> str:
-    places = demo_places()
+def _decision_no(places: Places, dept_name: str, kind: str, year: int, n: int) -> str:
     province = places.name(places.province)
     short = dept_name.replace("市场监督管理局", "").replace(province, places.abbreviation)[:3]
     return f"{short}市监{kind}〔{year}〕{n}号"
@@ -244,7 +243,7 @@ def anomaly_list(s: Story) -> str:
         dept = a.department.name if a.department else province_dept
         try:
             list_actions.approve_anomaly_draft(
-                a, actor=DEMO, decision_no=_decision_no(dept, "异字", on.year, i + 1), on=on
+                a, actor=DEMO, decision_no=_decision_no(places, dept, "异字", on.year, i + 1), on=on
             )
             approved += 1
             if s.rng.random() < 0.2:
@@ -359,7 +358,9 @@ def serious_list(s: Story) -> str:
                     list_actions.decide_serious(
                         listing,
                         actor=DEMO,
-                        decision_no=_decision_no(dept, "严字", decided.year, made.get("published", 0) + 1),
+                        decision_no=_decision_no(
+                            places, dept, "严字", decided.year, made.get("published", 0) + 1
+                        ),
                         on=decided,
                     )
                     list_actions.publish_serious(listing, actor=DEMO, on=add_working_days(decided, 2).due)
