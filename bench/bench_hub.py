@@ -46,6 +46,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import bare_aggregation_seconds, ensure_database, free_port, log, p95, timed  # noqa: E402
+
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 N = max(5_000, int(5_000_000 * SCALE))
 # Feed entries in the pull sample (a fixed-size sample: the pull's rate does not depend on
@@ -160,17 +162,9 @@ TAG_OF = {
 NOW = "2025-06-01 10:00:00+08"
 
 
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.1f}/{five:.1f}"
-
-
-def p95(xs: list[float]) -> float:
-    return statistics.quantiles(xs, n=20)[18] if len(xs) >= 20 else max(xs)
 
 
 class Phase:
@@ -186,15 +180,6 @@ class Phase:
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.t
         log(f"  [{self.name}: {self.seconds:,.1f} s, {load()}]")
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def drop_database(url: str) -> None:
@@ -538,12 +523,6 @@ def hub_main() -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def measure_pull(figures: dict[str, str]) -> None:
     from django.db import connection
 
@@ -562,7 +541,7 @@ def measure_pull(figures: dict[str, str]) -> None:
             log(line)
     token = next(line[6:] for line in out.stdout.splitlines() if line.startswith("TOKEN "))
     _forget_peer()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -703,15 +682,6 @@ def _forget_peer() -> None:
         cur.execute("DELETE FROM collection_peer WHERE name = %s", [PEER])
 
 
-def timed(fn, args_list) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for a in args_list:
-        t = time.perf_counter()
-        fn(a)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
 def _sample_enterprises(rnd: random.Random, k: int) -> list[tuple[str, str]]:
     from django.db import connection
 
@@ -806,12 +776,10 @@ def measure_profile(figures: dict[str, str]) -> None:
 
 def measure_rescore(figures: dict[str, str]) -> None:
     from django.conf import settings
-    from django.db import connection
 
     from xinjian.core.actors import Actor
     from xinjian.core.workdays import today
     from xinjian.risk import actions
-    from xinjian.risk.indicators import aggregation_sql
     from xinjian.risk.models import RiskModel
     from xinjian.risk.scoring import spec_indicators
 
@@ -821,17 +789,9 @@ def measure_rescore(figures: dict[str, str]) -> None:
     version = model.active_version() or actions.create_expert_version(model, actor=actor, activate=True)
     as_of = today()
     inds = spec_indicators(version)
-    bare_sql = (
-        f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(inds)))} "
-        f"FROM ({aggregation_sql(inds, as_of)}) a"
-    )
 
     def bare() -> float:
-        t = time.perf_counter()
-        with connection.cursor() as cur:
-            cur.execute(bare_sql)
-            cur.fetchall()
-        return time.perf_counter() - t
+        return bare_aggregation_seconds(inds, as_of)
 
     t_bare = bare()
     with Phase("rescore (score_all, first run)") as first:

@@ -37,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, free_port  # noqa: E402
+
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/xinjian_bench_ingest"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -62,15 +64,6 @@ FIELDS = [
     "legal_basis",
 ]
 DOMAINS = ["food_safety", "special_equipment", "product_quality", "consumer_rights", "other"]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def record(i: int, usccs: list[str], prefix: str = "P") -> dict:
@@ -250,7 +243,7 @@ def main() -> int:
     ApiClient.objects.filter(name="bench-http").delete()
     _, token = ApiClient.issue("bench-http", ["ingest"])
     connection.close()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -469,12 +462,6 @@ def run_sqlite(src: Path, usccs: list[str]) -> tuple[int, float, float]:
         f.unlink()
     work.rmdir()
     return N_SQLITE, sql_s, bare_s
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(port: int) -> None:

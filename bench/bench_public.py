@@ -29,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, free_port, log, p95, timed  # noqa: E402
+
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 N = max(2000, int(1_000_000 * SCALE))
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/xinjian_bench_public"
@@ -98,14 +101,6 @@ TRADES = [
 SUFFIXES = ["有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司", "厂", "商行", "食品厂"]
 
 
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def p95(xs: list[float]) -> float:
-    return statistics.quantiles(xs, n=20)[18] if len(xs) >= 20 else max(xs)
-
-
 # --- orchestration ---------------------------------------------------------------------
 
 
@@ -128,19 +123,9 @@ def main() -> int:
     return 0
 
 
-def ensure_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def run_one(url: str) -> int:
     if url.startswith("postgres"):
-        ensure_pg_database(url)
+        ensure_database(url)
     else:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
@@ -313,15 +298,6 @@ def fragments(names: list[str], length: int, rnd: random.Random, count: int) -> 
     return out
 
 
-def timed(fn, args_list) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for a in args_list:
-        t = time.perf_counter()
-        fn(a)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
 def measure_latencies() -> None:
     from django.core.cache import caches
     from django.test import Client
@@ -375,12 +351,6 @@ def measure_latencies() -> None:
 # --- throughput ------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _load(port: int, paths: list[str], seconds: float, q: mp.Queue) -> None:
     n, errors, i = 0, 0, 0
     end = time.monotonic() + seconds
@@ -424,7 +394,7 @@ def measure_throughput(url: str) -> None:
         )
     )
     hot = cold[:20]
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.public_settings", PYTHONPATH=str(ROOT)
     )

@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import bare_aggregation_seconds, ensure_database  # noqa: E402
+
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 N = max(2000, int(1_000_000 * SCALE))
 # One database per size, so a scaled run never meets the full-size province.
@@ -35,17 +37,6 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 TARGET_SECONDS = 30.0
 TARGET_RATIO = 2.0
-
-
-def ensure_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:
@@ -64,7 +55,6 @@ def main() -> int:
     from xinjian.core.workdays import today
     from xinjian.registry.models import Enterprise
     from xinjian.risk import actions
-    from xinjian.risk.indicators import aggregation_sql
     from xinjian.risk.models import RiskModel
     from xinjian.risk.scoring import spec_indicators
 
@@ -95,17 +85,9 @@ def main() -> int:
     version = model.active_version()
     as_of = today()
     inds = spec_indicators(version)
-    bare_sql = (
-        f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(inds)))} "
-        f"FROM ({aggregation_sql(inds, as_of)}) a"
-    )
 
     def bare() -> float:
-        t = time.perf_counter()
-        with connection.cursor() as cur:
-            cur.execute(bare_sql)
-            cur.fetchall()
-        return time.perf_counter() - t
+        return bare_aggregation_seconds(inds, as_of)
 
     def rescore(slices: int, *, fresh: bool = False) -> tuple[float, object]:
         settings.XINJIAN_SCORING_SLICES = slices
@@ -195,15 +177,7 @@ def main() -> int:
     # business-scope peers): its bare aggregation is what a rescore with it would cost
     # beyond the ratio above.
     draft_inds = spec_indicators(draft)
-    draft_sql = (
-        f"SELECT COUNT(*), {', '.join(f'SUM(v_{i})' for i in range(len(draft_inds)))} "
-        f"FROM ({aggregation_sql(draft_inds, as_of)}) a"
-    )
-    t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(draft_sql)
-        cur.fetchall()
-    t_draft = time.perf_counter() - t
+    t_draft = bare_aggregation_seconds(draft_inds, as_of)
     print(
         f"bare SQL aggregation of {draft.label}'s {len(draft_inds)} indicators {t_draft:.2f} s "
         f"({t_draft / t_bare:.2f} × the {len(inds)} of {version.label})"
