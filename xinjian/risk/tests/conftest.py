@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from typing import Any
 
 import pytest
+
+from xinjian.collection.models import Inspection, Penalty
+from xinjian.registry.models import Enterprise
 
 _n = itertools.count(1)
 
@@ -65,3 +69,51 @@ def record(db):
         return model.objects.create(**values)
 
     return make
+
+
+def offending_history(enterprise_factory: Any, enterprises: int, seed: int) -> int:
+    """`enterprises` enterprises over five years: a third are offenders, penalised now and
+    then and found with problems at most inspections; the rest rarely. Returns the count."""
+    rng = random.Random(seed)
+    penalties, inspections = [], []
+    n = 0
+    for i in range(enterprises):
+        offender = i % 3 == 0
+        e = enterprise_factory(
+            legal_representative=f"法人{i}", registered_capital=rng.choice([10, 100, 1000])
+        )
+        for year in range(2021, 2027):
+            for month in (3, 9):
+                n += 1
+                bad = rng.random() < (0.6 if offender else 0.08)
+                inspections.append(
+                    Inspection(
+                        enterprise=e,
+                        uscc=e.uscc,
+                        source="t",
+                        source_id=f"I{n}",
+                        inspected_on=dt.date(year, month, 10),
+                        inspected_by="局",
+                        kind="random",
+                        result="follow_up" if bad else "no_problem",
+                    )
+                )
+                if offender and bad and rng.random() < 0.5:
+                    penalties.append(
+                        Penalty(
+                            enterprise=e,
+                            uscc=e.uscc,
+                            source="t",
+                            source_id=f"P{n}",
+                            decision_no=f"罚{n}",
+                            decided_on=dt.date(year, month, 20),
+                            decided_by="局",
+                            domain="other",
+                            violation="违法",
+                            penalty_types=["fine"],
+                            fine_amount=5000,
+                        )
+                    )
+    Inspection.objects.bulk_create(inspections)
+    Penalty.objects.bulk_create(penalties)
+    return Enterprise.objects.count()

@@ -4,69 +4,24 @@ validates on a later period than it learnt from."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from xinjian.collection.models import Inspection, Penalty
 from xinjian.core.actors import SYSTEM
-from xinjian.registry.models import Enterprise
 from xinjian.risk import actions
 from xinjian.risk.calibration import NotEnoughHistory
 from xinjian.risk.models import RiskModel
+from xinjian.risk.tests.conftest import offending_history
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def history(enterprise_factory):
-    """240 enterprises over five years: a third are offenders, penalised now and then and
-    found with problems at most inspections; the rest rarely."""
-    rng = random.Random(7)
-    penalties, inspections = [], []
-    n = 0
-    for i in range(240):
-        offender = i % 3 == 0
-        e = enterprise_factory(
-            legal_representative=f"法人{i}", registered_capital=rng.choice([10, 100, 1000])
-        )
-        for year in range(2021, 2027):
-            for month in (3, 9):
-                n += 1
-                bad = rng.random() < (0.6 if offender else 0.08)
-                inspections.append(
-                    Inspection(
-                        enterprise=e,
-                        uscc=e.uscc,
-                        source="t",
-                        source_id=f"I{n}",
-                        inspected_on=dt.date(year, month, 10),
-                        inspected_by="局",
-                        kind="random",
-                        result="follow_up" if bad else "no_problem",
-                    )
-                )
-                if offender and bad and rng.random() < 0.5:
-                    penalties.append(
-                        Penalty(
-                            enterprise=e,
-                            uscc=e.uscc,
-                            source="t",
-                            source_id=f"P{n}",
-                            decision_no=f"罚{n}",
-                            decided_on=dt.date(year, month, 20),
-                            decided_by="局",
-                            domain="other",
-                            violation="违法",
-                            penalty_types=["fine"],
-                            fine_amount=5000,
-                        )
-                    )
-    Inspection.objects.bulk_create(inspections)
-    Penalty.objects.bulk_create(penalties)
-    return Enterprise.objects.count()
+    """240 enterprises over five years (`conftest.offending_history`)."""
+    return offending_history(enterprise_factory, 240, seed=7)
 
 
 @freeze_time("2026-10-01 08:00:00")
